@@ -1,0 +1,187 @@
+"""The ``wiretrace`` command line: a thin layer over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from wiretrace.errors import InputError, WiretraceError
+from wiretrace.index.base import AddReport
+from wiretrace.index.sqlite import BATCH_SIZE, open_index
+from wiretrace.ingest.readers import ReadOptions, Rejected, iter_records, read_document, write_rejects
+from wiretrace.model import Document
+from wiretrace.report.json import trace_to_json
+from wiretrace.report.terminal import render_trace
+from wiretrace.trace import TraceOptions, trace
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group()
+@click.version_option(package_name="wiretrace")
+def main() -> None:
+    """wiretrace finds where news text came from."""
+
+
+@main.command("index")
+@click.option("--db", "db", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="SQLite index file; created if missing.")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--skip-bad", is_flag=True,
+              help="Go on past bad records and write them to the rejects file.")
+@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where --skip-bad writes rejected records (default: DB.rejects.jsonl).")
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Largest document accepted, in bytes of UTF-8 text.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def index_cmd(db: Path, inputs: tuple[Path, ...], skip_bad: bool, rejects: Path | None,
+              max_bytes: int, quiet: bool) -> None:
+    """Add documents (.jsonl, .jsonl.gz, .txt files and folders of them) to the index DB."""
+    console = Console(stderr=True, quiet=quiet)
+    rejected: list[Rejected] = []
+    total = AddReport()
+    try:
+        index = open_index(db)
+    except WiretraceError as exc:
+        _fail(str(exc))
+        return
+    try:
+        records = iter_records(list(inputs), ReadOptions(max_bytes=max_bytes))
+        progress = Progress(
+            TextColumn("[bold]indexing"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]} docs/s"), TimeElapsedColumn(),
+            console=console, transient=True,
+        )
+        with progress:
+            task = progress.add_task("index", total=None, rate="-")
+            batch: list[Document] = []
+            for record in _checked(records, skip_bad, rejected):
+                batch.append(record)
+                if len(batch) >= BATCH_SIZE:
+                    total = total + index.add_batch(list(batch))
+                    progress.advance(task, len(batch))
+                    batch.clear()
+                    elapsed = progress.tasks[0].elapsed or 0
+                    done = progress.tasks[0].completed
+                    progress.update(task, rate=f"{done / elapsed:,.0f}" if elapsed else "-")
+            if batch:
+                total = total + index.add_batch(batch)
+                progress.advance(task, len(batch))
+    except InputError as exc:
+        index.close()
+        _fail(f"{exc}\nFix the record, or pass --skip-bad to skip bad records and list them in a file.")
+        return
+    except WiretraceError as exc:
+        index.close()
+        _fail(str(exc))
+        return
+    size = len(index)
+    index.close()
+    if rejected:
+        path = rejects or db.with_name(db.name + ".rejects.jsonl")
+        write_rejects(rejected, path)
+    table = Table(title=f"Indexed into {db} ({size:,} documents in the index)", title_justify="left")
+    for col in ("added", "updated", "unchanged", "rejected"):
+        table.add_column(col, justify="right")
+    table.add_row(str(total.added), str(total.updated), str(total.unchanged), str(len(rejected)))
+    Console(stderr=True).print(table)
+    if rejected:
+        reasons = Counter(r.reason.split(":")[0] for r in rejected)
+        for reason, count in reasons.most_common():
+            click.echo(f"  rejected {count}: {reason}", err=True)
+        click.echo(f"  rejected records are listed in {path}", err=True)
+
+
+def _checked(records: Iterator[Document | Rejected], skip_bad: bool,
+             rejected: list[Rejected]) -> Iterator[Document]:
+    for record in records:
+        if isinstance(record, Rejected):
+            if not skip_bad:
+                raise InputError(record.location, record.reason)
+            rejected.append(record)
+        else:
+            yield record
+
+
+@main.command("trace")
+@click.option("--db", "db", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="SQLite index file made by 'wiretrace index'.")
+@click.argument("file", type=str)
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON report.")
+@click.option("--max-candidates", type=int, default=TraceOptions.max_candidates, show_default=True,
+              help="How many candidate sources are aligned.")
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Largest article accepted, in bytes of UTF-8 text.")
+def trace_cmd(db: Path, file: str, as_json: bool, max_candidates: int, max_bytes: int) -> None:
+    """Trace the article in FILE (or '-' for standard input) to its sources."""
+    try:
+        doc = read_document(file, ReadOptions(max_bytes=max_bytes))
+        index = open_index(db, create=False)
+    except WiretraceError as exc:
+        _fail(str(exc))
+        return
+    try:
+        result = trace(index, doc, TraceOptions(max_candidates=max_candidates))
+    finally:
+        index.close()
+    if as_json:
+        click.echo(trace_to_json(result))
+    else:
+        render_trace(result, Console())
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Score wiretrace on labelled data."""
+
+
+@eval_group.command("pan")
+@click.argument("corpus_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON report.")
+@click.option("--detections", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write one PAN detection XML file per pair into this folder.")
+@click.option("--workers", type=int, default=2, show_default=True, help="Worker processes.")
+@click.option("--category", "categories", multiple=True,
+              help="Only these category folders (for example 02-no-obfuscation); repeatable.")
+@click.option("--limit", type=int, default=None, help="Only the first N pairs of each category.")
+def eval_pan_cmd(corpus_dir: Path, as_json: bool, detections: Path | None, workers: int,
+                 categories: tuple[str, ...], limit: int | None) -> None:
+    """Run alignment on a PAN text-alignment corpus and print plagdet and friends."""
+    from wiretrace.eval.pan import run_pan
+
+    console = Console(stderr=True, quiet=as_json)
+    try:
+        with Progress(TextColumn("[bold]aligning pairs"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console, transient=True) as progress:
+            task = progress.add_task("pan", total=None)
+
+            def tick(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            report = run_pan(corpus_dir, categories=list(categories) or None,
+                             limit_per_category=limit, detections_dir=detections,
+                             workers=workers, progress=tick)
+    except WiretraceError as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        click.echo(report.format_table())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

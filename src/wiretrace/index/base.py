@@ -1,0 +1,149 @@
+"""The Index protocol and the pure pieces every implementation shares."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW, fingerprint
+from wiretrace.model import Document
+from wiretrace.text.tokens import tokenize
+
+DEFAULT_MAX_DF = 500
+
+
+class AddOutcome(StrEnum):
+    """What adding one document did to the index."""
+
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True, slots=True)
+class AddReport:
+    """Counts of what a batch of additions did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: AddReport) -> AddReport:
+        return AddReport(
+            self.added + other.added,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+        )
+
+    @staticmethod
+    def of(outcomes: Iterable[AddOutcome]) -> AddReport:
+        counts = Counter(outcomes)
+        return AddReport(
+            counts[AddOutcome.ADDED], counts[AddOutcome.UPDATED], counts[AddOutcome.UNCHANGED]
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A candidate source: a document id and how many query fingerprints it shares."""
+
+    doc_id: str
+    shared: int
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A document with its distinct fingerprint hashes and digests, ready to store."""
+
+    document: Document
+    hashes: frozenset[int] = field(repr=False)
+    text_digest: str
+    meta_digest: str
+
+
+def text_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def meta_digest(doc: Document) -> str:
+    meta = "\x1f".join(
+        v or "" for v in (doc.title, doc.url, doc.source, doc.published_at, doc.language)
+    )
+    return hashlib.blake2b(meta.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def document_hashes(text: str, n: int = DEFAULT_N, window: int = DEFAULT_WINDOW) -> frozenset[int]:
+    """The distinct winnowed fingerprint hashes of a text, as stored in an index."""
+    return frozenset(int(h) for h in fingerprint(tokenize(text), n, window).hashes)
+
+
+def prepare(doc: Document, n: int = DEFAULT_N, window: int = DEFAULT_WINDOW) -> Prepared:
+    """Fingerprint a document for storage (pure; safe to run in worker processes)."""
+    return Prepared(doc, document_hashes(doc.text, n, window), text_digest(doc.text), meta_digest(doc))
+
+
+def rank_candidates(
+    postings: Iterable[tuple[int, Sequence[str]]],
+    *,
+    exclude: str | None,
+    limit: int,
+    min_shared: int,
+) -> list[Candidate]:
+    """Rank documents by the number of query hashes they share.
+
+    ``postings`` yields, for each query hash that passed the document-frequency bound, the
+    documents that hold it. Ties break on the document id, so results are deterministic.
+    """
+    shared: Counter[str] = Counter()
+    for _, docs in postings:
+        shared.update(docs)
+    if exclude is not None:
+        shared.pop(exclude, None)
+    ranked = sorted(
+        (c for c in shared.items() if c[1] >= min_shared), key=lambda item: (-item[1], item[0])
+    )
+    return [Candidate(doc_id, count) for doc_id, count in ranked[:limit]]
+
+
+class Index(Protocol):
+    """Where documents and their fingerprints live.
+
+    Implementations: :class:`~wiretrace.index.memory.MemoryIndex` (tests) and
+    :class:`~wiretrace.index.sqlite.SQLiteIndex` (one file).
+    """
+
+    n: int
+    window: int
+
+    def add(self, docs: Iterable[Document | Prepared]) -> AddReport:
+        """Add or replace documents; the same id with the same content changes nothing."""
+        ...
+
+    def get(self, doc_id: str) -> Document | None:
+        """The stored document with this id, or None."""
+        ...
+
+    def candidates(
+        self,
+        hashes: Iterable[int],
+        *,
+        max_df: int = DEFAULT_MAX_DF,
+        limit: int = 20,
+        min_shared: int = 1,
+        exclude: str | None = None,
+    ) -> list[Candidate]:
+        """Documents sharing the given hashes, best first, ignoring hashes held by more than
+        ``max_df`` documents (boilerplate)."""
+        ...
+
+    def ids(self) -> Iterator[str]:
+        """All document ids, sorted."""
+        ...
+
+    def __len__(self) -> int: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,119 @@
+"""The typed, immutable data model that flows through wiretrace.
+
+Every stage takes and returns these frozen dataclasses; no stage fills in a mutable record.
+Offsets are Python string indices into the text exactly as it was given (after decoding,
+before any normalisation), half-open: ``text[start:end]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+SCHEMA_VERSION = "1.0"
+
+
+class PassageKind(StrEnum):
+    """How a passage of the query relates to its source.
+
+    - ``verbatim``: the normalised word sequences are identical.
+    - ``near_verbatim``: small edits only (a few words changed, OCR-like damage).
+    - ``rewritten``: entity renaming, synonym swaps or reordering inside sentences.
+    - ``paraphrase``: same content in different words.
+    """
+
+    VERBATIM = "verbatim"
+    NEAR_VERBATIM = "near_verbatim"
+    REWRITTEN = "rewritten"
+    PARAPHRASE = "paraphrase"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One article: its text and the metadata provenance depends on."""
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published_at: str | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range ``[start, end)`` of some text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"invalid span [{self.start}, {self.end})")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """A word-level change from the source to the query (``from`` -> ``to``)."""
+
+    source: str
+    query: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """A local alignment between two texts, in character offsets of each original text."""
+
+    query: Span
+    source: Span
+    score: float
+    edits: tuple[Edit, ...] = ()
+    identical: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """An aligned passage of the query attributed to one source document."""
+
+    query: Span
+    source_id: str
+    source: Span
+    score: float
+    kind: PassageKind
+    edits: tuple[Edit, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSummary:
+    """A source document that contributed passages, with its share of the query."""
+
+    document: Document
+    coverage: float
+    passages: int
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """An integrity or spin signal about the query text."""
+
+    type: str
+    detail: str
+    span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """The full answer for one query document."""
+
+    query: Document
+    coverage: float
+    passages: tuple[Passage, ...]
+    sources: tuple[SourceSummary, ...]
+    earliest_source: str | None
+    signals: tuple[Signal, ...] = ()
+    candidates_considered: int = 0
+    options: dict[str, object] = field(default_factory=dict, hash=False, compare=False)

@@ -1,0 +1,6 @@
+"""Text handling: normalisation with an offset map, and tokenisation."""
+
+from wiretrace.text.normalise import NormalizedText, normalise
+from wiretrace.text.tokens import Tokens, tokenize
+
+__all__ = ["NormalizedText", "Tokens", "normalise", "tokenize"]
