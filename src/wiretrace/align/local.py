@@ -160,17 +160,17 @@ def word_edits(
     qw = query.tokens.words[q[0] : q[1]]
     sw = source.tokens.words[s[0] : s[1]]
     edits: list[Edit] = []
+    # Adjacent inserts, deletes and replaces form one edit: "cooperation" -> "co-operation".
+    runs: list[list[int]] = []
     for op in Levenshtein.opcodes(sw, qw):
         if op.tag == "equal":
             continue
-        edits.append(
-            Edit(
-                _surface(source, s[0] + op.src_start, s[0] + op.src_end),
-                _surface(query, q[0] + op.dest_start, q[0] + op.dest_end),
-            )
-        )
-        if len(edits) >= limit:
-            break
+        if runs and runs[-1][1] == op.src_start and runs[-1][3] == op.dest_start:
+            runs[-1][1], runs[-1][3] = op.src_end, op.dest_end
+        else:
+            runs.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    for s0, s1, d0, d1 in runs[:limit]:
+        edits.append(Edit(_surface(source, s[0] + s0, s[0] + s1), _surface(query, q[0] + d0, q[0] + d1)))
     return tuple(edits)
 
 
@@ -179,6 +179,17 @@ def _surface(view: TextView, first: int, end: int) -> str:
         return ""
     start, stop = view.tokens.char_span(first, end - 1)
     return view.original[start:stop]
+
+
+def _refine_edges(
+    q: str, s: str, qs: int, qe: int, ss: int, se: int
+) -> tuple[int, int, int, int]:
+    """Take in punctuation that touches the passage and is the same on both sides."""
+    while qs > 0 and ss > 0 and q[qs - 1] == s[ss - 1] and not q[qs - 1].isspace():
+        qs, ss = qs - 1, ss - 1
+    while qe < len(q) and se < len(s) and q[qe] == s[se] and not q[qe].isspace():
+        qe, se = qe + 1, se + 1
+    return qs, qe, ss, se
 
 
 def align(query: TextView, source: TextView, options: AlignOptions | None = None) -> list[Alignment]:
@@ -204,6 +215,7 @@ def align(query: TextView, source: TextView, options: AlignOptions | None = None
         )
         qs, qe = query.tokens.char_span(c.q_start, c.q_end - 1)
         ss, se = source.tokens.char_span(c.s_start, c.s_end - 1)
+        qs, qe, ss, se = _refine_edges(query.original, source.original, qs, qe, ss, se)
         out.append(Alignment(Span(qs, qe), Span(ss, se), round(score, 4), edits, identical))
     out.sort(key=lambda a: (a.query.start, a.source.start))
     return out

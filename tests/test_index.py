@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from wiretrace import Document, IndexError_, MemoryIndex, SQLiteIndex, open_index
+from wiretrace.index.base import AddReport, document_hashes
+
+TEXT_A = (
+    "The central bank raised its main interest rate by a quarter of a percentage point on "
+    "Thursday, the third increase this year, citing stubborn inflation in services and wages."
+)
+TEXT_B = (
+    "Heavy rain flooded roads across the north of the country overnight, and rail operators "
+    "cancelled dozens of services while engineers inspected bridges for damage."
+)
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def index(request: pytest.FixtureRequest, tmp_path: Path) -> MemoryIndex | SQLiteIndex:
+    if request.param == "memory":
+        return MemoryIndex()
+    return open_index(tmp_path / "test.db")
+
+
+def test_add_is_idempotent_and_replaces_new_text(index: MemoryIndex | SQLiteIndex) -> None:
+    assert index.add([Document("a", TEXT_A), Document("b", TEXT_B)]) == AddReport(added=2)
+    assert index.add([Document("a", TEXT_A)]) == AddReport(unchanged=1)
+    assert len(index) == 2
+    # New text for the same id replaces the old one, and old fingerprints stop matching.
+    assert index.add([Document("a", TEXT_B)]) == AddReport(updated=1)
+    found = index.candidates(document_hashes(TEXT_A))
+    assert [c.doc_id for c in found] == []
+    found = index.candidates(document_hashes(TEXT_B))
+    assert [c.doc_id for c in found] == ["a", "b"]
+    assert index.get("a") == Document("a", TEXT_B)
+    # A metadata change alone is an update too.
+    assert index.add([Document("a", TEXT_B, title="Floods")]) == AddReport(updated=1)
+    doc = index.get("a")
+    assert doc is not None and doc.title == "Floods"
+    assert index.get("missing") is None
+    assert list(index.ids()) == ["a", "b"]
+
+
+def test_candidates_rank_by_shared_fingerprints_and_bound_df(index: MemoryIndex | SQLiteIndex) -> None:
+    boiler = " Copyright 2024 Example Media Group all rights reserved do not redistribute this story."
+    docs = [Document(f"d{i}", f"Story number {i} about nothing in particular at all." + boiler)
+            for i in range(5)]
+    index.add([*docs, Document("a", TEXT_A + boiler)])
+    hashes = document_hashes(TEXT_A + boiler)
+    ranked = index.candidates(hashes, max_df=100)
+    assert ranked[0].doc_id == "a"
+    assert {c.doc_id for c in ranked} == {"a", "d0", "d1", "d2", "d3", "d4"}
+    # With a document-frequency bound below 6, the shared boilerplate is ignored.
+    assert [c.doc_id for c in index.candidates(hashes, max_df=3)] == ["a"]
+    assert index.candidates(hashes, max_df=3, exclude="a") == []
+    assert index.candidates(hashes, min_shared=10_000) == []
+
+
+def test_sqlite_index_persists_and_reopens(tmp_path: Path) -> None:
+    path = tmp_path / "persist.db"
+    with open_index(path) as idx:
+        idx.add([Document("a", TEXT_A, title="Rates", source="Wire", published_at="2024-01-02")])
+    with open_index(path, create=False) as idx:
+        assert len(idx) == 1
+        assert idx.get("a") == Document("a", TEXT_A, "Rates", None, "Wire", "2024-01-02")
+        assert [c.doc_id for c in idx.candidates(document_hashes(TEXT_A))] == ["a"]
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_sqlite_index_errors_name_the_path(tmp_path: Path) -> None:
+    with pytest.raises(IndexError_, match="no such index"):
+        open_index(tmp_path / "absent.db", create=False)
+    with pytest.raises(IndexError_, match="does not exist"):
+        open_index(tmp_path / "no" / "such" / "folder.db")
+    not_a_db = tmp_path / "junk.db"
+    not_a_db.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(IndexError_, match="junk.db"):
+        open_index(not_a_db)
+
+
+def test_memory_and_sqlite_agree_on_real_articles(
+    tmp_path: Path, bbc_articles: list[dict[str, str]]
+) -> None:
+    docs = [Document(a["id"], a["text"], a["title"]) for a in bbc_articles[:120]]
+    mem, sql = MemoryIndex(), open_index(tmp_path / "agree.db")
+    assert mem.add(docs) == sql.add(docs) == AddReport(added=120)
+    for d in docs[:30]:
+        hashes = document_hashes(d.text[: len(d.text) // 2])
+        assert mem.candidates(hashes, limit=5) == sql.candidates(hashes, limit=5)
+    assert list(mem.ids()) == list(sql.ids())
