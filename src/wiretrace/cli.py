@@ -121,7 +121,7 @@ def _checked(records: Iterator[Document | Rejected], skip_bad: bool,
               help="SQLite index file made by 'wiretrace index'.")
 @click.argument("file", type=str)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report.")
-@click.option("--max-candidates", type=int, default=TraceOptions.max_candidates, show_default=True,
+@click.option("--max-candidates", type=int, default=20, show_default=True,
               help="How many candidate sources are aligned.")
 @click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
               help="Largest article accepted, in bytes of UTF-8 text.")

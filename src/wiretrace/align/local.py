@@ -144,13 +144,63 @@ def _similar(a: str, b: str, threshold: float) -> bool:
     return a == b or Indel.normalized_similarity(a, b) >= threshold
 
 
-def _extend(c: _Chain, qw: list[str], sw: list[str], threshold: float) -> None:
-    while c.q_start > 0 and c.s_start > 0 and _similar(qw[c.q_start - 1], sw[c.s_start - 1], threshold):
-        c.q_start -= 1
-        c.s_start -= 1
-    while c.q_end < len(qw) and c.s_end < len(sw) and _similar(qw[c.q_end], sw[c.s_end], threshold):
-        c.q_end += 1
-        c.s_end += 1
+_SENTENCE_END = ".!?\n"
+
+
+def _starts_sentence(view: TextView, i: int) -> bool:
+    """Whether word ``i`` opens a sentence (only space, quotes or brackets since a stop)."""
+    pos = view.tokens.starts[i] - 1
+    text = view.original
+    while pos >= 0 and (text[pos] in " \t\"'([\u201c\u2018" ):
+        pos -= 1
+    return pos < 0 or text[pos] in _SENTENCE_END
+
+
+def _ends_sentence(view: TextView, i: int) -> bool:
+    """Whether word ``i`` closes a sentence (a stop follows, after closing quotes)."""
+    pos = view.tokens.ends[i]
+    text = view.original
+    while pos < len(text) and text[pos] in "\"')]\u201d\u2019":
+        pos += 1
+    return pos >= len(text) or text[pos] in _SENTENCE_END
+
+
+def _extend(c: _Chain, query: TextView, source: TextView, threshold: float) -> None:
+    """Grow the chain word by word while words are equal or nearly equal.
+
+    A single different word is taken in when the two words beyond it are equal again, or when
+    on both sides it is the first (last) word of a sentence: a renamed word at an edge.
+    """
+    qw, sw = query.tokens.words, source.tokens.words
+
+    def same(i: int, j: int) -> bool:
+        return 0 <= i < len(qw) and 0 <= j < len(sw) and _similar(qw[i], sw[j], threshold)
+
+    def inside(i: int, j: int) -> bool:
+        return 0 <= i < len(qw) and 0 <= j < len(sw)
+
+    while True:
+        q, s = c.q_start - 1, c.s_start - 1
+        if same(q, s):
+            c.q_start, c.s_start = q, s
+        elif same(q - 1, s - 1) and same(q - 2, s - 2):
+            c.q_start, c.s_start = q - 2, s - 2
+        elif inside(q, s) and _starts_sentence(query, q) and _starts_sentence(source, s):
+            c.q_start, c.s_start = q, s
+            break
+        else:
+            break
+    while True:
+        q, s = c.q_end, c.s_end
+        if same(q, s):
+            c.q_end, c.s_end = q + 1, s + 1
+        elif same(q + 1, s + 1) and same(q + 2, s + 2):
+            c.q_end, c.s_end = q + 3, s + 3
+        elif inside(q, s) and _ends_sentence(query, q) and _ends_sentence(source, s):
+            c.q_end, c.s_end = q + 1, s + 1
+            break
+        else:
+            break
 
 
 def word_edits(
@@ -206,7 +256,7 @@ def align(query: TextView, source: TextView, options: AlignOptions | None = None
     qw, sw = query.tokens.words, source.tokens.words
     out: list[Alignment] = []
     for c in _merge(chains, opts.merge_gap):
-        _extend(c, qw, sw, opts.edge_similarity)
+        _extend(c, query, source, opts.edge_similarity)
         q_words, s_words = qw[c.q_start : c.q_end], sw[c.s_start : c.s_end]
         identical = q_words == s_words
         score = 1.0 if identical else float(Indel.normalized_similarity(s_words, q_words))

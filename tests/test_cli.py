@@ -1,0 +1,174 @@
+"""The CLI as a user runs it: real subprocesses, real files, a real SQLite index."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from wiretrace.report.json import trace_schema
+
+WIRETRACE = [sys.executable, "-m", "wiretrace.cli"]
+
+ARTICLES = [
+    {"id": "wire-1", "title": "Summit planned", "source": "Wire", "published_at": "2019-04-23",
+     "text": "Preparations are under way for a summit between the two leaders in the eastern port "
+             "city, officials said on Tuesday, as road crews resurfaced the approach to the "
+             "railway station and police closed several streets near the waterfront."},
+    {"id": "paper-2", "title": "Debt written off", "source": "Daily", "published_at": "2019-04-24",
+     "text": "Moscow wrote off eleven billion dollars of debt accrued during the Soviet era, the "
+             "analyst said, hoping that it would open a new chapter of economic cooperation "
+             "between the two countries and their railways, ports and energy companies."},
+]
+
+
+def run(*args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([*WIRETRACE, *args], input=stdin, capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "COLUMNS": "120"})
+    if check and proc.returncode != 0:
+        raise AssertionError(f"exit {proc.returncode}\nstdout: {proc.stdout}\nstderr: {proc.stderr}")
+    return proc
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    path = tmp_path / "news.jsonl"
+    path.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES), encoding="utf-8")
+    folder = tmp_path / "txt" / "sub"
+    folder.mkdir(parents=True)
+    (folder / "note.txt").write_text("A short local note about the weather and nothing else at all.")
+    return path
+
+
+def test_index_then_trace_json_and_terminal(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "i.db"
+    first = run("index", "--db", str(db), str(corpus), str(tmp_path / "txt"), "--quiet")
+    assert "added" in first.stderr and " 3 " in first.stderr
+    again = run("index", "--db", str(db), str(corpus), "--quiet")
+    assert again.stderr.count(" 2 ") == 1  # 2 unchanged
+    with sqlite3.connect(db) as con:
+        ids = [r[0] for r in con.execute("SELECT id FROM documents ORDER BY id")]
+    assert ids == ["paper-2", "sub/note.txt", "wire-1"]
+
+    article = (
+        "Local residents were surprised. " + ARTICLES[1]["text"].replace("Moscow", "Russia")
+        + " Then: " + ARTICLES[0]["text"] + " Discuss This Article"
+    )
+    query = tmp_path / "article.txt"
+    query.write_text(article, encoding="utf-8")
+    report = json.loads(run("trace", "--db", str(db), str(query), "--json").stdout)
+    jsonschema.validate(report, trace_schema())
+    assert {s["id"] for s in report["sources"]} == {"wire-1", "paper-2"}
+    assert report["earliest_source"] == "wire-1"
+    wire = next(p for p in report["passages"] if p["source_id"] == "wire-1")
+    assert article[wire["query_start"] : wire["query_end"]] == ARTICLES[0]["text"]
+    paper = next(p for p in report["passages"] if p["source_id"] == "paper-2")
+    assert {"from": "Moscow", "to": "Russia"} in paper["edits"]
+
+    from_stdin = json.loads(run("trace", "--db", str(db), "-", "--json", stdin=article).stdout)
+    assert from_stdin["passages"] == report["passages"]
+    assert from_stdin["query"]["id"] == "stdin"
+
+    screen = run("trace", "--db", str(db), str(query)).stdout
+    assert "wire-1" in screen and "Sources" in screen and "earliest" in screen
+
+
+def test_bad_records_stop_the_run_or_are_skipped_and_listed(tmp_path: Path, corpus: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(
+        json.dumps(ARTICLES[0]).encode() + b"\n"
+        + b"{not json\n"
+        + b'{"id": "x", "text": "   "}\n'
+        + b'{"text": "no id here"}\n'
+        + '{"id": "latin", "text": "caf\u00e9"}\n'.encode("latin-1")
+        + json.dumps(ARTICLES[1]).encode() + b"\n"
+    )
+    db = tmp_path / "b.db"
+    stopped = run("index", "--db", str(db), str(bad), "--quiet", check=False)
+    assert stopped.returncode == 1
+    assert f"{bad}:2" in stopped.stderr and "--skip-bad" in stopped.stderr
+
+    rejects = tmp_path / "rejects.jsonl"
+    done = run("index", "--db", str(db), str(bad), "--skip-bad", "--rejects", str(rejects), "--quiet")
+    assert "rejected" in done.stderr
+    listed = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert [r["location"] for r in listed] == [f"{bad}:{n}" for n in (2, 3, 4, 5)]
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 2
+
+
+def test_unusable_paths_get_clear_errors(tmp_path: Path, corpus: Path) -> None:
+    missing_dir = run("index", "--db", str(tmp_path / "nope" / "x.db"), str(corpus), check=False)
+    assert missing_dir.returncode == 1 and "does not exist" in missing_dir.stderr
+    no_index = run("trace", "--db", str(tmp_path / "absent.db"), str(corpus), check=False)
+    assert no_index.returncode == 1 and "absent.db" in no_index.stderr
+    no_input = run("index", "--db", str(tmp_path / "y.db"), str(tmp_path / "ghost.jsonl"), check=False)
+    assert no_input.returncode != 0 and "ghost.jsonl" in no_input.stderr
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n")
+    db = tmp_path / "z.db"
+    run("index", "--db", str(db), str(corpus), "--quiet")
+    empty_trace = run("trace", "--db", str(db), str(empty), check=False)
+    assert empty_trace.returncode == 1 and "empty.txt" in empty_trace.stderr
+    big = tmp_path / "big.txt"
+    big.write_text("word " * 400)
+    too_big = run("trace", "--db", str(db), str(big), "--max-bytes", "1000", check=False)
+    assert too_big.returncode == 1 and "big.txt" in too_big.stderr
+    if os.geteuid() != 0:  # root can write anywhere, so only check this as a normal user
+        ro = tmp_path / "ro"
+        ro.mkdir()
+        ro.chmod(0o500)
+        unwritable = run("index", "--db", str(ro / "x.db"), str(corpus), check=False)
+        assert unwritable.returncode == 1 and "x.db" in unwritable.stderr
+
+
+def _fingerprint_of(db: Path) -> tuple[list[tuple[str, str, str]], int, int]:
+    with sqlite3.connect(db) as con:
+        docs = con.execute("SELECT id, text_digest, meta_digest FROM documents ORDER BY id").fetchall()
+        postings = con.execute(
+            "SELECT COUNT(*), TOTAL(p.hash % 1000003 * 7 + length(d.id)) FROM postings p"
+            " JOIN documents d ON d.rowid = p.doc"
+        ).fetchone()
+    return docs, postings[0], int(postings[1])
+
+
+@pytest.mark.slow
+def test_a_killed_index_run_resumes_to_the_same_index(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    vocab = [f"w{i}" for i in range(3000)]
+    corpus = tmp_path / "many.jsonl"
+    with corpus.open("w") as fh:
+        for i in range(12_000):
+            text = " ".join(rng.choice(vocab) for _ in range(120))
+            fh.write(json.dumps({"id": f"doc-{i:05d}", "text": text}) + "\n")
+    clean, killed = tmp_path / "clean.db", tmp_path / "killed.db"
+    run("index", "--db", str(clean), str(corpus), "--quiet")
+
+    proc = subprocess.Popen([*WIRETRACE, "index", "--db", str(killed), str(corpus), "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    count = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+        try:
+            with sqlite3.connect(f"file:{killed}?mode=ro", uri=True) as con:
+                count = con.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        except sqlite3.Error:
+            continue
+        if count >= 1500:
+            break
+    assert proc.poll() is None, "indexing finished before it could be killed; use more documents"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert 0 < count < 12_000
+    run("index", "--db", str(killed), str(corpus), "--quiet")
+    assert _fingerprint_of(killed) == _fingerprint_of(clean)
