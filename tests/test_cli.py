@@ -20,22 +20,42 @@ from wiretrace.report.json import trace_schema
 WIRETRACE = [sys.executable, "-m", "wiretrace.cli"]
 
 ARTICLES = [
-    {"id": "wire-1", "title": "Summit planned", "source": "Wire", "published_at": "2019-04-23",
-     "text": "Preparations are under way for a summit between the two leaders in the eastern port "
-             "city, officials said on Tuesday, as road crews resurfaced the approach to the "
-             "railway station and police closed several streets near the waterfront."},
-    {"id": "paper-2", "title": "Debt written off", "source": "Daily", "published_at": "2019-04-24",
-     "text": "Moscow wrote off eleven billion dollars of debt accrued during the Soviet era, the "
-             "analyst said, hoping that it would open a new chapter of economic cooperation "
-             "between the two countries and their railways, ports and energy companies."},
+    {
+        "id": "wire-1",
+        "title": "Summit planned",
+        "source": "Wire",
+        "published_at": "2019-04-23",
+        "text": "Preparations are under way for a summit between the two leaders in the eastern "
+        "port city, officials said on Tuesday, as road crews resurfaced the approach to the "
+        "railway station and police closed several streets near the waterfront.",
+    },
+    {
+        "id": "paper-2",
+        "title": "Debt written off",
+        "source": "Daily",
+        "published_at": "2019-04-24",
+        "text": "Moscow wrote off eleven billion dollars of debt accrued during the Soviet era, "
+        "the analyst said, hoping that it would open a new chapter of economic cooperation "
+        "between the two countries and their railways, ports and energy companies.",
+    },
 ]
 
 
-def run(*args: str, stdin: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([*WIRETRACE, *args], input=stdin, capture_output=True, text=True,
-                          timeout=300, env={**os.environ, "COLUMNS": "120"})
+def run(
+    *args: str, stdin: str | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [*WIRETRACE, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "120"},
+    )
     if check and proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}\nstdout: {proc.stdout}\nstderr: {proc.stderr}")
+        raise AssertionError(
+            f"exit {proc.returncode}\nstdout: {proc.stdout}\nstderr: {proc.stderr}"
+        )
     return proc
 
 
@@ -45,7 +65,9 @@ def corpus(tmp_path: Path) -> Path:
     path.write_text("".join(json.dumps(a) + "\n" for a in ARTICLES), encoding="utf-8")
     folder = tmp_path / "txt" / "sub"
     folder.mkdir(parents=True)
-    (folder / "note.txt").write_text("A short local note about the weather and nothing else at all.")
+    (folder / "note.txt").write_text(
+        "A short local note about the weather and nothing else at all."
+    )
     return path
 
 
@@ -60,8 +82,11 @@ def test_index_then_trace_json_and_terminal(tmp_path: Path, corpus: Path) -> Non
     assert ids == ["paper-2", "sub/note.txt", "wire-1"]
 
     article = (
-        "Local residents were surprised. " + ARTICLES[1]["text"].replace("Moscow", "Russia")
-        + " Then: " + ARTICLES[0]["text"] + " Discuss This Article"
+        "Local residents were surprised. "
+        + ARTICLES[1]["text"].replace("Moscow", "Russia")
+        + " Then: "
+        + ARTICLES[0]["text"]
+        + " Discuss This Article"
     )
     query = tmp_path / "article.txt"
     query.write_text(article, encoding="utf-8")
@@ -85,12 +110,14 @@ def test_index_then_trace_json_and_terminal(tmp_path: Path, corpus: Path) -> Non
 def test_bad_records_stop_the_run_or_are_skipped_and_listed(tmp_path: Path, corpus: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(
-        json.dumps(ARTICLES[0]).encode() + b"\n"
+        json.dumps(ARTICLES[0]).encode()
+        + b"\n"
         + b"{not json\n"
         + b'{"id": "x", "text": "   "}\n'
         + b'{"text": "no id here"}\n'
         + '{"id": "latin", "text": "caf\u00e9"}\n'.encode("latin-1")
-        + json.dumps(ARTICLES[1]).encode() + b"\n"
+        + json.dumps(ARTICLES[1]).encode()
+        + b"\n"
     )
     db = tmp_path / "b.db"
     stopped = run("index", "--db", str(db), str(bad), "--quiet", check=False)
@@ -98,7 +125,9 @@ def test_bad_records_stop_the_run_or_are_skipped_and_listed(tmp_path: Path, corp
     assert f"{bad}:2" in stopped.stderr and "--skip-bad" in stopped.stderr
 
     rejects = tmp_path / "rejects.jsonl"
-    done = run("index", "--db", str(db), str(bad), "--skip-bad", "--rejects", str(rejects), "--quiet")
+    done = run(
+        "index", "--db", str(db), str(bad), "--skip-bad", "--rejects", str(rejects), "--quiet"
+    )
     assert "rejected" in done.stderr
     listed = [json.loads(line) for line in rejects.read_text().splitlines()]
     assert [r["location"] for r in listed] == [f"{bad}:{n}" for n in (2, 3, 4, 5)]
@@ -111,7 +140,9 @@ def test_unusable_paths_get_clear_errors(tmp_path: Path, corpus: Path) -> None:
     assert missing_dir.returncode == 1 and "does not exist" in missing_dir.stderr
     no_index = run("trace", "--db", str(tmp_path / "absent.db"), str(corpus), check=False)
     assert no_index.returncode == 1 and "absent.db" in no_index.stderr
-    no_input = run("index", "--db", str(tmp_path / "y.db"), str(tmp_path / "ghost.jsonl"), check=False)
+    no_input = run(
+        "index", "--db", str(tmp_path / "y.db"), str(tmp_path / "ghost.jsonl"), check=False
+    )
     assert no_input.returncode != 0 and "ghost.jsonl" in no_input.stderr
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n")
@@ -133,7 +164,9 @@ def test_unusable_paths_get_clear_errors(tmp_path: Path, corpus: Path) -> None:
 
 def _fingerprint_of(db: Path) -> tuple[list[tuple[str, str, str]], int, int]:
     with sqlite3.connect(db) as con:
-        docs = con.execute("SELECT id, text_digest, meta_digest FROM documents ORDER BY id").fetchall()
+        docs = con.execute(
+            "SELECT id, text_digest, meta_digest FROM documents ORDER BY id"
+        ).fetchall()
         postings = con.execute(
             "SELECT COUNT(*), TOTAL(p.hash % 1000003 * 7 + length(d.id)) FROM postings p"
             " JOIN documents d ON d.rowid = p.doc"
@@ -153,8 +186,11 @@ def test_a_killed_index_run_resumes_to_the_same_index(tmp_path: Path) -> None:
     clean, killed = tmp_path / "clean.db", tmp_path / "killed.db"
     run("index", "--db", str(clean), str(corpus), "--quiet")
 
-    proc = subprocess.Popen([*WIRETRACE, "index", "--db", str(killed), str(corpus), "--quiet"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [*WIRETRACE, "index", "--db", str(killed), str(corpus), "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     count = 0
     while time.monotonic() < deadline and proc.poll() is None:

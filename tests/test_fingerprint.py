@@ -63,7 +63,9 @@ def test_fingerprints_survive_small_local_damage() -> None:
     shared = set(base.hashes.tolist()) & set(other.hashes.tolist())
     # Two damaged words break at most 2 * 5 n-grams; the long clean runs still share hashes.
     assert len(shared) >= len(base) // 3
-    unrelated = fingerprint(tokenize("Shares in the carmaker rose sharply after results beat forecasts."))
+    unrelated = fingerprint(
+        tokenize("Shares in the carmaker rose sharply after results beat forecasts.")
+    )
     assert not set(base.hashes.tolist()) & set(unrelated.hashes.tolist())
 
 

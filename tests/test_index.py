@@ -44,10 +44,16 @@ def test_add_is_idempotent_and_replaces_new_text(index: MemoryIndex | SQLiteInde
     assert list(index.ids()) == ["a", "b"]
 
 
-def test_candidates_rank_by_shared_fingerprints_and_bound_df(index: MemoryIndex | SQLiteIndex) -> None:
-    boiler = " Copyright 2024 Example Media Group all rights reserved do not redistribute this story."
-    docs = [Document(f"d{i}", f"Story number {i} about nothing in particular at all." + boiler)
-            for i in range(5)]
+def test_candidates_rank_by_shared_fingerprints_and_bound_df(
+    index: MemoryIndex | SQLiteIndex,
+) -> None:
+    boiler = (
+        " Copyright 2024 Example Media Group all rights reserved do not redistribute this story."
+    )
+    docs = [
+        Document(f"d{i}", f"Story number {i} about nothing in particular at all." + boiler)
+        for i in range(5)
+    ]
     index.add([*docs, Document("a", TEXT_A + boiler)])
     hashes = document_hashes(TEXT_A + boiler)
     ranked = index.candidates(hashes, max_df=100)
@@ -78,7 +84,7 @@ def test_sqlite_index_errors_name_the_path(tmp_path: Path) -> None:
         open_index(tmp_path / "no" / "such" / "folder.db")
     not_a_db = tmp_path / "junk.db"
     not_a_db.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(IndexError_, match="junk.db"):
+    with pytest.raises(IndexError_, match=r"junk\.db"):
         open_index(not_a_db)
 
 

@@ -6,9 +6,9 @@ import jsonschema
 import pytest
 
 from wiretrace import Document, MemoryIndex, PassageKind, open_index, trace, trace_to_dict
+from wiretrace.model import SourceSummary, Span
 from wiretrace.report.json import trace_schema
 from wiretrace.trace import earliest, union_length
-from wiretrace.model import SourceSummary, Span
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -28,8 +28,14 @@ def _composite(articles: list[dict[str, str]]) -> tuple[str, list[tuple[str, str
 @pytest.fixture(params=["memory", "sqlite"])
 def news_index(request: pytest.FixtureRequest, tmp_path: Path, bbc_articles: list[dict[str, str]]):
     docs = [
-        Document(a["id"], a["text"], a["title"], f"https://bbc.invalid/{a['id']}", "BBC News",
-                 f"2005-01-{1 + i % 28:02d}")
+        Document(
+            a["id"],
+            a["text"],
+            a["title"],
+            f"https://bbc.invalid/{a['id']}",
+            "BBC News",
+            f"2005-01-{1 + i % 28:02d}",
+        )
         for i, a in enumerate(bbc_articles)
     ]
     index = MemoryIndex() if request.param == "memory" else open_index(tmp_path / "news.db")

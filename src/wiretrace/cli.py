@@ -16,7 +16,13 @@ from rich.table import Table
 from wiretrace.errors import InputError, WiretraceError
 from wiretrace.index.base import AddReport
 from wiretrace.index.sqlite import BATCH_SIZE, open_index
-from wiretrace.ingest.readers import ReadOptions, Rejected, iter_records, read_document, write_rejects
+from wiretrace.ingest.readers import (
+    ReadOptions,
+    Rejected,
+    iter_records,
+    read_document,
+    write_rejects,
+)
 from wiretrace.model import Document
 from wiretrace.report.json import trace_to_json
 from wiretrace.report.terminal import render_trace
@@ -37,18 +43,39 @@ def main() -> None:
 
 
 @main.command("index")
-@click.option("--db", "db", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="SQLite index file; created if missing.")
+@click.option(
+    "--db",
+    "db",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite index file; created if missing.",
+)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--skip-bad", is_flag=True,
-              help="Go on past bad records and write them to the rejects file.")
-@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where --skip-bad writes rejected records (default: DB.rejects.jsonl).")
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
-              help="Largest document accepted, in bytes of UTF-8 text.")
+@click.option(
+    "--skip-bad", is_flag=True, help="Go on past bad records and write them to the rejects file."
+)
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where --skip-bad writes rejected records (default: DB.rejects.jsonl).",
+)
+@click.option(
+    "--max-bytes",
+    type=int,
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Largest document accepted, in bytes of UTF-8 text.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def index_cmd(db: Path, inputs: tuple[Path, ...], skip_bad: bool, rejects: Path | None,
-              max_bytes: int, quiet: bool) -> None:
+def index_cmd(
+    db: Path,
+    inputs: tuple[Path, ...],
+    skip_bad: bool,
+    rejects: Path | None,
+    max_bytes: int,
+    quiet: bool,
+) -> None:
     """Add documents (.jsonl, .jsonl.gz, .txt files and folders of them) to the index DB."""
     console = Console(stderr=True, quiet=quiet)
     rejected: list[Rejected] = []
@@ -61,9 +88,13 @@ def index_cmd(db: Path, inputs: tuple[Path, ...], skip_bad: bool, rejects: Path 
     try:
         records = iter_records(list(inputs), ReadOptions(max_bytes=max_bytes))
         progress = Progress(
-            TextColumn("[bold]indexing"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]} docs/s"), TimeElapsedColumn(),
-            console=console, transient=True,
+            TextColumn("[bold]indexing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]} docs/s"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
         )
         with progress:
             task = progress.add_task("index", total=None, rate="-")
@@ -82,7 +113,10 @@ def index_cmd(db: Path, inputs: tuple[Path, ...], skip_bad: bool, rejects: Path 
                 progress.advance(task, len(batch))
     except InputError as exc:
         index.close()
-        _fail(f"{exc}\nFix the record, or pass --skip-bad to skip bad records and list them in a file.")
+        _fail(
+            f"{exc}\nFix the record, or pass --skip-bad to skip bad records"
+            " and list them in a file."
+        )
         return
     except WiretraceError as exc:
         index.close()
@@ -93,7 +127,9 @@ def index_cmd(db: Path, inputs: tuple[Path, ...], skip_bad: bool, rejects: Path 
     if rejected:
         path = rejects or db.with_name(db.name + ".rejects.jsonl")
         write_rejects(rejected, path)
-    table = Table(title=f"Indexed into {db} ({size:,} documents in the index)", title_justify="left")
+    table = Table(
+        title=f"Indexed into {db} ({size:,} documents in the index)", title_justify="left"
+    )
     for col in ("added", "updated", "unchanged", "rejected"):
         table.add_column(col, justify="right")
     table.add_row(str(total.added), str(total.updated), str(total.unchanged), str(len(rejected)))
@@ -105,26 +141,42 @@ def index_cmd(db: Path, inputs: tuple[Path, ...], skip_bad: bool, rejects: Path 
         click.echo(f"  rejected records are listed in {path}", err=True)
 
 
-def _checked(records: Iterator[Document | Rejected], skip_bad: bool,
-             rejected: list[Rejected]) -> Iterator[Document]:
+def _checked(
+    records: Iterator[Document | Rejected], skip_bad: bool, rejected: list[Rejected]
+) -> Iterator[Document]:
     for record in records:
         if isinstance(record, Rejected):
             if not skip_bad:
-                raise InputError(record.location, record.reason)
+                raise record.as_error()
             rejected.append(record)
         else:
             yield record
 
 
 @main.command("trace")
-@click.option("--db", "db", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="SQLite index file made by 'wiretrace index'.")
+@click.option(
+    "--db",
+    "db",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite index file made by 'wiretrace index'.",
+)
 @click.argument("file", type=str)
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report.")
-@click.option("--max-candidates", type=int, default=20, show_default=True,
-              help="How many candidate sources are aligned.")
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
-              help="Largest article accepted, in bytes of UTF-8 text.")
+@click.option(
+    "--max-candidates",
+    type=int,
+    default=20,
+    show_default=True,
+    help="How many candidate sources are aligned.",
+)
+@click.option(
+    "--max-bytes",
+    type=int,
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Largest article accepted, in bytes of UTF-8 text.",
+)
 def trace_cmd(db: Path, file: str, as_json: bool, max_candidates: int, max_bytes: int) -> None:
     """Trace the article in FILE (or '-' for standard input) to its sources."""
     try:
@@ -151,29 +203,54 @@ def eval_group() -> None:
 @eval_group.command("pan")
 @click.argument("corpus_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report.")
-@click.option("--detections", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Write one PAN detection XML file per pair into this folder.")
+@click.option(
+    "--detections",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write one PAN detection XML file per pair into this folder.",
+)
 @click.option("--workers", type=int, default=2, show_default=True, help="Worker processes.")
-@click.option("--category", "categories", multiple=True,
-              help="Only these category folders (for example 02-no-obfuscation); repeatable.")
+@click.option(
+    "--category",
+    "categories",
+    multiple=True,
+    help="Only these category folders (for example 02-no-obfuscation); repeatable.",
+)
 @click.option("--limit", type=int, default=None, help="Only the first N pairs of each category.")
-def eval_pan_cmd(corpus_dir: Path, as_json: bool, detections: Path | None, workers: int,
-                 categories: tuple[str, ...], limit: int | None) -> None:
+def eval_pan_cmd(
+    corpus_dir: Path,
+    as_json: bool,
+    detections: Path | None,
+    workers: int,
+    categories: tuple[str, ...],
+    limit: int | None,
+) -> None:
     """Run alignment on a PAN text-alignment corpus and print plagdet and friends."""
     from wiretrace.eval.pan import run_pan
 
     console = Console(stderr=True, quiet=as_json)
     try:
-        with Progress(TextColumn("[bold]aligning pairs"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console, transient=True) as progress:
+        with Progress(
+            TextColumn("[bold]aligning pairs"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
             task = progress.add_task("pan", total=None)
 
             def tick(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)
 
-            report = run_pan(corpus_dir, categories=list(categories) or None,
-                             limit_per_category=limit, detections_dir=detections,
-                             workers=workers, progress=tick)
+            report = run_pan(
+                corpus_dir,
+                categories=list(categories) or None,
+                limit_per_category=limit,
+                detections_dir=detections,
+                workers=workers,
+                progress=tick,
+            )
     except WiretraceError as exc:
         _fail(str(exc))
         return

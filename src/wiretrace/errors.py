@@ -44,7 +44,7 @@ class SizeLimitError(InputError):
     """A document is larger than the configured size limit."""
 
 
-class IndexError_(WiretraceError):  # noqa: N801 - avoid shadowing the builtin IndexError
+class IndexError_(WiretraceError):
     """The index cannot be opened, read or written."""
 
 

@@ -7,8 +7,8 @@ index it is given.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 
 from wiretrace.align.local import AlignOptions, align, text_view
 from wiretrace.fingerprint import ngram_hashes

@@ -151,7 +151,7 @@ def _starts_sentence(view: TextView, i: int) -> bool:
     """Whether word ``i`` opens a sentence (only space, quotes or brackets since a stop)."""
     pos = view.tokens.starts[i] - 1
     text = view.original
-    while pos >= 0 and (text[pos] in " \t\"'([\u201c\u2018" ):
+    while pos >= 0 and (text[pos] in " \t\"'([\u201c\u2018"):
         pos -= 1
     return pos < 0 or text[pos] in _SENTENCE_END
 
@@ -220,7 +220,9 @@ def word_edits(
         else:
             runs.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
     for s0, s1, d0, d1 in runs[:limit]:
-        edits.append(Edit(_surface(source, s[0] + s0, s[0] + s1), _surface(query, q[0] + d0, q[0] + d1)))
+        edits.append(
+            Edit(_surface(source, s[0] + s0, s[0] + s1), _surface(query, q[0] + d0, q[0] + d1))
+        )
     return tuple(edits)
 
 
@@ -231,9 +233,7 @@ def _surface(view: TextView, first: int, end: int) -> str:
     return view.original[start:stop]
 
 
-def _refine_edges(
-    q: str, s: str, qs: int, qe: int, ss: int, se: int
-) -> tuple[int, int, int, int]:
+def _refine_edges(q: str, s: str, qs: int, qe: int, ss: int, se: int) -> tuple[int, int, int, int]:
     """Take in punctuation that touches the passage and is the same on both sides."""
     while qs > 0 and ss > 0 and q[qs - 1] == s[ss - 1] and not q[qs - 1].isspace():
         qs, ss = qs - 1, ss - 1
@@ -242,7 +242,9 @@ def _refine_edges(
     return qs, qe, ss, se
 
 
-def align(query: TextView, source: TextView, options: AlignOptions | None = None) -> list[Alignment]:
+def align(
+    query: TextView, source: TextView, options: AlignOptions | None = None
+) -> list[Alignment]:
     """Local alignments between two texts, in query order (see the module docstring)."""
     opts = options or AlignOptions()
     seeds = _seeds(query, source, opts.seed_n, opts.max_repeat)
@@ -260,8 +262,12 @@ def align(query: TextView, source: TextView, options: AlignOptions | None = None
         q_words, s_words = qw[c.q_start : c.q_end], sw[c.s_start : c.s_end]
         identical = q_words == s_words
         score = 1.0 if identical else float(Indel.normalized_similarity(s_words, q_words))
-        edits = () if identical else word_edits(
-            query, source, (c.q_start, c.q_end), (c.s_start, c.s_end), opts.max_edits
+        edits = (
+            ()
+            if identical
+            else word_edits(
+                query, source, (c.q_start, c.q_end), (c.s_start, c.s_end), opts.max_edits
+            )
         )
         qs, qe = query.tokens.char_span(c.q_start, c.q_end - 1)
         ss, se = source.tokens.char_span(c.s_start, c.s_end - 1)

@@ -83,7 +83,9 @@ def document_hashes(text: str, n: int = DEFAULT_N, window: int = DEFAULT_WINDOW)
 
 def prepare(doc: Document, n: int = DEFAULT_N, window: int = DEFAULT_WINDOW) -> Prepared:
     """Fingerprint a document for storage (pure; safe to run in worker processes)."""
-    return Prepared(doc, document_hashes(doc.text, n, window), text_digest(doc.text), meta_digest(doc))
+    return Prepared(
+        doc, document_hashes(doc.text, n, window), text_digest(doc.text), meta_digest(doc)
+    )
 
 
 def rank_candidates(

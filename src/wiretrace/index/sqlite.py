@@ -16,7 +16,7 @@ documents is a no-op, so an interrupted ingest can simply be rerun.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 
@@ -87,7 +87,11 @@ class SQLiteIndex:
         if not rows and not readonly:
             self._db.executemany(
                 "INSERT INTO meta(key, value) VALUES (?, ?)",
-                [("format", FORMAT_VERSION), ("n", str(DEFAULT_N)), ("window", str(DEFAULT_WINDOW))],
+                [
+                    ("format", FORMAT_VERSION),
+                    ("n", str(DEFAULT_N)),
+                    ("window", str(DEFAULT_WINDOW)),
+                ],
             )
             return DEFAULT_N, DEFAULT_WINDOW
         if rows.get("format") != FORMAT_VERSION:
@@ -106,7 +110,7 @@ class SQLiteIndex:
             total = total + self.add_batch(batch)
         return total
 
-    def add_batch(self, batch: list[Document | Prepared]) -> AddReport:
+    def add_batch(self, batch: Sequence[Document | Prepared]) -> AddReport:
         """Add one batch of documents in a single transaction."""
         preps = [d if isinstance(d, Prepared) else prepare(d, self.n, self.window) for d in batch]
         outcomes: list[AddOutcome] = []
@@ -179,9 +183,12 @@ class SQLiteIndex:
         cur = self._db.cursor()
         postings: list[tuple[int, list[int]]] = []
         for h in set(hashes):
-            docs = [r[0] for r in cur.execute(
-                "SELECT doc FROM postings WHERE hash = ? LIMIT ?", (h, max_df + 1)
-            )]
+            docs = [
+                r[0]
+                for r in cur.execute(
+                    "SELECT doc FROM postings WHERE hash = ? LIMIT ?", (h, max_df + 1)
+                )
+            ]
             if docs and len(docs) <= max_df:
                 postings.append((h, docs))
         rowids = sorted({d for _, docs in postings for d in docs})

@@ -52,10 +52,15 @@ def render_trace(trace: Trace, console: Console | None = None) -> None:
     """Print the report of ``trace`` to ``console`` (stdout by default)."""
     console = console or Console()
     q = trace.query
-    earliest = next((s.document for s in trace.sources if s.document.id == trace.earliest_source), None)
+    earliest = next(
+        (s.document for s in trace.sources if s.document.id == trace.earliest_source), None
+    )
     head = Text.assemble(
-        ("Query ", "bold"), q.id, f"  ({len(q.text):,} characters)\n",
-        ("Attributed to sources: ", "bold"), _percent(trace.coverage),
+        ("Query ", "bold"),
+        q.id,
+        f"  ({len(q.text):,} characters)\n",
+        ("Attributed to sources: ", "bold"),
+        _percent(trace.coverage),
         f" of the text, from {len(trace.sources)} source(s)\n",
         ("Earliest source: ", "bold"),
         f"{earliest.id} ({earliest.published_at})" if earliest else "none with a date",
@@ -77,8 +82,12 @@ def render_trace(trace: Trace, console: Console | None = None) -> None:
             d = s.document
             mark = " (earliest)" if d.id == trace.earliest_source else ""
             table.add_row(
-                Text(f"[{i + 1}]", style=PALETTE[i % len(PALETTE)]), d.id, d.title or "",
-                d.source or "", (d.published_at or "unknown") + mark, _percent(s.coverage),
+                Text(f"[{i + 1}]", style=PALETTE[i % len(PALETTE)]),
+                d.id,
+                d.title or "",
+                d.source or "",
+                (d.published_at or "unknown") + mark,
+                _percent(s.coverage),
                 str(s.passages),
             )
         console.print(table)
@@ -92,14 +101,18 @@ def render_trace(trace: Trace, console: Console | None = None) -> None:
             if len(p.edits) > MAX_EDITS_SHOWN:
                 edits += f"; ... {len(p.edits) - MAX_EDITS_SHOWN} more"
             ptable.add_row(
-                f"{p.query.start}-{p.query.end}", f"[{rank[p.source_id] + 1}]",
-                f"{p.source.start}-{p.source.end}", p.kind.value, f"{p.score:.2f}", edits,
+                f"{p.query.start}-{p.query.end}",
+                f"[{rank[p.source_id] + 1}]",
+                f"{p.source.start}-{p.source.end}",
+                p.kind.value,
+                f"{p.score:.2f}",
+                edits,
             )
         console.print(ptable)
     if trace.signals:
         stable = Table(title="Signals", title_justify="left")
         stable.add_column("type")
         stable.add_column("detail", overflow="fold")
-        for s in trace.signals:
-            stable.add_row(s.type, s.detail)
+        for signal in trace.signals:
+            stable.add_row(signal.type, signal.detail)
         console.print(stable)
