@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from wiretrace.errors import InputError, WiretraceError
-from wiretrace.index.base import AddReport
+from wiretrace.index.base import AddReport, prepare_batches
 from wiretrace.index.sqlite import BATCH_SIZE, open_index
 from wiretrace.ingest.readers import (
     ReadOptions,
@@ -67,6 +68,13 @@ def main() -> None:
     show_default=True,
     help="Largest document accepted, in bytes of UTF-8 text.",
 )
+@click.option(
+    "--workers",
+    type=int,
+    default=min(2, os.cpu_count() or 1),
+    show_default=True,
+    help="Processes that fingerprint documents while the main one writes.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def index_cmd(
     db: Path,
@@ -74,6 +82,7 @@ def index_cmd(
     skip_bad: bool,
     rejects: Path | None,
     max_bytes: int,
+    workers: int,
     quiet: bool,
 ) -> None:
     """Add documents (.jsonl, .jsonl.gz, .txt files and folders of them) to the index DB."""
@@ -98,19 +107,16 @@ def index_cmd(
         )
         with progress:
             task = progress.add_task("index", total=None, rate="-")
-            batch: list[Document] = []
-            for record in _checked(records, skip_bad, rejected):
-                batch.append(record)
-                if len(batch) >= BATCH_SIZE:
-                    total = total + index.add_batch(list(batch))
-                    progress.advance(task, len(batch))
-                    batch.clear()
-                    elapsed = progress.tasks[0].elapsed or 0
-                    done = progress.tasks[0].completed
-                    progress.update(task, rate=f"{done / elapsed:,.0f}" if elapsed else "-")
-            if batch:
+            documents = _checked(records, skip_bad, rejected)
+            batches = prepare_batches(
+                documents, batch_size=BATCH_SIZE, workers=workers, n=index.n, window=index.window
+            )
+            for batch in batches:
                 total = total + index.add_batch(batch)
                 progress.advance(task, len(batch))
+                elapsed = progress.tasks[0].elapsed or 0
+                done = progress.tasks[0].completed
+                progress.update(task, rate=f"{done / elapsed:,.0f}" if elapsed else "-")
     except InputError as exc:
         index.close()
         _fail(

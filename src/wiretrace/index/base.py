@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
+from itertools import islice
 from typing import Protocol
 
-from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW, fingerprint
+from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW, ngram_hashes, winnow
 from wiretrace.model import Document
-from wiretrace.text.tokens import tokenize
+from wiretrace.text.tokens import words_of
 
 DEFAULT_MAX_DF = 500
 
@@ -78,7 +82,8 @@ def meta_digest(doc: Document) -> str:
 
 def document_hashes(text: str, n: int = DEFAULT_N, window: int = DEFAULT_WINDOW) -> frozenset[int]:
     """The distinct winnowed fingerprint hashes of a text, as stored in an index."""
-    return frozenset(int(h) for h in fingerprint(tokenize(text), n, window).hashes)
+    hashes = ngram_hashes(words_of(text), n)
+    return frozenset(hashes[winnow(hashes, window)].tolist())
 
 
 def prepare(doc: Document, n: int = DEFAULT_N, window: int = DEFAULT_WINDOW) -> Prepared:
@@ -86,6 +91,40 @@ def prepare(doc: Document, n: int = DEFAULT_N, window: int = DEFAULT_WINDOW) -> 
     return Prepared(
         doc, document_hashes(doc.text, n, window), text_digest(doc.text), meta_digest(doc)
     )
+
+
+def prepare_batches(
+    docs: Iterable[Document],
+    *,
+    batch_size: int,
+    workers: int = 1,
+    n: int = DEFAULT_N,
+    window: int = DEFAULT_WINDOW,
+) -> Iterator[list[Prepared]]:
+    """Prepare documents in batches, in order, with ``workers`` processes when more than one.
+
+    Fingerprinting is the CPU-heavy half of indexing. With workers, the next batch is
+    fingerprinted while the caller writes the current one. ``docs`` is read in the calling
+    thread, so an exception it raises reaches the caller unchanged.
+    """
+    it = iter(docs)
+    batches: Iterator[list[Document]] = iter(lambda: list(islice(it, batch_size)), [])
+    if workers <= 1:
+        for batch in batches:
+            yield [prepare(d, n, window) for d in batch]
+        return
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    work = partial(prepare, n=n, window=window)
+    with context.Pool(workers) as pool:
+        in_flight = None
+        for batch in batches:
+            chunk = max(1, len(batch) // (4 * workers))
+            submitted = pool.map_async(work, batch, chunksize=chunk)
+            if in_flight is not None:
+                yield in_flight.get()
+            in_flight = submitted
+        if in_flight is not None:
+            yield in_flight.get()
 
 
 def rank_candidates(

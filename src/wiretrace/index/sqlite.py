@@ -66,6 +66,7 @@ class SQLiteIndex:
 
     def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
         self.path = Path(path)
+        self._pending: list[tuple[int, int]] = []
         if not create and not self.path.exists():
             raise IndexError_(f"{self.path}: no such index; create it with 'wiretrace index'")
         if create and not self.path.parent.exists():
@@ -74,6 +75,7 @@ class SQLiteIndex:
             uri = f"file:{self.path}?mode=ro" if readonly else f"file:{self.path}"
             self._db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA busy_timeout = 10000")
+            self._db.execute("PRAGMA cache_size = -262144")  # up to 256 MiB of page cache
             if not readonly:
                 self._db.execute("PRAGMA journal_mode = WAL")
                 self._db.execute("PRAGMA synchronous = NORMAL")
@@ -114,11 +116,13 @@ class SQLiteIndex:
         """Add one batch of documents in a single transaction."""
         preps = [d if isinstance(d, Prepared) else prepare(d, self.n, self.window) for d in batch]
         outcomes: list[AddOutcome] = []
+        self._pending = []
         try:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 for prep in preps:
                     outcomes.append(self._add_one(prep))
+                self._flush_postings()
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -139,7 +143,8 @@ class SQLiteIndex:
                 " text_digest, meta_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (doc.id, *meta, doc.text, prep.text_digest, prep.meta_digest),
             )
-            self._insert_postings(prep.hashes, cur.lastrowid)
+            rowid = int(cur.lastrowid or 0)
+            self._pending.extend((h, rowid) for h in prep.hashes)
             return AddOutcome.ADDED
         rowid, old_text, old_text_digest, old_meta_digest = row
         if (old_text_digest, old_meta_digest) == (prep.text_digest, prep.meta_digest):
@@ -150,18 +155,23 @@ class SQLiteIndex:
             (*meta, doc.text, prep.text_digest, prep.meta_digest, rowid),
         )
         if old_text_digest != prep.text_digest:
+            self._flush_postings()
             old_hashes = document_hashes(old_text, self.n, self.window)
             self._db.executemany(
                 "DELETE FROM postings WHERE hash = ? AND doc = ?",
                 ((h, rowid) for h in old_hashes - prep.hashes),
             )
-            self._insert_postings(prep.hashes - old_hashes, rowid)
+            self._pending.extend((h, rowid) for h in prep.hashes - old_hashes)
+            self._flush_postings()
         return AddOutcome.UPDATED
 
-    def _insert_postings(self, hashes: Iterable[int], rowid: int | None) -> None:
+    def _flush_postings(self) -> None:
+        """Insert the batch's new postings in key order, which keeps B-tree writes local."""
+        self._pending.sort()
         self._db.executemany(
-            "INSERT OR IGNORE INTO postings(hash, doc) VALUES (?, ?)", ((h, rowid) for h in hashes)
+            "INSERT OR IGNORE INTO postings(hash, doc) VALUES (?, ?)", self._pending
         )
+        self._pending = []
 
     # -- reading ---------------------------------------------------------------------------
 

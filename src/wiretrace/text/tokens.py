@@ -39,3 +39,9 @@ def tokenize(text: str | NormalizedText) -> Tokens:
         starts.append(offsets[s])
         ends.append(offsets[e - 1] + 1)
     return Tokens(words, starts, ends)
+
+
+def words_of(text: str | NormalizedText) -> list[str]:
+    """Just the normalised words of a text, without offsets (the fast path for indexing)."""
+    norm = text if isinstance(text, NormalizedText) else normalise(text)
+    return _WORD.findall(norm.text)
