@@ -68,7 +68,8 @@ def render_trace(trace: Trace, console: Console | None = None) -> None:
     console.print(Panel(head, title="wiretrace trace", expand=False))
     legend = Text("Legend: ")
     for i, s in enumerate(trace.sources):
-        legend.append(f" [{i + 1}] {s.document.id} ", style=PALETTE[i % len(PALETTE)])
+        label = s.document.title or s.document.id
+        legend.append(f" [{i + 1}] {label} ", style=PALETTE[i % len(PALETTE)])
         legend.append(" ")
     if not trace.sources:
         legend.append("no source found; nothing is highlighted")
