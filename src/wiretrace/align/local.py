@@ -36,11 +36,11 @@ class AlignOptions:
     """Parameters of :func:`align`; the defaults are tuned on PAN pan-train."""
 
     seed_n: int = 4
-    max_repeat: int = 8
+    max_repeat: int = 1
     chain_gap: int = 12
-    min_seeds: int = 3
-    min_words: int = 12
-    merge_gap: int = 30
+    min_seeds: int = 2
+    min_words: int = 10
+    merge_gap: int = 120
     edge_similarity: float = 0.75
     max_edits: int = 200
 

@@ -1,0 +1,1 @@
+"""Evaluation on labelled data: PAN text alignment (:mod:`wiretrace.eval.pan`)."""
