@@ -4,7 +4,9 @@ The floors are the bar the aligner must keep. Raise a floor when the aligner imp
 lower one quietly. The subset is the first pairs, in file order, of two categories:
 
 - ``02-no-obfuscation`` (verbatim reuse, truth XML): the first 120 pairs;
-- ``01-no-plagiarism`` (no reuse): the first 150 pairs, for the false-positive rate.
+- ``01-no-plagiarism`` (no reuse): all 323 pairs, for the false-positive rate. Three of them
+  share genuine text (a kiwifruit passage, an ingredient list, a sentence about Uranus), and
+  two of those three are among the first 150, so a smaller subset cannot measure a 1% rate.
 
 Run it alone with ``pytest -m slow tests/test_quality_pan.py``.
 """
@@ -23,7 +25,7 @@ CORPUS = SHARED / "data" / "pan-train" / "corpus"
 VERBATIM = "02-no-obfuscation"
 NEGATIVE = "01-no-plagiarism"
 VERBATIM_PAIRS = 120
-NEGATIVE_PAIRS = 150
+NEGATIVE_PAIRS = 323
 
 PLAGDET_FLOOR = 0.90
 CASE_RECALL_FLOOR = 0.95
@@ -71,16 +73,19 @@ def test_false_positive_ceiling(negative: PanReport) -> None:
 
 
 # The whole pan-train corpus (1,750 pairs) runs in seconds, so CI scores it all as well.
-# Floors at the level the aligner reached when they were set (see BENCHMARKS.md); raise them
-# as it improves. Case recall on the full verbatim category is capped near 0.945 by truth
-# offsets that point at the wrong text (23 of 438 cases, SOURCE.md's diag_text_match_ratio
-# below 0.5), so the full-corpus floor is set below that cap.
+# Floors at the level the aligners reached when they were set (see BENCHMARKS.md); raise them
+# as they improve. The plagdet floor is the core issue's 0.90: the word n-gram aligner alone
+# reached 0.9135, and the sentence aligner, which lifts 03 and 04 from 0.84 and 0.70 to about
+# 0.96, costs 02 about 0.005 in precision through topic matches it cannot yet tell from reuse.
+# Case recall on the full verbatim category is capped near 0.945 by truth offsets that
+# point at the wrong text (23 of 438 cases, SOURCE.md's diag_text_match_ratio below 0.5), so
+# the full-corpus floor is set below that cap.
 FULL_FLOORS = {
-    "plagdet": 0.91,
+    "plagdet": 0.90,
     "case_recall": 0.94,
-    "03-random-obfuscation": 0.84,
-    "04-translation-obfuscation": 0.70,
-    "05-summary-obfuscation": 0.12,
+    "03-random-obfuscation": 0.96,
+    "04-translation-obfuscation": 0.95,
+    "05-summary-obfuscation": 0.145,
 }
 
 

@@ -73,6 +73,8 @@ class Alignment:
     score: float
     edits: tuple[Edit, ...] = ()
     identical: bool = False
+    sentence_level: bool = False
+    cosine: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

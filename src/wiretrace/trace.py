@@ -1,4 +1,4 @@
-"""Trace one article to its sources: candidates, alignment, attribution.
+"""Trace one article to its sources: candidates, alignment, attribution, signals.
 
 :func:`trace` is the one function every interface calls. It is pure apart from reading the
 index it is given.
@@ -7,15 +7,32 @@ index it is given.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
-from wiretrace.align.local import AlignOptions, align, text_view
+from wiretrace.align.pair import AlignView, PairOptions, align_pair, align_view
 from wiretrace.fingerprint import ngram_hashes
 from wiretrace.index.base import DEFAULT_MAX_DF, Index
-from wiretrace.model import Alignment, Document, Passage, PassageKind, SourceSummary, Span, Trace
+from wiretrace.model import (
+    Alignment,
+    Document,
+    Edit,
+    Passage,
+    PassageKind,
+    Signal,
+    SourceSummary,
+    Span,
+    Trace,
+)
+from wiretrace.signals import source_free_signals
+from wiretrace.text.aliases import alias_mentions, load_aliases
+from wiretrace.text.normalise import normalise
 
 log = logging.getLogger(__name__)
+
+NEAR_VERBATIM_SIMILARITY = 0.8
+REWRITTEN_SIMILARITY = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,24 +42,50 @@ class TraceOptions:
     - ``max_candidates``: how many of the best-sharing documents are aligned;
     - ``min_shared``: fingerprints a document must share with the query to be a candidate;
     - ``max_df``: fingerprints held by more documents than this are ignored (boilerplate);
-    - ``align``: local alignment parameters.
+    - ``align``: parameters of the word and sentence aligners.
     """
 
     max_candidates: int = 20
     min_shared: int = 2
     max_df: int = DEFAULT_MAX_DF
-    align: AlignOptions = field(default_factory=AlignOptions)
+    align: PairOptions = field(default_factory=PairOptions)
+
+
+def is_rename(edit: Edit) -> bool:
+    """Whether an edit swaps one name of an entity for another (Russia -> Russian Federation)."""
+    from wiretrace.align.sentences import canonical_tokens
+    from wiretrace.text.tokens import tokenize
+
+    a = canonical_tokens(edit.source, tokenize(edit.source)).words
+    b = canonical_tokens(edit.query, tokenize(edit.query)).words
+    return bool(a) and a == b and normalise(edit.source).text != normalise(edit.query).text
 
 
 def classify(alignment: Alignment) -> PassageKind:
-    """The kind of an aligned passage.
+    """The kind of an aligned passage, by these rules, in order:
 
-    - ``verbatim``: the normalised words of both sides are identical (case, quotes, dashes,
-      hyphenation and whitespace are ignored);
-    - ``near_verbatim``: anything else the seed-and-extend aligner finds, that is, long runs of
-      identical words with small edits between them.
+    1. ``verbatim``: the normalised words of both sides are identical (case, quotes, dashes,
+       hyphenation and white space are ignored);
+    2. ``rewritten``: some edit renames an entity (``Russia`` -> ``Russian Federation``);
+    3. ``near_verbatim``: found by the word n-gram aligner with a word similarity of at least
+       0.8 (a few words changed, OCR-like damage);
+    4. ``rewritten``: word similarity of at least 0.5: the same words, swapped for synonyms or
+       reordered inside sentences;
+    5. ``paraphrase``: anything else the sentence aligner found: the same content, mostly in
+       other words.
+
+    Word similarity is the normalised Indel similarity of the two word sequences, with entity
+    aliases canonicalised for sentence-level passages.
     """
-    return PassageKind.VERBATIM if alignment.identical else PassageKind.NEAR_VERBATIM
+    if alignment.identical:
+        return PassageKind.VERBATIM
+    if any(is_rename(e) for e in alignment.edits):
+        return PassageKind.REWRITTEN
+    if not alignment.sentence_level and alignment.score >= NEAR_VERBATIM_SIMILARITY:
+        return PassageKind.NEAR_VERBATIM
+    if alignment.score >= REWRITTEN_SIMILARITY:
+        return PassageKind.REWRITTEN
+    return PassageKind.PARAPHRASE
 
 
 def union_length(spans: list[Span]) -> int:
@@ -60,10 +103,10 @@ def union_length(spans: list[Span]) -> int:
 
 
 def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> Trace:
-    """Find the sources of ``doc`` in ``index`` and align every passage."""
+    """Find the sources of ``doc`` in ``index``, align every passage, and add signals."""
     opts = options or TraceOptions()
-    query = text_view(doc.text)
-    hashes = ngram_hashes(query.hashes, index.n)
+    query = align_view(doc.text, opts.align)
+    hashes = ngram_hashes(query.words.hashes, index.n)
     candidates = index.candidates(
         (int(h) for h in hashes),
         max_df=opts.max_df,
@@ -77,8 +120,9 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
         src = index.get(cand.doc_id)
         if src is None:  # removed between the two reads
             continue
-        for a in align(query, text_view(src.text), opts.align):
-            passages.append(Passage(a.query, src.id, a.source, a.score, classify(a), a.edits))
+        for a in align_pair(query, align_view(src.text, opts.align), opts.align):
+            score = max(a.score, a.cosine or 0.0)
+            passages.append(Passage(a.query, src.id, a.source, score, classify(a), a.edits))
             sources[src.id] = src
     passages.sort(key=lambda p: (p.query.start, -p.score, p.source_id, p.source.start))
     length = len(doc.text)
@@ -96,9 +140,54 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
         passages=tuple(passages),
         sources=tuple(summaries),
         earliest_source=earliest(summaries),
+        signals=tuple(signals_of(doc.text, query, passages)),
         candidates_considered=len(candidates),
         options=asdict(opts),
     )
+
+
+def signals_of(text: str, query: AlignView, passages: list[Passage]) -> list[Signal]:
+    """Source-free signals of the text, then spin signals from the passages' edits."""
+    mentions = alias_mentions(query.words.tokens, load_aliases(), text=text)
+    names = [(m.canonical, Span(m.start, m.end)) for m in mentions if m.kind == "name"]
+    return source_free_signals(text, names) + spin_signals(text, query, passages)
+
+
+def spin_signals(text: str, query: AlignView, passages: list[Passage]) -> list[Signal]:
+    """Consistent substitutions across passages, gathered into ``spin`` signals.
+
+    - A renamed entity gives "Russia -> Russian Federation, 4 of 5 mentions": how many of the
+      entity's mentions in the whole query use the new name.
+    - A one-word substitution made at least twice gives "said -> stated, 3 times".
+    """
+    renames: Counter[tuple[str, str]] = Counter()
+    swaps: Counter[tuple[str, str]] = Counter()
+    shown: dict[tuple[str, str], tuple[str, str]] = {}
+    for p in passages:
+        for e in p.edits:
+            key = (normalise(e.source).text, normalise(e.query).text)
+            shown.setdefault(key, (e.source, e.query))
+            if is_rename(e):
+                renames[key] += 1
+            elif len(key[0].split()) == 1 and len(key[1].split()) == 1:
+                swaps[key] += 1
+    out: list[Signal] = []
+    if renames:
+        mentions = alias_mentions(query.words.tokens, load_aliases(), text=text)
+        by_key: dict[str, Counter[str]] = {}
+        for m in mentions:
+            surface = normalise(text[m.start : m.end]).text
+            by_key.setdefault(m.canonical, Counter())[surface] += 1
+        for key, _ in renames.most_common():
+            forms = next((c for c in by_key.values() if key[1] in c), Counter({key[1]: 1}))
+            old, new = shown[key]
+            detail = f"{old} -> {new}, {forms[key[1]]} of {sum(forms.values())} mentions"
+            out.append(Signal("spin", detail))
+    for key, count in swaps.most_common():
+        if count >= 2:
+            old, new = shown[key]
+            out.append(Signal("spin", f"{old} -> {new}, {count} times"))
+    return out
 
 
 def earliest(sources: list[SourceSummary]) -> str | None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from wiretrace.text.normalise import NormalizedText, normalise
 
 _WORD = re.compile(r"\w+")
+_WORD_SPLIT = re.compile(r"(\w+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,16 +32,18 @@ class Tokens:
 def tokenize(text: str | NormalizedText) -> Tokens:
     """Split a text into normalised word tokens with original offsets."""
     norm = text if isinstance(text, NormalizedText) else normalise(text)
-    offsets = norm.offsets
-    words: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in _WORD.finditer(norm.text):
-        s, e = m.span()
-        words.append(m.group())
-        starts.append(offsets[s])
-        ends.append(offsets[e - 1] + 1)
-    return Tokens(words, starts, ends)
+    # Splitting on a capturing group gives [gap, word, gap, word, ..., gap] with every character
+    # in exactly one part, so cumulative part lengths are the word boundaries; this keeps the
+    # per-word work in C.
+    parts = _WORD_SPLIT.split(norm.text)
+    words = parts[1::2]
+    if not words:
+        return Tokens([], [], [])
+    bounds = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
+    offsets = np.asarray(norm.offsets, dtype=np.int64)
+    starts = offsets[bounds[0:-1:2]]
+    ends = offsets[bounds[1::2] - 1] + 1
+    return Tokens(words, starts.tolist(), ends.tolist())
 
 
 def words_of(text: str | NormalizedText) -> list[str]:
