@@ -21,8 +21,8 @@ def test_golden_fingerprints() -> None:
     assert fp.hashes[:3].tolist() == GOLDEN_HASHES
 
 
-GOLDEN_POSITIONS = [2, 5, 9, 10, 13, 16, 18, 21, 23]
-GOLDEN_HASHES = [2142504837670792543, 3327286436521899004, 197763896896981188]
+GOLDEN_POSITIONS = [2, 9, 10, 13, 21, 23]
+GOLDEN_HASHES = [2142504837670792543, 197763896896981188, 194968533021681435]
 
 
 def _slow_winnow(hashes: list[int], window: int) -> list[int]:

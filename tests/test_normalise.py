@@ -69,3 +69,14 @@ def test_offsets_of_a_known_text() -> None:
         "Big",
         "deal",
     ]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=300))
+def test_ascii_fast_paths_agree_with_normalisation(text: str) -> None:
+    from wiretrace.text.tokens import _split_words, words_of
+
+    norm = normalise(text)
+    slow = _split_words(norm.text, norm.offsets)
+    fast = tokenize(text)
+    assert (fast.words, fast.starts, fast.ends) == (slow.words, slow.starts, slow.ends)
+    assert words_of(text) == slow.words

@@ -30,23 +30,36 @@ class Tokens:
 
 
 def tokenize(text: str | NormalizedText) -> Tokens:
-    """Split a text into normalised word tokens with original offsets."""
+    """Split a text into normalised word tokens with original offsets.
+
+    ASCII text takes a fast path: its normalised words are its lower-cased words, at the same
+    offsets (a test checks both paths agree).
+    """
+    if isinstance(text, str) and text.isascii():
+        return _split_words(text.lower(), None)
     norm = text if isinstance(text, NormalizedText) else normalise(text)
+    return _split_words(norm.text, norm.offsets)
+
+
+def _split_words(text: str, offsets: list[int] | None) -> Tokens:
     # Splitting on a capturing group gives [gap, word, gap, word, ..., gap] with every character
     # in exactly one part, so cumulative part lengths are the word boundaries; this keeps the
     # per-word work in C.
-    parts = _WORD_SPLIT.split(norm.text)
+    parts = _WORD_SPLIT.split(text)
     words = parts[1::2]
     if not words:
         return Tokens([], [], [])
     bounds = np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)))
-    offsets = np.asarray(norm.offsets, dtype=np.int64)
-    starts = offsets[bounds[0:-1:2]]
-    ends = offsets[bounds[1::2] - 1] + 1
+    starts, ends = bounds[0:-1:2], bounds[1::2]
+    if offsets is not None:
+        mapping = np.asarray(offsets, dtype=np.int64)
+        starts, ends = mapping[starts], mapping[ends - 1] + 1
     return Tokens(words, starts.tolist(), ends.tolist())
 
 
 def words_of(text: str | NormalizedText) -> list[str]:
     """Just the normalised words of a text, without offsets (the fast path for indexing)."""
+    if isinstance(text, str) and text.isascii():
+        return _WORD.findall(text.lower())
     norm = text if isinstance(text, NormalizedText) else normalise(text)
     return _WORD.findall(norm.text)
