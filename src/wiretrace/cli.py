@@ -223,6 +223,11 @@ def eval_group() -> None:
     help="Only these category folders (for example 02-no-obfuscation); repeatable.",
 )
 @click.option("--limit", type=int, default=None, help="Only the first N pairs of each category.")
+@click.option(
+    "--words-only",
+    is_flag=True,
+    help="Use the word n-gram aligner alone (the sentence aligner off), as before issue 3.",
+)
 def eval_pan_cmd(
     corpus_dir: Path,
     as_json: bool,
@@ -230,8 +235,10 @@ def eval_pan_cmd(
     workers: int,
     categories: tuple[str, ...],
     limit: int | None,
+    words_only: bool,
 ) -> None:
     """Run alignment on a PAN text-alignment corpus and print plagdet and friends."""
+    from wiretrace.align.pair import PairOptions
     from wiretrace.eval.pan import run_pan
 
     console = Console(stderr=True, quiet=as_json)
@@ -256,6 +263,7 @@ def eval_pan_cmd(
                 detections_dir=detections,
                 workers=workers,
                 progress=tick,
+                options=PairOptions(sentences=None) if words_only else None,
             )
     except WiretraceError as exc:
         _fail(str(exc))

@@ -88,7 +88,8 @@ def winnow(hashes: HashArray, window: int = DEFAULT_WINDOW) -> PosArray:
     keep = np.empty(len(picks), dtype=bool)
     keep[0] = True
     np.not_equal(picks[1:], picks[:-1], out=keep[1:])
-    return picks[keep]
+    selected: PosArray = picks[keep]
+    return selected
 
 
 @dataclass(frozen=True, slots=True)
