@@ -165,14 +165,6 @@ def test_shuffled_composite_every_sentence_is_attributed_to_its_source(
     assert result.coverage >= copied - 1e-3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="align.local._merge (merge_gap=120 words) merges the chains of one source across "
-    "the sentences of other sources between them when the source order runs forwards: the "
-    "train-derailment passage spans query 0..1266 (kind 'paraphrase', score 0.48) over six of "
-    "the nine sentences, three of them copied from the other articles, and the white-paper "
-    "passage 460..929 ('near_verbatim') covers a train-derailment sentence",
-)
 def test_shuffled_composite_sentences_are_not_attributed_to_other_sources(
     wikinews: dict[str, Article], composite_index: MemoryIndex
 ) -> None:

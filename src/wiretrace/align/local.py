@@ -8,8 +8,9 @@
    both sides are at most ``chain_gap`` words and the source side runs forwards (small
    backward steps of one n-gram are allowed, for repeated words); otherwise a new chain starts.
 3. **Filtering.** A chain must hold ``min_seeds`` seeds and span ``min_words`` query words.
-4. **Merging.** Chains whose gaps on both sides are at most ``merge_gap`` words are merged, so
-   a passage with a few edited words stays one passage (PAN granularity).
+4. **Merging.** Chains whose gaps on both sides are at most ``merge_gap`` words, and about as
+   long on one side as on the other, are merged, so a passage with a few edited words stays
+   one passage (PAN granularity) while text pasted in from elsewhere splits it.
 5. **Edges.** Each passage is extended word by word while the words on both sides are equal or
    nearly equal (OCR-like damage such as ``rn`` -> ``m``), then mapped to character spans of
    the original texts.
@@ -120,6 +121,9 @@ def _chain(seeds: list[tuple[int, int]], n: int, gap: int) -> list[_Chain]:
     return done + open_chains
 
 
+GAP_SLACK = 10
+
+
 def _merge(chains: list[_Chain], gap: int) -> list[_Chain]:
     chains = sorted(chains, key=lambda c: (c.q_start, c.s_start))
     merged: list[_Chain] = []
@@ -128,7 +132,11 @@ def _merge(chains: list[_Chain], gap: int) -> list[_Chain]:
             q_gap = c.q_start - m.q_end
             s_gap = c.s_start - m.s_end
             overlap_ok = c.s_end > m.s_start and c.s_start >= m.s_start
-            if q_gap <= gap and -gap <= s_gap <= gap and overlap_ok:
+            # The two gaps must be alike: edited text between two copied stretches has about
+            # the same length on both sides, text inserted from elsewhere (a shuffled
+            # composite) does not.
+            alike = abs(q_gap - s_gap) <= max(GAP_SLACK, max(q_gap, s_gap) // 2)
+            if q_gap <= gap and -gap <= s_gap <= gap and overlap_ok and alike:
                 m.q_end = max(m.q_end, c.q_end)
                 m.s_end = max(m.s_end, c.s_end)
                 m.q_start = min(m.q_start, c.q_start)

@@ -1,0 +1,704 @@
+"""Scoring trace reports on the Clough & Stevenson corpus of plagiarised short answers.
+
+The corpus holds 5 Wikipedia source texts (``orig_task{a..e}.txt``) and 95 short answers to
+5 questions, written by 19 people under four instructions: ``cut`` (copy and paste), ``light``
+(light revision), ``heavy`` (heavy paraphrase) and ``non`` (written independently). The labels
+are per answer; there are no passage offsets.
+
+The module has three layers:
+
+1. **Corpus files**: :func:`read_clough` reads the sources, the answers and
+   ``file_information.csv``. The answers come in two encodings: most are UTF-8, but some were
+   saved as Windows-1252 (curly quotes and dashes as single bytes 0x91-0x97). Each file is
+   decoded as UTF-8 first and as Windows-1252 when that fails; the report lists every file
+   that needed the fallback. A file that neither decodes raises :class:`CorpusError`.
+   Nothing is dropped: a listed answer that is missing is an error, and a ``.txt`` file that
+   is not listed is named in the report.
+2. **Measures and rules** (pure): for each answer, :func:`measure_answer` traces it against an
+   index of the five sources and keeps what the report says:
+
+   - ``coverage``: the report's coverage (share of the answer's characters attributed);
+   - ``shares``: the share of the answer's characters in passages of each kind (``verbatim``,
+     ``near_verbatim``, ``rewritten``, ``paraphrase``; overlapping passages of two kinds count
+     for both);
+   - ``copied``: of the answer's words inside attributed passages, the share that the
+     passage's source side has in the same order (the longest common subsequence of the two
+     sides' words, aliases canonicalised). Passage kinds are decided per passage, and a
+     copy-and-paste answer that takes sentences from across the source is one long passage
+     with gaps on the source side, so it is rarely ``verbatim``; this share looks at words.
+   - ``containment3``: the baseline, word 3-gram containment of the answer in its own task's
+     source, ``|3grams(answer) & 3grams(source)| / |3grams(answer)|`` (lower-case ``\\w+``
+     words).
+
+   A :class:`TieredRule` maps two measures to a class: ``non`` when the *gate* measure is
+   below ``non_below``; otherwise ``cut`` when the *score* measure is at least ``cut_at``,
+   ``light`` when it is at least ``light_at``, else ``heavy``. :func:`fit_tiered_rule` picks
+   the three thresholds by an exhaustive grid search for the best accuracy.
+3. **The runner** :func:`run_clough` fits each rule on some tasks and scores it on the others:
+   tasks a, b, c for fitting and d, e for scoring, and the reverse (so each answer is scored
+   exactly once), plus leave-one-task-out. Three rules are compared side by side:
+
+   - ``trace``: gate ``coverage``, score ``copied``;
+   - ``trace kinds``: gate ``coverage``, score the share of the answer in ``verbatim`` or
+     ``near_verbatim`` passages (kinds only);
+   - ``baseline``: gate and score both ``containment3``, which is three thresholds on word
+     3-gram containment (Clough and Stevenson's own measure).
+
+Fitting ties
+------------
+Candidate thresholds are the midpoints between consecutive distinct values of the fitting
+answers, plus one below the lowest and one above the highest. Among rules with the same
+fitting accuracy, the one whose closest threshold is farthest from any fitting value wins
+(the widest margin); then the one with the lowest thresholds.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import io
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz.distance import Indel
+
+from wiretrace.align.sentences import canonical_tokens
+from wiretrace.errors import CorpusError
+from wiretrace.index.memory import MemoryIndex
+from wiretrace.model import Document, Passage, PassageKind, Span
+from wiretrace.text.tokens import Tokens, tokenize
+from wiretrace.trace import TraceOptions, trace, union_length
+
+__all__ = [
+    "CATEGORIES",
+    "CORPUS_DIR",
+    "MEASURES",
+    "SPLITS",
+    "TASKS",
+    "Answer",
+    "AnswerMeasures",
+    "CloughCorpus",
+    "CloughReport",
+    "Distribution",
+    "MethodResult",
+    "SplitResult",
+    "TieredRule",
+    "copied_share",
+    "decode_text",
+    "distribution",
+    "fit_tiered_rule",
+    "measure_answer",
+    "ngram_containment",
+    "read_clough",
+    "run_clough",
+]
+
+CORPUS_DIR = "corpus-20090418"
+INFO_FILE = "file_information.csv"
+CATEGORIES = ("non", "heavy", "light", "cut")
+"""The four classes, from least to most copied (the order a :class:`TieredRule` assigns)."""
+TASKS = ("a", "b", "c", "d", "e")
+SPLITS = (("a", "b", "c"), ("d", "e")), (("d", "e"), ("a", "b", "c"))
+"""(fitting tasks, scoring tasks) of the two half splits."""
+KINDS = tuple(k.value for k in PassageKind)
+MEASURES = ("coverage", *KINDS, "close", "copied", "containment3")
+"""The per-answer measures summarised per class (``close`` is verbatim or near-verbatim)."""
+FALLBACK_ENCODING = "cp1252"
+_WORD = re.compile(r"\w+")
+_ANSWER_NAME = re.compile(r"^g\d+p[A-Z]_task([a-e])\.txt$")
+
+
+# --------------------------------------------------------------------------------------------
+# Corpus files
+# --------------------------------------------------------------------------------------------
+
+
+def decode_text(path: Path) -> tuple[str, str]:
+    """The text of ``path`` and the encoding it was read in: UTF-8 (a BOM is dropped), else
+    Windows-1252. Raises :class:`CorpusError` when neither decodes."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff"), "utf-8"
+    except UnicodeDecodeError as utf8_error:
+        try:
+            return data.decode(FALLBACK_ENCODING), FALLBACK_ENCODING
+        except UnicodeDecodeError as exc:
+            raise CorpusError(
+                f"{path}: neither UTF-8 (byte {utf8_error.start}: {utf8_error.reason}) nor "
+                f"Windows-1252 (byte {exc.start}: {exc.reason}); re-encode it as UTF-8"
+            ) from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One short answer with its label and the encoding its file was in."""
+
+    file: str
+    task: str
+    category: str
+    person: str
+    text: str = field(repr=False)
+    encoding: str
+
+
+@dataclass(frozen=True, slots=True)
+class CloughCorpus:
+    """The five sources (by task), the labelled answers, and unlisted ``.txt`` files."""
+
+    sources: Mapping[str, Document]
+    source_encodings: Mapping[str, str]
+    answers: tuple[Answer, ...]
+    unlisted: tuple[str, ...]
+
+
+def _read_info(path: Path) -> list[tuple[int, dict[str, str]]]:
+    text, _ = decode_text(path)
+    reader = csv.DictReader(io.StringIO(text))
+    missing = {"File", "Task", "Category"} - set(reader.fieldnames or ())
+    if missing:
+        raise CorpusError(f"{path}:1: header lacks the columns {sorted(missing)}")
+    return [(reader.line_num, row) for row in reader]
+
+
+def read_clough(data_dir: Path) -> CloughCorpus:
+    """Read the corpus at ``data_dir`` (``file_information.csv`` and ``corpus-20090418/``)."""
+    folder = data_dir / CORPUS_DIR
+    info = data_dir / INFO_FILE
+    if not folder.is_dir():
+        raise CorpusError(f"{folder}: missing; expected the corpus texts there")
+    sources: dict[str, Document] = {}
+    source_encodings: dict[str, str] = {}
+    for task in TASKS:
+        name = f"orig_task{task}.txt"
+        text, encoding = decode_text(folder / name)
+        sources[task] = Document(name, text)
+        source_encodings[name] = encoding
+    answers: list[Answer] = []
+    seen: set[str] = set()
+    for line, row in _read_info(info):
+        name, task, category = row["File"].strip(), row["Task"].strip(), row["Category"].strip()
+        where = f"{info}:{line}"
+        if name in seen:
+            raise CorpusError(f"{where}: {name} is listed twice")
+        if task not in TASKS:
+            raise CorpusError(f"{where}: task {task!r}, expected one of {', '.join(TASKS)}")
+        if category not in CATEGORIES:
+            raise CorpusError(f"{where}: category {category!r}, expected one of {CATEGORIES}")
+        named = _ANSWER_NAME.match(name)
+        if named is not None and named.group(1) != task:
+            raise CorpusError(f"{where}: {name} is listed under task {task!r}")
+        path = folder / name
+        if not path.is_file():
+            raise CorpusError(f"{where}: {path} is listed but missing")
+        text, encoding = decode_text(path)
+        if not text.strip():
+            raise CorpusError(f"{path}: empty answer")
+        seen.add(name)
+        person = (row.get("Group") or "").strip() + (row.get("Person") or "").strip()
+        answers.append(Answer(name, task, category, person, text, encoding))
+    if not answers:
+        raise CorpusError(f"{info}: no answers listed")
+    known = seen | set(source_encodings)
+    unlisted = tuple(sorted(p.name for p in folder.glob("*.txt") if p.name not in known))
+    return CloughCorpus(sources, source_encodings, tuple(answers), unlisted)
+
+
+# --------------------------------------------------------------------------------------------
+# Measures (pure)
+# --------------------------------------------------------------------------------------------
+
+
+def ngram_containment(answer: str, source: str, n: int = 3) -> float:
+    """Share of the answer's distinct word n-grams that occur in the source (0 for none)."""
+
+    def grams(text: str) -> set[tuple[str, ...]]:
+        words = _WORD.findall(text.lower())
+        return set(zip(*(words[k:] for k in range(n)), strict=False))
+
+    mine = grams(answer)
+    return len(mine & grams(source)) / len(mine) if mine else 0.0
+
+
+def _token_range(tokens: Tokens, span: Span) -> tuple[int, int]:
+    first = bisect.bisect_left(tokens.starts, span.start)
+    return first, max(first, bisect.bisect_right(tokens.ends, span.end))
+
+
+def _canonical(text: str) -> Tokens:
+    return canonical_tokens(text, tokenize(text))
+
+
+def copied_share(text: str, passages: Sequence[Passage], sources: Mapping[str, str]) -> float:
+    """Of the words of ``text`` inside some passage, the share matched in order to a word of
+    that passage's source side (0 when no word is attributed).
+
+    ``sources`` maps each passage's ``source_id`` to the source text.
+    """
+    words = _canonical(text)
+    inside = np.zeros(len(words), dtype=bool)
+    copied = np.zeros(len(words), dtype=bool)
+    source_words: dict[str, Tokens] = {}
+    for p in passages:
+        if p.source_id not in sources:
+            raise KeyError(f"passage source {p.source_id!r} has no text")
+        st = source_words.get(p.source_id)
+        if st is None:
+            st = source_words[p.source_id] = _canonical(sources[p.source_id])
+        q0, q1 = _token_range(words, p.query)
+        s0, s1 = _token_range(st, p.source)
+        inside[q0:q1] = True
+        for op in Indel.opcodes(words.words[q0:q1], st.words[s0:s1]):
+            if op.tag == "equal":
+                copied[q0 + op.src_start : q0 + op.src_end] = True
+    return float(copied.sum() / inside.sum()) if inside.any() else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerMeasures:
+    """What the trace report says about one answer, and the baseline's containment."""
+
+    file: str
+    task: str
+    category: str
+    encoding: str
+    coverage: float
+    shares: Mapping[str, float]
+    close: float
+    copied: float
+    containment3: float
+    sources: tuple[str, ...]
+
+    def get(self, name: str) -> float:
+        """A measure by name (one of :data:`MEASURES`)."""
+        if name in KINDS:
+            return self.shares[name]
+        if name not in MEASURES:
+            raise KeyError(f"unknown measure {name!r}; expected one of {MEASURES}")
+        value: float = getattr(self, name)
+        return value
+
+
+def measure_answer(
+    index: MemoryIndex,
+    answer: Answer,
+    sources: Mapping[str, Document],
+    options: TraceOptions | None = None,
+) -> AnswerMeasures:
+    """Trace ``answer`` against ``index`` (which holds ``sources``, keyed by task)."""
+    result = trace(index, Document(answer.file, answer.text), options)
+    length = len(answer.text)
+    passages = list(result.passages)
+
+    def share(kinds: set[str]) -> float:
+        spans = [p.query for p in passages if p.kind.value in kinds]
+        return union_length(spans) / length if length else 0.0
+
+    texts = {doc.id: doc.text for doc in sources.values()}
+    return AnswerMeasures(
+        file=answer.file,
+        task=answer.task,
+        category=answer.category,
+        encoding=answer.encoding,
+        coverage=result.coverage,
+        shares={k: round(share({k}), 4) for k in KINDS},
+        close=round(share({"verbatim", "near_verbatim"}), 4),
+        copied=round(copied_share(answer.text, passages, texts), 4),
+        containment3=round(ngram_containment(answer.text, sources[answer.task].text), 4),
+        sources=tuple(s.document.id for s in result.sources),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Distribution:
+    """Mean and quartiles of one measure over one class."""
+
+    n: int
+    mean: float
+    minimum: float
+    q1: float
+    median: float
+    q3: float
+    maximum: float
+
+
+def distribution(values: Sequence[float]) -> Distribution:
+    """Mean, extremes and quartiles (linear interpolation, numpy's default)."""
+    if not values:
+        return Distribution(0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    v = np.asarray(values, dtype=np.float64)
+    lo, q1, med, q3, hi = (float(x) for x in np.percentile(v, [0, 25, 50, 75, 100]))
+    return Distribution(len(values), float(v.mean()), lo, q1, med, q3, hi)
+
+
+# --------------------------------------------------------------------------------------------
+# Rules and fitting (pure)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TieredRule:
+    """``non`` when ``gate < non_below``; else ``cut`` when ``score >= cut_at``; else
+    ``light`` when ``score >= light_at``; else ``heavy``."""
+
+    gate: str
+    score: str
+    non_below: float
+    light_at: float
+    cut_at: float
+
+    def classify(self, gate: float, score: float) -> str:
+        if gate < self.non_below:
+            return "non"
+        if score >= self.cut_at:
+            return "cut"
+        if score >= self.light_at:
+            return "light"
+        return "heavy"
+
+    def __call__(self, m: AnswerMeasures) -> str:
+        return self.classify(m.get(self.gate), m.get(self.score))
+
+    def describe(self) -> str:
+        return (
+            f"non if {self.gate} < {self.non_below:.4f}; else cut if {self.score} >= "
+            f"{self.cut_at:.4f}; else light if {self.score} >= {self.light_at:.4f}; else heavy"
+        )
+
+
+def _candidates(values: npt.NDArray[np.float64]) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate thresholds (midpoints, one below, one above) and their distance to the data."""
+    v = np.unique(values)
+    thresholds = np.concatenate([[v[0] - 1.0], (v[1:] + v[:-1]) / 2, [v[-1] + 1.0]])
+    margins = np.concatenate([[1.0], (v[1:] - v[:-1]) / 2, [1.0]])
+    return thresholds, margins
+
+
+def fit_tiered_rule(
+    gate: Sequence[float],
+    score: Sequence[float],
+    labels: Sequence[str],
+    names: tuple[str, str] = ("gate", "score"),
+) -> tuple[TieredRule, float]:
+    """The :class:`TieredRule` with the best accuracy on the given answers, and that accuracy.
+
+    Every combination of candidate thresholds is tried (``light_at <= cut_at``); ties are
+    broken as the module docstring says.
+    """
+    g = np.asarray(gate, dtype=np.float64)
+    s = np.asarray(score, dtype=np.float64)
+    if g.size == 0 or g.shape != s.shape or g.size != len(labels):
+        raise ValueError(
+            f"need as many values as labels, and some: {g.size}, {s.size}, {len(labels)}"
+        )
+    unknown = set(labels) - set(CATEGORIES)
+    if unknown:
+        raise ValueError(f"unknown labels {sorted(unknown)}; expected {CATEGORIES}")
+    y = np.array([CATEGORIES.index(c) for c in labels])
+    g_thr, g_margin = _candidates(g)
+    s_thr, s_margin = _candidates(s)
+    light_i, cut_i = np.triu_indices(len(s_thr))
+    non = g[None, :] < g_thr[:, None]  # (gates, answers)
+    at_least = s[None, :] >= s_thr[:, None]  # (score thresholds, answers)
+    level = 1 + at_least[light_i].astype(np.int64) + at_least[cut_i]  # heavy=1 .. cut=3
+    right_level = (level == y[None, :]).astype(np.int64)  # (pairs, answers)
+    correct = (non & (y == 0)[None, :]).sum(axis=1)[:, None] + (~non).astype(
+        np.int64
+    ) @ right_level.T
+    margin = np.minimum(g_margin[:, None], np.minimum(s_margin[light_i], s_margin[cut_i])[None, :])
+    gate_i, pair_i = np.meshgrid(np.arange(len(g_thr)), np.arange(len(light_i)), indexing="ij")
+    # lexsort: the last key is the primary one; lower indices mean lower thresholds.
+    order = np.lexsort(
+        (
+            cut_i[pair_i].ravel(),
+            light_i[pair_i].ravel(),
+            gate_i.ravel(),
+            -margin.ravel(),
+            -correct.ravel(),
+        )
+    )
+    best = int(order[0])
+    a, p = divmod(best, len(light_i))
+    rule = TieredRule(
+        names[0],
+        names[1],
+        float(g_thr[a]),
+        float(s_thr[light_i[p]]),
+        float(s_thr[cut_i[p]]),
+    )
+    return rule, int(correct.ravel()[best]) / g.size
+
+
+# --------------------------------------------------------------------------------------------
+# The runner
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SplitResult:
+    """A rule fitted on some tasks and scored on others."""
+
+    fit_tasks: tuple[str, ...]
+    score_tasks: tuple[str, ...]
+    rule: TieredRule
+    fit_accuracy: float
+    accuracy: float
+    scored: int
+
+
+@dataclass(frozen=True, slots=True)
+class MethodResult:
+    """One way of classifying answers, fitted and scored on every split.
+
+    - ``splits``: the two half splits (a, b, c / d, e and the reverse);
+    - ``mean_accuracy``: the mean of their two accuracies;
+    - ``pooled_accuracy`` and ``confusion``: over all answers, each scored once by the rule
+      fitted on the other half (rows: true class, columns: predicted, in :data:`CATEGORIES`
+      order);
+    - ``loto_accuracy``: leave one task out, pooled over the five tasks.
+    """
+
+    name: str
+    gate: str
+    score: str
+    splits: tuple[SplitResult, ...]
+    mean_accuracy: float
+    pooled_accuracy: float
+    confusion: tuple[tuple[int, ...], ...]
+    loto_accuracy: float
+
+
+def _evaluate(name: str, gate: str, score: str, measures: Sequence[AnswerMeasures]) -> MethodResult:
+    def fit_on(tasks: Sequence[str]) -> tuple[TieredRule, float]:
+        chosen = [m for m in measures if m.task in tasks]
+        return fit_tiered_rule(
+            [m.get(gate) for m in chosen],
+            [m.get(score) for m in chosen],
+            [m.category for m in chosen],
+            (gate, score),
+        )
+
+    splits: list[SplitResult] = []
+    predicted: dict[str, str] = {}
+    for fit_tasks, score_tasks in SPLITS:
+        rule, fit_acc = fit_on(fit_tasks)
+        scored = [m for m in measures if m.task in score_tasks]
+        hits = 0
+        for m in scored:
+            predicted[m.file] = rule(m)
+            hits += predicted[m.file] == m.category
+        splits.append(
+            SplitResult(fit_tasks, score_tasks, rule, fit_acc, hits / len(scored), len(scored))
+        )
+    confusion = [[0] * len(CATEGORIES) for _ in CATEGORIES]
+    for m in measures:
+        confusion[CATEGORIES.index(m.category)][CATEGORIES.index(predicted[m.file])] += 1
+    loto_hits = 0
+    for task in TASKS:
+        rule, _ = fit_on([t for t in TASKS if t != task])
+        loto_hits += sum(rule(m) == m.category for m in measures if m.task == task)
+    pooled = sum(confusion[k][k] for k in range(len(CATEGORIES))) / len(measures)
+    return MethodResult(
+        name,
+        gate,
+        score,
+        tuple(splits),
+        float(np.mean([s.accuracy for s in splits])),
+        pooled,
+        tuple(tuple(row) for row in confusion),
+        loto_hits / len(measures),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CloughReport:
+    """The result of :func:`run_clough`: per-answer measures, per-class summaries, and the
+    accuracy of each rule (``methods[0]`` is the trace rule, ``methods[-1]`` the baseline)."""
+
+    data_dir: str
+    answers: tuple[AnswerMeasures, ...] = field(repr=False)
+    encodings: Mapping[str, str]
+    unlisted: tuple[str, ...]
+    classes: Mapping[str, Mapping[str, Distribution]]
+    methods: tuple[MethodResult, ...]
+    wall_seconds: float = field(compare=False)
+
+    @property
+    def trace_rule(self) -> MethodResult:
+        return self.methods[0]
+
+    @property
+    def baseline(self) -> MethodResult:
+        return self.methods[-1]
+
+    def unattributed(self) -> list[AnswerMeasures]:
+        """Answers labelled as derived (not ``non``) to which the trace attributed nothing."""
+        return [m for m in self.answers if m.category != "non" and m.coverage == 0]
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready summary, with every answer's measures."""
+        return {
+            "data_dir": self.data_dir,
+            "answers": len(self.answers),
+            "not_utf8": {f: e for f, e in sorted(self.encodings.items()) if e != "utf-8"},
+            "unlisted_files": list(self.unlisted),
+            "classes": {
+                c: {name: _dist_dict(d) for name, d in by.items()} for c, by in self.classes.items()
+            },
+            "methods": [_method_dict(m) for m in self.methods],
+            "unattributed": [m.file for m in self.unattributed()],
+            "per_answer": [
+                {
+                    "file": m.file,
+                    "task": m.task,
+                    "category": m.category,
+                    "encoding": m.encoding,
+                    "coverage": m.coverage,
+                    **dict(m.shares),
+                    "close": m.close,
+                    "copied": m.copied,
+                    "containment3": m.containment3,
+                    "sources": list(m.sources),
+                }
+                for m in self.answers
+            ],
+            "wall_seconds": round(self.wall_seconds, 3),
+        }
+
+    def format_table(self) -> str:
+        """Plain-text tables: each measure per class, then each rule's accuracy."""
+        odd = {f: e for f, e in sorted(self.encodings.items()) if e != "utf-8"}
+        lines = [f"Clough & Stevenson short answers: {self.data_dir} ({len(self.answers)} answers)"]
+        lines.append(
+            f"encodings: {len(self.encodings) - len(odd)} files UTF-8, {len(odd)} Windows-1252"
+            + (f" ({', '.join(odd)})" if odd else "")
+        )
+        if self.unlisted:
+            lines.append(f"unlisted .txt files (not scored): {', '.join(self.unlisted)}")
+        lines.append("")
+        lines.append("measure per class: mean [q1 median q3]")
+        lines.append(f"{'measure':<14}" + "".join(f"{c:>26}" for c in CATEGORIES))
+        for name in MEASURES:
+            cells = []
+            for c in CATEGORIES:
+                d = self.classes[c][name]
+                cells.append(f"{d.mean:.2f} [{d.q1:.2f} {d.median:.2f} {d.q3:.2f}]".rjust(26))
+            lines.append(f"{name:<14}" + "".join(cells))
+        lines.append("")
+        head = f"{'rule':<34} {'abc->de':>8} {'de->abc':>8} {'mean':>6} {'pooled':>7} {'LOTO':>6}"
+        lines.append(head)
+        for m in self.methods:
+            a, b = (s.accuracy for s in m.splits)
+            lines.append(
+                f"{m.name:<34} {a:>8.4f} {b:>8.4f} {m.mean_accuracy:>6.4f} "
+                f"{m.pooled_accuracy:>7.4f} {m.loto_accuracy:>6.4f}"
+            )
+        for m in self.methods:
+            lines.append(f"{m.name}:")
+            for s in m.splits:
+                lines.append(f"  fitted on {''.join(s.fit_tasks)}: {s.rule.describe()}")
+            lines.append(
+                "  confusion (rows true, columns predicted, "
+                + " ".join(CATEGORIES)
+                + "): "
+                + "; ".join(" ".join(str(v) for v in row) for row in m.confusion)
+            )
+        missing = self.unattributed()
+        if missing:
+            lines.append(
+                "derived answers with nothing attributed: "
+                + ", ".join(f"{m.file} ({m.category})" for m in missing)
+            )
+        lines.append(f"wall {self.wall_seconds:.1f} s")
+        return "\n".join(lines)
+
+
+def _dist_dict(d: Distribution) -> dict[str, float]:
+    return {
+        "n": d.n,
+        "mean": round(d.mean, 4),
+        "min": round(d.minimum, 4),
+        "q1": round(d.q1, 4),
+        "median": round(d.median, 4),
+        "q3": round(d.q3, 4),
+        "max": round(d.maximum, 4),
+    }
+
+
+def _method_dict(m: MethodResult) -> dict[str, object]:
+    return {
+        "name": m.name,
+        "gate": m.gate,
+        "score": m.score,
+        "splits": [
+            {
+                "fit_tasks": "".join(s.fit_tasks),
+                "score_tasks": "".join(s.score_tasks),
+                "rule": {
+                    "non_below": round(s.rule.non_below, 6),
+                    "light_at": round(s.rule.light_at, 6),
+                    "cut_at": round(s.rule.cut_at, 6),
+                    "text": s.rule.describe(),
+                },
+                "fit_accuracy": round(s.fit_accuracy, 4),
+                "accuracy": round(s.accuracy, 4),
+                "scored": s.scored,
+            }
+            for s in m.splits
+        ],
+        "mean_accuracy": round(m.mean_accuracy, 4),
+        "pooled_accuracy": round(m.pooled_accuracy, 4),
+        "loto_accuracy": round(m.loto_accuracy, 4),
+        "confusion": {"order": list(CATEGORIES), "rows": [list(r) for r in m.confusion]},
+    }
+
+
+METHODS: tuple[tuple[str, str, str], ...] = (
+    ("trace: coverage + copied", "coverage", "copied"),
+    ("trace kinds: coverage + close", "coverage", "close"),
+    ("baseline: 3-gram containment", "containment3", "containment3"),
+)
+"""(name, gate measure, score measure) of the rules :func:`run_clough` compares."""
+
+
+def run_clough(
+    data_dir: Path,
+    *,
+    options: TraceOptions | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> CloughReport:
+    """Trace every answer against the five sources, summarise, and score the rules."""
+    start = time.perf_counter()
+    corpus = read_clough(data_dir)
+    index = MemoryIndex()
+    index.add(corpus.sources.values())
+    measures = []
+    for k, answer in enumerate(corpus.answers, 1):
+        measures.append(measure_answer(index, answer, corpus.sources, options))
+        if progress is not None:
+            progress(k, len(corpus.answers))
+    classes = {
+        c: {
+            name: distribution([m.get(name) for m in measures if m.category == c])
+            for name in MEASURES
+        }
+        for c in CATEGORIES
+    }
+    methods = tuple(_evaluate(name, g, s, measures) for name, g, s in METHODS)
+    encodings = {**corpus.source_encodings, **{a.file: a.encoding for a in corpus.answers}}
+    return CloughReport(
+        data_dir=str(data_dir),
+        answers=tuple(measures),
+        encodings=encodings,
+        unlisted=corpus.unlisted,
+        classes=classes,
+        methods=methods,
+        wall_seconds=time.perf_counter() - start,
+    )
