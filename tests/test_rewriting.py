@@ -330,27 +330,13 @@ def test_fragments_pass_alone_attributes_a_cut_sentence_exactly(
 @pytest.mark.parametrize(
     ("slug", "tail"),
     [
-        pytest.param(
+        (
             "four-nba-players-suspended-indefinitely-for-brawl",
             "fight, and once for elbowing Portland player Derek Anderson.",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="9-word tail, under the word aligner's min_words=10: the sentence aligner "
-                "claims it first (sentence-level, kind 'rewritten', source span = the whole "
-                "source sentence, edit deleting its head), and align.pair._fragments skips "
-                "query sentences already covered",
-            ),
         ),
-        pytest.param(
+        (
             "brazilian-landless-workers-movement-invades-city-hall",
             "they are against the law and they are violent.",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the tail has 2 content terms (< SentenceOptions.min_terms=3), so "
-                "sentence_view joins it to the sentence before it; align.pair._fragments "
-                "iterates over those joined spans, never sees the tail alone, and it is left "
-                "unattributed",
-            ),
         ),
     ],
 )
@@ -536,12 +522,6 @@ def test_boilerplate_only_text_has_no_coverage(wiki_index: MemoryIndex) -> None:
     assert result.coverage == 0 and result.passages == ()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="trace aligns boilerplate lines like any text: against an index whose pages keep "
-    "the same footer (fewer than max_df=500 of them), the boilerplate-only query gets "
-    "coverage 1.0 and 20 'verbatim' passages",
-)
 def test_boilerplate_only_text_has_no_coverage_even_when_pages_share_it(
     wikinews: dict[str, Article],
 ) -> None:
@@ -604,13 +584,6 @@ def test_thousands_of_alias_mentions_trace_with_bounded_work(
     assert _spin(result) == ["Russia -> Russian Federation, 1502 of 3002 mentions"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="align.sentences._seed_cells makes every pair of strongly similar sentences a seed: "
-    "with a sentence repeated 750 times in the query and 100 times in an indexed page, one "
-    "call yields 74,999 seeds (quadratic; 750 x 750 takes about 3 s), and _passages then "
-    "sorts and groups them all",
-)
 def test_thousands_of_alias_mentions_bounded_even_against_a_repetitive_page(
     wikinews: dict[str, Article], wiki_index: MemoryIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:

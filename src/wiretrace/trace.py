@@ -25,7 +25,7 @@ from wiretrace.model import (
     Span,
     Trace,
 )
-from wiretrace.signals import source_free_signals
+from wiretrace.signals import boilerplate_spans, source_free_signals
 from wiretrace.text.aliases import alias_mentions, load_aliases
 from wiretrace.text.normalise import normalise
 
@@ -88,6 +88,11 @@ def classify(alignment: Alignment) -> PassageKind:
     return PassageKind.PARAPHRASE
 
 
+def _inside(span: Span, spans: list[Span]) -> int:
+    """Characters of ``span`` that lie inside any of ``spans`` (which do not overlap)."""
+    return sum(max(0, min(span.end, s.end) - max(span.start, s.start)) for s in spans)
+
+
 def union_length(spans: list[Span]) -> int:
     """Number of characters covered by at least one of the spans."""
     total = 0
@@ -103,7 +108,11 @@ def union_length(spans: list[Span]) -> int:
 
 
 def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> Trace:
-    """Find the sources of ``doc`` in ``index``, align every passage, and add signals."""
+    """Find the sources of ``doc`` in ``index``, align every passage, and add signals.
+
+    Passages that lie mostly inside boilerplate lines ("Share this article") are dropped:
+    pages of one site share their chrome, and it says nothing about where the story came from.
+    """
     opts = options or TraceOptions()
     query = align_view(doc.text, opts.align)
     hashes = ngram_hashes(query.words.hashes, index.n)
@@ -116,11 +125,14 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
     )
     passages: list[Passage] = []
     sources: dict[str, Document] = {}
+    chrome = boilerplate_spans(doc.text)
     for cand in candidates:
         src = index.get(cand.doc_id)
         if src is None:  # removed between the two reads
             continue
         for a in align_pair(query, align_view(src.text, opts.align), opts.align):
+            if 2 * _inside(a.query, chrome) >= len(a.query):
+                continue  # page chrome shared by pages of one site is not a source
             score = max(a.score, a.cosine or 0.0)
             passages.append(Passage(a.query, src.id, a.source, score, classify(a), a.edits))
             sources[src.id] = src

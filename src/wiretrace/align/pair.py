@@ -132,6 +132,10 @@ def align_pair(
         edits = () if a.identical else span_edits(query, source, a.query, a.source, limit)
         found.append(replace(a, edits=edits))
     if opts.sentences is not None:
+        # Whole sentences found inside source sentences come first: their spans are exact.
+        found.extend(
+            _fragments(query, source, [a.query for a in found], opts.sentences.min_fragment_words)
+        )
         spans = [a.query for a in found]
         for p in align_sentences(query.sentences, source.sentences, opts.sentences):
             if _covered(p.query, spans) == 0:
@@ -150,8 +154,6 @@ def align_pair(
                         cosine=p.cosine,
                     )
                 )
-        spans = [a.query for a in found]
-        found.extend(_fragments(query, source, spans, opts.sentences.min_fragment_words))
     found.sort(key=lambda a: (a.query.start, a.source.start))
     return found
 
@@ -165,7 +167,7 @@ def _fragments(
     src_ranges = [_token_range(st, span) for span in source.sentences.spans]
     src_strings = [" " + " ".join(st.words[a:b]) + " " for a, b in src_ranges]
     out: list[Alignment] = []
-    for span in query.sentences.spans:
+    for span in query.sentences.sentences:
         if _covered(span, covered):
             continue
         q0, q1 = _token_range(qt, span)
