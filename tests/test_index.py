@@ -98,3 +98,35 @@ def test_memory_and_sqlite_agree_on_real_articles(
         hashes = document_hashes(d.text[: len(d.text) // 2])
         assert mem.candidates(hashes, limit=5) == sql.candidates(hashes, limit=5)
     assert list(mem.ids()) == list(sql.ids())
+
+
+def test_lexical_candidates_rank_by_telling_words(index: MemoryIndex | SQLiteIndex) -> None:
+    index.add(
+        [
+            Document("rates", TEXT_A, title="Central bank raises rates"),
+            Document("floods", TEXT_B, title="Floods close northern railways"),
+        ]
+    )
+    # A rewrite shares no five-word run with TEXT_B, only its telling words.
+    query = "Rail operators cancelled trains after overnight floods; engineers checked bridges."
+    assert [c.doc_id for c in index.lexical_candidates(query)] == ["floods"]
+    assert index.lexical_candidates(query, exclude="floods") == []
+    # Replacing a document's text replaces its words too.
+    index.add([Document("floods", TEXT_A, title="Now about rates")])
+    assert index.lexical_candidates(query) == []
+    assert index.lexical_candidates("") == []
+
+
+def test_memory_and_sqlite_agree_on_lexical_ranking(
+    tmp_path: Path, bbc_articles: list[dict[str, str]]
+) -> None:
+    docs = [Document(a["id"], a["text"], a["title"]) for a in bbc_articles[:150]]
+    mem, sql = MemoryIndex(), open_index(tmp_path / "lex.db")
+    mem.add(docs)
+    sql.add(docs)
+    for d in docs[:20]:
+        words = d.text.split()
+        query = " ".join(words[len(words) // 3 : len(words) // 3 + 60])
+        top_mem = [c.doc_id for c in mem.lexical_candidates(query, limit=3)]
+        top_sql = [c.doc_id for c in sql.lexical_candidates(query, limit=3)]
+        assert top_mem[0] == top_sql[0] == d.id

@@ -42,10 +42,14 @@ class TraceOptions:
     - ``max_candidates``: how many of the best-sharing documents are aligned;
     - ``min_shared``: fingerprints a document must share with the query to be a candidate;
     - ``max_df``: fingerprints held by more documents than this are ignored (boilerplate);
+    - ``lexical_candidates``: how many documents found by words (BM25 on the query's most
+      telling words) are aligned too, besides those found by fingerprints: rewrites that keep
+      no five-word sequence of their source are found this way;
     - ``align``: parameters of the word and sentence aligners.
     """
 
     max_candidates: int = 20
+    lexical_candidates: int = 5
     min_shared: int = 2
     max_df: int = DEFAULT_MAX_DF
     align: PairOptions = field(default_factory=PairOptions)
@@ -123,6 +127,13 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
         min_shared=opts.min_shared,
         exclude=doc.id,
     )
+    if opts.lexical_candidates > 0:
+        known = {c.doc_id for c in candidates}
+        lexical = index.lexical_candidates(
+            doc.text, limit=opts.lexical_candidates + len(known), exclude=doc.id
+        )
+        extra = [c for c in lexical if c.doc_id not in known][: opts.lexical_candidates]
+        candidates = [*candidates, *extra]
     passages: list[Passage] = []
     sources: dict[str, Document] = {}
     chrome = boilerplate_spans(doc.text)

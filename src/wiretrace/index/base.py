@@ -53,10 +53,12 @@ class AddReport:
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """A candidate source: a document id and how many query fingerprints it shares."""
+    """A candidate source: a document id, how many query fingerprints it shares, and its
+    lexical (BM25) score when it was found by words rather than fingerprints."""
 
     doc_id: str
     shared: int
+    score: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +181,12 @@ class Index(Protocol):
     ) -> list[Candidate]:
         """Documents sharing the given hashes, best first, ignoring hashes held by more than
         ``max_df`` documents (boilerplate)."""
+        ...
+
+    def lexical_candidates(
+        self, text: str, *, limit: int = 5, exclude: str | None = None
+    ) -> list[Candidate]:
+        """Documents that share the query's most telling words, best first (BM25)."""
         ...
 
     def ids(self) -> Iterator[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
 from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
@@ -15,6 +15,7 @@ from wiretrace.index.base import (
     prepare,
     rank_candidates,
 )
+from wiretrace.index.lexical import bm25_rank, document_terms, query_terms
 from wiretrace.model import Document
 
 
@@ -26,6 +27,8 @@ class MemoryIndex:
         self.window = window
         self._docs: dict[str, Prepared] = {}
         self._postings: defaultdict[int, set[str]] = defaultdict(set)
+        self._terms: defaultdict[str, dict[str, int]] = defaultdict(dict)
+        self._lengths: dict[str, int] = {}
 
     def add(self, docs: Iterable[Document | Prepared]) -> AddReport:
         outcomes = []
@@ -42,8 +45,14 @@ class MemoryIndex:
                 outcomes.append(AddOutcome.UPDATED)
                 for h in old.hashes:
                     self._postings[h].discard(doc_id)
+                for term in self._terms_of(old.document):
+                    self._terms[term].pop(doc_id, None)
             for h in prep.hashes:
                 self._postings[h].add(doc_id)
+            terms = self._terms_of(prep.document)
+            for term, count in Counter(terms).items():
+                self._terms[term][doc_id] = count
+            self._lengths[doc_id] = len(terms)
             self._docs[doc_id] = prep
         return AddReport.of(outcomes)
 
@@ -66,6 +75,19 @@ class MemoryIndex:
             if docs and len(docs) <= max_df:
                 postings.append((h, sorted(docs)))
         return rank_candidates(postings, exclude=exclude, limit=limit, min_shared=min_shared)
+
+    @staticmethod
+    def _terms_of(doc: Document) -> list[str]:
+        return document_terms(f"{doc.title}\n{doc.text}" if doc.title else doc.text)
+
+    def lexical_candidates(
+        self, text: str, *, limit: int = 5, exclude: str | None = None
+    ) -> list[Candidate]:
+        terms = [stem for stem, _ in query_terms(text)]
+        ranked = bm25_rank(terms, self._terms, self._lengths)
+        return [
+            Candidate(doc_id, 0, round(score, 4)) for doc_id, score in ranked if doc_id != exclude
+        ][:limit]
 
     def ids(self) -> Iterator[str]:
         return iter(sorted(self._docs))

@@ -6,6 +6,7 @@ Tables::
     documents(rowid, id UNIQUE, metadata, text,  one row per document id
               text_digest, meta_digest)
     postings(hash, doc) WITHOUT ROWID            distinct winnowed hashes per document
+    lexical (FTS5, contentless, rowid = doc)     title and text, Porter-stemmed, for BM25
 
 Replacing a document recomputes the old text's hashes and deletes exactly those postings, so
 no secondary index on ``postings.doc`` is needed. Every batch is one transaction: a process
@@ -32,6 +33,7 @@ from wiretrace.index.base import (
     prepare,
     rank_candidates,
 )
+from wiretrace.index.lexical import fts_query, query_terms
 from wiretrace.model import Document
 
 FORMAT_VERSION = "1"
@@ -52,8 +54,12 @@ CREATE TABLE IF NOT EXISTS postings (
     doc INTEGER NOT NULL,
     PRIMARY KEY (hash, doc)
 ) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5(
+    text, content='', tokenize='porter unicode61', detail=full
+);
 """
 
+_LEXICAL_INSERT = "INSERT INTO lexical(rowid, text) VALUES (?, ?)"
 _DOC_COLUMNS = "id, text, title, url, source, published_at, language"
 
 
@@ -134,7 +140,8 @@ class SQLiteIndex:
     def _add_one(self, prep: Prepared) -> AddOutcome:
         doc = prep.document
         row = self._db.execute(
-            "SELECT rowid, text, text_digest, meta_digest FROM documents WHERE id = ?", (doc.id,)
+            "SELECT rowid, text, text_digest, meta_digest, title FROM documents WHERE id = ?",
+            (doc.id,),
         ).fetchone()
         meta = (doc.title, doc.url, doc.source, doc.published_at, doc.language)
         if row is None:
@@ -145,10 +152,17 @@ class SQLiteIndex:
             )
             rowid = int(cur.lastrowid or 0)
             self._pending.extend((h, rowid) for h in prep.hashes)
+            self._lexical(
+                "INSERT INTO lexical(rowid, text) VALUES (?, ?)", rowid, doc.title, doc.text
+            )
             return AddOutcome.ADDED
-        rowid, old_text, old_text_digest, old_meta_digest = row
+        rowid, old_text, old_text_digest, old_meta_digest, old_title = row
         if (old_text_digest, old_meta_digest) == (prep.text_digest, prep.meta_digest):
             return AddOutcome.UNCHANGED
+        # A contentless FTS5 table forgets a row only when given the text it indexed.
+        delete = "INSERT INTO lexical(lexical, rowid, text) VALUES ('delete', ?, ?)"
+        self._lexical(delete, rowid, old_title, old_text)
+        self._lexical(_LEXICAL_INSERT, rowid, doc.title, doc.text)
         self._db.execute(
             "UPDATE documents SET title=?, url=?, source=?, published_at=?, language=?, text=?,"
             " text_digest=?, meta_digest=? WHERE rowid=?",
@@ -164,6 +178,9 @@ class SQLiteIndex:
             self._pending.extend((h, rowid) for h in prep.hashes - old_hashes)
             self._flush_postings()
         return AddOutcome.UPDATED
+
+    def _lexical(self, sql: str, rowid: int, title: str | None, text: str) -> None:
+        self._db.execute(sql, (rowid, f"{title}\n{text}" if title else text))
 
     def _flush_postings(self) -> None:
         """Insert the batch's new postings in key order, which keeps B-tree writes local."""
@@ -205,6 +222,23 @@ class SQLiteIndex:
         names = self._ids_of(rowids)
         named = [(h, [names[d] for d in docs]) for h, docs in postings]
         return rank_candidates(named, exclude=exclude, limit=limit, min_shared=min_shared)
+
+    def lexical_candidates(
+        self, text: str, *, limit: int = 5, exclude: str | None = None
+    ) -> list[Candidate]:
+        """Documents ranked by BM25 for the query's most telling words (see
+        :mod:`wiretrace.index.lexical`); ``shared`` is 0, ``score`` the BM25 score."""
+        terms = query_terms(text)
+        if not terms:
+            return []
+        rows = self._db.execute(
+            "SELECT rowid, -bm25(lexical) FROM lexical WHERE lexical MATCH ?"
+            " ORDER BY bm25(lexical) LIMIT ?",
+            (fts_query(terms), limit + 1),
+        ).fetchall()
+        names = self._ids_of([r[0] for r in rows])
+        ranked = [Candidate(names[r], 0, round(float(score), 4)) for r, score in rows if r in names]
+        return [c for c in ranked if c.doc_id != exclude][:limit]
 
     def _ids_of(self, rowids: list[int]) -> dict[int, str]:
         out: dict[int, str] = {}
