@@ -623,13 +623,6 @@ def test_align_sentences_joins_a_rewritten_paragraph_into_one_passage(
     assert p.seeds == 3 and p.cosine >= SentenceOptions().min_passage_cosine
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="align.pair.align_pair drops the whole sentence-level passage (query 0..360 <-> the "
-    "source paragraph) because a partial word n-gram passage (query 0..225 <-> source "
-    "230..421, score 0.65, with edits pairing unrelated clauses) overlaps it; the third "
-    "sentence is left unattributed and coverage is 0.625",
-)
 def test_rewritten_paragraph_is_attributed_in_full(
     wikinews: dict[str, Article], wiki_index: MemoryIndex
 ) -> None:

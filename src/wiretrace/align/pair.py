@@ -3,7 +3,8 @@
 The word n-gram aligner (:mod:`wiretrace.align.local`) gives exact spans for copied stretches.
 The sentence aligner (:mod:`wiretrace.align.sentences`) then adds the passages it missed:
 rewritten, shuffled or translated sentences. A sentence-level passage is dropped when it
-overlaps a word n-gram passage on the query side: the exact spans win.
+overlaps a firm word n-gram passage (word similarity of at least 0.8) on the query side: the
+exact spans win. A loose word passage that lies inside a sentence passage is replaced by it.
 
 Edits of every passage are computed here, over alias-canonical tokens, so that a renamed entity
 ("Russia" -> "Russian Federation") is one edit and not an insertion of "Federation".
@@ -34,6 +35,8 @@ from wiretrace.text.tokens import Tokens
 # verbatim category and no detection of a rewritten pair.)
 LOOSE_OVERLAP = 0.3
 MAX_LENGTH_RATIO = 1.5
+# Word passages at least this similar are firm: no sentence passage may overlap them.
+FIRM_SIMILARITY = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,24 +139,33 @@ def align_pair(
         found.extend(
             _fragments(query, source, [a.query for a in found], opts.sentences.min_fragment_words)
         )
-        spans = [a.query for a in found]
+        firm = [a.query for a in found if a.score >= FIRM_SIMILARITY]
         for p in align_sentences(query.sentences, source.sentences, opts.sentences):
-            if _covered(p.query, spans) == 0:
-                overlap = _overlap(query, source, p.query, p.source)
-                if overlap < LOOSE_OVERLAP and len(p.query) > MAX_LENGTH_RATIO * len(p.source):
-                    continue
-                edits = span_edits(query, source, p.query, p.source, limit)
-                found.append(
-                    Alignment(
-                        p.query,
-                        p.source,
-                        round(overlap, 4),
-                        edits,
-                        overlap == 1.0,
-                        sentence_level=True,
-                        cosine=p.cosine,
-                    )
+            if _covered(p.query, firm):
+                continue
+            overlap = _overlap(query, source, p.query, p.source)
+            if overlap < LOOSE_OVERLAP and len(p.query) > MAX_LENGTH_RATIO * len(p.source):
+                continue
+            # A loose word passage inside a sentence passage is a partial view of the same
+            # rewrite: the sentence passage replaces it. Any other overlap keeps the words.
+            loose = [a for a in found if not a.sentence_level and a.score < FIRM_SIMILARITY]
+            inside = [a for a in loose if 2 * _covered(a.query, [p.query]) >= len(a.query)]
+            others = [a.query for a in found if a not in inside]
+            if _covered(p.query, others):
+                continue
+            found = [a for a in found if a not in inside]
+            edits = span_edits(query, source, p.query, p.source, limit)
+            found.append(
+                Alignment(
+                    p.query,
+                    p.source,
+                    round(overlap, 4),
+                    edits,
+                    overlap == 1.0,
+                    sentence_level=True,
+                    cosine=p.cosine,
                 )
+            )
     found.sort(key=lambda a: (a.query.start, a.source.start))
     return found
 
