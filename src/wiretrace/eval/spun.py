@@ -38,11 +38,15 @@ sides. :func:`verify` checks that applying the changes to the source span gives 
 
 Duplicates
 ----------
-The BBC set holds exact duplicates (133 articles repeat another's text) and articles that share
-sentences. Every BBC article that contains an inserted sentence's words (normalised words,
-in order) is indexed too, and it is an *accepted* source of that sentence
-(:attr:`InsertedSentence.also_in`), equal to the article the sentence was drawn from. The
-rest of the index is ``distractors`` other BBC articles, drawn at random.
+The BBC set repeats itself: 133 articles repeat another's text exactly, and many share
+sentences or paragraphs with a related report. Such an article is as good a source of the
+sentence as the one it was drawn from, so each inserted sentence lists, in
+:attr:`InsertedSentence.also_in`, every other BBC article that holds at least half of the
+sentence's original words, and at least 8 (all of them when fewer), as one run of normalised
+words, with the span of that run. These articles are indexed too, so they compete as they
+would in a real index, and they are *accepted* sources of the sentence, equal to the true one
+(:attr:`InsertedSentence.accepted`). The rest of the index is ``distractors`` other BBC
+articles, drawn at random (all of them when ``distractors`` is None).
 
 Scores (:func:`score_composite`, pure)
 --------------------------------------
@@ -108,9 +112,11 @@ __all__ = [
     "SpunSet",
     "generate",
     "load_bbc",
+    "renameable_mentions",
     "run_spun",
     "score_composite",
     "score_spun",
+    "synonym_options",
     "verify",
 ]
 
@@ -381,6 +387,7 @@ class SpunSet:
     composites: tuple[SpunComposite, ...]
     seed: int
     distractors: int
+    """How many of the documents are distractors (articles no composite draws on)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -454,8 +461,8 @@ def renameable_mentions(sentence: str, table: AliasTable) -> list[_Mention]:
         after, before = sentence[end:], sentence[:start]
         if after[:1].isalnum() or after[:1] in "$\u00a3\u20ac" or re.match(r"\s+[A-Z]", after):
             continue  # inside a longer name or a currency: "US Federal Reserve", "US$25"
-        if re.search(r"\b[A-Z][\w'.-]*\s+of\s+(?:the\s+)?$", before):
-            continue  # "Bank of China"
+        if re.search(r"\b[A-Z][\w'.-]*\s+(?:of|de|du|des|del|la|le)\s+(?:the\s+)?$", before):
+            continue  # "Bank of China", "Stade de France"
         previous = re.search(r"([\w'.-]+)\s+$", before)
         if previous and previous.group(1)[:1].isupper() and previous.group(1) not in _STARTERS:
             continue  # "Little Britain", "New Jersey"; "In Britain" and "The UK" are fine
@@ -524,9 +531,10 @@ class _WordIndex:
     def __init__(self, articles: Sequence[Article]) -> None:
         self.articles = articles
         self.words = [words_of(a.text) for a in articles]
+        self.sets = [set(words) for words in self.words]
         self.postings: defaultdict[str, list[int]] = defaultdict(list)
-        for i, words in enumerate(self.words):
-            for w in set(words):
+        for i, words in enumerate(self.sets):
+            for w in words:
                 self.postings[w].append(i)
 
     def sharing(self, text: str) -> list[tuple[str, Span]]:
@@ -538,10 +546,9 @@ class _WordIndex:
             return []
         candidates: set[int] = set()
         for k in range(len(words) - need + 1):
-            window = words[k : k + need]
-            candidates.update(
-                self.postings.get(min(window, key=lambda w: len(self.postings[w])), ())
-            )
+            window = set(words[k : k + need])
+            rarest = min(window, key=lambda w: len(self.postings[w]))
+            candidates.update(i for i in self.postings[rarest] if window <= self.sets[i])
         out: list[tuple[str, Span]] = []
         matcher = SequenceMatcher(None, autojunk=False)
         matcher.set_seq2(words)  # the sentence: SequenceMatcher indexes its second sequence
@@ -754,7 +761,7 @@ def generate(
     *,
     count: int = DEFAULT_COUNT,
     seed: int = DEFAULT_SEED,
-    distractors: int = DEFAULT_DISTRACTORS,
+    distractors: int | None = DEFAULT_DISTRACTORS,
 ) -> SpunSet:
     """``count`` spun composites over ``articles``, and the documents to index.
 
@@ -801,13 +808,14 @@ def generate(
             used.add(inserted.source_id)
             used.update(doc_id for doc_id, _ in inserted.also_in)
     others = sorted(a.id for a in articles if a.id not in used)
-    chosen = used | set(rng.sample(others, min(distractors, len(others))))
+    extra = others if distractors is None else rng.sample(others, min(distractors, len(others)))
+    chosen = used | set(extra)
     documents = tuple(
         Document(a.id, a.text, title=a.title or None, source="BBC News")
         for a in sorted(articles, key=lambda a: a.id)
         if a.id in chosen
     )
-    return SpunSet(documents, tuple(composites), seed, distractors)
+    return SpunSet(documents, tuple(composites), seed, len(extra))
 
 
 def verify(composite: SpunComposite, sources: Mapping[str, str]) -> None:
@@ -911,21 +919,47 @@ class CompositeCounts:
         )
 
 
-def _passage_correct(p: Passage, s: InsertedSentence) -> bool:
-    return p.source_id in s.accepted
-
-
 def score_composite(
     composite: SpunComposite, passages: Sequence[Passage], signals: Sequence[Signal] = ()
 ) -> CompositeCounts:
     """Score the passages (and spin signals) of one composite's trace against its truth."""
-    text = composite.text
-    sentences = composite.sentences
-    starts = [s.query.start for s in sentences]
-    sentences_count: Counter[str] = Counter()
+    sentences, attributed, missed_sentences = _sentence_counts(composite, passages)
+    chars = _char_counts(composite, passages)
+    renames, missed_renames = _rename_counts(composite, passages)
+    spin = [sig.detail for sig in signals if sig.type == "spin"]
+    rules_signalled = sum(
+        1
+        for r in composite.renames
+        if any(d.startswith(f"{_form(r.old)} -> {_form(r.new)},") for d in spin)
+    )
+    kinds: Counter[str] = Counter()
+    correct_kinds: Counter[str] = Counter()
+    for p in passages:
+        kinds[p.kind.value] += 1
+        over = [s for s in composite.sentences if _overlaps(p.query, s.query)]
+        if over and all(p.source_id in s.accepted for s in over):
+            correct_kinds[p.kind.value] += 1
+    return CompositeCounts(
+        sentences,
+        attributed,
+        *chars,
+        *renames,
+        len(composite.renames),
+        rules_signalled,
+        kinds,
+        correct_kinds,
+        missed_sentences + missed_renames,
+    )
+
+
+def _sentence_counts(
+    composite: SpunComposite, passages: Sequence[Passage]
+) -> tuple[Counter[str], Counter[str], tuple[str, ...]]:
+    """Inserted and attributed sentences by transformation, and the sentences missed."""
+    sentences: Counter[str] = Counter()
     attributed: Counter[str] = Counter()
     missed: list[str] = []
-    for s in sentences:
+    for s in composite.sentences:
         accepted = s.accepted
         good = _union(
             (p.query.start, p.query.end)
@@ -934,107 +968,88 @@ def score_composite(
         )
         ok = _covered(s.query, good) >= COVER_SHARE * len(s.query)
         for name in ("all", *s.transformations()):
-            sentences_count[name] += 1
+            sentences[name] += 1
             attributed[name] += ok
         if not ok:
             missed.append(
                 f"{composite.id} sentence {s.query.start}-{s.query.end} from {s.source_id} "
-                f"[{','.join(s.transformations())}]: {text[s.query.start : s.query.end]!r}"
+                f"[{','.join(s.transformations())}]: "
+                f"{composite.text[s.query.start : s.query.end]!r}"
             )
+    return sentences, attributed, tuple(missed)
 
-    # Characters: which passages cover each non-white-space character.
-    def sentence_at(pos: int) -> InsertedSentence | None:
-        i = bisect_left(starts, pos + 1) - 1
-        return (
-            sentences[i]
-            if i >= 0 and sentences[i].query.start <= pos < sentences[i].query.end
-            else None
-        )
 
-    covering: dict[int, list[Passage]] = defaultdict(list)
+def _char_counts(
+    composite: SpunComposite, passages: Sequence[Passage]
+) -> tuple[int, int, int, int]:
+    """Attributed, correct, strictly correct and outside-sentence non-white-space characters."""
+    text, sentences = composite.text, composite.sentences
+    starts = [s.query.start for s in sentences]
+    covering: defaultdict[int, list[Passage]] = defaultdict(list)
     for p in passages:
         for pos in range(p.query.start, min(p.query.end, len(text))):
             covering[pos].append(p)
-    attributed_chars = correct_chars = strict_chars = wrong_outside = 0
+    attributed = correct = strict = outside = 0
     for pos, ps in covering.items():
         if text[pos].isspace():
             continue
-        attributed_chars += 1
-        owner = sentence_at(pos)
-        verdicts = [owner is not None and _passage_correct(p, owner) for p in ps]
-        correct_chars += any(verdicts)
-        strict_chars += all(verdicts)
-        wrong_outside += owner is None
+        attributed += 1
+        i = bisect_left(starts, pos + 1) - 1
+        owner = sentences[i] if i >= 0 and pos < sentences[i].query.end else None
+        verdicts = [owner is not None and p.source_id in owner.accepted for p in ps]
+        correct += any(verdicts)
+        strict += all(verdicts)
+        outside += owner is None
+    return attributed, correct, strict, outside
 
-    # Renames: each edit of a passage is matched to at most one rename.
-    remaining: dict[int, Counter[tuple[str, str]]] = {
-        i: Counter((_form(e.source), _form(e.query)) for e in p.edits)
-        for i, p in enumerate(passages)
-    }
-    remaining_norm: dict[int, Counter[tuple[str, str]]] = {
-        i: Counter(
-            (normalise(_form(e.source)).text, normalise(_form(e.query)).text) for e in p.edits
-        )
-        for i, p in enumerate(passages)
-    }
-    renames = reported = reported_norm = 0
-    for s in sentences:
-        accepted = s.accepted
-        holders = [i for i, p in enumerate(passages) if p.source_id in accepted]
-        for r in s.renames:
-            renames += 1
-            inside = [
-                i for i in holders
-                if passages[i].query.start <= r.query.start and r.query.end <= passages[i].query.end
-            ]  # fmt: skip
-            key = (_form(r.old), _form(r.new))
-            hit = next((i for i in inside if remaining[i][key] > 0), None)
-            if hit is not None:
-                remaining[hit][key] -= 1
-                reported += 1
-            else:
-                found = sorted(
-                    {f"{e.source!r}->{e.query!r}" for i in inside for e in passages[i].edits}
-                )
-                missed.append(
-                    f"{composite.id} rename {r.old!r}->{r.new!r} at {r.query.start} "
-                    f"from {s.source_id}: "
-                    + (f"edits there: {', '.join(found[:6])}" if inside else "no passage holds it")
-                )
-            key_n = (normalise(key[0]).text, normalise(key[1]).text)
-            hit_n = next((i for i in inside if remaining_norm[i][key_n] > 0), None)
-            if hit_n is not None:
-                remaining_norm[hit_n][key_n] -= 1
-                reported_norm += 1
 
-    spin = [sig.detail for sig in signals if sig.type == "spin"]
-    rules_signalled = sum(
-        1 for r in composite.renames if any(d.startswith(f"{r.old} -> {r.new}") for d in spin)
-    )
+def _rename_counts(
+    composite: SpunComposite, passages: Sequence[Passage]
+) -> tuple[tuple[int, int, int], tuple[str, ...]]:
+    """``(renames, reported, reported with normalised forms)`` and the renames missed.
 
-    kinds: Counter[str] = Counter()
-    correct_kinds: Counter[str] = Counter()
+    Each edit of a passage is matched to at most one rename.
+    """
+    exact: list[Counter[tuple[str, str]]] = []
+    folded: list[Counter[tuple[str, str]]] = []
     for p in passages:
-        kinds[p.kind.value] += 1
-        over = [s for s in sentences if _overlaps(p.query, s.query)]
-        if over and all(_passage_correct(p, s) for s in over):
-            correct_kinds[p.kind.value] += 1
-    return CompositeCounts(
-        sentences_count,
-        attributed,
-        attributed_chars,
-        correct_chars,
-        strict_chars,
-        wrong_outside,
-        renames,
-        reported,
-        reported_norm,
-        len(composite.renames),
-        rules_signalled,
-        kinds,
-        correct_kinds,
-        tuple(missed),
-    )
+        forms = [(_form(e.source), _form(e.query)) for e in p.edits]
+        exact.append(Counter(forms))
+        folded.append(Counter((normalise(a).text, normalise(b).text) for a, b in forms))
+    total = reported = reported_folded = 0
+    missed: list[str] = []
+    for s in composite.sentences:
+        for r in s.renames:
+            total += 1
+            inside = [
+                i
+                for i, p in enumerate(passages)
+                if p.source_id in s.accepted
+                and p.query.start <= r.query.start
+                and r.query.end <= p.query.end
+            ]
+            key = (_form(r.old), _form(r.new))
+            key_folded = (normalise(key[0]).text, normalise(key[1]).text)
+            for pool, k in ((exact, key), (folded, key_folded)):
+                hit = next((i for i in inside if pool[i][k] > 0), None)
+                if hit is not None:
+                    pool[hit][k] -= 1
+                    if pool is exact:
+                        reported += 1
+                    else:
+                        reported_folded += 1
+                elif pool is exact:
+                    found = sorted(
+                        {f"{e.source!r}->{e.query!r}" for i in inside for e in passages[i].edits}
+                    )
+                    where = (
+                        f"edits there: {', '.join(found[:6])}" if inside else "no passage holds it"
+                    )
+                    missed.append(
+                        f"{composite.id} rename {r.old!r}->{r.new!r} at {r.query.start} "
+                        f"from {s.source_id}: {where}"
+                    )
+    return (total, reported, reported_folded), tuple(missed)
 
 
 def _ratio(num: int, den: int) -> float:
@@ -1185,7 +1200,7 @@ def run_spun(
     *,
     count: int = DEFAULT_COUNT,
     seed: int = DEFAULT_SEED,
-    distractors: int = DEFAULT_DISTRACTORS,
+    distractors: int | None = DEFAULT_DISTRACTORS,
     index: Literal["sqlite", "memory"] = "sqlite",
     options: TraceOptions | None = None,
 ) -> SpunReport:
@@ -1195,18 +1210,14 @@ def run_spun(
     (a temporary SQLite file, the real store) or ``"memory"``. ``options`` are the
     :class:`~wiretrace.trace.TraceOptions` (defaults when None).
     """
+    if index not in ("sqlite", "memory"):
+        raise ValueError(f"index must be 'sqlite' or 'memory', not {index!r}")
     opts = options or TraceOptions()
     started = time.perf_counter()
     articles = load_bbc(shared_data / BBC_FILE)
     spun = generate(articles, count=count, seed=seed, distractors=distractors)
     with tempfile.TemporaryDirectory(prefix="wiretrace-spun-") as tmp:
-        store: Index
-        if index == "sqlite":
-            store = SQLiteIndex(Path(tmp) / "spun.db")
-        elif index == "memory":
-            store = MemoryIndex()
-        else:
-            raise ValueError(f"index must be 'sqlite' or 'memory', not {index!r}")
+        store: Index = SQLiteIndex(Path(tmp) / "spun.db") if index == "sqlite" else MemoryIndex()
         try:
             store.add(spun.documents)
             results: list[tuple[Sequence[Passage], Sequence[Signal]]] = []
@@ -1225,7 +1236,7 @@ def run_spun(
         results,
         seed=seed,
         documents=len(spun.documents),
-        distractors=distractors,
+        distractors=spun.distractors,
         index=index,
         wall_seconds=time.perf_counter() - started,
         trace_ms_p50=1000 * times[len(times) // 2],
