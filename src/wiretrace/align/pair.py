@@ -94,6 +94,7 @@ def span_edits(
     s0, s1 = _token_range(st, s)
     q_text, s_text = query.words.original, source.words.original
     runs: list[list[int]] = []
+    renames: set[int] = set()  # indices of runs that are renames, kept apart from neighbours
     for op in Levenshtein.opcodes(st.words[s0:s1], qt.words[q0:q1]):
         if op.tag == "equal":
             for k in range(op.src_end - op.src_start):
@@ -101,8 +102,14 @@ def span_edits(
                 a = _surface(st, s_text, s0 + si, s0 + si + 1)
                 b = _surface(qt, q_text, q0 + qi, q0 + qi + 1)
                 if a != b and normalise(a).text != normalise(b).text:
+                    renames.add(len(runs))
                     runs.append([si, si + 1, qi, qi + 1])
-        elif runs and runs[-1][1] == op.src_start and runs[-1][3] == op.dest_start:
+        elif (
+            runs
+            and len(runs) - 1 not in renames
+            and runs[-1][1] == op.src_start
+            and runs[-1][3] == op.dest_start
+        ):
             runs[-1][1], runs[-1][3] = op.src_end, op.dest_end
         else:
             runs.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
@@ -110,6 +117,47 @@ def span_edits(
         Edit(_surface(st, s_text, s0 + a, s0 + b), _surface(qt, q_text, q0 + c, q0 + d))
         for a, b, c, d in runs[:limit]
     )
+
+
+def _extend_canonical(query: AlignView, source: AlignView, a: Alignment) -> Alignment:
+    """Grow a word passage over words that are equal once aliases are canonicalised.
+
+    The word aligner stops at a renamed entity ("US" -> "United States of America"); in
+    canonical tokens both names are one equal word, so the passage can go on to the words
+    beyond. One other word may be taken in when the canonical word beyond it is equal again.
+    """
+    qt, st = query.canon, source.canon
+    q0, q1 = _token_range(qt, a.query)
+    s0, s1 = _token_range(st, a.source)
+    if q0 >= q1 or s0 >= s1:
+        return a
+    qw, sw = qt.words, st.words
+
+    def same(i: int, j: int) -> bool:
+        return 0 <= i < len(qw) and 0 <= j < len(sw) and qw[i] == sw[j]
+
+    start = (q0, s0)
+    while True:
+        if same(q0 - 1, s0 - 1):
+            q0, s0 = q0 - 1, s0 - 1
+        elif same(q0 - 2, s0 - 2) and same(q0 - 3, s0 - 3):
+            q0, s0 = q0 - 3, s0 - 3
+        else:
+            break
+    end = (q1, s1)
+    while True:
+        if same(q1, s1):
+            q1, s1 = q1 + 1, s1 + 1
+        elif same(q1 + 1, s1 + 1) and same(q1 + 2, s1 + 2):
+            q1, s1 = q1 + 3, s1 + 3
+        else:
+            break
+    if (q0, s0) == start and (q1, s1) == end:
+        return a
+    q_span = Span(min(a.query.start, qt.starts[q0]), max(a.query.end, qt.ends[q1 - 1]))
+    s_span = Span(min(a.source.start, st.starts[s0]), max(a.source.end, st.ends[s1 - 1]))
+    score = round(_overlap(query, source, q_span, s_span), 4)
+    return replace(a, query=q_span, source=s_span, score=score, identical=False)
 
 
 def _overlap(query: AlignView, source: AlignView, q: Span, s: Span) -> float:
@@ -132,6 +180,7 @@ def align_pair(
     limit = opts.words.max_edits
     found: list[Alignment] = []
     for a in align(query.words, source.words, opts.words):
+        a = _extend_canonical(query, source, a)
         edits = () if a.identical else span_edits(query, source, a.query, a.source, limit)
         found.append(replace(a, edits=edits))
     if opts.sentences is not None:
