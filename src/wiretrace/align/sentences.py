@@ -38,6 +38,7 @@ word n-gram aligner.
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -215,9 +216,27 @@ def _passages(seeds: list[tuple[int, int]], gap: int) -> list[list[tuple[int, in
         if len(by_s) > 1:
             todo.extend([group[i] for i in g] for g in by_s)
             continue
-        done.append(group)
+        done.extend(_split_insertions(group))
     done.sort()
     return done
+
+
+def _split_insertions(group: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Split a group where the query holds more unmatched sentences than the source does.
+
+    Between two matched sentences, a rewrite leaves as many sentences on each side (or drops
+    some of the source's); sentences that only the query has were pasted in from elsewhere,
+    as in a shuffled composite, and must not be attributed to this source.
+    """
+    seeds = sorted(group)
+    pieces = [[seeds[0]]]
+    for (q0, s0), (q1, s1) in itertools.pairwise(seeds):
+        q_gap = q1 - q0 - 1
+        s_gap = max(0, abs(s1 - s0) - 1)
+        if q_gap > s_gap:
+            pieces.append([])
+        pieces[-1].append((q1, s1))
+    return pieces
 
 
 def _row_top(m: npt.NDArray[np.floating[Any]], k: int) -> npt.NDArray[np.bool_]:
