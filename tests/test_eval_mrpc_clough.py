@@ -7,9 +7,12 @@ checks that we beat the baseline computed in the same run. Together they take a 
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wiretrace.errors import CorpusError
 from wiretrace.eval.clough import (
@@ -39,10 +42,12 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 MRPC_DIR = SHARED_DATA / "mrpc"
 CLOUGH_DIR = SHARED_DATA / "clough-short-answers"
 
-# Measured on 2026-11-29 (see BENCHMARKS.md, "MRPC" and "Clough short answers").
+# Measured on 2026-11-29 at 02:29 UTC (BENCHMARKS.md, "MRPC" and "Clough short answers").
+# The Clough figure follows the trace code (candidates, aligners, kinds); re-measure with
+# run_clough when they change, and raise the floor when the figure rises.
 MRPC_ACCURACY_FLOOR = 0.720  # measured 0.7304
 MRPC_F1_FLOOR = 0.802  # measured 0.8120
-CLOUGH_MEAN_ACCURACY_FLOOR = 0.690  # measured 0.7105 (mean of abc->de and de->abc)
+CLOUGH_MEAN_ACCURACY_FLOOR = 0.734  # measured 0.7544 (mean of abc->de and de->abc)
 
 
 # --------------------------------------------------------------------------------------------
@@ -73,14 +78,14 @@ def test_fit_threshold_with_one_class_predicts_it_everywhere() -> None:
 
 
 def test_fit_linear_rule_takes_the_smallest_weight_that_separates() -> None:
-    first = [0.5, 0.5, 0.6, 0.4]
+    first = [0.5, 0.5, 0.65, 0.4]
     second = [0.0, 1.0, 0.0, 1.0]
     labels = [0, 1, 0, 1]
     assert fit_threshold(first, labels).train_accuracy < 1.0
     rule = fit_linear_rule(first, second, labels)
     assert rule.weight == pytest.approx(0.3)
     assert rule.train_accuracy == 1.0
-    assert 0.6 < rule.threshold < 0.7
+    assert rule.threshold == pytest.approx(0.675)
 
 
 def test_binary_scores() -> None:
@@ -98,15 +103,14 @@ def test_sentence_similarity_sees_aliases_and_stems() -> None:
     assert f.cosine == pytest.approx(1.0)
     assert f.word_similarity > 0.8
     other = sentence_similarity("Russia signed the treaty.", "Shares fell sharply in Tokyo.")
-    assert other.containment == other.dice == other.word_similarity * 0 == 0.0
+    assert other.containment == other.dice == 0.0
+    assert other.word_similarity < 0.5
 
 
 def test_read_mrpc_checks_the_format(tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
-    good.write_bytes(
-        "\ufeffQuality\t#1 ID\t#2 ID\t#1 String\t#2 String\n1\t1\t2\tA cat sat.\tA cat sat down.\n"
-        .encode()
-    )
+    header = "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n"
+    good.write_bytes(("\ufeff" + header + "1\t1\t2\tA cat sat.\tA cat sat down.\n").encode())
     pairs = read_mrpc(good)
     assert [(p.label, p.sentence1, p.line) for p in pairs] == [(1, "A cat sat.", 2)]
     bad = tmp_path / "bad.txt"
@@ -150,7 +154,8 @@ def test_fit_tiered_rule_recovers_a_toy_table() -> None:
     rule, accuracy = fit_tiered_rule(gate, score, labels, ("coverage", "copied"))
     assert accuracy == 1.0
     assert rule.non_below == pytest.approx((0.02 + 0.4) / 2)
-    assert rule.light_at == pytest.approx((0.4 + 0.7) / 2)
+    # Between 0.5 (a non answer's score counts too) and 0.7: the wider of the two gaps.
+    assert rule.light_at == pytest.approx((0.5 + 0.7) / 2)
     assert rule.cut_at == pytest.approx((0.75 + 0.95) / 2)
     assert [rule.classify(g, s) for g, s, _ in table] == list(labels)
     with pytest.raises(ValueError, match="unknown labels"):
@@ -174,9 +179,7 @@ def test_ngram_containment() -> None:
 def test_copied_share_counts_words_matched_in_order() -> None:
     source = "The model ranks pages by the links that point to them."
     answer = "The model ranks web pages by links pointing to them."
-    passage = Passage(
-        Span(0, len(answer)), "src", Span(0, len(source)), 0.7, PassageKind.REWRITTEN
-    )
+    passage = Passage(Span(0, len(answer)), "src", Span(0, len(source)), 0.7, PassageKind.REWRITTEN)
     share = copied_share(answer, [passage], {"src": source})
     # Matched in order: the model ranks pages by links to them (8 of 10 words).
     assert share == pytest.approx(0.8)
@@ -203,7 +206,7 @@ def test_decode_text_falls_back_to_windows_1252_and_reports_it(tmp_path: Path) -
 
 def _toy_corpus(root: Path, rows: list[str]) -> Path:
     folder = root / "corpus-20090418"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     for task in "abcde":
         (folder / f"orig_task{task}.txt").write_text(f"Source text of task {task}.")
     (folder / "g0pA_taska.txt").write_text("An answer.")
@@ -219,7 +222,9 @@ def test_read_clough_names_unlisted_files_and_rejects_bad_rows(tmp_path: Path) -
     corpus = read_clough(ok)
     assert [a.file for a in corpus.answers] == ["g0pA_taska.txt"]
     assert corpus.unlisted == ("stray.txt",)
-    missing = _toy_corpus(tmp_path / "missing", ["g0pA_taska.txt,0,A,a,cut", "g9pZ_taskb.txt,9,Z,b,non"])
+    missing = _toy_corpus(
+        tmp_path / "missing", ["g0pA_taska.txt,0,A,a,cut", "g9pZ_taskb.txt,9,Z,b,non"]
+    )
     with pytest.raises(CorpusError, match=r"file_information\.csv:3: .*g9pZ_taskb\.txt is listed"):
         read_clough(missing)
     label = _toy_corpus(tmp_path / "label", ["g0pA_taska.txt,0,A,a,copied"])
@@ -289,3 +294,39 @@ def test_clough_coverage_orders_the_classes(clough_report: CloughReport) -> None
     assert median["non"] < median["heavy"] < median["light"]
     copied = {c: clough_report.classes[c]["copied"].median for c in CATEGORIES}
     assert copied["non"] < copied["heavy"] < copied["light"] < copied["cut"]
+
+
+# --------------------------------------------------------------------------------------------
+# The fast fitters against slow, obviously correct references
+# --------------------------------------------------------------------------------------------
+
+_unit = st.floats(0, 1).map(lambda x: round(x, 2))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_unit, st.integers(0, 1)), min_size=1, max_size=12))
+def test_fit_threshold_matches_brute_force(rows: list[tuple[float, int]]) -> None:
+    scores, labels = zip(*rows, strict=True)
+    fit = fit_threshold(scores, labels)
+    cuts = [min(scores) - 1, *scores, max(scores) + 1]
+    best = max(sum((x >= t) == bool(y) for x, y in rows) for t in cuts) / len(rows)
+    assert fit.train_accuracy == pytest.approx(best)
+    got = sum((x >= fit.threshold) == bool(y) for x, y in rows) / len(rows)
+    assert got == pytest.approx(fit.train_accuracy)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(_unit, _unit, st.sampled_from(CATEGORIES)), min_size=1, max_size=7))
+def test_fit_tiered_rule_matches_brute_force(rows: list[tuple[float, float, str]]) -> None:
+    gate, score, labels = zip(*rows, strict=True)
+    rule, accuracy = fit_tiered_rule(gate, score, labels)
+    g_cuts = [min(gate) - 1, *gate, max(gate) + 1]
+    s_cuts = sorted({min(score) - 1, *score, max(score) + 1})
+    best = 0
+    for a, light, cut in itertools.product(g_cuts, s_cuts, s_cuts):
+        if light <= cut:
+            r = TieredRule("g", "s", a, light, cut)
+            best = max(best, sum(r.classify(g, s) == y for g, s, y in rows))
+    assert accuracy == pytest.approx(best / len(rows))
+    got = sum(rule.classify(g, s) == y for g, s, y in rows) / len(rows)
+    assert got == pytest.approx(accuracy)

@@ -308,5 +308,35 @@ def eval_spun_cmd(
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format_table())
 
 
+@eval_group.command("mrpc")
+@click.argument("data_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON report.")
+def eval_mrpc_cmd(data_dir: Path, as_json: bool) -> None:
+    """Accuracy and F1 of the sentence matcher on MRPC (thresholds fitted on train)."""
+    from wiretrace.eval.mrpc import run_mrpc
+
+    try:
+        report = run_mrpc(data_dir)
+    except WiretraceError as exc:
+        _fail(str(exc))
+        return
+    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format_table())
+
+
+@eval_group.command("clough")
+@click.argument("data_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON report.")
+def eval_clough_cmd(data_dir: Path, as_json: bool) -> None:
+    """How coverage and kinds separate cut, light, heavy and non answers (Clough corpus)."""
+    from wiretrace.eval.clough import run_clough
+
+    try:
+        report = run_clough(data_dir)
+    except WiretraceError as exc:
+        _fail(str(exc))
+        return
+    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format_table())
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -24,8 +24,9 @@ The module has three layers:
    - ``copied``: of the answer's words inside attributed passages, the share that the
      passage's source side has in the same order (the longest common subsequence of the two
      sides' words, aliases canonicalised). Passage kinds are decided per passage, and a
-     copy-and-paste answer that takes sentences from across the source is one long passage
-     with gaps on the source side, so it is rarely ``verbatim``; this share looks at words.
+     copy-and-paste answer that takes sentences from across the source is often one long
+     passage with gaps on the source side, and then it is not ``verbatim`` as a whole; this
+     share looks at words.
    - ``containment3``: the baseline, word 3-gram containment of the answer in its own task's
      source, ``|3grams(answer) & 3grams(source)| / |3grams(answer)|`` (lower-case ``\\w+``
      words).
@@ -409,9 +410,9 @@ def fit_tiered_rule(
     at_least = s[None, :] >= s_thr[:, None]  # (score thresholds, answers)
     level = 1 + at_least[light_i].astype(np.int64) + at_least[cut_i]  # heavy=1 .. cut=3
     right_level = (level == y[None, :]).astype(np.int64)  # (pairs, answers)
-    correct = (non & (y == 0)[None, :]).sum(axis=1)[:, None] + (~non).astype(
-        np.int64
-    ) @ right_level.T
+    gated_right = (non & (y == 0)[None, :]).sum(axis=1)  # non answers below each gate
+    passed = (~non).astype(np.int64)
+    correct = gated_right[:, None] + passed @ right_level.T  # (gates, pairs)
     margin = np.minimum(g_margin[:, None], np.minimum(s_margin[light_i], s_margin[cut_i])[None, :])
     gate_i, pair_i = np.meshgrid(np.arange(len(g_thr)), np.arange(len(light_i)), indexing="ij")
     # lexsort: the last key is the primary one; lower indices mean lower thresholds.

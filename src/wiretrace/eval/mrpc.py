@@ -460,12 +460,12 @@ class MrpcReport:
         lines = [
             f"MRPC: {self.data_dir} (train {self.train_pairs} pairs, {self.train_positive} "
             f"paraphrase; test {self.test_pairs} pairs, {self.test_positive} paraphrase)",
-            f"{'rule':<34} {'train acc':>9} {'test acc':>8} {'prec':>6} {'rec':>6} {'F1':>6}",
+            f"{'rule':<40} {'train acc':>9} {'test acc':>8} {'prec':>6} {'rec':>6} {'F1':>6}",
         ]
         for r in (self.baseline, *self.singles, self.rule):
             t = r.test
             lines.append(
-                f"{r.name:<34} {r.train_accuracy:>9.4f} {t.accuracy:>8.4f} {t.precision:>6.4f} "
+                f"{r.name:<40} {r.train_accuracy:>9.4f} {t.accuracy:>8.4f} {t.precision:>6.4f} "
                 f"{t.recall:>6.4f} {t.f1:>6.4f}"
             )
         lines.append(f"chosen rule: {self.fitted.describe()}")
