@@ -154,6 +154,12 @@ def test_unusable_paths_get_clear_errors(tmp_path: Path, corpus: Path) -> None:
     big.write_text("word " * 400)
     too_big = run("trace", "--db", str(db), str(big), "--max-bytes", "1000", check=False)
     assert too_big.returncode == 1 and "big.txt" in too_big.stderr
+    # A DB path that cannot be written: a folder (fails for root too), and, for a normal
+    # user, a file in a read-only folder.
+    folder = tmp_path / "a-folder.db"
+    folder.mkdir()
+    unwritable = run("index", "--db", str(folder), str(corpus), check=False)
+    assert unwritable.returncode != 0 and "a-folder.db" in unwritable.stderr
     if os.geteuid() != 0:  # root can write anywhere, so only check this as a normal user
         ro = tmp_path / "ro"
         ro.mkdir()
@@ -208,3 +214,23 @@ def test_a_killed_index_run_resumes_to_the_same_index(tmp_path: Path) -> None:
     assert 0 < count < 12_000
     run("index", "--db", str(killed), str(corpus), "--quiet")
     assert _fingerprint_of(killed) == _fingerprint_of(clean)
+
+
+def test_eval_pan_cli_writes_detections_and_json(tmp_path: Path) -> None:
+    from test_eval_pan import _make_corpus
+
+    corpus = tmp_path / "pan"
+    _make_corpus(corpus)
+    out = tmp_path / "detections"
+    proc = run("eval", "pan", str(corpus), "--json", "--detections", str(out), "--workers", "1")
+    report = json.loads(proc.stdout)
+    assert report["pairs"] == 5
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(
+        f"suspicious-document0000{s}-source-document0000{r}.xml"
+        for s, r in [("1", "1"), ("2", "2"), ("1", "3"), ("3", "4"), ("2", "3")]
+    )
+    table = run("eval", "pan", str(corpus), "--workers", "1").stdout
+    assert "plagdet" in table and "02-no-obfuscation" in table
+    missing = run("eval", "pan", str(tmp_path / "nowhere"), check=False)
+    assert missing.returncode == 1 and "nowhere" in missing.stderr
