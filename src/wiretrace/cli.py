@@ -6,8 +6,9 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Protocol
 
 import click
 from rich.console import Console
@@ -201,6 +202,17 @@ def trace_cmd(db: Path, file: str, as_json: bool, max_candidates: int, max_bytes
         render_trace(result, Console())
 
 
+class _Report(Protocol):
+    def to_dict(self) -> Mapping[str, object]: ...
+
+    def format_table(self) -> str: ...
+
+
+def _echo_report(report: _Report, as_json: bool) -> None:
+    """Print an evaluation report as JSON or as its plain-text table."""
+    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format_table())
+
+
 @main.group("eval")
 def eval_group() -> None:
     """Score wiretrace on labelled data."""
@@ -268,10 +280,7 @@ def eval_pan_cmd(
     except WiretraceError as exc:
         _fail(str(exc))
         return
-    if as_json:
-        click.echo(json.dumps(report.to_dict(), indent=2))
-    else:
-        click.echo(report.format_table())
+    _echo_report(report, as_json)
 
 
 @eval_group.command("spun")
@@ -305,7 +314,7 @@ def eval_spun_cmd(
     except WiretraceError as exc:
         _fail(str(exc))
         return
-    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format_table())
+    _echo_report(report, as_json)
 
 
 @eval_group.command("mrpc")
@@ -320,7 +329,7 @@ def eval_mrpc_cmd(data_dir: Path, as_json: bool) -> None:
     except WiretraceError as exc:
         _fail(str(exc))
         return
-    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format_table())
+    _echo_report(report, as_json)
 
 
 @eval_group.command("clough")
@@ -335,7 +344,7 @@ def eval_clough_cmd(data_dir: Path, as_json: bool) -> None:
     except WiretraceError as exc:
         _fail(str(exc))
         return
-    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format_table())
+    _echo_report(report, as_json)
 
 
 if __name__ == "__main__":  # pragma: no cover
