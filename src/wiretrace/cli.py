@@ -184,7 +184,14 @@ def _checked(
     show_default=True,
     help="Largest article accepted, in bytes of UTF-8 text.",
 )
-def trace_cmd(db: Path, file: str, as_json: bool, max_candidates: int, max_bytes: int) -> None:
+@click.option(
+    "--semantic",
+    is_flag=True,
+    help="Also match paraphrased sentences by meaning (needs the [semantic] extra).",
+)
+def trace_cmd(
+    db: Path, file: str, as_json: bool, max_candidates: int, max_bytes: int, semantic: bool
+) -> None:
     """Trace the article in FILE (or '-' for standard input) to its sources."""
     try:
         doc = read_document(file, ReadOptions(max_bytes=max_bytes))
@@ -193,7 +200,10 @@ def trace_cmd(db: Path, file: str, as_json: bool, max_candidates: int, max_bytes
         _fail(str(exc))
         return
     try:
-        result = trace(index, doc, TraceOptions(max_candidates=max_candidates))
+        result = trace(index, doc, TraceOptions(max_candidates=max_candidates, semantic=semantic))
+    except WiretraceError as exc:  # for example the [semantic] extra is missing
+        _fail(str(exc))
+        return
     finally:
         index.close()
     if as_json:

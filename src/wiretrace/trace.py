@@ -45,7 +45,12 @@ class TraceOptions:
     - ``lexical_candidates``: how many documents found by words (BM25 on the query's most
       telling words) are aligned too, besides those found by fingerprints: rewrites that keep
       no five-word sequence of their source are found this way;
-    - ``align``: parameters of the word and sentence aligners.
+    - ``align``: parameters of the word and sentence aligners;
+    - ``semantic``: use the ``[semantic]`` extra (:mod:`wiretrace.semantic`): query sentences
+      that no lexical passage covers are matched by sentence embeddings against the best
+      ``semantic_candidates`` candidates (cosine at least ``semantic_threshold``, fitted on
+      MRPC train), giving ``paraphrase`` passages. It raises
+      :class:`~wiretrace.semantic.MissingExtraError` when the extra is not installed.
     """
 
     max_candidates: int = 20
@@ -53,6 +58,9 @@ class TraceOptions:
     min_shared: int = 2
     max_df: int = DEFAULT_MAX_DF
     align: PairOptions = field(default_factory=PairOptions)
+    semantic: bool = False
+    semantic_candidates: int = 5
+    semantic_threshold: float = 0.686
 
 
 def is_rename(edit: Edit) -> bool:
@@ -136,17 +144,39 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
         candidates = [*candidates, *extra]
     passages: list[Passage] = []
     sources: dict[str, Document] = {}
+    views: list[tuple[Document, AlignView]] = []
     chrome = boilerplate_spans(doc.text)
+
+    def keep(a: Alignment, src: Document) -> None:
+        if 2 * _inside(a.query, chrome) >= len(a.query):
+            return  # page chrome shared by pages of one site is not a source
+        score = max(a.score, a.cosine or 0.0)
+        passages.append(Passage(a.query, src.id, a.source, score, classify(a), a.edits))
+        sources[src.id] = src
+
     for cand in candidates:
         src = index.get(cand.doc_id)
         if src is None:  # removed between the two reads
             continue
-        for a in align_pair(query, align_view(src.text, opts.align), opts.align):
-            if 2 * _inside(a.query, chrome) >= len(a.query):
-                continue  # page chrome shared by pages of one site is not a source
-            score = max(a.score, a.cosine or 0.0)
-            passages.append(Passage(a.query, src.id, a.source, score, classify(a), a.edits))
-            sources[src.id] = src
+        view = align_view(src.text, opts.align)
+        views.append((src, view))
+        for a in align_pair(query, view, opts.align):
+            keep(a, src)
+    if opts.semantic and views:
+        # Imported here: the [semantic] extra is optional, and loading it costs seconds.
+        from wiretrace.semantic import load_encoder, semantic_attributions
+
+        by_id = {src.id: src for src, _ in views}
+        found = semantic_attributions(
+            query,
+            [(src.id, view) for src, view in views[: opts.semantic_candidates]],
+            load_encoder(),
+            [p.query for p in passages],
+            opts.semantic_threshold,
+            max_edits=opts.align.words.max_edits,
+        )
+        for src_id, a in found:
+            keep(a, by_id[src_id])
     passages.sort(key=lambda p: (p.query.start, -p.score, p.source_id, p.source.start))
     length = len(doc.text)
     summaries = []

@@ -61,6 +61,7 @@ def trace_to_dict(trace: Trace) -> dict[str, Any]:
         "earliest_source": trace.earliest_source,
         "signals": [_signal(s) for s in trace.signals],
         "candidates_considered": trace.candidates_considered,
+        "semantic": bool(trace.options.get("semantic", False)),
     }
 
 

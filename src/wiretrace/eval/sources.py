@@ -1,0 +1,527 @@
+"""Scoring source retrieval on Wikinews articles with their cited sources.
+
+Wikinews reporters write each article in their own words from the sources they cite, so an
+article and its sources share facts and names more than word sequences (half of the pairs share
+no five-word sequence). Given an article, wiretrace must rank its cited sources first among
+many other news articles.
+
+Data
+----
+- **Queries:** the Wikinews articles of ``wikinews_with_sources.jsonl`` (WikinewsSum, see its
+  ``SOURCE.md``) that cite at least one English source, as plain text: the converted
+  ``data/demo/wikinews.jsonl`` of this repository (``scripts/wikinews_to_text.py``), matched
+  to the raw records by title. A query is the article's title, a line break, and its text.
+  Articles whose text is empty after conversion are left out and counted.
+- **Pool:** every English source with a non-empty ``maintext`` (a text cited twice, by one
+  article or by two, is one document), plus the 2,225 BBC News articles of
+  ``bbc-news/bbc_news.jsonl.gz`` as distractors. The pool is indexed with the library
+  (:func:`wiretrace.open_index`, a real SQLite file in a temporary folder), titles included.
+- **Relevant documents** of an article: the pool documents of its English sources. Three BBC
+  articles are near-copies of two cited BBC sources (they share most of their fingerprints);
+  they count as distractors, as the data says, which costs the rankings a little. 24 of the
+  201 cited sources are pages with no story in them (page not found, log-in walls, site
+  indexes): no ranking finds them, which caps capped recall@5 near 0.85.
+
+Metrics
+-------
+For one article with relevant set ``R`` (never empty) and a ranking ``r_1, r_2, ...`` of pool
+documents (the first :data:`DEPTH` are scored; the article itself is not in the pool):
+
+- ``recall@k = |R ∩ {r_1..r_k}| / |R|``: the share of the article's sources in the top k;
+- ``capped recall@k = |R ∩ {r_1..r_k}| / min(k, |R|)``: the same, out of what k places can
+  hold (an article with 8 sources can put at most 5 in the top 5, and that scores 1.0);
+- ``reciprocal rank = 1 / i`` for the first ``i`` with ``r_i`` in ``R``; 0 when no relevant
+  document is in the top :data:`DEPTH`.
+
+Each figure is the mean over the articles (macro average): ``MRR`` is the mean reciprocal
+rank. ``recall@50`` is reported too: it bounds what reranking the top 50 can reach.
+
+Rankings compared in one run
+----------------------------
+- ``bm25``: the plain baseline, Okapi BM25 (FTS5's formula and constants,
+  :func:`wiretrace.index.lexical.bm25_rank`) over the Porter stems of *every* word of the
+  query, against title and text of every pool document.
+- ``fused``: wiretrace's own candidate ranking, :func:`rank_sources` without an encoder.
+- ``fused+semantic``: :func:`rank_sources` with the sentence encoder of the ``[semantic]``
+  extra (only when asked for).
+
+:func:`rank_sources` is written so that it can move into the library unchanged: it takes an
+:class:`~wiretrace.index.base.Index` and a :class:`~wiretrace.model.Document` and uses only
+the index protocol.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+from wiretrace.errors import CorpusError
+from wiretrace.fingerprint import ngram_hashes
+from wiretrace.index.base import DEFAULT_MAX_DF, Index
+from wiretrace.index.lexical import bm25_rank, document_terms
+from wiretrace.index.sqlite import open_index
+from wiretrace.model import Document
+from wiretrace.semantic import SentenceEncoder, lead, load_encoder, rerank
+from wiretrace.text.tokens import words_of
+
+__all__ = [
+    "DEPTH",
+    "RankOptions",
+    "RankedSource",
+    "RetrievalScores",
+    "SourcesData",
+    "SourcesReport",
+    "capped_recall_at",
+    "load_sources_data",
+    "query_text",
+    "rank_sources",
+    "recall_at",
+    "reciprocal_rank",
+    "reciprocal_rank_fusion",
+    "run_sources",
+    "score_rankings",
+]
+
+log = logging.getLogger(__name__)
+
+DEPTH = 50
+WIKINEWS_FILE = Path("wikinewssum") / "wikinews_with_sources.jsonl"
+BBC_FILE = Path("bbc-news") / "bbc_news.jsonl.gz"
+# The converted articles ship with the repository (src/wiretrace/eval/ -> repository root).
+DEFAULT_ARTICLES = Path(__file__).resolve().parents[3] / "data" / "demo" / "wikinews.jsonl"
+
+
+# --------------------------------------------------------------------------------------------
+# Metrics (pure)
+# --------------------------------------------------------------------------------------------
+
+
+def _hits(ranking: Sequence[str], relevant: frozenset[str], k: int) -> int:
+    if not relevant:
+        raise ValueError("a query needs at least one relevant document")
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    return len(relevant.intersection(ranking[:k]))
+
+
+def recall_at(ranking: Sequence[str], relevant: frozenset[str], k: int) -> float:
+    """``|relevant ∩ top k| / |relevant|``."""
+    return _hits(ranking, relevant, k) / len(relevant)
+
+
+def capped_recall_at(ranking: Sequence[str], relevant: frozenset[str], k: int) -> float:
+    """``|relevant ∩ top k| / min(k, |relevant|)``: 1.0 when the top k is as full of relevant
+    documents as it can be."""
+    return _hits(ranking, relevant, k) / min(k, len(relevant))
+
+
+def reciprocal_rank(ranking: Sequence[str], relevant: frozenset[str], depth: int = DEPTH) -> float:
+    """``1 / i`` for the first relevant document at 1-based rank ``i <= depth``, else 0."""
+    if not relevant:
+        raise ValueError("a query needs at least one relevant document")
+    for i, doc_id in enumerate(ranking[:depth], 1):
+        if doc_id in relevant:
+            return 1.0 / i
+    return 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class RetrievalScores:
+    """Macro averages over queries of the measures in the module docstring."""
+
+    queries: int
+    recall_1: float
+    recall_5: float
+    capped_recall_1: float
+    capped_recall_5: float
+    recall_50: float
+    mrr: float
+
+
+def score_rankings(rankings: Sequence[tuple[Sequence[str], frozenset[str]]]) -> RetrievalScores:
+    """Score ``(ranking, relevant set)`` pairs, one per query."""
+    if not rankings:
+        raise ValueError("no queries to score")
+    n = len(rankings)
+
+    def mean(values: Iterator[float]) -> float:
+        return sum(values) / n
+
+    return RetrievalScores(
+        queries=n,
+        recall_1=mean(recall_at(r, rel, 1) for r, rel in rankings),
+        recall_5=mean(recall_at(r, rel, 5) for r, rel in rankings),
+        capped_recall_1=mean(capped_recall_at(r, rel, 1) for r, rel in rankings),
+        capped_recall_5=mean(capped_recall_at(r, rel, 5) for r, rel in rankings),
+        recall_50=mean(recall_at(r, rel, DEPTH) for r, rel in rankings),
+        mrr=mean(reciprocal_rank(r, rel) for r, rel in rankings),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The fused candidate ranking (pure apart from reading the index)
+# --------------------------------------------------------------------------------------------
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[str]], k: int, weights: Sequence[float] | None = None
+) -> list[tuple[str, float]]:
+    """Reciprocal-rank fusion (Cormack et al., SIGIR 2009): a document scores
+    ``sum_j weight_j / (k + rank_j)`` over the rankings that hold it (1-based ranks).
+
+    Ties break on the document id, so the result is deterministic.
+    """
+    if weights is not None and len(weights) != len(rankings):
+        raise ValueError("one weight per ranking")
+    scores: dict[str, float] = {}
+    for j, ranking in enumerate(rankings):
+        w = 1.0 if weights is None else weights[j]
+        for i, doc_id in enumerate(ranking, 1):
+            scores[doc_id] = scores.get(doc_id, 0.0) + w / (k + i)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class RankOptions:
+    """How :func:`rank_sources` finds and orders candidate sources.
+
+    - ``lexical_depth``: documents taken from BM25 on the query's most telling words
+      (``index.lexical_candidates``, which picks them with
+      :func:`wiretrace.index.lexical.query_terms`);
+    - ``fingerprint_depth``, ``min_shared``, ``max_df``: documents sharing at least
+      ``min_shared`` word 5-gram fingerprints with the query (copied stretches);
+    - ``fusion_k``: the ``k`` of reciprocal-rank fusion of those two lists;
+    - ``rerank_depth``, ``rerank_k``: with an encoder, the top ``rerank_depth`` of the fused
+      list are ordered by embedding similarity of their leads to the query's lead
+      (:func:`wiretrace.semantic.rerank`), and that order is fused with the fused order
+      (``k = rerank_k``); the rest keep their places after them.
+    """
+
+    lexical_depth: int = DEPTH
+    fingerprint_depth: int = DEPTH
+    min_shared: int = 2
+    max_df: int = DEFAULT_MAX_DF
+    fusion_k: int = 60
+    rerank_depth: int = 20
+    rerank_k: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class RankedSource:
+    """A candidate source and its fused score (higher is better)."""
+
+    doc_id: str
+    score: float
+
+
+def query_text(doc: Document) -> str:
+    """The text a query is ranked by: the title, when there is one, then the text."""
+    return f"{doc.title}\n{doc.text}" if doc.title else doc.text
+
+
+def rank_sources(
+    index: Index,
+    doc: Document,
+    options: RankOptions | None = None,
+    *,
+    encoder: SentenceEncoder | None = None,
+) -> list[RankedSource]:
+    """Candidate sources of ``doc`` in ``index``, best first.
+
+    1. **Words:** BM25 on the query's most telling words (``index.lexical_candidates`` on the
+       title and text), the top ``lexical_depth``. This finds rewrites that keep no word
+       sequence of their source.
+    2. **Fingerprints:** documents sharing at least ``min_shared`` word 5-gram fingerprints
+       (``index.candidates``), the top ``fingerprint_depth``. On Wikinews, 40 of the 43
+       documents sharing two or more fingerprints with an article are its sources, while
+       documents sharing one are mostly stock phrases (21 sources against 67 others), so
+       ``min_shared = 2`` adds copies without adding noise.
+    3. **Fusion:** reciprocal-rank fusion of the two lists (``fusion_k``).
+    4. **Semantic rerank** (only with ``encoder``): the top ``rerank_depth`` are reordered by
+       fusing their order with their order by lead-embedding similarity (``rerank_k``).
+
+    Scores are the fusion scores of the last step that ranked a document.
+    """
+    opts = options or RankOptions()
+    text = query_text(doc)
+    lexical = [
+        c.doc_id for c in index.lexical_candidates(text, limit=opts.lexical_depth, exclude=doc.id)
+    ]
+    hashes = ngram_hashes(words_of(doc.text), index.n)
+    shared = [
+        c.doc_id
+        for c in index.candidates(
+            (int(h) for h in hashes),
+            max_df=opts.max_df,
+            limit=opts.fingerprint_depth,
+            min_shared=opts.min_shared,
+            exclude=doc.id,
+        )
+    ]
+    fused = reciprocal_rank_fusion([lexical, shared], opts.fusion_k)
+    if encoder is None or not fused:
+        return [RankedSource(d, round(s, 8)) for d, s in fused]
+    top = [d for d, _ in fused[: opts.rerank_depth]]
+    docs = [index.get(d) for d in top]
+    leads = [lead(d.text, d.title) if d is not None else "" for d in docs]
+    sims = rerank(lead(doc.text, doc.title), leads, encoder)
+    by_meaning = [d for _, d in sorted(zip(sims, top, strict=True), key=lambda p: (-p[0], p[1]))]
+    head = reciprocal_rank_fusion([top, by_meaning], opts.rerank_k)
+    tail = fused[opts.rerank_depth :]
+    return [RankedSource(d, round(s, 8)) for d, s in [*head, *tail]]
+
+
+# --------------------------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesData:
+    """Queries with their relevant pool ids, and the pool (sources first, then distractors)."""
+
+    queries: tuple[tuple[Document, frozenset[str]], ...]
+    pool: tuple[Document, ...]
+    sources: int
+    distractors: int
+    skipped: tuple[str, ...]  # titles of articles with sources but no converted text
+
+
+def _read_jsonl(path: Path, *, gz: bool = False) -> Iterator[tuple[int, dict[str, object]]]:
+    if not path.is_file():
+        raise CorpusError(f"{path}: not found")
+    opener = gzip.open if gz else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise CorpusError(f"{path}:{lineno}: not JSON ({exc.msg})") from exc
+            if not isinstance(record, dict):
+                raise CorpusError(f"{path}:{lineno}: expected a JSON object")
+            yield lineno, record
+
+
+def _text_id(text: str) -> str:
+    return "source/" + hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _str(record: Mapping[str, object], key: str) -> str | None:
+    value = record.get(key)
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def load_sources_data(shared_data: Path, articles: Path | None = None) -> SourcesData:
+    """Read the queries, their relevant sets and the pool (see the module docstring)."""
+    articles = articles or DEFAULT_ARTICLES
+    converted: dict[str, dict[str, object]] = {}
+    for lineno, record in _read_jsonl(articles):
+        title, text = _str(record, "title"), _str(record, "text")
+        if title is None or text is None:
+            raise CorpusError(f"{articles}:{lineno}: needs a 'title' and a 'text'")
+        converted[title] = record
+    raw_path = shared_data / WIKINEWS_FILE
+    pool: dict[str, Document] = {}
+    queries: list[tuple[Document, frozenset[str]]] = []
+    skipped: list[str] = []
+    for lineno, record in _read_jsonl(raw_path):
+        title = _str(record, "title")
+        sources = record.get("sources") or []
+        if title is None or not isinstance(sources, list):
+            raise CorpusError(f"{raw_path}:{lineno}: needs a 'title' and a 'sources' list")
+        relevant: set[str] = set()
+        for source in sources:
+            if not isinstance(source, dict) or source.get("language") != "en":
+                continue
+            text = _str(source, "maintext")
+            if text is None:
+                continue
+            doc_id = _text_id(text)
+            relevant.add(doc_id)
+            pool.setdefault(
+                doc_id, Document(doc_id, text, title=_str(source, "title"), url=_str(source, "url"))
+            )
+        if not relevant:
+            continue
+        article = converted.get(title)
+        if article is None:
+            skipped.append(title)
+            continue
+        query = Document(
+            str(article.get("id") or title),
+            str(article["text"]),
+            title=title,
+            url=_str(article, "url"),
+            source="Wikinews",
+            published_at=_str(article, "published_at"),
+        )
+        queries.append((query, frozenset(relevant)))
+    n_sources = len(pool)
+    bbc_path = shared_data / BBC_FILE
+    for lineno, record in _read_jsonl(bbc_path, gz=True):
+        bbc_id, text = _str(record, "id"), _str(record, "text")
+        if bbc_id is None or text is None:
+            raise CorpusError(f"{bbc_path}:{lineno}: needs an 'id' and a 'text'")
+        doc_id = f"bbc/{bbc_id}"
+        pool[doc_id] = Document(doc_id, text, title=_str(record, "title"), source="BBC News")
+    if not queries:
+        raise CorpusError(f"{raw_path}: no article with an English source matches {articles}")
+    return SourcesData(
+        tuple(queries), tuple(pool.values()), n_sources, len(pool) - n_sources, tuple(skipped)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The baseline: BM25 over every word of the query
+# --------------------------------------------------------------------------------------------
+
+
+class _Bm25:
+    """Okapi BM25 over the whole pool, in memory: the plain baseline, with no term selection."""
+
+    def __init__(self, pool: Sequence[Document]) -> None:
+        self.postings: dict[str, dict[str, int]] = {}
+        self.lengths: dict[str, int] = {}
+        for doc in pool:
+            terms = document_terms(query_text(doc))
+            self.lengths[doc.id] = len(terms)
+            for term in terms:
+                docs = self.postings.setdefault(term, {})
+                docs[doc.id] = docs.get(doc.id, 0) + 1
+
+    def rank(self, text: str, depth: int = DEPTH) -> list[str]:
+        terms = sorted(set(document_terms(text)))
+        return [d for d, _ in bm25_rank(terms, self.postings, self.lengths)[:depth]]
+
+
+# --------------------------------------------------------------------------------------------
+# The runner
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesReport:
+    """The result of :func:`run_sources`: one row of scores per ranking."""
+
+    data_dir: str
+    articles: int
+    relevant: int
+    sources: int
+    distractors: int
+    skipped: tuple[str, ...]
+    rows: dict[str, RetrievalScores]
+    options: RankOptions
+    semantic: bool
+    embedded: int  # texts the encoder embedded (0 without semantic)
+    wall_seconds: float = field(compare=False)
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-ready summary."""
+        return {
+            "data_dir": self.data_dir,
+            "articles": self.articles,
+            "relevant": self.relevant,
+            "pool": {"sources": self.sources, "distractors": self.distractors},
+            "skipped_articles": list(self.skipped),
+            "semantic": self.semantic,
+            "options": asdict(self.options),
+            "rankings": {
+                name: {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(s).items()}
+                for name, s in self.rows.items()
+            },
+            "embedded_texts": self.embedded,
+            "wall_seconds": round(self.wall_seconds, 3),
+        }
+
+    def format_table(self) -> str:
+        """A plain-text table, one ranking a row."""
+        lines = [
+            f"Wikinews sources: {self.articles} articles, {self.relevant} cited English sources; "
+            f"pool {self.sources} sources + {self.distractors} BBC distractors",
+            f"{'ranking':<16} {'R@1':>6} {'R@5':>6} {'cR@1':>6} {'cR@5':>6} {'R@50':>6} {'MRR':>6}",
+        ]
+        for name, s in self.rows.items():
+            lines.append(
+                f"{name:<16} {s.recall_1:>6.4f} {s.recall_5:>6.4f} {s.capped_recall_1:>6.4f} "
+                f"{s.capped_recall_5:>6.4f} {s.recall_50:>6.4f} {s.mrr:>6.4f}"
+            )
+        lines.append(
+            "R@k = |relevant in top k| / |relevant|; cR@k = ... / min(k, |relevant|); "
+            f"MRR over the top {DEPTH}; means over articles"
+        )
+        if self.skipped:
+            lines.append(f"skipped {len(self.skipped)} articles with no text after conversion")
+        lines.append(f"wall {self.wall_seconds:.1f} s")
+        return "\n".join(lines)
+
+
+def run_sources(
+    shared_data: Path,
+    *,
+    semantic: bool = False,
+    articles: Path | None = None,
+    options: RankOptions | None = None,
+    encoder: SentenceEncoder | None = None,
+    max_articles: int | None = None,
+) -> SourcesReport:
+    """Index the pool in a temporary SQLite index and score every ranking on every article.
+
+    ``shared_data`` is the folder holding ``wikinewssum/`` and ``bbc-news/``; ``articles`` the
+    converted Wikinews articles (default: the repository's ``data/demo/wikinews.jsonl``).
+    With ``semantic``, the ``[semantic]`` extra is needed (``encoder`` defaults to
+    :func:`wiretrace.semantic.load_encoder`, which says what to install when it is missing).
+    ``max_articles`` scores only the first articles, in file order (the pool stays whole): CI
+    holds the semantic floor on a subset, since embedding is slow.
+    """
+    start = time.perf_counter()
+    opts = options or RankOptions()
+    if semantic and encoder is None:
+        encoder = load_encoder()
+    if max_articles is not None and max_articles < 1:
+        raise ValueError(f"max_articles must be at least 1, got {max_articles}")
+    data = load_sources_data(shared_data, articles)
+    if max_articles is not None:
+        data = replace(data, queries=data.queries[:max_articles])
+    baseline = _Bm25(data.pool)
+    rankings: dict[str, list[tuple[Sequence[str], frozenset[str]]]] = {"bm25": [], "fused": []}
+    if semantic:
+        rankings["fused+semantic"] = []
+    embedded_before = getattr(encoder, "embedded", 0)
+    with tempfile.TemporaryDirectory(prefix="wiretrace-sources-") as tmp:
+        index = open_index(Path(tmp) / "pool.db")
+        try:
+            index.add(data.pool)
+            for query, relevant in data.queries:
+                rankings["bm25"].append((baseline.rank(query_text(query)), relevant))
+                fused = [r.doc_id for r in rank_sources(index, query, opts)]
+                rankings["fused"].append((fused, relevant))
+                if semantic:
+                    ranked = rank_sources(index, query, opts, encoder=encoder)
+                    rankings["fused+semantic"].append(([r.doc_id for r in ranked], relevant))
+        finally:
+            index.close()
+    rows = {name: score_rankings(pairs) for name, pairs in rankings.items()}
+    report = SourcesReport(
+        data_dir=str(shared_data),
+        articles=len(data.queries),
+        relevant=sum(len(rel) for _, rel in data.queries),
+        sources=data.sources,
+        distractors=data.distractors,
+        skipped=data.skipped,
+        rows=rows,
+        options=opts,
+        semantic=semantic,
+        embedded=getattr(encoder, "embedded", 0) - embedded_before,
+        wall_seconds=time.perf_counter() - start,
+    )
+    log.debug("sources evaluation: %s", report.to_dict())
+    return report
