@@ -357,5 +357,23 @@ def eval_clough_cmd(data_dir: Path, as_json: bool) -> None:
     _echo_report(report, as_json)
 
 
+@eval_group.command("sources")
+@click.argument(
+    "shared_data", type=click.Path(file_okay=False, path_type=Path), default="../shared/data"
+)
+@click.option("--semantic", is_flag=True, help="Rerank with sentence embeddings ([semantic]).")
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON report.")
+def eval_sources_cmd(shared_data: Path, semantic: bool, as_json: bool) -> None:
+    """Rank Wikinews articles' cited sources among BBC distractors: recall@1/5 and MRR."""
+    from wiretrace.eval.sources import run_sources
+
+    try:
+        report = run_sources(shared_data, semantic=semantic)
+    except WiretraceError as exc:
+        _fail(str(exc))
+        return
+    _echo_report(report, as_json)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
