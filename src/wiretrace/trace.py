@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from wiretrace.align.pair import AlignView, PairOptions, align_pair, align_view
 from wiretrace.fingerprint import ngram_hashes
-from wiretrace.index.base import DEFAULT_MAX_DF, Index
+from wiretrace.index.base import DEFAULT_MAX_DF, Candidate, Index
 from wiretrace.model import (
     Alignment,
     Document,
@@ -44,7 +44,9 @@ class TraceOptions:
     - ``max_df``: fingerprints held by more documents than this are ignored (boilerplate);
     - ``lexical_candidates``: how many documents found by words (BM25 on the query's most
       telling words) are aligned too, besides those found by fingerprints: rewrites that keep
-      no five-word sequence of their source are found this way;
+      no five-word sequence of their source are found this way. They are looked for only when
+      more than ``lexical_when_uncovered`` of the query is left unattributed by the
+      fingerprint candidates;
     - ``align``: parameters of the word and sentence aligners;
     - ``semantic``: use the ``[semantic]`` extra (:mod:`wiretrace.semantic`): query sentences
       that no lexical passage covers are matched by sentence embeddings against the best
@@ -55,6 +57,7 @@ class TraceOptions:
 
     max_candidates: int = 20
     lexical_candidates: int = 5
+    lexical_when_uncovered: float = 0.2
     min_shared: int = 2
     max_df: int = DEFAULT_MAX_DF
     align: PairOptions = field(default_factory=PairOptions)
@@ -135,13 +138,6 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
         min_shared=opts.min_shared,
         exclude=doc.id,
     )
-    if opts.lexical_candidates > 0:
-        known = {c.doc_id for c in candidates}
-        lexical = index.lexical_candidates(
-            doc.text, limit=opts.lexical_candidates + len(known), exclude=doc.id
-        )
-        extra = [c for c in lexical if c.doc_id not in known][: opts.lexical_candidates]
-        candidates = [*candidates, *extra]
     passages: list[Passage] = []
     sources: dict[str, Document] = {}
     views: list[tuple[Document, AlignView]] = []
@@ -154,14 +150,28 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
         passages.append(Passage(a.query, src.id, a.source, score, classify(a), a.edits))
         sources[src.id] = src
 
-    for cand in candidates:
-        src = index.get(cand.doc_id)
-        if src is None:  # removed between the two reads
-            continue
-        view = align_view(src.text, opts.align)
-        views.append((src, view))
-        for a in align_pair(query, view, opts.align):
-            keep(a, src)
+    def align_all(cands: list[Candidate]) -> None:
+        for cand in cands:
+            src = index.get(cand.doc_id)
+            if src is None:  # removed between the two reads
+                continue
+            view = align_view(src.text, opts.align)
+            views.append((src, view))
+            for a in align_pair(query, view, opts.align):
+                keep(a, src)
+
+    align_all(candidates)
+    uncovered = 1 - (union_length([p.query for p in passages]) / len(doc.text) if doc.text else 0)
+    if opts.lexical_candidates > 0 and uncovered > opts.lexical_when_uncovered:
+        # Words, not fingerprints, find rewrites; they are looked for only while a good part
+        # of the text is still unexplained, since each costs an alignment.
+        known = {c.doc_id for c in candidates}
+        lexical = index.lexical_candidates(
+            doc.text, limit=opts.lexical_candidates + len(known), exclude=doc.id
+        )
+        extra = [c for c in lexical if c.doc_id not in known][: opts.lexical_candidates]
+        align_all(extra)
+        candidates = [*candidates, *extra]
     if opts.semantic and views:
         # Imported here: the [semantic] extra is optional, and loading it costs seconds.
         from wiretrace.semantic import load_encoder, semantic_attributions
