@@ -37,7 +37,7 @@ from wiretrace.index.lexical import fts_query, query_terms
 from wiretrace.model import Document
 
 FORMAT_VERSION = "1"
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
