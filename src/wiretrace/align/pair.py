@@ -133,22 +133,32 @@ def _extend_canonical(query: AlignView, source: AlignView, a: Alignment) -> Alig
         return a
     qw, sw = qt.words, st.words
 
+    q_ends = [span.end for span in query.sentences.sentences]
+    s_ends = [span.end for span in source.sentences.sentences]
+
     def same(i: int, j: int) -> bool:
         return 0 <= i < len(qw) and 0 <= j < len(sw) and qw[i] == sw[j]
 
+    def joined(i: int, j: int) -> bool:
+        """Whether words ``i`` and ``i + 1`` of the query (``j``, ``j + 1`` of the source) are
+        in one sentence: the growth never crosses a sentence end."""
+        return bisect.bisect_left(q_ends, qt.ends[i]) == bisect.bisect_left(
+            q_ends, qt.ends[i + 1]
+        ) and bisect.bisect_left(s_ends, st.ends[j]) == bisect.bisect_left(s_ends, st.ends[j + 1])
+
     start = (q0, s0)
-    while True:
+    while q0 > 0 and s0 > 0 and joined(q0 - 1, s0 - 1):
         if same(q0 - 1, s0 - 1):
             q0, s0 = q0 - 1, s0 - 1
-        elif same(q0 - 2, s0 - 2) and same(q0 - 3, s0 - 3):
+        elif same(q0 - 2, s0 - 2) and same(q0 - 3, s0 - 3) and joined(q0 - 2, s0 - 2):
             q0, s0 = q0 - 3, s0 - 3
         else:
             break
     end = (q1, s1)
-    while True:
+    while q1 < len(qw) and s1 < len(sw) and joined(q1 - 1, s1 - 1):
         if same(q1, s1):
             q1, s1 = q1 + 1, s1 + 1
-        elif same(q1 + 1, s1 + 1) and same(q1 + 2, s1 + 2):
+        elif same(q1 + 1, s1 + 1) and same(q1 + 2, s1 + 2) and joined(q1, s1):
             q1, s1 = q1 + 3, s1 + 3
         else:
             break
