@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from wiretrace.align.pair import AlignView, PairOptions, align_pair, align_view
+from wiretrace.align.sentences import canonical_tokens
 from wiretrace.fingerprint import ngram_hashes
 from wiretrace.index.base import DEFAULT_MAX_DF, Candidate, Index
 from wiretrace.model import (
@@ -28,6 +29,7 @@ from wiretrace.model import (
 from wiretrace.signals import boilerplate_spans, source_free_signals
 from wiretrace.text.aliases import alias_mentions, load_aliases
 from wiretrace.text.normalise import normalise
+from wiretrace.text.tokens import tokenize
 
 log = logging.getLogger(__name__)
 
@@ -68,9 +70,6 @@ class TraceOptions:
 
 def is_rename(edit: Edit) -> bool:
     """Whether an edit swaps one name of an entity for another (Russia -> Russian Federation)."""
-    from wiretrace.align.sentences import canonical_tokens
-    from wiretrace.text.tokens import tokenize
-
     a = canonical_tokens(edit.source, tokenize(edit.source)).words
     b = canonical_tokens(edit.query, tokenize(edit.query)).words
     return bool(a) and a == b and normalise(edit.source).text != normalise(edit.query).text
