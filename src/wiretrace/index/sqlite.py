@@ -139,23 +139,25 @@ class SQLiteIndex:
 
     def _add_one(self, prep: Prepared) -> AddOutcome:
         doc = prep.document
-        row = self._db.execute(
-            "SELECT rowid, text, text_digest, meta_digest, title FROM documents WHERE id = ?",
-            (doc.id,),
-        ).fetchone()
         meta = (doc.title, doc.url, doc.source, doc.published_at, doc.language)
-        if row is None:
-            cur = self._db.execute(
-                "INSERT INTO documents(id, title, url, source, published_at, language, text,"
-                " text_digest, meta_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (doc.id, *meta, doc.text, prep.text_digest, prep.meta_digest),
-            )
+        # Try the insert first: in a growing index most ids are new, and this saves a lookup.
+        cur = self._db.execute(
+            "INSERT INTO documents(id, title, url, source, published_at, language, text,"
+            " text_digest, meta_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(id) DO NOTHING",
+            (doc.id, *meta, doc.text, prep.text_digest, prep.meta_digest),
+        )
+        if cur.rowcount == 1:
             rowid = int(cur.lastrowid or 0)
             self._pending.extend(zip(prep.hashes, repeat(rowid)))
             self._lexical(
                 "INSERT INTO lexical(rowid, text) VALUES (?, ?)", rowid, doc.title, doc.text
             )
             return AddOutcome.ADDED
+        row = self._db.execute(
+            "SELECT rowid, text, text_digest, meta_digest, title FROM documents WHERE id = ?",
+            (doc.id,),
+        ).fetchone()
         rowid, old_text, old_text_digest, old_meta_digest, old_title = row
         if (old_text_digest, old_meta_digest) == (prep.text_digest, prep.meta_digest):
             return AddOutcome.UNCHANGED
