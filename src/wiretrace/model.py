@@ -7,6 +7,7 @@ before any normalisation), half-open: ``text[start:end]``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -54,6 +55,10 @@ class Span:
 
     def __len__(self) -> int:
         return self.end - self.start
+
+    def overlap(self, others: Iterable[Span]) -> int:
+        """Characters of this span inside the ``others``, counted once per other span."""
+        return sum(max(0, min(self.end, o.end) - max(self.start, o.start)) for o in others)
 
 
 @dataclass(frozen=True, slots=True)

@@ -223,7 +223,7 @@ def semantic_passages(
         span
         for span in query.sentences.spans
         if _words(q_text[span.start : span.end]) >= MIN_WORDS
-        and 2 * _inside(span, covered) < len(span)
+        and 2 * span.overlap(covered) < len(span)
     ]
     s_spans = [
         span
@@ -282,11 +282,6 @@ def semantic_attributions(
             if held is None or (a.cosine or 0.0) > (held[1].cosine or 0.0):
                 best[key] = (source_id, a)
     return [best[key] for key in sorted(best)]
-
-
-def _inside(span: Span, spans: list[Span]) -> int:
-    """Characters of ``span`` inside any of ``spans`` (counted once per covering span)."""
-    return sum(max(0, min(span.end, s.end) - max(span.start, s.start)) for s in spans)
 
 
 def lead(text: str, title: str | None = None, words: int = LEAD_WORDS) -> str:

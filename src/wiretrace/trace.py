@@ -102,11 +102,6 @@ def classify(alignment: Alignment) -> PassageKind:
     return PassageKind.PARAPHRASE
 
 
-def _inside(span: Span, spans: list[Span]) -> int:
-    """Characters of ``span`` that lie inside any of ``spans`` (which do not overlap)."""
-    return sum(max(0, min(span.end, s.end) - max(span.start, s.start)) for s in spans)
-
-
 def union_length(spans: list[Span]) -> int:
     """Number of characters covered by at least one of the spans."""
     total = 0
@@ -143,7 +138,7 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
     chrome = boilerplate_spans(doc.text)
 
     def keep(a: Alignment, src: Document) -> None:
-        if 2 * _inside(a.query, chrome) >= len(a.query):
+        if 2 * a.query.overlap(chrome) >= len(a.query):
             return  # page chrome shared by pages of one site is not a source
         score = max(a.score, a.cosine or 0.0)
         passages.append(Passage(a.query, src.id, a.source, score, classify(a), a.edits))

@@ -65,10 +65,6 @@ def align_view(text: str, options: PairOptions | None = None) -> AlignView:
     return AlignView(words, canon, sentence_view(text, canon, min_terms))
 
 
-def _covered(span: Span, by: list[Span]) -> int:
-    return sum(max(0, min(span.end, b.end) - max(span.start, b.start)) for b in by)
-
-
 def _token_range(tokens: Tokens, span: Span) -> tuple[int, int]:
     """Half-open range of the tokens that lie inside a character span."""
     first = bisect.bisect_left(tokens.starts, span.start)
@@ -200,7 +196,7 @@ def align_pair(
         )
         firm = [a.query for a in found if a.score >= FIRM_SIMILARITY]
         for p in align_sentences(query.sentences, source.sentences, opts.sentences):
-            if _covered(p.query, firm):
+            if p.query.overlap(firm):
                 continue
             overlap = _overlap(query, source, p.query, p.source)
             if overlap < LOOSE_OVERLAP and len(p.query) > MAX_LENGTH_RATIO * len(p.source):
@@ -208,9 +204,9 @@ def align_pair(
             # A loose word passage inside a sentence passage is a partial view of the same
             # rewrite: the sentence passage replaces it. Any other overlap keeps the words.
             loose = [a for a in found if not a.sentence_level and a.score < FIRM_SIMILARITY]
-            inside = [a for a in loose if 2 * _covered(a.query, [p.query]) >= len(a.query)]
+            inside = [a for a in loose if 2 * a.query.overlap([p.query]) >= len(a.query)]
             others = [a.query for a in found if a not in inside]
-            if _covered(p.query, others):
+            if p.query.overlap(others):
                 continue
             found = [a for a in found if a not in inside]
             edits = span_edits(query, source, p.query, p.source, limit)
@@ -239,7 +235,7 @@ def _fragments(
     src_strings = [" " + " ".join(st.words[a:b]) + " " for a, b in src_ranges]
     out: list[Alignment] = []
     for span in query.sentences.sentences:
-        if _covered(span, covered):
+        if span.overlap(covered):
             continue
         q0, q1 = _token_range(qt, span)
         if q1 - q0 < min_words:
