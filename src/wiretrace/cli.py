@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from wiretrace.corpus.cli import corpus_group
 from wiretrace.errors import InputError, WiretraceError
 from wiretrace.index.base import AddReport, prepare_batches
 from wiretrace.index.sqlite import BATCH_SIZE, open_index
@@ -28,6 +29,7 @@ from wiretrace.ingest.readers import (
 from wiretrace.model import Document
 from wiretrace.report.json import trace_to_json
 from wiretrace.report.terminal import render_trace
+from wiretrace.serve.cli import serve_cmd
 from wiretrace.trace import TraceOptions, trace
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -377,3 +379,7 @@ def eval_sources_cmd(shared_data: Path, semantic: bool, as_json: bool) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+main.add_command(corpus_group)
+main.add_command(serve_cmd)

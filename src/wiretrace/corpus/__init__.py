@@ -1,0 +1,1 @@
+"""Corpus mode: all-pairs reuse, story clusters, first publishers and outlet originality."""

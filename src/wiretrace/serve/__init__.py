@@ -1,0 +1,1 @@
+"""HTTP API and web page for tracing articles (the ``[serve]`` extra)."""
