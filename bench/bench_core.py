@@ -75,6 +75,7 @@ from corpus import (
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 QUICK_DOCS = 1_000
 QUICK_QUERIES = 40
+SEMANTIC_QUERIES = 100  # traces with [semantic] take about a second each
 SHINGLE = 5
 NUM_PERM = 128
 PEER_THRESHOLDS = (0.5, 0.1)
@@ -296,6 +297,29 @@ def phase_index(corpus: str, db: str) -> dict[str, Any]:
         "fingerprint_only_seconds": round(fingerprint_seconds, 3),
         **memory,
     }
+
+
+def phase_trace_semantic(db: str, queries_path: str, limit: int) -> dict[str, Any]:
+    """Trace the first ``limit`` queries with the [semantic] extra: once to warm up (the model
+    loads on the first trace), then a timed pass. Empty when the extra is not installed."""
+    import wiretrace
+    from wiretrace.semantic import MissingExtraError
+
+    docs = query_documents(read_jsonl(Path(queries_path)))[:limit]
+    opts = wiretrace.TraceOptions(semantic=True)
+    base = current_rss_mb()
+    latencies: list[float] = []
+    with RssSampler() as sampler, wiretrace.open_index(db, create=False) as index:
+        try:
+            for doc in docs:
+                wiretrace.trace(index, doc, opts)
+        except MissingExtraError as exc:
+            return {"skipped": str(exc)}
+        for doc in docs:
+            start = time.perf_counter()
+            wiretrace.trace(index, doc, opts)
+            latencies.append(time.perf_counter() - start)
+    return {"latency": latency_stats(latencies), **memory_fields(base, sampler)}
 
 
 def phase_trace(db: str, queries_path: str) -> dict[str, Any]:
@@ -636,6 +660,10 @@ def markdown(res: dict[str, Any]) -> str:
         f"| {_fmt(_get(ours, 'trace', 'cpu_latency', 'p50_ms'))} "
         f"| {_fmt(_get(p05, 'cpu_latency', 'p50_ms'))} | {_x(r['trace_cpu_p50'])} "
         f"| {_fmt(_get(p01, 'cpu_latency', 'p50_ms'))} |",
+        f"| trace p50 / p99 with [semantic], in process (ms; "
+        f"{_fmt(_get(ours, 'trace_semantic', 'latency', 'n'))} queries) "
+        f"| {_fmt(_get(ours, 'trace_semantic', 'latency', 'p50_ms'))} / "
+        f"{_fmt(_get(ours, 'trace_semantic', 'latency', 'p99_ms'))} | | | |",
         f"| candidates only p50 / p99 (ms) "
         f"| {_fmt(_get(ours, 'trace', 'candidates_latency', 'p50_ms'))} / "
         f"{_fmt(_get(ours, 'trace', 'candidates_latency', 'p99_ms'))} | | | |",
@@ -798,6 +826,10 @@ def run(files: CorpusFiles, workdir: Path, n_docs: int, n_cli: int) -> dict[str,
     res["ours"]["size"] = index_size(lib_db, files.corpus)
     log(f"tracing {len(queries)} queries in process")
     res["ours"]["trace"] = run_in_fresh_process(phase_trace, str(lib_db), str(files.queries))
+    n_semantic = min(len(queries), SEMANTIC_QUERIES)
+    log(f"tracing {n_semantic} queries in process with [semantic]")
+    res["ours"]["trace_semantic"] = run_in_fresh_process(
+        phase_trace_semantic, str(lib_db), str(files.queries), n_semantic)
 
     log("indexing through the CLI")
     res["cli"]["index"] = cli_index(files.corpus, cli_db, workdir)
