@@ -1,6 +1,6 @@
 """Write a set of spun composites, with their truth, and the documents to index them against.
 
-A thin command line over :mod:`wiretrace.eval.spun`, whose docstring describes the generator,
+A thin command line over :mod:`wiretrace.eval.spinning`, whose docstring describes the generator,
 its word lists and rules, the truth, and how duplicates in the BBC set are handled. The
 source articles are the BBC News set in ``../shared/data/bbc-news/bbc_news.jsonl.gz``.
 
@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from wiretrace.eval.spun import (
+from wiretrace.eval.spinning import (
     BBC_FILE,
     DEFAULT_COUNT,
     DEFAULT_DISTRACTORS,

@@ -16,22 +16,19 @@ from pathlib import Path
 import pytest
 
 from wiretrace.errors import CorpusError
-from wiretrace.eval.spun import (
+from wiretrace.eval.spinning import (
     DEFAULT_SEED,
     Article,
     Change,
     InsertedSentence,
     RenameRule,
     SpunComposite,
-    SpunReport,
     generate,
     renameable_mentions,
-    run_spun,
-    score_composite,
-    score_spun,
     synonym_options,
     verify,
 )
+from wiretrace.eval.spun import SpunReport, run_spun, score_composite, score_spun
 from wiretrace.model import Edit, Passage, PassageKind, Signal, Span
 from wiretrace.text.aliases import load_aliases
 from wiretrace.text.sentences import split_sentences

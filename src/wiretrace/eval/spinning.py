@@ -1,0 +1,819 @@
+"""Spun composites: a seeded generator of content-farm articles, with their truth.
+
+A *spun composite* imitates what content farms publish (``specimens/seed-kim-putin-summit.txt``):
+4-8 sentences lifted from 2-4 BBC News articles (``../shared/data/bbc-news``), usually of one
+BBC category, shuffled, spun, and wrapped in a made-up headline, byline and web boilerplate.
+
+Generation (:func:`generate`, deterministic for a given ``seed`` and input)
+---------------------------------------------------------------------------
+- **Sentences** come from :func:`wiretrace.text.sentences.split_sentences` over the article
+  text and must read as whole sentences: 60-300 characters, at least 10 words, one line,
+  starting with a capital, a digit or a quote and ending in ``.``, ``!`` or ``?`` (before any
+  closing quote), with balanced quotes and brackets. Sentences that mention a country are
+  three times as likely to be chosen, so most composites carry renames.
+- **Reordering:** the chosen sentences are shuffled, then laid out as paragraphs of 1-3
+  sentences (sentences of one paragraph are joined by a space).
+- **Truncation** (85% of composites): one sentence of at least 14 words loses its first 3-8
+  words, leaving a tail that starts mid-clause. Spinning then applies to the tail only.
+- **Renaming**, a per-composite rule like a spinner's: every country or organisation of the
+  alias table (:func:`wiretrace.text.aliases.load_aliases`) with at least two name forms, when
+  mentioned, gets one target form, chosen at random among its other forms ("UK" -> "United
+  Kingdom", "US" -> "United States of America", "Russia" -> "Russian Federation"). The rule
+  is applied to most but not all mentions: of three or more mentions one is missed; of two,
+  one is missed half the time; a single mention is renamed 80% of the time. Mentions inside
+  a longer proper name are left alone ("US Federal Reserve", "Bank of China"), and so are
+  entities whose names are common words or person names (Jordan, Chad, Georgia, ...).
+  Forms written with a comma ("Korea, Republic of") or "&" are never targets.
+- **Synonym swaps:** half of the sentences get 1-3 swaps from :data:`SYNONYMS` (about a
+  hundred common news words across verbs, nouns, adjectives and adverbs). A sentence-initial
+  capitalised word gets a capitalised replacement; other capitalised words are names and stay.
+  A swap that would break ``a``/``an`` agreement is skipped.
+- **Boilerplate:** 1-3 lines from :data:`BOILERPLATE` are appended, and one composite in five
+  has an "Advertisement" line between paragraphs.
+
+The truth of each inserted sentence (:class:`InsertedSentence`) has its span in the composite,
+its source document and the span of the sentence *as it is in the source* (for a truncated
+sentence, the span of the kept tail), and every change (:class:`Change`) with its spans on both
+sides. :func:`verify` checks that applying the changes to the source span gives the query span.
+
+Duplicates
+----------
+The BBC set repeats itself: 133 articles repeat another's text exactly, and many share
+sentences or paragraphs with a related report. Such an article is as good a source of the
+sentence as the one it was drawn from, so each inserted sentence lists, in
+:attr:`InsertedSentence.also_in`, every other BBC article that holds at least half of the
+sentence's original words, and at least 8 (all of them when fewer), as one run of normalised
+words, with the span of that run. These articles are indexed too, so they compete as they
+would in a real index, and they are *accepted* sources of the sentence, equal to the true one
+(:attr:`InsertedSentence.accepted`). The rest of the index is ``distractors`` other BBC
+articles, drawn at random (all of them when ``distractors`` is None).
+
+Scoring is in :mod:`wiretrace.eval.spun`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import random
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any, Literal
+
+from wiretrace.errors import CorpusError
+from wiretrace.model import Document, Span
+from wiretrace.text.aliases import AliasTable, alias_mentions, load_aliases
+from wiretrace.text.normalise import normalise
+from wiretrace.text.sentences import split_sentences
+from wiretrace.text.tokens import tokenize, words_of
+
+__all__ = [
+    "BBC_FILE",
+    "DEFAULT_COUNT",
+    "DEFAULT_DISTRACTORS",
+    "DEFAULT_SEED",
+    "Article",
+    "Change",
+    "InsertedSentence",
+    "RenameRule",
+    "SpunComposite",
+    "SpunSet",
+    "generate",
+    "load_bbc",
+    "renameable_mentions",
+    "synonym_options",
+    "verify",
+]
+
+log = logging.getLogger(__name__)
+
+BBC_FILE = Path("bbc-news") / "bbc_news.jsonl.gz"
+DEFAULT_SEED = 20050314
+DEFAULT_COUNT = 200
+DEFAULT_DISTRACTORS = 300
+
+# Source word -> replacement, lower case. Verbs, nouns, adjectives and adverbs that BBC news
+# uses often, with replacements a spinner would pick. Words that are both a common noun and a
+# verb with different synonyms ("plan", "report", "cut") are left out.
+# fmt: off
+SYNONYMS: dict[str, str] = {
+    # reporting verbs
+    "said": "stated", "says": "states", "told": "informed", "added": "remarked",
+    "announced": "declared", "claimed": "asserted", "warned": "cautioned",
+    "argued": "contended", "revealed": "disclosed", "admitted": "acknowledged",
+    "believes": "thinks", "believe": "think", "insisted": "maintained",
+    # other verbs
+    "rose": "climbed", "fell": "dropped", "buy": "purchase", "bought": "purchased",
+    "help": "assist", "helped": "assisted", "expected": "anticipated", "began": "commenced",
+    "wanted": "desired", "need": "require", "needs": "requires", "tried": "attempted",
+    "allow": "permit", "allowed": "permitted", "decided": "determined", "showed": "demonstrated",
+    "received": "obtained", "increased": "grew", "reduced": "lowered", "boost": "bolster",
+    "launched": "unveiled", "described": "characterised", "suggested": "indicated",
+    # nouns
+    "firm": "company", "firms": "companies", "company": "business", "companies": "businesses",
+    "people": "individuals", "profits": "earnings", "government": "administration",
+    "deal": "agreement", "agreement": "accord", "talks": "negotiations", "rules": "regulations",
+    "law": "legislation", "country": "nation", "children": "kids", "film": "movie",
+    "films": "movies", "fans": "supporters", "victory": "triumph", "award": "prize",
+    "awards": "prizes", "singer": "vocalist", "phones": "handsets", "users": "customers",
+    "election": "poll", "chance": "opportunity", "problem": "issue", "problems": "issues",
+    "bosses": "executives", "costs": "expenses", "figures": "statistics", "fears": "concerns",
+    "attack": "assault", "job": "position", "jobs": "positions", "rise": "increase",
+    "shareholders": "investors", "economy": "market", "players": "athletes",
+    "technology": "tech", "experts": "specialists", "officials": "authorities",
+    # adjectives
+    "big": "large", "biggest": "largest", "large": "sizeable", "huge": "enormous",
+    "important": "significant", "major": "key", "difficult": "hard", "several": "numerous",
+    "many": "numerous", "main": "principal", "recent": "latest", "strong": "robust",
+    "weak": "feeble", "small": "little", "quick": "rapid", "possible": "feasible",
+    "popular": "well-liked", "former": "ex", "tough": "hard",
+    # adverbs and linkers
+    "however": "nevertheless", "nearly": "almost", "currently": "presently",
+    "recently": "lately", "quickly": "rapidly", "also": "additionally", "still": "yet",
+    "already": "previously", "often": "frequently",
+}
+# fmt: on
+
+# Entities whose names are also person names, US states, foods or common words.
+SKIP_ENTITIES = frozenset({"chad", "georgia", "guernsey", "jersey", "jordan", "niger", "turkey"})
+
+HEADLINES = (
+    "{Category} roundup: the stories you need to know",
+    "Morning briefing: the latest {category} news",
+    "Top {category} headlines today",
+    "What happened in {category} this week",
+    "{Category} update: everything you missed",
+    "Breaking {category} news and analysis",
+    "Your daily {category} digest",
+)
+BYLINES = (
+    "Dana Whitlock", "Marcus Trell", "Ivy Kerrigan", "Owen Blakesley", "Nora Villanueva",
+    "Felix Ambrose", "Lena Castellano", "Victor Haldane", "Saul Bowman", "Petra Lindqvist",
+)  # fmt: skip
+OUTLETS = ("Daily Newswire Hub", "Global Report Today", "NewsFlash 24", "The Trend Post")
+BOILERPLATE = (
+    "Discuss This Article",
+    "Other reports by {byline}",
+    "Share this article",
+    "Subscribe to our newsletter for more {category} news.",
+    "Click here to read more stories like this",
+    "Copyright 2005 {outlet}. All rights reserved.",
+    "Follow us on Twitter and Facebook",
+    "Related articles",
+    "Sign up for breaking news alerts",
+    "Read more: {category} news",
+    "Comments (0)",
+    "Tags: {category}, news, latest",
+)
+
+_ENDS_SENTENCE = re.compile(r"[.!?][\"')\u201d\u2019]*$")
+_WORD = re.compile(r"[A-Za-z]+(?:[-'][A-Za-z]+)*")
+# Capitalised words that start sentences before a country name ("In Britain", "The US").
+_STARTERS_LIST = """
+    A An And As At But By Both Days During Earlier For From However If In Last Like Meanwhile
+    Months Now On Only Outside Since So The Then This Unlike Until When While With Within Years Yet
+"""
+_STARTERS = frozenset(_STARTERS_LIST.split())
+_STARTS_SENTENCE = re.compile(r"^[\"'\u201c\u2018(]?$")
+
+
+# --------------------------------------------------------------------------------------------
+# Data model
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A BBC article with its sentence spans."""
+
+    id: str
+    category: str
+    title: str
+    text: str
+    sentences: tuple[Span, ...] = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One spinning change: ``old`` at ``source`` (source text) became ``new`` at ``query``."""
+
+    type: Literal["rename", "synonym"]
+    old: str
+    new: str
+    query: Span
+    source: Span
+
+
+@dataclass(frozen=True, slots=True)
+class InsertedSentence:
+    """A sentence of a composite and where it came from (see the module docstring)."""
+
+    query: Span
+    source_id: str
+    source: Span
+    changes: tuple[Change, ...] = ()
+    truncated_words: int = 0
+    also_in: tuple[tuple[str, Span], ...] = ()
+    """Other indexed documents that contain the same (original) words, with their spans."""
+
+    @property
+    def accepted(self) -> dict[str, Span]:
+        """Every document accepted as this sentence's source, with the sentence's span in it."""
+        out = dict(self.also_in)
+        out[self.source_id] = self.source
+        return out
+
+    @property
+    def renames(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.type == "rename")
+
+    @property
+    def synonyms(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.type == "synonym")
+
+    def transformations(self) -> tuple[str, ...]:
+        """Names of the transformations applied: ``verbatim`` when none."""
+        out = []
+        if self.renames:
+            out.append("renamed")
+        if self.synonyms:
+            out.append("synonyms")
+        if self.truncated_words:
+            out.append("truncated")
+        return tuple(out) or ("verbatim",)
+
+
+@dataclass(frozen=True, slots=True)
+class RenameRule:
+    """A composite's rename rule: ``old`` -> ``new`` applied to ``applied`` of ``mentions``."""
+
+    old: str
+    new: str
+    applied: int
+    mentions: int
+
+
+@dataclass(frozen=True, slots=True)
+class SpunComposite:
+    """One spun composite and its truth."""
+
+    id: str
+    text: str
+    category: str
+    sentences: tuple[InsertedSentence, ...]
+    renames: tuple[RenameRule, ...] = ()
+    headline: Span | None = None
+    boilerplate: tuple[Span, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        def span(s: Span) -> list[int]:
+            return [s.start, s.end]
+
+        return {
+            "id": self.id,
+            "category": self.category,
+            "text": self.text,
+            "headline": span(self.headline) if self.headline else None,
+            "boilerplate": [span(b) for b in self.boilerplate],
+            "renames": [
+                {"from": r.old, "to": r.new, "applied": r.applied, "mentions": r.mentions}
+                for r in self.renames
+            ],
+            "sentences": [
+                {
+                    "query_start": s.query.start,
+                    "query_end": s.query.end,
+                    "source_id": s.source_id,
+                    "source_start": s.source.start,
+                    "source_end": s.source.end,
+                    "truncated_words": s.truncated_words,
+                    "changes": [
+                        {
+                            "type": c.type,
+                            "from": c.old,
+                            "to": c.new,
+                            "query_start": c.query.start,
+                            "query_end": c.query.end,
+                            "source_start": c.source.start,
+                            "source_end": c.source.end,
+                        }
+                        for c in s.changes
+                    ],
+                    "also_in": [
+                        {"id": doc_id, "start": sp.start, "end": sp.end} for doc_id, sp in s.also_in
+                    ],
+                }
+                for s in self.sentences
+            ],
+        }
+
+    @staticmethod
+    def from_dict(d: Mapping[str, Any]) -> SpunComposite:
+        """The inverse of :meth:`to_dict`."""
+        sentences = tuple(
+            InsertedSentence(
+                Span(s["query_start"], s["query_end"]),
+                s["source_id"],
+                Span(s["source_start"], s["source_end"]),
+                tuple(
+                    Change(
+                        c["type"],
+                        c["from"],
+                        c["to"],
+                        Span(c["query_start"], c["query_end"]),
+                        Span(c["source_start"], c["source_end"]),
+                    )
+                    for c in s["changes"]
+                ),
+                s["truncated_words"],
+                tuple((a["id"], Span(a["start"], a["end"])) for a in s["also_in"]),
+            )
+            for s in d["sentences"]
+        )
+        return SpunComposite(
+            d["id"],
+            d["text"],
+            d["category"],
+            sentences,
+            tuple(
+                RenameRule(r["from"], r["to"], r["applied"], r["mentions"]) for r in d["renames"]
+            ),
+            Span(*d["headline"]) if d.get("headline") else None,
+            tuple(Span(*b) for b in d["boilerplate"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SpunSet:
+    """Documents to index and composites to trace."""
+
+    documents: tuple[Document, ...]
+    composites: tuple[SpunComposite, ...]
+    seed: int
+    distractors: int
+    """How many of the documents are distractors (articles no composite draws on)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the BBC articles
+# --------------------------------------------------------------------------------------------
+
+
+def load_bbc(path: Path) -> list[Article]:
+    """The BBC News articles of ``bbc_news.jsonl.gz`` (or an uncompressed ``.jsonl``)."""
+    if not path.is_file():
+        raise CorpusError(f"{path}: no such file; the spun benchmark needs the BBC News set")
+    opener = gzip.open if path.suffix == ".gz" else open
+    articles: list[Article] = []
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            try:
+                record = json.loads(line)
+                text = record["text"]
+                articles.append(
+                    Article(
+                        str(record["id"]),
+                        str(record.get("category") or "news"),
+                        str(record.get("title") or ""),
+                        text,
+                        tuple(split_sentences(text)),
+                    )
+                )
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise CorpusError(f"{path}:{number}: bad record ({exc}); fix or remove it") from exc
+    return articles
+
+
+def is_good_sentence(sentence: str) -> bool:
+    """Whether a sentence reads as a whole sentence out of context (module docstring)."""
+    if not 60 <= len(sentence) <= 300 or "\n" in sentence:
+        return False
+    if not (sentence[0].isupper() or sentence[0].isdigit() or sentence[0] in "\"'\u201c"):
+        return False
+    if not _ENDS_SENTENCE.search(sentence) or len(sentence.split()) < 10:
+        return False
+    balanced = sentence.count("(") == sentence.count(")")
+    return balanced and sentence.count('"') % 2 == 0
+
+
+# --------------------------------------------------------------------------------------------
+# Spinning one sentence (pure)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    key: str
+    start: int  # offsets into the sentence
+    end: int
+    surface: str
+
+
+def renameable_mentions(sentence: str, table: AliasTable) -> list[_Mention]:
+    """Country name mentions a renaming rule would rewrite (see the module docstring)."""
+    out: list[_Mention] = []
+    for m in alias_mentions(tokenize(sentence), table, text=sentence):
+        if m.kind != "name":
+            continue
+        if m.canonical in SKIP_ENTITIES or len(_targets(table, m.canonical)) < 2:
+            continue
+        start, end = m.start, m.end
+        surface = sentence[start:end]
+        if sentence[end : end + 1] == "." and surface.count(".") and end + 1 < len(sentence):
+            end += 1  # "U.S. economy": the dot belongs to the name, not to the sentence
+            surface += "."
+        after, before = sentence[end:], sentence[:start]
+        if after[:1].isalnum() or after[:1] in "$\u00a3\u20ac" or re.match(r"\s+[A-Z]", after):
+            continue  # inside a longer name or a currency: "US Federal Reserve", "US$25"
+        if re.search(r"\b[A-Z][\w'.-]*\s+(?:of|de|du|des|del|la|le)\s+(?:the\s+)?$", before):
+            continue  # "Bank of China", "Stade de France"
+        previous = re.search(r"([\w'.-]+)\s+$", before)
+        if previous and previous.group(1)[:1].isupper() and previous.group(1) not in _STARTERS:
+            continue  # "Little Britain", "New Jersey"; "In Britain" and "The UK" are fine
+        out.append(_Mention(m.canonical, start, end, surface))
+    return out
+
+
+def _targets(table: AliasTable, key: str) -> list[str]:
+    """Name forms of ``key`` a rename may produce."""
+    return [
+        a.surface
+        for a in table.forms(key)
+        if a.kind == "name" and "," not in a.surface and "&" not in a.surface
+    ]
+
+
+def synonym_options(sentence: str, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """``(start, end, replacement)`` for the words of ``sentence`` in :data:`SYNONYMS`."""
+    out: list[tuple[int, int, str]] = []
+    for m in _WORD.finditer(sentence):
+        word = m.group()
+        new = SYNONYMS.get(word.lower())
+        if new is None or any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        if word != word.lower():
+            if word != word.capitalize() or not _STARTS_SENTENCE.match(sentence[: m.start()]):
+                continue  # a name, or an acronym
+            new = new[0].upper() + new[1:]
+        article = re.search(r"\b([Aa]n?)\s+$", sentence[: m.start()])
+        if article and (article.group(1).lower() == "an") != (new[0].lower() in "aeiou"):
+            continue  # "a rise" -> "an increase" would need the article changed too
+        out.append((m.start(), m.end(), new))
+    return out
+
+
+def _render(text: str, edits: Sequence[tuple[int, int, str]]) -> str:
+    out = text
+    for start, end, new in sorted(edits, reverse=True):
+        out = out[:start] + new + out[end:]
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Generating composites
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Pick:
+    """A sentence chosen for a composite, with its pending edits (sentence offsets)."""
+
+    article: Article
+    start: int  # source offsets of the kept text
+    end: int
+    truncated_words: int = 0
+    edits: list[tuple[int, int, str, Literal["rename", "synonym"]]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.article.text[self.start : self.end]
+
+
+class _WordIndex:
+    """Finds the BBC articles that share a long run of words with a sentence."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self.articles = articles
+        self.words = [words_of(a.text) for a in articles]
+        self.sets = [set(words) for words in self.words]
+        self.postings: defaultdict[str, list[int]] = defaultdict(list)
+        for i, words in enumerate(self.sets):
+            for w in words:
+                self.postings[w].append(i)
+
+    def sharing(self, text: str) -> list[tuple[str, Span]]:
+        """``(id, span)`` of every article holding at least half of the words of ``text``, and
+        at least 8 (all of them when fewer), as one run; the span is that run's."""
+        words = words_of(text)
+        need = min(len(words), max(8, (len(words) + 1) // 2))
+        if not need:
+            return []
+        candidates: set[int] = set()
+        for k in range(len(words) - need + 1):
+            window = set(words[k : k + need])
+            rarest = min(window, key=lambda w: len(self.postings[w]))
+            candidates.update(i for i in self.postings[rarest] if window <= self.sets[i])
+        out: list[tuple[str, Span]] = []
+        matcher = SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(words)  # the sentence: SequenceMatcher indexes its second sequence
+        for i in sorted(candidates):
+            matcher.set_seq1(self.words[i])
+            match = matcher.find_longest_match()
+            if match.size >= need:
+                tokens = tokenize(self.articles[i].text)
+                span = Span(tokens.starts[match.a], tokens.ends[match.a + match.size - 1])
+                out.append((self.articles[i].id, span))
+        return out
+
+
+def _choose_articles(
+    anchor: Article, by_category: Mapping[str, Sequence[Article]], rng: random.Random
+) -> list[Article]:
+    """The anchor and 1-3 more articles, of its category but for one in ten."""
+    wanted = rng.randint(2, 4)
+    group = [anchor]
+    categories = sorted(by_category)
+    while len(group) < wanted:
+        category = anchor.category if rng.random() >= 0.1 else rng.choice(categories)
+        other = rng.choice(by_category[category])
+        if all(other.id != a.id and other.text != a.text for a in group):
+            group.append(other)
+    return group
+
+
+def _choose_sentences(
+    group: Sequence[Article],
+    good: Mapping[str, Sequence[Span]],
+    mentions: Mapping[tuple[str, int], int],
+    rng: random.Random,
+) -> list[_Pick]:
+    """4-8 sentences, at least one from each article; country mentions weigh three times."""
+    total = rng.randint(max(4, len(group)), 8)
+    quota = [1] * len(group)
+    for _ in range(total - len(group)):
+        quota[rng.randrange(len(group))] += 1
+    picks: list[_Pick] = []
+    for article, n in zip(group, quota, strict=True):
+        options = list(good[article.id])
+        weights = [3.0 if mentions.get((article.id, s.start)) else 1.0 for s in options]
+        chosen: list[Span] = []
+        while options and len(chosen) < n:
+            i = rng.choices(range(len(options)), weights)[0]
+            chosen.append(options.pop(i))
+            weights.pop(i)
+        picks.extend(_Pick(article, s.start, s.end) for s in sorted(chosen, key=lambda s: s.start))
+    rng.shuffle(picks)
+    return picks
+
+
+def _truncate(picks: Sequence[_Pick], rng: random.Random) -> None:
+    """Drop the first 3-8 words of one sentence of at least 14 words."""
+    options = [p for p in picks if len(p.text.split()) >= 14]
+    if not options:
+        return
+    pick = rng.choice(options)
+    words = list(re.finditer(r"\S+", pick.text))
+    drop = rng.randint(3, 8)
+    pick.start += words[drop].start()
+    pick.truncated_words = drop
+
+
+def _rename(picks: Sequence[_Pick], table: AliasTable, rng: random.Random) -> list[RenameRule]:
+    """Apply one rename rule per mentioned entity to most but not all of its mentions."""
+    found: dict[str, list[tuple[_Pick, _Mention]]] = {}
+    for pick in picks:
+        for m in renameable_mentions(pick.text, table):
+            found.setdefault(m.key, []).append((pick, m))
+    rules: list[RenameRule] = []
+    for key in sorted(found):
+        mentions = found[key]
+        surfaces = Counter(m.surface for _, m in mentions)
+        common = normalise(surfaces.most_common(1)[0][0]).text
+        targets = [t for t in _targets(table, key) if normalise(t).text != common]
+        if any(m.surface.endswith(".") or pick.text[m.end :] == "." for pick, m in mentions):
+            targets = [t for t in targets if not t.endswith(".")] or targets
+        if not targets:
+            continue
+        target = rng.choice(targets)
+        eligible = [
+            (p, m) for p, m in mentions if normalise(m.surface).text != normalise(target).text
+        ]
+        if not eligible:
+            continue
+        n = len(eligible)
+        if n >= 3 or (n == 2 and rng.random() < 0.5):
+            missed = {rng.randrange(n)}
+        elif n == 1 and rng.random() >= 0.8:
+            missed = {0}
+        else:
+            missed = set()
+        applied = [pm for i, pm in enumerate(eligible) if i not in missed]
+        for pick, m in applied:
+            new = target
+            if new.endswith(".") and pick.text[m.end :] == ".":
+                new = new[:-1]  # never "U.S.." at the end of a sentence
+            pick.edits.append((m.start, m.end, new, "rename"))
+        if applied:
+            by_surface = Counter(m.surface for _, m in applied)
+            for surface, count in sorted(by_surface.items()):
+                in_all = sum(1 for _, m in eligible if m.surface == surface)
+                rules.append(RenameRule(surface, target, count, in_all))
+    return rules
+
+
+def _swap_synonyms(picks: Sequence[_Pick], rng: random.Random) -> None:
+    """Swap 1-3 words in about half of the sentences."""
+    for pick in picks:
+        if rng.random() >= 0.5:
+            continue
+        taken = [(s, e) for s, e, _, _ in pick.edits]
+        options = synonym_options(pick.text, taken)
+        rng.shuffle(options)
+        for start, end, new in options[: rng.randint(1, 3)]:
+            pick.edits.append((start, end, new, "synonym"))
+
+
+def _build(
+    number: int,
+    category: str,
+    picks: Sequence[_Pick],
+    rules: Sequence[RenameRule],
+    words: _WordIndex,
+    rng: random.Random,
+) -> SpunComposite:
+    """Lay the composite out and record its truth."""
+    byline = rng.choice(BYLINES)
+    fill = {
+        "category": category,
+        "Category": category.capitalize(),
+        "byline": byline,
+        "outlet": rng.choice(OUTLETS),
+    }
+    parts: list[str] = []
+    cursor = 0
+
+    def add(chunk: str) -> Span:
+        nonlocal cursor
+        parts.append(chunk)
+        cursor += len(chunk)
+        return Span(cursor - len(chunk), cursor)
+
+    headline = add(rng.choice(HEADLINES).format(**fill))
+    add("\n")
+    if rng.random() < 0.6:
+        add(f"By {byline}\n")
+    add("\n")
+    boilerplate: list[Span] = []
+    sentences: list[InsertedSentence] = []
+    advert_after = rng.randrange(len(picks)) if rng.random() < 0.2 else -1
+    i = 0
+    while i < len(picks):
+        size = rng.randint(1, 3)
+        for j, pick in enumerate(picks[i : i + size]):
+            if j:
+                add(" ")
+            sentences.append(_insert(pick, add, words))
+        i += size
+        if i < len(picks):
+            add("\n\n")
+            if advert_after >= 0 and i > advert_after:
+                boilerplate.append(add("Advertisement"))
+                add("\n\n")
+                advert_after = -1
+    add("\n\n")
+    for template in rng.sample(BOILERPLATE, rng.randint(1, 3)):
+        boilerplate.append(add(template.format(**fill)))
+        add("\n")
+    return SpunComposite(
+        f"spun-{number:04d}",
+        "".join(parts),
+        category,
+        tuple(sentences),
+        tuple(rules),
+        headline,
+        tuple(boilerplate),
+    )
+
+
+def _insert(pick: _Pick, add: Callable[[str], Span], words: _WordIndex) -> InsertedSentence:
+    """Render one sentence at the cursor (``add``) and describe it."""
+    original = pick.text
+    spun = _render(original, [(s, e, new) for s, e, new, _ in pick.edits])
+    span: Span = add(spun)
+    changes: list[Change] = []
+    shift = span.start
+    for s, e, new, kind in sorted(pick.edits):
+        changes.append(
+            Change(
+                kind,
+                original[s:e],
+                new,
+                Span(s + shift, s + shift + len(new)),
+                Span(pick.start + s, pick.start + e),
+            )
+        )
+        shift += len(new) - (e - s)
+    source = Span(pick.start, pick.end)
+    also = tuple((d, sp) for d, sp in words.sharing(original) if d != pick.article.id)
+    return InsertedSentence(
+        span, pick.article.id, source, tuple(changes), pick.truncated_words, also
+    )
+
+
+def generate(
+    articles: Sequence[Article],
+    *,
+    count: int = DEFAULT_COUNT,
+    seed: int = DEFAULT_SEED,
+    distractors: int | None = DEFAULT_DISTRACTORS,
+) -> SpunSet:
+    """``count`` spun composites over ``articles``, and the documents to index.
+
+    The documents are every article a composite draws on, every article that repeats one of
+    their inserted sentences, and ``distractors`` other articles, sorted by id. The result
+    depends only on the articles and the arguments.
+    """
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    rng = random.Random(seed)
+    table = load_aliases()
+    good: dict[str, list[Span]] = {}
+    mentions: dict[tuple[str, int], int] = {}
+    for article in articles:
+        spans = [s for s in article.sentences if is_good_sentence(article.text[s.start : s.end])]
+        good[article.id] = spans
+        for s in spans:
+            n = len(renameable_mentions(article.text[s.start : s.end], table))
+            if n:
+                mentions[(article.id, s.start)] = n
+    usable = [a for a in articles if len(good[a.id]) >= 2]
+    if len(usable) < 4:
+        raise CorpusError("too few articles with whole sentences to build spun composites")
+    by_category: dict[str, list[Article]] = defaultdict(list)
+    for a in usable:
+        by_category[a.category].append(a)
+    anchors = sorted(usable, key=lambda a: a.id)
+    rng.shuffle(anchors)
+    words = _WordIndex(articles)
+    composites: list[SpunComposite] = []
+    used: set[str] = set()
+    for number in range(1, count + 1):
+        anchor = anchors[(number - 1) % len(anchors)]
+        group = _choose_articles(anchor, by_category, rng)
+        picks = _choose_sentences(group, good, mentions, rng)
+        if rng.random() < 0.85:
+            _truncate(picks, rng)
+        rules = _rename(picks, table, rng)
+        _swap_synonyms(picks, rng)
+        composite = _build(number, anchor.category, picks, rules, words, rng)
+        verify(composite, {a.id: a.text for a in group})
+        composites.append(composite)
+        for inserted in composite.sentences:
+            used.add(inserted.source_id)
+            used.update(doc_id for doc_id, _ in inserted.also_in)
+    others = sorted(a.id for a in articles if a.id not in used)
+    extra = others if distractors is None else rng.sample(others, min(distractors, len(others)))
+    chosen = used | set(extra)
+    documents = tuple(
+        Document(a.id, a.text, title=a.title or None, source="BBC News")
+        for a in sorted(articles, key=lambda a: a.id)
+        if a.id in chosen
+    )
+    return SpunSet(documents, tuple(composites), seed, len(extra))
+
+
+def verify(composite: SpunComposite, sources: Mapping[str, str]) -> None:
+    """Check the truth against the texts; raise ``ValueError`` on the first inconsistency."""
+    text = composite.text
+
+    def fail(message: str) -> None:
+        raise ValueError(f"{composite.id}: {message}")
+
+    previous = 0
+    for s in composite.sentences:
+        source = sources.get(s.source_id)
+        if source is None:
+            fail(f"unknown source {s.source_id}")
+            return
+        if not previous <= s.query.start < s.query.end <= len(text):
+            fail(f"sentence span {s.query} out of order or range")
+        previous = s.query.end
+        original = source[s.source.start : s.source.end]
+        edits = [(c.source.start - s.source.start, c.source.end - s.source.start, c.new)
+                 for c in s.changes]  # fmt: skip
+        if _render(original, edits) != text[s.query.start : s.query.end]:
+            fail(f"changes do not turn source {s.source} into query {s.query}")
+        for c in s.changes:
+            if (
+                text[c.query.start : c.query.end] != c.new
+                or source[c.source.start : c.source.end] != c.old
+            ):
+                fail(f"change {c} does not match the texts")
+    for span in (*composite.boilerplate, *([composite.headline] if composite.headline else [])):
+        if any(span.start < s.query.end and s.query.start < span.end for s in composite.sentences):
+            fail(f"boilerplate or headline {span} overlaps an inserted sentence")
