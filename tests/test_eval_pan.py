@@ -13,20 +13,22 @@ from hypothesis import strategies as st
 
 from wiretrace.errors import CorpusError
 from wiretrace.eval.pan import (
-    Annotation,
     TruthKind,
-    case_measures,
-    char_measures,
     detection_file_name,
-    detects,
-    pair_measures,
-    plagdet_score,
     read_annotations,
     read_corpus,
     read_detections_dir,
     run_pan,
     score_detections,
     write_detections,
+)
+from wiretrace.eval.plagdet import (
+    Annotation,
+    case_measures,
+    char_measures,
+    detects,
+    pair_measures,
+    plagdet_score,
 )
 
 SUSP = "suspicious-document00001.txt"
