@@ -4,13 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := demo.db
+DEMO_HTML := demo-report.html
 
 .PHONY: demo test bench lint typecheck clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,serve,spark]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -18,18 +19,22 @@ demo: $(STAMP)
 	@echo "== Indexing the bundled Wikinews articles into $(DEMO_DB)"
 	$(BIN)/wiretrace index --db $(DEMO_DB) data/demo/wikinews.jsonl
 	@echo "== Tracing a content-farm composite made from several of them"
-	$(BIN)/wiretrace trace --db $(DEMO_DB) data/demo/composites/showcase.txt
+	$(BIN)/wiretrace trace --db $(DEMO_DB) data/demo/composites/showcase.txt --html $(DEMO_HTML)
 	@echo "== The same report as JSON: $(BIN)/wiretrace trace --db $(DEMO_DB) data/demo/composites/showcase.txt --json"
+	@echo "== As one offline HTML page: open $(DEMO_HTML) in a browser"
+	@echo "== In the web page: run '$(BIN)/wiretrace serve --db $(DEMO_DB)', open http://127.0.0.1:8000/"
+	@echo "   and paste or upload data/demo/composites/showcase.txt"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_core.py
+	$(BIN)/python bench/bench_serve.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy src
 
 clean:
-	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .mypy_cache
+	rm -rf $(VENV) $(DEMO_HTML) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .mypy_cache

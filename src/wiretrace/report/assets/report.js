@@ -1,0 +1,504 @@
+/* wiretrace report view: draws a trace (the JSON report plus its "view" object) as an
+ * article coloured by source, a side-by-side comparison with word-level changes marked, the
+ * sources, their time order, the signals and download links.
+ *
+ * Used by the standalone HTML report (data in the #wt-data block) and by the web page of
+ * `wiretrace serve` (window.WiretraceReport.render). Hand-written, no dependencies, no build.
+ *
+ * Safety: every string from the data goes into the page as a text node (textContent); nothing
+ * is parsed as HTML, and links are made only for http(s) URLs.
+ */
+(function () {
+  "use strict";
+
+  var PALETTE = 8;
+  var blobUrls = [];
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (name) {
+        var value = attrs[name];
+        if (value === null || value === undefined || value === false) return;
+        if (name === "className") node.className = value;
+        else if (name === "hidden") node.hidden = true;
+        else node.setAttribute(name, String(value));
+      });
+    }
+    append(node, children);
+    return node;
+  }
+
+  function append(node, children) {
+    if (children === null || children === undefined) return node;
+    if (!Array.isArray(children)) children = [children];
+    children.forEach(function (child) {
+      if (child === null || child === undefined || child === false) return;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function clear(node) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+  }
+
+  /* A link for http(s) URLs only; anything else (javascript:, data:, relative) is text. */
+  function safeHref(url) {
+    if (typeof url !== "string" || !url) return null;
+    try {
+      var parsed = new URL(url);
+      if (parsed.protocol === "http:" || parsed.protocol === "https:") return parsed.href;
+    } catch (e) {
+      return null;
+    }
+    return null;
+  }
+
+  function linkOrText(url, label) {
+    var href = safeHref(url);
+    if (!href) return el("span", { className: "wt-url" }, label || url || "");
+    return el("a", { href: href, rel: "noopener noreferrer nofollow", target: "_blank" },
+      label || url);
+  }
+
+  function percent(x) {
+    return (100 * (x || 0)).toFixed(1) + "%";
+  }
+
+  function sourceLabel(source, rank) {
+    return "[" + (rank + 1) + "]";
+  }
+
+  function sourceName(source) {
+    return source.title || source.id;
+  }
+
+  function dateValue(text) {
+    if (!text) return NaN;
+    var t = Date.parse(text);
+    if (isNaN(t) && /^\d{4}-\d{2}-\d{2}$/.test(text)) t = Date.parse(text + "T00:00:00Z");
+    return t;
+  }
+
+  function kindLabel(kind) {
+    return String(kind || "").replace(/_/g, "-");
+  }
+
+  /* Code-point slicing: offsets in the report are Python string indices (code points),
+   * while JavaScript strings count UTF-16 units. */
+  function slicer(text) {
+    var points = Array.from(text || "");
+    return {
+      length: points.length,
+      slice: function (a, b) { return points.slice(a, b).join(""); }
+    };
+  }
+
+  function render(root, data, opts) {
+    opts = opts || {};
+    blobUrls.forEach(function (u) { URL.revokeObjectURL(u); });
+    blobUrls = [];
+    clear(root);
+    var view = data.view || { text: "", diffs: [] };
+    var text = slicer(view.text);
+    var sources = data.sources || [];
+    var rank = {};
+    sources.forEach(function (s, i) { rank[s.id] = i; });
+    var byId = {};
+    sources.forEach(function (s) { byId[s.id] = s; });
+    var passages = (data.passages || []).map(function (p, i) {
+      return {
+        p: p, index: i, rank: rank[p.source_id] === undefined ? 0 : rank[p.source_id],
+        diff: (view.diffs || [])[i] || null
+      };
+    });
+    var state = { current: -1, lastMark: null };
+
+    /* -- summary ------------------------------------------------------------------------ */
+    var summary = el("section", { className: "wt-card wt-summary", "aria-labelledby": "wt-h-result" });
+    summary.appendChild(el("h2", { id: "wt-h-result", tabindex: "-1" }, "Where this text came from"));
+    var q = data.query || {};
+    var meta = [];
+    if (q.title) meta.push(el("strong", null, q.title));
+    if (q.source) meta.push(el("span", null, q.source));
+    if (q.published_at) meta.push(el("span", null, q.published_at));
+    if (q.url) meta.push(linkOrText(q.url));
+    if (meta.length) {
+      var metaLine = el("p", { className: "wt-meta" }, [el("span", { className: "wt-sr" }, "Article: ")]);
+      meta.forEach(function (m, i) {
+        if (i) metaLine.appendChild(document.createTextNode(" · "));
+        metaLine.appendChild(m);
+      });
+      summary.appendChild(metaLine);
+    }
+    var stats = el("dl", { className: "wt-stats" });
+    function stat(label, value) {
+      stats.appendChild(el("div", null, [el("dt", null, label), el("dd", null, value)]));
+    }
+    stat("Attributed", percent(data.coverage));
+    stat("Sources", String(sources.length));
+    stat("Passages", String(passages.length));
+    var earliest = byId[data.earliest_source];
+    stat("First published", earliest
+      ? [el("span", { className: "wt-swatch wt-src-" + (rank[earliest.id] % PALETTE) },
+        sourceLabel(earliest, rank[earliest.id])), " ", sourceName(earliest),
+      earliest.published_at ? " (" + earliest.published_at + ")" : ""]
+      : "no dated source");
+    summary.appendChild(stats);
+    if (!sources.length) {
+      summary.appendChild(el("p", { className: "wt-note" },
+        "No indexed document shares text with this article, so nothing is highlighted. " +
+        "The signals below still apply."));
+    }
+    root.appendChild(summary);
+
+    /* -- article with highlights ------------------------------------------------------------ */
+    var articleCard = el("section", { className: "wt-card", "aria-labelledby": "wt-h-article" });
+    articleCard.appendChild(el("h2", { id: "wt-h-article" }, "Article, coloured by source"));
+    if (sources.length) {
+      var legend = el("ul", { className: "wt-legend", "aria-label": "Legend" });
+      sources.forEach(function (s, i) {
+        legend.appendChild(el("li", null, [
+          el("span", { className: "wt-swatch wt-src-" + (i % PALETTE) }, sourceLabel(s, i)),
+          " ", sourceName(s), s.source ? " — " + s.source : ""
+        ]));
+      });
+      articleCard.appendChild(legend);
+      articleCard.appendChild(el("p", { className: "wt-hint" },
+        "Select a highlighted passage (click, or Tab then Enter) to compare it with its source."));
+    }
+    var article = el("div", { className: "wt-article", id: "wt-article" });
+    var bounds = [0, text.length];
+    passages.forEach(function (x) {
+      bounds.push(Math.max(0, Math.min(text.length, x.p.query_start)));
+      bounds.push(Math.max(0, Math.min(text.length, x.p.query_end)));
+    });
+    bounds = bounds.sort(function (a, b) { return a - b; })
+      .filter(function (v, i, arr) { return i === 0 || v !== arr[i - 1]; });
+    for (var b = 0; b + 1 < bounds.length; b++) {
+      var a0 = bounds[b], a1 = bounds[b + 1];
+      var covering = passages.filter(function (x) {
+        return x.p.query_start <= a0 && x.p.query_end >= a1;
+      });
+      var piece = text.slice(a0, a1);
+      if (!covering.length) {
+        article.appendChild(document.createTextNode(piece));
+        continue;
+      }
+      covering.sort(function (x, y) { return x.rank - y.rank || y.p.score - x.p.score; });
+      var owner = covering[0];
+      var others = covering.length > 1 ? " (also in " + (covering.length - 1) + " more)" : "";
+      var mark = el("mark", {
+        className: "wt-mark wt-src-" + (owner.rank % PALETTE) + " wt-kind-" + owner.p.kind +
+          (covering.length > 1 ? " wt-multi" : ""),
+        tabindex: "0",
+        role: "button",
+        "data-passage": owner.index,
+        "aria-label": "Passage " + (owner.index + 1) + ", from source " + (owner.rank + 1) +
+          ", " + kindLabel(owner.p.kind) + others + ": " + piece,
+        title: "Source [" + (owner.rank + 1) + "], " + kindLabel(owner.p.kind) + others
+      });
+      if (a0 === owner.p.query_start) {
+        mark.appendChild(el("span", { className: "wt-tag", "aria-hidden": "true" },
+          String(owner.rank + 1)));
+      }
+      mark.appendChild(document.createTextNode(piece));
+      article.appendChild(mark);
+    }
+    articleCard.appendChild(article);
+    root.appendChild(articleCard);
+
+    /* -- side by side ----------------------------------------------------------------------- */
+    var compare = el("section", {
+      className: "wt-card wt-compare", id: "wt-compare", hidden: true,
+      "aria-labelledby": "wt-h-compare"
+    });
+    root.appendChild(compare);
+
+    function sideText(x, side) {
+      var box = el("div", { className: "wt-passage" });
+      var diff = x.diff;
+      if (!diff) {
+        box.appendChild(document.createTextNode(
+          side === "query" ? text.slice(x.p.query_start, x.p.query_end) : "(source text not included)"));
+        return box;
+      }
+      diff.forEach(function (op) {
+        var kind = op[0], src = op[1], qry = op[2];
+        var part = side === "query" ? qry : src;
+        if (!part) return;
+        if (kind === "equal") {
+          box.appendChild(document.createTextNode(part));
+          return;
+        }
+        // Mark the changed words only; white space around them stays plain text.
+        var m = /^(\s*)([\s\S]*?)(\s*)$/.exec(part);
+        if (m[1]) box.appendChild(document.createTextNode(m[1]));
+        var added = side === "query";
+        box.appendChild(el(added ? "ins" : "del", { className: added ? "wt-ins" : "wt-del" },
+          [el("span", { className: "wt-sr" }, added ? "[added: " : "[removed: "), m[2],
+            el("span", { className: "wt-sr" }, "]")]));
+        if (m[3]) box.appendChild(document.createTextNode(m[3]));
+      });
+      return box;
+    }
+
+    function marksOf(index) {
+      return article.querySelectorAll('.wt-mark[data-passage="' + index + '"]');
+    }
+
+    function open(index, fromMark) {
+      var x = passages[index];
+      if (!x) return;
+      if (state.current >= 0) {
+        Array.prototype.forEach.call(marksOf(state.current), function (m) {
+          m.classList.remove("wt-selected");
+          m.removeAttribute("aria-pressed");
+        });
+      }
+      state.current = index;
+      var marks = marksOf(index);
+      state.lastMark = fromMark || marks[0] || state.lastMark;
+      Array.prototype.forEach.call(marks, function (m) {
+        m.classList.add("wt-selected");
+        m.setAttribute("aria-pressed", "true");
+      });
+      var s = sources[x.rank] || { id: x.p.source_id };
+      clear(compare);
+      compare.hidden = false;
+      compare.appendChild(el("h2", { id: "wt-h-compare", tabindex: "-1" },
+        "Passage " + (index + 1) + " of " + passages.length + ": " + kindLabel(x.p.kind) +
+        ", similarity " + Number(x.p.score).toFixed(2)));
+      var srcLine = el("p", { className: "wt-meta" }, [
+        el("span", { className: "wt-swatch wt-src-" + (x.rank % PALETTE) }, sourceLabel(s, x.rank)),
+        " ", linkOrText(s.url, sourceName(s))]);
+      if (s.source) srcLine.appendChild(document.createTextNode(" — " + s.source));
+      if (s.published_at) srcLine.appendChild(document.createTextNode(", " + s.published_at));
+      if (s.id === data.earliest_source) {
+        srcLine.appendChild(document.createTextNode(" "));
+        srcLine.appendChild(el("span", { className: "wt-badge" }, "first published"));
+      }
+      compare.appendChild(srcLine);
+      var edits = x.p.edits || [];
+      if (edits.length) {
+        var list = el("ul", { className: "wt-edits", "aria-label": "Edits from the source to this article" });
+        edits.forEach(function (e) {
+          list.appendChild(el("li", null, [el("del", { className: "wt-del" }, e.from),
+            el("span", { "aria-label": " changed to " }, " → "), el("ins", { className: "wt-ins" }, e.to)]));
+        });
+        compare.appendChild(el("p", { className: "wt-label" }, "Edits (source → this article):"));
+        compare.appendChild(list);
+      } else {
+        compare.appendChild(el("p", { className: "wt-label" },
+          x.p.kind === "verbatim" ? "Copied word for word." : "No word-level edits listed."));
+      }
+      var sides = el("div", { className: "wt-sides" }, [
+        el("div", { className: "wt-side" }, [
+          el("h3", null, "This article (characters " + x.p.query_start + "–" + x.p.query_end + ")"),
+          sideText(x, "query")]),
+        el("div", { className: "wt-side" }, [
+          el("h3", null, "Source " + sourceLabel(s, x.rank) + " (characters " + x.p.source_start +
+            "–" + x.p.source_end + ")"),
+          sideText(x, "source")])
+      ]);
+      compare.appendChild(sides);
+      var overlapping = passages.filter(function (y) {
+        return y.index !== index && y.p.query_start < x.p.query_end && y.p.query_end > x.p.query_start;
+      });
+      if (overlapping.length) {
+        var also = el("p", { className: "wt-also" }, "Also matched here: ");
+        overlapping.forEach(function (y) {
+          also.appendChild(el("button", {
+            type: "button", className: "wt-btn wt-btn-small", "data-open": y.index
+          }, "passage " + (y.index + 1) + " from source [" + (y.rank + 1) + "]"));
+          also.appendChild(document.createTextNode(" "));
+        });
+        compare.appendChild(also);
+      }
+      var nav = el("div", { className: "wt-nav" }, [
+        el("button", { type: "button", className: "wt-btn", "data-open": index - 1,
+          disabled: index === 0 ? "disabled" : null }, "Previous passage"),
+        el("button", { type: "button", className: "wt-btn", "data-open": index + 1,
+          disabled: index === passages.length - 1 ? "disabled" : null }, "Next passage"),
+        el("button", { type: "button", className: "wt-btn wt-btn-quiet", "data-close": "1" },
+          "Close (Esc)")
+      ]);
+      compare.appendChild(nav);
+      var heading = compare.querySelector("h2");
+      if (compare.scrollIntoView) compare.scrollIntoView({ block: "nearest" });
+      heading.focus({ preventScroll: true });
+    }
+
+    function close() {
+      if (compare.hidden) return;
+      compare.hidden = true;
+      if (state.current >= 0) {
+        Array.prototype.forEach.call(marksOf(state.current), function (m) {
+          m.classList.remove("wt-selected");
+          m.removeAttribute("aria-pressed");
+        });
+      }
+      state.current = -1;
+      if (state.lastMark) state.lastMark.focus();
+    }
+
+    article.addEventListener("click", function (ev) {
+      var mark = ev.target.closest ? ev.target.closest(".wt-mark") : null;
+      if (mark) open(Number(mark.getAttribute("data-passage")), mark);
+    });
+    article.addEventListener("keydown", function (ev) {
+      var mark = ev.target.closest ? ev.target.closest(".wt-mark") : null;
+      if (mark && (ev.key === "Enter" || ev.key === " ")) {
+        ev.preventDefault();
+        open(Number(mark.getAttribute("data-passage")), mark);
+      }
+    });
+    compare.addEventListener("click", function (ev) {
+      var button = ev.target.closest ? ev.target.closest("button") : null;
+      if (!button) return;
+      if (button.hasAttribute("data-close")) close();
+      else if (button.hasAttribute("data-open")) open(Number(button.getAttribute("data-open")));
+    });
+    if (root.wtEscape) root.removeEventListener("keydown", root.wtEscape);
+    root.wtEscape = function (ev) {
+      if (ev.key === "Escape" && !compare.hidden) {
+        ev.preventDefault();
+        close();
+      }
+    };
+    root.addEventListener("keydown", root.wtEscape);
+
+    /* -- sources ------------------------------------------------------------------------------ */
+    if (sources.length) {
+      var srcCard = el("section", { className: "wt-card", "aria-labelledby": "wt-h-sources" });
+      srcCard.appendChild(el("h2", { id: "wt-h-sources" }, "Sources"));
+      var table = el("table", { className: "wt-table" });
+      table.appendChild(el("caption", { className: "wt-sr" }, "Sources by share of the article"));
+      table.appendChild(el("thead", null, el("tr", null, ["Source", "Title", "Outlet",
+        "Published", "Share", "Passages", ""].map(function (h) {
+        return el("th", { scope: "col" }, h || el("span", { className: "wt-sr" }, "Actions"));
+      }))));
+      var tbody = el("tbody");
+      sources.forEach(function (s, i) {
+        var first = passages.filter(function (x) { return x.rank === i; })[0];
+        var published = [s.published_at || "unknown"];
+        if (s.id === data.earliest_source) {
+          published.push(" ");
+          published.push(el("span", { className: "wt-badge" }, "first published"));
+        }
+        tbody.appendChild(el("tr", { className: s.id === data.earliest_source ? "wt-earliest" : null }, [
+          el("td", null, el("span", { className: "wt-swatch wt-src-" + (i % PALETTE) }, sourceLabel(s, i))),
+          el("td", null, [linkOrText(s.url, sourceName(s)), el("br"),
+            el("span", { className: "wt-id" }, s.id)]),
+          el("td", { "data-label": "Outlet" }, s.source || "unknown"),
+          el("td", { "data-label": "Published" }, published),
+          el("td", { className: "wt-num", "data-label": "Share" }, percent(s.coverage)),
+          el("td", { className: "wt-num", "data-label": "Passages" },
+            String(s.passages === undefined ? "" : s.passages)),
+          el("td", null, first ? el("button", {
+            type: "button", className: "wt-btn wt-btn-small", "data-open": first.index,
+            "aria-label": "Compare the first passage from source " + (i + 1)
+          }, "Compare") : "")
+        ]));
+      });
+      table.appendChild(tbody);
+      srcCard.appendChild(el("div", { className: "wt-scroll" }, table));
+      srcCard.addEventListener("click", function (ev) {
+        var button = ev.target.closest ? ev.target.closest("button[data-open]") : null;
+        if (button) open(Number(button.getAttribute("data-open")));
+      });
+      root.appendChild(srcCard);
+
+      /* -- time order ------------------------------------------------------------------------ */
+      var timeCard = el("section", { className: "wt-card", "aria-labelledby": "wt-h-time" });
+      timeCard.appendChild(el("h2", { id: "wt-h-time" }, "Time order"));
+      var events = [];
+      var undated = [];
+      sources.forEach(function (s, i) {
+        var t = dateValue(s.published_at);
+        if (isNaN(t)) undated.push(s);
+        else events.push({ t: t, label: [el("span", { className: "wt-swatch wt-src-" + (i % PALETTE) },
+          sourceLabel(s, i)), " ", sourceName(s), s.source ? " — " + s.source : ""],
+        when: s.published_at, first: s.id === data.earliest_source });
+      });
+      var qt = dateValue(q.published_at);
+      if (!isNaN(qt)) events.push({ t: qt, label: [el("strong", null, "This article")], when: q.published_at, query: true });
+      events.sort(function (x, y) { return x.t - y.t; });
+      var ol = el("ol", { className: "wt-timeline" });
+      events.forEach(function (e) {
+        var item = el("li", { className: e.query ? "wt-query-event" : null },
+          [el("time", null, e.when), " "].concat(e.label));
+        if (e.first) {
+          item.appendChild(document.createTextNode(" "));
+          item.appendChild(el("span", { className: "wt-badge" }, "first published"));
+        }
+        if (e.query && events.length > 1 && e !== events[events.length - 1]) {
+          item.appendChild(el("span", { className: "wt-badge wt-warn" }, "dated before a source it matches"));
+        }
+        ol.appendChild(item);
+      });
+      if (events.length) timeCard.appendChild(ol);
+      if (undated.length) {
+        timeCard.appendChild(el("p", { className: "wt-note" }, "Without a date: " +
+          undated.map(function (s) { return sourceLabel(s, rank[s.id]) + " " + sourceName(s); }).join("; ")));
+      }
+      root.appendChild(timeCard);
+    }
+
+    /* -- signals ------------------------------------------------------------------------------ */
+    var sigCard = el("section", { className: "wt-card", "aria-labelledby": "wt-h-signals" });
+    sigCard.appendChild(el("h2", { id: "wt-h-signals" }, "Spin and integrity signals"));
+    var signals = data.signals || [];
+    if (signals.length) {
+      var ul = el("ul", { className: "wt-signals" });
+      signals.forEach(function (s) {
+        var item = el("li", { className: "wt-signal wt-signal-" + String(s.type).replace(/[^a-z0-9_-]/gi, "") },
+          [el("span", { className: "wt-sigtype" }, s.type), " ", s.detail]);
+        if (typeof s.start === "number" && typeof s.end === "number") {
+          item.appendChild(el("q", { className: "wt-quote" }, text.slice(s.start, Math.min(s.end, s.start + 160))));
+        }
+        ul.appendChild(item);
+      });
+      sigCard.appendChild(ul);
+    } else {
+      sigCard.appendChild(el("p", null, "No signal was raised."));
+    }
+    root.appendChild(sigCard);
+
+    /* -- downloads ----------------------------------------------------------------------------- */
+    var dl = el("section", { className: "wt-card", "aria-labelledby": "wt-h-download" });
+    dl.appendChild(el("h2", { id: "wt-h-download" }, "Download"));
+    var report = {};
+    Object.keys(data).forEach(function (k) { if (k !== "view") report[k] = data[k]; });
+    var jsonUrl = URL.createObjectURL(new Blob([JSON.stringify(report, null, 2)],
+      { type: "application/json" }));
+    blobUrls.push(jsonUrl);
+    var links = el("p", { className: "wt-downloads" }, [
+      el("a", { href: jsonUrl, download: "wiretrace-report.json", className: "wt-btn", id: "wt-dl-json" },
+        "JSON report")]);
+    if (opts.onDownloadHtml) {
+      links.appendChild(document.createTextNode(" "));
+      var htmlButton = el("button", { type: "button", className: "wt-btn", id: "wt-dl-html" },
+        "HTML report");
+      htmlButton.addEventListener("click", function () { opts.onDownloadHtml(htmlButton); });
+      links.appendChild(htmlButton);
+    }
+    dl.appendChild(links);
+    root.appendChild(dl);
+
+    return { open: open, close: close };
+  }
+
+  window.WiretraceReport = { render: render, safeHref: safeHref };
+
+  var dataNode = document.getElementById("wt-data");
+  var target = document.getElementById("wt-report");
+  if (dataNode && target) {
+    try {
+      render(target, JSON.parse(dataNode.textContent), {});
+    } catch (err) {
+      target.textContent = "This report could not be drawn: " + err;
+    }
+  }
+})();

@@ -1,0 +1,304 @@
+"""Turn HTTP request bodies into documents, or into precise client errors.
+
+Pure functions over bytes and strings: no FastAPI here, so every rule is testable alone. Each
+problem raises :class:`ApiError` with the HTTP status, a stable ``code`` and a message that
+says what is wrong and what to send instead.
+
+Record validation (types, empty text, ISO 8601 dates, size) is the one the ``wiretrace index``
+readers use, so the API and the CLI accept and reject the same records with the same words.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from wiretrace.index.base import AddReport
+from wiretrace.ingest.readers import ReadOptions, _record_to_document
+from wiretrace.model import Document
+
+__all__ = [
+    "DEFAULT_QUERY_ID",
+    "MAX_ID_LENGTH",
+    "TRACE_FIELDS",
+    "ApiError",
+    "DocumentBatch",
+    "media_type",
+    "parse_documents",
+    "parse_trace_json",
+    "trace_upload",
+    "validate_doc_id",
+]
+
+DEFAULT_QUERY_ID = "query"
+MAX_ID_LENGTH = 1024
+TRACE_FIELDS = ("text", "title", "url", "source", "published_at", "id")
+TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm")
+JSON_TYPES = ("application/json",)
+JSONL_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines")
+MULTIPART = "multipart/form-data"
+
+
+class ApiError(Exception):
+    """A client error: HTTP ``status``, a stable ``code`` and a human ``message``."""
+
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.extra = extra
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"status": self.status, "code": self.code, "message": self.message}
+                | self.extra}
+
+
+def media_type(content_type: str | None) -> str:
+    """The media type of a Content-Type header, lower-cased, without parameters."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def _load_json(body: bytes) -> object:
+    if not body.strip():
+        raise ApiError(422, "empty_body", "the request body is empty; send a JSON object")
+    try:
+        return json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ApiError(
+            422, "invalid_encoding", f"the body is not UTF-8: bad byte at offset {exc.start}"
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise ApiError(
+            422,
+            "invalid_json",
+            f"the body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+        ) from exc
+    except (ValueError, RecursionError) as exc:
+        raise ApiError(422, "invalid_json", f"the body is not valid JSON: {exc}") from exc
+
+
+def _json_kind(value: object) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return "a string" if isinstance(value, str) else "a scalar"
+
+
+def _to_document(record: dict[str, Any], max_bytes: int) -> Document:
+    result = _record_to_document(record, ReadOptions(max_bytes=max_bytes))
+    if isinstance(result, Document):
+        return result
+    reason = result.reason.replace(
+        "raise the limit with --max-bytes", "send a shorter text"
+    )
+    code = "empty_text" if reason.startswith("empty text") else "invalid_field"
+    raise ApiError(422, code, reason)
+
+
+def parse_trace_json(body: bytes, max_bytes: int) -> Document:
+    """The article of a ``POST /v1/trace`` JSON body ``{text, title?, url?, ...}``."""
+    value = _load_json(body)
+    if not isinstance(value, dict):
+        raise ApiError(
+            422, "invalid_body", f"expected a JSON object with a 'text' field, got "
+            f"{_json_kind(value)}"
+        )
+    unknown = sorted(set(value) - set(TRACE_FIELDS))
+    if unknown:
+        raise ApiError(
+            422,
+            "unknown_field",
+            f"unknown field {unknown[0]!r}; the fields are {', '.join(TRACE_FIELDS)}",
+        )
+    if "text" not in value or value["text"] is None:
+        raise ApiError(422, "missing_text", "missing 'text': send the article text to trace")
+    record = {**value, "id": value.get("id") or DEFAULT_QUERY_ID}
+    return _to_document(record, max_bytes)
+
+
+def _decode_text_file(name: str, data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise ApiError(
+            422, "invalid_encoding",
+            f"{name}: binary file (NUL byte at offset {nul}); upload UTF-8 text",
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError(
+            422,
+            "invalid_encoding",
+            f"{name}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "re-save the file as UTF-8",
+        ) from exc
+
+
+def _html_text(name: str, data: bytes) -> tuple[str, str | None]:
+    """The main text and the title of an HTML page (trafilatura; nothing is fetched)."""
+    # Imported here: trafilatura loads lxml and its models, which the rest of serve does not
+    # need at start-up.
+    import trafilatura
+    from charset_normalizer import from_bytes
+
+    try:
+        markup = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        best = from_bytes(data).best()
+        if best is None:
+            raise ApiError(
+                422, "invalid_encoding", f"{name}: the character encoding cannot be told"
+            ) from None
+        markup = str(best)
+    text = trafilatura.extract(markup, include_comments=False, include_tables=True) or ""
+    if not text.strip():
+        text = trafilatura.html2txt(markup) or ""
+    meta = trafilatura.extract_metadata(markup)
+    title = meta.title if meta is not None and meta.title else None
+    return text, title
+
+
+def trace_upload(
+    filename: str | None, data: bytes, fields: dict[str, str], max_bytes: int
+) -> Document:
+    """The article of an uploaded ``.txt`` or ``.html`` file, with optional form fields."""
+    name = PurePosixPath((filename or "").replace("\\", "/")).name
+    suffix = PurePosixPath(name.lower()).suffix
+    if suffix in TEXT_SUFFIXES:
+        text, title = _decode_text_file(name, data), None
+    elif suffix in HTML_SUFFIXES:
+        text, title = _html_text(name, data)
+    else:
+        shown = repr(suffix) if suffix else "(no extension)"
+        raise ApiError(
+            415,
+            "unsupported_file_type",
+            f"unsupported file type {shown} for {name or 'the upload'!r}: upload a .txt or "
+            ".html file",
+        )
+    if "text" in fields:
+        raise ApiError(
+            422, "ambiguous_input",
+            "the multipart body has both a file and a 'text' field; send one or the other",
+        )
+    unknown = sorted(set(fields) - set(TRACE_FIELDS))
+    if unknown:
+        raise ApiError(
+            422, "unknown_field",
+            f"unknown form field {unknown[0]!r}; the fields are file, title, url, source, "
+            "published_at, id",
+        )
+    record: dict[str, Any] = {"title": title, **{k: v for k, v in fields.items() if v}}
+    record["id"] = fields.get("id") or name or DEFAULT_QUERY_ID
+    record["text"] = text
+    try:
+        return _to_document(record, max_bytes)
+    except ApiError as exc:
+        if exc.code == "empty_text":
+            raise ApiError(
+                422, "empty_text", f"{name}: the file holds no text (empty or only whitespace)"
+            ) from None
+        raise
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentBatch:
+    """Documents to add, and the records rejected (``location``, ``id``, ``reason``)."""
+
+    documents: list[Document]
+    rejects: list[dict[str, str | None]]
+
+    def response(self, report: AddReport, total: int) -> dict[str, Any]:
+        return {
+            "added": report.added,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "rejected": len(self.rejects),
+            "rejects": self.rejects,
+            "documents": total,
+        }
+
+
+def _record_id(value: object) -> str | None:
+    if isinstance(value, dict):
+        raw = value.get("id")
+        if isinstance(raw, str | int) and not isinstance(raw, bool):
+            return str(raw)
+    return None
+
+
+def parse_documents(body: bytes, content_type: str, max_bytes: int) -> DocumentBatch:
+    """Documents of a ``POST /v1/documents`` body: a JSON array, or JSONL (one a line)."""
+    records: list[tuple[str, object]] = []
+    rejects: list[dict[str, str | None]] = []
+    if content_type in JSON_TYPES:
+        value = _load_json(body)
+        if not isinstance(value, list):
+            raise ApiError(
+                422,
+                "invalid_body",
+                f"expected a JSON array of documents, got {_json_kind(value)}; send "
+                "[{\"id\": ..., \"text\": ...}, ...] or JSONL as application/x-ndjson",
+            )
+        records = [(f"item {i}", item) for i, item in enumerate(value)]
+    else:
+        if not body.strip():
+            raise ApiError(422, "empty_body", "the request body is empty; send JSONL records")
+        for lineno, raw in enumerate(body.split(b"\n"), 1):
+            if not raw.strip():
+                continue
+            try:
+                records.append((f"line {lineno}", json.loads(raw.decode("utf-8"))))
+            except UnicodeDecodeError as exc:
+                rejects.append({"location": f"line {lineno}", "id": None,
+                                "reason": f"not valid UTF-8: bad byte at offset {exc.start}"})
+            except json.JSONDecodeError as exc:
+                rejects.append({"location": f"line {lineno}", "id": None,
+                                "reason": f"not valid JSON: {exc.msg} (column {exc.colno})"})
+            except (ValueError, RecursionError) as exc:
+                rejects.append({"location": f"line {lineno}", "id": None,
+                                "reason": f"not valid JSON: {exc}"})
+    documents: list[Document] = []
+    for location, value in records:
+        if not isinstance(value, dict):
+            rejects.append({"location": location, "id": None,
+                            "reason": f"expected a JSON object, got {_json_kind(value)}"})
+            continue
+        try:
+            documents.append(_to_document(value, max_bytes))
+        except ApiError as exc:
+            rejects.append({"location": location, "id": _record_id(value), "reason": exc.message})
+    rejects.sort(key=lambda r: _location_key(r["location"] or ""))
+    return DocumentBatch(documents, rejects)
+
+
+def _location_key(location: str) -> int:
+    tail = location.rsplit(" ", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+def validate_doc_id(doc_id: str) -> str:
+    """A document id from a URL path, or a 422 when it cannot be an id."""
+    if not doc_id.strip():
+        raise ApiError(422, "invalid_id", "the document id is empty or only white space")
+    if len(doc_id) > MAX_ID_LENGTH:
+        raise ApiError(
+            422, "invalid_id",
+            f"the document id is {len(doc_id):,} characters long; ids are at most "
+            f"{MAX_ID_LENGTH:,}",
+        )
+    bad = next((c for c in doc_id if unicodedata.category(c) in ("Cc", "Cs")), None)
+    if bad is not None:
+        raise ApiError(
+            422, "invalid_id",
+            f"the document id holds the control character U+{ord(bad):04X}; ids are printable",
+        )
+    return doc_id

@@ -1,0 +1,81 @@
+"""The index as the service uses it: one writer behind a lock, a small pool of readers.
+
+SQLite in WAL mode lets readers go on while one writer commits, so traces keep working while
+documents are added. Reads borrow one of at most ``readers`` read-only connections (opened on
+first need): tracing is CPU-bound Python, so more concurrent traces than that only add memory
+(each connection keeps its own page cache), and waiting requests queue for a free connection.
+Additions go through the single writer connection, one request at a time; fingerprinting
+happens before the lock is taken, so the lock is held only while SQLite writes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from wiretrace.index.base import AddReport, prepare
+from wiretrace.index.sqlite import SQLiteIndex, open_index
+from wiretrace.model import Document
+from wiretrace.serve.options import DEFAULT_READERS
+
+
+class IndexStore:
+    """Thread-safe access to one SQLite index file for a server process."""
+
+    def __init__(self, path: str | Path, *, readers: int = DEFAULT_READERS) -> None:
+        if readers < 1:
+            raise ValueError(f"readers must be at least 1, got {readers}")
+        self.path = Path(path)
+        self._writer = open_index(self.path, create=True)
+        self._write_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(readers)
+        self._lock = threading.Lock()
+        self._idle: list[SQLiteIndex] = []
+        self._all: list[SQLiteIndex] = []
+        self._closed = False
+
+    @contextmanager
+    def reading(self) -> Iterator[SQLiteIndex]:
+        """Borrow a read-only connection; blocks while all ``readers`` are in use."""
+        with self._slots:
+            with self._lock:
+                if self._closed:
+                    raise RuntimeError("the index store is closed")
+                index = self._idle.pop() if self._idle else None
+            if index is None:
+                index = open_index(self.path, create=False, readonly=True)
+                with self._lock:
+                    self._all.append(index)
+            try:
+                yield index
+            finally:
+                with self._lock:
+                    self._idle.append(index)
+
+    def get(self, doc_id: str) -> Document | None:
+        with self.reading() as index:
+            return index.get(doc_id)
+
+    def count(self) -> int:
+        with self.reading() as index:
+            return len(index)
+
+    def add(self, documents: Sequence[Document]) -> AddReport:
+        """Add documents in one transaction (the same id twice is one document)."""
+        if not documents:
+            return AddReport()
+        prepared = [prepare(d, self._writer.n, self._writer.window) for d in documents]
+        with self._write_lock:
+            return self._writer.add_batch(prepared)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            for index in self._all:
+                index.close()
+            self._all.clear()
+            self._idle.clear()
+        with self._write_lock:
+            self._writer.close()
