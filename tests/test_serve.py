@@ -184,6 +184,10 @@ def test_view_adds_text_and_word_diffs_that_rebuild_both_sides(
     client: httpx.Client, showcase: str
 ) -> None:
     report = client.post("/v1/trace?view=true", json={"text": showcase}).json()
+    jsonschema.validate(report, trace_schema())  # the schema documents the optional view
+    bad = {**report, "view": {**report["view"], "diffs": [[["moved", "a", "b"]]]}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, trace_schema())
     view = report.pop("view")
     assert view["text"] == showcase
     assert len(view["diffs"]) == len(report["passages"])
