@@ -7,6 +7,7 @@ def test_exported_names_are_pinned() -> None:
         [
             "SCHEMA_VERSION",
             "Alignment",
+            "Appearance",
             "CorpusError",
             "Document",
             "Edit",

@@ -24,6 +24,7 @@ from wiretrace.index import Index, MemoryIndex, SQLiteIndex, open_index
 from wiretrace.model import (
     SCHEMA_VERSION,
     Alignment,
+    Appearance,
     Document,
     Edit,
     Passage,
@@ -41,6 +42,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 __all__ = [
     "SCHEMA_VERSION",
     "Alignment",
+    "Appearance",
     "CorpusError",
     "Document",
     "Edit",

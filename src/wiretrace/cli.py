@@ -5,34 +5,45 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from wiretrace.corpus.cli import corpus_group
 from wiretrace.errors import InputError, WiretraceError
-from wiretrace.index.base import AddReport, prepare_batches
-from wiretrace.index.sqlite import BATCH_SIZE, open_index
+from wiretrace.index.sqlite import open_index
+from wiretrace.ingest.base import CsvOptions, Format
 from wiretrace.ingest.readers import (
     ReadOptions,
     Rejected,
-    iter_records,
-    read_document,
+    input_size,
+    read_article,
     write_rejects,
 )
+from wiretrace.ingest.run import FormatCounts, Summary, index_inputs
+from wiretrace.ingest.run import Progress as RunProgress
 from wiretrace.model import Document
+from wiretrace.report.html import render_html
 from wiretrace.report.json import trace_to_json
 from wiretrace.report.terminal import render_trace
 from wiretrace.serve.cli import serve_cmd
 from wiretrace.trace import TraceOptions, trace
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _fail(message: str) -> None:
@@ -44,6 +55,37 @@ def _fail(message: str) -> None:
 @click.version_option(package_name="wiretrace")
 def main() -> None:
     """wiretrace finds where news text came from."""
+
+
+_FORMATS = click.Choice(["auto", *(f.value for f in Format)], case_sensitive=False)
+_SHOWN_WARNINGS = 10
+
+
+def _format_option(help_text: str) -> Callable[[_F], _F]:
+    return click.option(
+        "--format", "fmt", type=_FORMATS, default="auto", show_default=True, help=help_text
+    )
+
+
+def _read_options(
+    fmt: str, columns: tuple[str, ...], delimiter: str | None, detect: bool, max_bytes: int
+) -> ReadOptions:
+    """Build the reading options from the command line; raise click.BadParameter if wrong."""
+    pairs = []
+    for item in columns:
+        name, sep, column = item.partition("=")
+        if not sep or not name.strip() or not column.strip():
+            raise click.BadParameter(f"expected FIELD=NAME, got {item!r}", param_hint="--column")
+        pairs.append((name.strip(), column.strip()))
+    try:
+        return ReadOptions(
+            max_bytes=max_bytes,
+            format=None if fmt.lower() == "auto" else Format(fmt.lower()),
+            csv=CsvOptions(tuple(pairs), delimiter),
+            detect_encoding=detect,
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
 
 
 @main.command("index")
@@ -64,12 +106,27 @@ def main() -> None:
     default=None,
     help="Where --skip-bad writes rejected records (default: DB.rejects.jsonl).",
 )
+@_format_option("Read every input as this format instead of by extension and content.")
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=NAME",
+    help="CSV: read FIELD (id, text, title, url, source, published_at, language, author) "
+    "from column NAME; repeatable.",
+)
+@click.option("--delimiter", default=None, help="CSV: field delimiter (default ',').")
+@click.option(
+    "--detect-encoding",
+    is_flag=True,
+    help="Decode .txt files that are not UTF-8 with the detected encoding.",
+)
 @click.option(
     "--max-bytes",
     type=int,
     default=DEFAULT_MAX_BYTES,
     show_default=True,
-    help="Largest document accepted, in bytes of UTF-8 text.",
+    help="Largest document accepted, in bytes (UTF-8 text; the raw page for HTML and WARC).",
 )
 @click.option(
     "--workers",
@@ -78,48 +135,74 @@ def main() -> None:
     show_default=True,
     help="Processes that fingerprint documents while the main one writes.",
 )
+@click.option(
+    "--no-fold",
+    is_flag=True,
+    help="Keep exact duplicates as separate documents (for a new index).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def index_cmd(
     db: Path,
     inputs: tuple[Path, ...],
     skip_bad: bool,
     rejects: Path | None,
+    fmt: str,
+    columns: tuple[str, ...],
+    delimiter: str | None,
+    detect_encoding: bool,
     max_bytes: int,
     workers: int,
+    no_fold: bool,
     quiet: bool,
 ) -> None:
-    """Add documents (.jsonl, .jsonl.gz, .txt files and folders of them) to the index DB."""
+    """Add documents to the index DB.
+
+    Reads .jsonl/.jsonl.gz, .txt, .html, .warc/.warc.gz, .rss/.atom feeds, .csv/.tsv files and
+    folders of them. A run killed part-way can be rerun: it resumes and ends as a clean run.
+    """
+    options = _read_options(fmt, columns, delimiter, detect_encoding, max_bytes)
     console = Console(stderr=True, quiet=quiet)
     rejected: list[Rejected] = []
-    total = AddReport()
+    warnings: list[tuple[str, str]] = []
     try:
-        index = open_index(db)
+        index = open_index(db, fold_duplicates=not no_fold)
     except WiretraceError as exc:
         _fail(str(exc))
         return
     try:
-        records = iter_records(list(inputs), ReadOptions(max_bytes=max_bytes))
+        known = all(p.exists() for p in inputs)
+        total_bytes = input_size(list(inputs)) if known else 0
         progress = Progress(
             TextColumn("[bold]indexing"),
             BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]} docs/s"),
+            TaskProgressColumn(),
+            TextColumn("{task.fields[docs]} docs, {task.fields[rate]} docs/s"),
             TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
             console=console,
             transient=True,
         )
         with progress:
-            task = progress.add_task("index", total=None, rate="-")
-            documents = _checked(records, skip_bad, rejected)
-            batches = prepare_batches(
-                documents, batch_size=BATCH_SIZE, workers=workers, n=index.n, window=index.window
-            )
-            for batch in batches:
-                total = total + index.add_batch(batch)
-                progress.advance(task, len(batch))
+            task = progress.add_task("index", total=total_bytes or None, docs="0", rate="-")
+
+            def tick(state: RunProgress) -> None:
                 elapsed = progress.tasks[0].elapsed or 0
-                done = progress.tasks[0].completed
-                progress.update(task, rate=f"{done / elapsed:,.0f}" if elapsed else "-")
+                rate = f"{state.documents / elapsed:,.0f}" if elapsed else "-"
+                progress.update(
+                    task, completed=state.bytes_read, docs=f"{state.documents:,}", rate=rate
+                )
+
+            summary = index_inputs(
+                index,
+                list(inputs),
+                options,
+                skip_bad=skip_bad,
+                workers=workers,
+                on_reject=rejected.append,
+                on_warning=lambda where, message: warnings.append((where, message)),
+                on_progress=tick,
+            )
     except InputError as exc:
         index.close()
         _fail(
@@ -131,35 +214,47 @@ def index_cmd(
         index.close()
         _fail(str(exc))
         return
-    size = len(index)
+    size, folded = len(index), index.appearance_count()
     index.close()
+    path = rejects or db.with_name(db.name + ".rejects.jsonl")
     if rejected:
-        path = rejects or db.with_name(db.name + ".rejects.jsonl")
         write_rejects(rejected, path)
-    table = Table(
-        title=f"Indexed into {db} ({size:,} documents in the index)", title_justify="left"
-    )
-    for col in ("added", "updated", "unchanged", "rejected"):
-        table.add_column(col, justify="right")
-    table.add_row(str(total.added), str(total.updated), str(total.unchanged), str(len(rejected)))
-    Console(stderr=True).print(table)
+    _print_summary(db, size, folded, summary)
+    for where, message in warnings[:_SHOWN_WARNINGS]:
+        click.echo(f"  warning: {where}: {message}", err=True)
+    if len(warnings) > _SHOWN_WARNINGS:
+        click.echo(f"  ... and {len(warnings) - _SHOWN_WARNINGS} more warnings", err=True)
     if rejected:
-        reasons = Counter(r.reason.split(":")[0] for r in rejected)
-        for reason, count in reasons.most_common():
-            click.echo(f"  rejected {count}: {reason}", err=True)
         click.echo(f"  rejected records are listed in {path}", err=True)
 
 
-def _checked(
-    records: Iterator[Document | Rejected], skip_bad: bool, rejected: list[Rejected]
-) -> Iterator[Document]:
-    for record in records:
-        if isinstance(record, Rejected):
-            if not skip_bad:
-                raise record.as_error()
-            rejected.append(record)
-        else:
-            yield record
+def _print_summary(db: Path, size: int, folded: int, summary: Summary) -> None:
+    """The table by format; in each row, read = added + updated + unchanged + duplicate +
+    skipped + rejected."""
+    title = f"Indexed into {db} ({size:,} documents in the index"
+    title += f"; {folded:,} more ids folded into them as exact duplicates)" if folded else ")"
+    table = Table(title=title, title_justify="left")
+    table.add_column("format")
+    names = ("read", "added", "updated", "unchanged", "duplicate", "skipped", "rejected")
+    for name in (*names, "warnings"):
+        table.add_column(name, justify="right")
+    rows: list[tuple[str, FormatCounts]] = [(str(f), c) for f, c in sorted(summary.formats.items())]
+    if len(rows) > 1:
+        rows.append(("total", summary.total()))
+    for label, c in rows:
+        values = (c.read, c.added, c.updated, c.unchanged, c.duplicate, c.skipped)
+        table.add_row(label, *map(str, values), str(c.rejected_total), str(c.warnings))
+    Console(stderr=True, width=120).print(table)
+    for fmt, c in sorted(summary.formats.items()):
+        for reason, count in c.rejected.most_common():
+            click.echo(f"  {fmt}: rejected {count}: {reason}", err=True)
+    for file, number in summary.resumed.items():
+        earlier = summary.resumed_rejected.get(file, 0)
+        click.echo(
+            f"  resumed {file} after record {number:,}, where an earlier run stopped (its "
+            f"{earlier:,} rejected records are listed again)",
+            err=True,
+        )
 
 
 @main.command("trace")
@@ -191,16 +286,68 @@ def _checked(
     is_flag=True,
     help="Also match paraphrased sentences by meaning (needs the [semantic] extra).",
 )
+@_format_option("Read FILE as this format (an HTML page is traced on its main text).")
+@click.option(
+    "--id", "record_id", default=None, help="The article to trace in a file that holds several."
+)
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="FIELD=NAME",
+    help="CSV: read FIELD from column NAME; repeatable.",
+)
+@click.option("--delimiter", default=None, help="CSV: field delimiter (default ',').")
+@click.option(
+    "--detect-encoding",
+    is_flag=True,
+    help="Decode a text file that is not UTF-8 with the detected encoding.",
+)
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the report as one self-contained HTML file that opens offline.",
+)
 def trace_cmd(
-    db: Path, file: str, as_json: bool, max_candidates: int, max_bytes: int, semantic: bool
+    db: Path,
+    file: str,
+    as_json: bool,
+    max_candidates: int,
+    max_bytes: int,
+    semantic: bool,
+    fmt: str,
+    record_id: str | None,
+    columns: tuple[str, ...],
+    delimiter: str | None,
+    detect_encoding: bool,
+    html_out: Path | None,
 ) -> None:
-    """Trace the article in FILE (or '-' for standard input) to its sources."""
-    try:
-        doc = read_document(file, ReadOptions(max_bytes=max_bytes))
+    """Trace the article in FILE (or '-' for standard input) to its sources.
+
+    FILE is a text file, an HTML page (traced on its main text; offsets refer to that text),
+    or one article of a JSONL, CSV, WARC or feed file (pick it with --id).
+    """
+    options = _read_options(fmt, columns, delimiter, detect_encoding, max_bytes)
+    try:  # the index first: a wrong --db is the likelier mistake, and says so at once
         index = open_index(db, create=False)
     except WiretraceError as exc:
         _fail(str(exc))
         return
+    try:
+        entry = read_article(file, options, record_id=record_id)
+    except WiretraceError as exc:
+        index.close()
+        _fail(str(exc))
+        return
+    if not isinstance(entry.item, Document):  # pragma: no cover - read_article raises instead
+        index.close()
+        _fail(f"{file}: holds no article to trace")
+        return
+    doc = entry.item
+    for warning in entry.warnings:
+        click.echo(f"warning: {file}: {warning}", err=True)
     try:
         result = trace(index, doc, TraceOptions(max_candidates=max_candidates, semantic=semantic))
     except WiretraceError as exc:  # for example the [semantic] extra is missing
@@ -208,6 +355,12 @@ def trace_cmd(
         return
     finally:
         index.close()
+    if html_out is not None:
+        try:
+            html_out.write_text(render_html(result), encoding="utf-8")
+        except OSError as exc:
+            _fail(f"{html_out}: cannot write the HTML report: {exc.strerror or exc}")
+            return
     if as_json:
         click.echo(trace_to_json(result))
     else:
@@ -377,9 +530,8 @@ def eval_sources_cmd(shared_data: Path, semantic: bool, as_json: bool) -> None:
     _echo_report(report, as_json)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 main.add_command(corpus_group)
 main.add_command(serve_cmd)
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -31,7 +31,12 @@ class PassageKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """One article: its text and the metadata provenance depends on."""
+    """One article: its text and the metadata provenance depends on.
+
+    ``source`` is the outlet (site name or feed title). ``author`` is the byline when the input
+    has one. ``crawled_at`` is when a crawler fetched the page (the WARC date), an upper bound
+    on the publication time, kept apart from ``published_at``.
+    """
 
     id: str
     text: str
@@ -40,6 +45,29 @@ class Document:
     source: str | None = None
     published_at: str | None = None
     language: str | None = None
+    author: str | None = None
+    crawled_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Appearance:
+    """One place a stored text appeared: an id with its own URL, outlet and time.
+
+    Exact duplicates (the same normalised text under several ids) are stored once; each id
+    that carried the text is an appearance of that one stored document (``document_id``).
+    The stored document's own id is an appearance too, so the appearances of a text list
+    every outlet that had it, and their times say who had it first.
+    """
+
+    id: str
+    document_id: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published_at: str | None = None
+    language: str | None = None
+    author: str | None = None
+    crawled_at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

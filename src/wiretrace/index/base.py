@@ -8,24 +8,30 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from functools import partial
 from itertools import islice
 from typing import Protocol
 
 from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW, ngram_hashes, winnow
-from wiretrace.model import Document
+from wiretrace.model import Appearance, Document
 from wiretrace.text.tokens import words_of
 
 DEFAULT_MAX_DF = 500
 
 
 class AddOutcome(StrEnum):
-    """What adding one document did to the index."""
+    """What adding one document did to the index.
+
+    ``DUPLICATE``: a new id whose normalised text is already stored under another id; the text
+    is not stored again, the id is kept as an appearance of the stored document.
+    """
 
     ADDED = "added"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+    DUPLICATE = "duplicate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,19 +41,24 @@ class AddReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    duplicate: int = 0
 
     def __add__(self, other: AddReport) -> AddReport:
         return AddReport(
             self.added + other.added,
             self.updated + other.updated,
             self.unchanged + other.unchanged,
+            self.duplicate + other.duplicate,
         )
 
     @staticmethod
     def of(outcomes: Iterable[AddOutcome]) -> AddReport:
         counts = Counter(outcomes)
         return AddReport(
-            counts[AddOutcome.ADDED], counts[AddOutcome.UPDATED], counts[AddOutcome.UNCHANGED]
+            counts[AddOutcome.ADDED],
+            counts[AddOutcome.UPDATED],
+            counts[AddOutcome.UNCHANGED],
+            counts[AddOutcome.DUPLICATE],
         )
 
 
@@ -63,12 +74,17 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    """A document with its distinct fingerprint hashes and digests, ready to store."""
+    """A document with its distinct fingerprint hashes and digests, ready to store.
+
+    ``content_digest`` identifies the normalised text (see :func:`content_digest`): two
+    documents with the same one are exact duplicates and the text is stored once.
+    """
 
     document: Document
     hashes: frozenset[int] = field(repr=False)
     text_digest: str
     meta_digest: str
+    content_digest: str = ""
 
 
 def text_digest(text: str) -> str:
@@ -76,23 +92,84 @@ def text_digest(text: str) -> str:
 
 
 def meta_digest(doc: Document) -> str:
-    meta = "\x1f".join(
-        v or "" for v in (doc.title, doc.url, doc.source, doc.published_at, doc.language)
-    )
+    values = [doc.title, doc.url, doc.source, doc.published_at, doc.language]
+    if doc.author is not None or doc.crawled_at is not None:  # fields added later: digests of
+        values += [doc.author, doc.crawled_at]  # documents without them stay as they were
+    meta = "\x1f".join(v or "" for v in values)
     return hashlib.blake2b(meta.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def content_digest(text: str, words: Sequence[str] | None = None) -> str:
+    """The digest of a text's normalised form: its normalised word sequence.
+
+    Texts that differ only in case, whitespace, punctuation, quote and dash styles (the
+    differences :mod:`wiretrace.text.normalise` folds, plus punctuation between words) have
+    the same digest: they are exact duplicates for folding. A text without words falls back to
+    its raw digest, so such texts never fold together.
+    """
+    words = words_of(text) if words is None else words
+    if not words:
+        return "raw:" + text_digest(text)
+    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def document_hashes(text: str, n: int = DEFAULT_N, window: int = DEFAULT_WINDOW) -> frozenset[int]:
     """The distinct winnowed fingerprint hashes of a text, as stored in an index."""
-    hashes = ngram_hashes(words_of(text), n)
+    return _hashes_of_words(words_of(text), n, window)
+
+
+def _hashes_of_words(words: list[str], n: int, window: int) -> frozenset[int]:
+    hashes = ngram_hashes(words, n)
     return frozenset(hashes[winnow(hashes, window)].tolist())
 
 
 def prepare(doc: Document, n: int = DEFAULT_N, window: int = DEFAULT_WINDOW) -> Prepared:
     """Fingerprint a document for storage (pure; safe to run in worker processes)."""
+    words = words_of(doc.text)
     return Prepared(
-        doc, document_hashes(doc.text, n, window), text_digest(doc.text), meta_digest(doc)
+        doc,
+        _hashes_of_words(words, n, window),
+        text_digest(doc.text),
+        meta_digest(doc),
+        content_digest(doc.text, words),
     )
+
+
+def appearance_of(doc: Document, document_id: str) -> Appearance:
+    """``doc``'s metadata as an appearance of the stored document ``document_id``."""
+    return Appearance(
+        doc.id,
+        document_id,
+        doc.title,
+        doc.url,
+        doc.source,
+        doc.published_at,
+        doc.language,
+        doc.author,
+        doc.crawled_at,
+    )
+
+
+def first_key(item: Document | Appearance) -> tuple[bool, datetime, str]:
+    """Sort key that puts the earliest dated appearance first (undated last, then by id).
+
+    Of the ids that carry one text, the first by this key is the stored document's own id, so
+    that its date and outlet are those of whoever had the text first.
+    """
+    when = _utc(item.published_at)
+    return (when is None, when or datetime.max, item.id)
+
+
+def _utc(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
 
 
 def prepare_batches(
@@ -167,7 +244,13 @@ class Index(Protocol):
         ...
 
     def get(self, doc_id: str) -> Document | None:
-        """The stored document with this id, or None."""
+        """The document with this id, or None. For an id folded into another document (an
+        exact duplicate), its own metadata with the stored text."""
+        ...
+
+    def appearances(self, doc_id: str) -> list[Appearance]:
+        """Every id that carried the text of ``doc_id``, with its own metadata, earliest first
+        (the stored document's own id is first); empty when the id is unknown."""
         ...
 
     def candidates(
@@ -190,7 +273,8 @@ class Index(Protocol):
         ...
 
     def ids(self) -> Iterator[str]:
-        """All document ids, sorted."""
+        """All stored document ids, sorted (ids folded into another document are not listed;
+        see :meth:`appearances`)."""
         ...
 
     def __len__(self) -> int: ...

@@ -3,15 +3,30 @@
 Tables::
 
     meta(key PRIMARY KEY, value)                 format version and fingerprint parameters
-    documents(rowid, id UNIQUE, metadata, text,  one row per document id
-              text_digest, meta_digest)
+    documents(rowid, id UNIQUE, metadata, text,  one row per distinct normalised text
+              text_digest, meta_digest,
+              content_digest)                    (indexed: exact duplicates are found by it)
+    appearances(id PRIMARY KEY, doc, metadata,   the other ids that carried a stored text
+                meta_digest)
     postings(hash, doc) WITHOUT ROWID            distinct winnowed hashes per document
     lexical (FTS5, contentless, rowid = doc)     title and text, Porter-stemmed, for BM25
+    progress(input PRIMARY KEY, ...)             how far ``wiretrace index`` got in each input
+
+Exact duplicates: a document whose normalised text (:func:`~wiretrace.index.base.
+content_digest`) is already stored under another id becomes an *appearance* of that document:
+its id and metadata are kept, its text and fingerprints are not stored again. The stored row
+always carries the metadata of the earliest appearance (:func:`~wiretrace.index.base.
+first_key`), so a trace's "earliest source" names whoever had the text first; the others are
+listed by :meth:`SQLiteIndex.appearances`. The stored text is the first one seen.
 
 Replacing a document recomputes the old text's hashes and deletes exactly those postings, so
 no secondary index on ``postings.doc`` is needed. Every batch is one transaction: a process
 killed mid-batch leaves the index as it was after the previous batch, and re-adding the same
-documents is a no-op, so an interrupted ingest can simply be rerun.
+documents is a no-op, so an interrupted ingest can simply be rerun. A caller can also store a
+resume point for an input in the same transaction as a batch (:meth:`SQLiteIndex.add_batch`
+with ``progress``) and read it back with :meth:`SQLiteIndex.progress`.
+
+Indexes of format 1 (before duplicate folding) are upgraded in place when opened for writing.
 """
 
 from __future__ import annotations
@@ -29,14 +44,20 @@ from wiretrace.index.base import (
     AddReport,
     Candidate,
     Prepared,
+    appearance_of,
+    content_digest,
     document_hashes,
+    first_key,
+    meta_digest,
     prepare,
     rank_candidates,
 )
 from wiretrace.index.lexical import fts_query, query_terms
-from wiretrace.model import Document
+from wiretrace.model import Appearance, Document
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
+# (input, signature, position, records, state): see SQLiteIndex.add_batch_outcomes.
+ResumePoint = tuple[str, str, int, int, str]
 BATCH_SIZE = 2000
 
 _SCHEMA = """
@@ -47,7 +68,24 @@ CREATE TABLE IF NOT EXISTS documents (
     title TEXT, url TEXT, source TEXT, published_at TEXT, language TEXT,
     text TEXT NOT NULL,
     text_digest TEXT NOT NULL,
+    meta_digest TEXT NOT NULL,
+    author TEXT, crawled_at TEXT,
+    content_digest TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS appearances (
+    id TEXT PRIMARY KEY,
+    doc INTEGER NOT NULL,
+    title TEXT, url TEXT, source TEXT, published_at TEXT, language TEXT,
+    author TEXT, crawled_at TEXT,
     meta_digest TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS appearances_doc ON appearances(doc);
+CREATE TABLE IF NOT EXISTS progress (
+    input TEXT PRIMARY KEY,
+    signature TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    records INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS postings (
     hash INTEGER NOT NULL,
@@ -59,18 +97,47 @@ CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5(
 );
 """
 
+_CONTENT_INDEX = "CREATE INDEX IF NOT EXISTS documents_content ON documents(content_digest)"
 _LEXICAL_INSERT = "INSERT INTO lexical(rowid, text) VALUES (?, ?)"
-_DOC_COLUMNS = "id, text, title, url, source, published_at, language"
+_LEXICAL_DELETE = "INSERT INTO lexical(lexical, rowid, text) VALUES ('delete', ?, ?)"
+_DOC_COLUMNS = "id, text, title, url, source, published_at, language, author, crawled_at"
+_META = "title, url, source, published_at, language, author, crawled_at"
+_APP_COLUMNS = f"id, {_META}"
 
 
 def _row_to_document(row: tuple[str, ...]) -> Document:
     return Document(*row)
 
 
+def _meta(doc: Document | Appearance) -> tuple[str | None, ...]:
+    return (
+        doc.title,
+        doc.url,
+        doc.source,
+        doc.published_at,
+        doc.language,
+        doc.author,
+        doc.crawled_at,
+    )
+
+
 class SQLiteIndex:
     """An index in one SQLite file."""
 
-    def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        create: bool = True,
+        readonly: bool = False,
+        fold_duplicates: bool | None = None,
+    ) -> None:
+        """Open the index at ``path``.
+
+        ``fold_duplicates=True`` makes the index fold exact duplicates (see the module
+        docstring) from now on, and records that in the file; ``None`` keeps what the file
+        says (a new file does not fold). ``wiretrace index`` turns folding on.
+        """
         self.path = Path(path)
         self._pending: list[tuple[int, int]] = []
         if not create and not self.path.exists():
@@ -87,6 +154,12 @@ class SQLiteIndex:
                 self._db.execute("PRAGMA synchronous = NORMAL")
                 self._db.executescript(_SCHEMA)
             self.n, self.window = self._read_parameters(readonly)
+            if not readonly:
+                self._db.execute(_CONTENT_INDEX)
+            self.fold_duplicates = self._fold_setting(fold_duplicates, readonly)
+            self._folded = (
+                self._db.execute("SELECT EXISTS (SELECT 1 FROM appearances)").fetchone()[0] == 1
+            )
         except sqlite3.Error as exc:
             raise IndexError_(f"{self.path}: cannot open index: {exc}") from exc
 
@@ -102,12 +175,44 @@ class SQLiteIndex:
                 ],
             )
             return DEFAULT_N, DEFAULT_WINDOW
+        if rows.get("format") == "1" and not readonly:
+            self._upgrade_from_1()
+            rows["format"] = FORMAT_VERSION
         if rows.get("format") != FORMAT_VERSION:
             raise IndexError_(
                 f"{self.path}: index format {rows.get('format')!r} is not {FORMAT_VERSION!r}; "
                 "rebuild it with 'wiretrace index'"
             )
         return int(rows["n"]), int(rows["window"])
+
+    def _fold_setting(self, requested: bool | None, readonly: bool) -> bool:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'fold'").fetchone()
+        stored = row is not None and row[0] == "1"
+        if requested and not stored and not readonly:
+            self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fold', '1')")
+            return True
+        return stored
+
+    def _upgrade_from_1(self) -> None:
+        """Format 1 had no author, crawl date or content digest: add them in one transaction."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            for column in (
+                "author TEXT",
+                "crawled_at TEXT",
+                "content_digest TEXT NOT NULL DEFAULT ''",
+            ):
+                self._db.execute(f"ALTER TABLE documents ADD COLUMN {column}")
+            rows = self._db.execute("SELECT rowid, text FROM documents").fetchall()
+            self._db.executemany(
+                "UPDATE documents SET content_digest = ? WHERE rowid = ?",
+                ((content_digest(text), rowid) for rowid, text in rows),
+            )
+            self._db.execute("UPDATE meta SET value = ? WHERE key = 'format'", (FORMAT_VERSION,))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -118,8 +223,28 @@ class SQLiteIndex:
             total = total + self.add_batch(batch)
         return total
 
-    def add_batch(self, batch: Sequence[Document | Prepared]) -> AddReport:
+    def add_batch(
+        self,
+        batch: Sequence[Document | Prepared],
+        *,
+        progress: Sequence[ResumePoint] = (),
+    ) -> AddReport:
         """Add one batch of documents in a single transaction."""
+        return AddReport.of(self.add_batch_outcomes(batch, progress=progress))
+
+    def add_batch_outcomes(
+        self,
+        batch: Sequence[Document | Prepared],
+        *,
+        progress: Sequence[ResumePoint] = (),
+    ) -> list[AddOutcome]:
+        """Add one batch in a single transaction; return each document's outcome, in order.
+
+        ``progress`` rows ``(input, signature, position, records, state)`` are resume points
+        stored in the same transaction (see :meth:`progress`), so they never run ahead of the
+        documents they cover. ``state`` is the caller's own text (the ingest job keeps the
+        records it rejected so far there).
+        """
         preps = [d if isinstance(d, Prepared) else prepare(d, self.n, self.window) for d in batch]
         outcomes: list[AddOutcome] = []
         self._pending = []
@@ -129,57 +254,211 @@ class SQLiteIndex:
                 for prep in preps:
                     outcomes.append(self._add_one(prep))
                 self._flush_postings()
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO progress(input, signature, position, records, state)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    progress,
+                )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
             raise IndexError_(f"{self.path}: cannot write to index: {exc}") from exc
-        return AddReport.of(outcomes)
+        return outcomes
+
+    def progress(self, input_key: str) -> ResumePoint | None:
+        """The stored resume point of an input, as given to :meth:`add_batch`, or None."""
+        row = self._db.execute(
+            "SELECT input, signature, position, records, state FROM progress WHERE input = ?",
+            (input_key,),
+        ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]), int(row[2]), int(row[3]),
+                                         str(row[4]))  # fmt: skip
+
+    def clear_progress(self, input_key: str) -> None:
+        """Forget an input's resume point (after it was read to the end)."""
+        self._db.execute("DELETE FROM progress WHERE input = ?", (input_key,))
 
     def _add_one(self, prep: Prepared) -> AddOutcome:
         doc = prep.document
-        meta = (doc.title, doc.url, doc.source, doc.published_at, doc.language)
+        if self._folded:
+            outcome = self._readd_appearance(prep)
+            if outcome is not None:
+                return outcome
+        owner = None
+        if self.fold_duplicates:
+            owner = self._db.execute(
+                "SELECT rowid, id FROM documents WHERE content_digest = ? LIMIT 1",
+                (prep.content_digest,),
+            ).fetchone()
+        if owner is not None and owner[1] != doc.id:
+            replaced = self._detach(doc.id)
+            self._fold(int(owner[0]), doc, prep.meta_digest)
+            return AddOutcome.UPDATED if replaced else AddOutcome.DUPLICATE
         # Try the insert first: in a growing index most ids are new, and this saves a lookup.
         cur = self._db.execute(
-            "INSERT INTO documents(id, title, url, source, published_at, language, text,"
-            " text_digest, meta_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT(id) DO NOTHING",
-            (doc.id, *meta, doc.text, prep.text_digest, prep.meta_digest),
-        )
+            "INSERT INTO documents(id, title, url, source, published_at, language, author,"
+            " crawled_at, text, text_digest, meta_digest, content_digest)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+            (doc.id, *_meta(doc), doc.text, prep.text_digest, prep.meta_digest,
+             prep.content_digest),
+        )  # fmt: skip
         if cur.rowcount == 1:
             rowid = int(cur.lastrowid or 0)
             self._pending.extend(zip(prep.hashes, repeat(rowid)))
-            self._lexical(
-                "INSERT INTO lexical(rowid, text) VALUES (?, ?)", rowid, doc.title, doc.text
-            )
+            self._lexical(_LEXICAL_INSERT, rowid, doc.title, doc.text)
             return AddOutcome.ADDED
         row = self._db.execute(
-            "SELECT rowid, text, text_digest, meta_digest, title FROM documents WHERE id = ?",
+            "SELECT rowid, text, content_digest, text_digest, meta_digest, title FROM documents"
+            " WHERE id = ?",
             (doc.id,),
         ).fetchone()
-        rowid, old_text, old_text_digest, old_meta_digest, old_title = row
-        if (old_text_digest, old_meta_digest) == (prep.text_digest, prep.meta_digest):
+        rowid, old_text, old_content, old_text_digest, old_meta_digest, old_title = row
+        # When folding, the stored text of a group is the first one seen; a copy that differs
+        # only in what normalisation folds does not replace it (so reruns change nothing).
+        same_text = (
+            old_content == prep.content_digest
+            if self.fold_duplicates
+            else old_text_digest == prep.text_digest
+        )
+        if same_text and old_meta_digest == prep.meta_digest:
             return AddOutcome.UNCHANGED
-        # A contentless FTS5 table forgets a row only when given the text it indexed.
-        delete = "INSERT INTO lexical(lexical, rowid, text) VALUES ('delete', ?, ?)"
-        self._lexical(delete, rowid, old_title, old_text)
+        if same_text:  # new metadata for the same text
+            self._set_meta(rowid, doc, prep.meta_digest, old_title, old_text)
+            self._settle(rowid)
+            return AddOutcome.UPDATED
+        if self._folded and self._has_appearances(rowid):
+            # Others still carry the old text: it stays, under the next of them.
+            self._detach(doc.id)
+            self._add_one(prep)
+            return AddOutcome.UPDATED
+        self._lexical(_LEXICAL_DELETE, rowid, old_title, old_text)
         self._lexical(_LEXICAL_INSERT, rowid, doc.title, doc.text)
         self._db.execute(
-            "UPDATE documents SET title=?, url=?, source=?, published_at=?, language=?, text=?,"
-            " text_digest=?, meta_digest=? WHERE rowid=?",
-            (*meta, doc.text, prep.text_digest, prep.meta_digest, rowid),
+            f"UPDATE documents SET {_assign(_META)}, text=?, text_digest=?, meta_digest=?,"
+            " content_digest=? WHERE rowid=?",
+            (*_meta(doc), doc.text, prep.text_digest, prep.meta_digest, prep.content_digest,
+             rowid),
+        )  # fmt: skip
+        self._flush_postings()
+        old_hashes = document_hashes(old_text, self.n, self.window)
+        self._db.executemany(
+            "DELETE FROM postings WHERE hash = ? AND doc = ?",
+            ((h, rowid) for h in old_hashes - prep.hashes),
         )
-        if old_text_digest != prep.text_digest:
-            self._flush_postings()
-            old_hashes = document_hashes(old_text, self.n, self.window)
-            self._db.executemany(
-                "DELETE FROM postings WHERE hash = ? AND doc = ?",
-                ((h, rowid) for h in old_hashes - prep.hashes),
-            )
-            self._pending.extend(zip(prep.hashes - old_hashes, repeat(rowid)))
-            self._flush_postings()
+        self._pending.extend(zip(prep.hashes - old_hashes, repeat(rowid)))
+        self._flush_postings()
         return AddOutcome.UPDATED
+
+    # -- exact duplicates ------------------------------------------------------------------
+
+    def _readd_appearance(self, prep: Prepared) -> AddOutcome | None:
+        """Handle an id that is already an appearance; None when it is not one."""
+        doc = prep.document
+        row = self._db.execute(
+            "SELECT a.doc, a.meta_digest, d.content_digest FROM appearances a"
+            " JOIN documents d ON d.rowid = a.doc WHERE a.id = ?",
+            (doc.id,),
+        ).fetchone()
+        if row is None:
+            return None
+        rowid, old_meta, content = row
+        if content == prep.content_digest:
+            if old_meta == prep.meta_digest:
+                return AddOutcome.UNCHANGED
+            self._db.execute(
+                f"UPDATE appearances SET {_assign(_META)}, meta_digest=? WHERE id=?",
+                (*_meta(doc), prep.meta_digest, doc.id),
+            )
+            self._settle(rowid)
+            return AddOutcome.UPDATED
+        self._db.execute("DELETE FROM appearances WHERE id = ?", (doc.id,))
+        self._add_one(prep)
+        return AddOutcome.UPDATED
+
+    def _fold(self, rowid: int, doc: Document, digest: str) -> None:
+        self._db.execute(
+            f"INSERT INTO appearances(id, doc, {_META}, meta_digest)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc.id, rowid, *_meta(doc), digest),
+        )
+        self._folded = True
+        self._settle(rowid)
+
+    def _has_appearances(self, rowid: int) -> bool:
+        row = self._db.execute("SELECT 1 FROM appearances WHERE doc = ? LIMIT 1", (rowid,))
+        return row.fetchone() is not None
+
+    def _others(self, rowid: int) -> list[Appearance]:
+        """The appearances of stored row ``rowid`` other than its own id."""
+        owner = self._db.execute("SELECT id FROM documents WHERE rowid = ?", (rowid,)).fetchone()
+        rows = self._db.execute(
+            f"SELECT {_APP_COLUMNS} FROM appearances WHERE doc = ?", (rowid,)
+        ).fetchall()
+        return [Appearance(r[0], owner[0], *r[1:]) for r in rows]
+
+    def _settle(self, rowid: int) -> None:
+        """Make the stored row carry the earliest appearance's id and metadata."""
+        others = self._others(rowid)
+        if not others:
+            return
+        row = self._db.execute(
+            f"SELECT {_DOC_COLUMNS}, meta_digest FROM documents WHERE rowid = ?", (rowid,)
+        ).fetchone()
+        current = _row_to_document(row[:-1])
+        first = min(others, key=first_key)
+        if first_key(first) >= first_key(current):
+            return
+        self._db.execute("DELETE FROM appearances WHERE id = ?", (first.id,))
+        self._db.execute(
+            f"INSERT INTO appearances(id, doc, {_META}, meta_digest)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (current.id, rowid, *_meta(current), row[-1]),
+        )
+        promoted = _as_document(first, current.text)
+        self._db.execute("UPDATE documents SET id = ? WHERE rowid = ?", (first.id, rowid))
+        self._set_meta(rowid, promoted, meta_digest(promoted), current.title, current.text)
+
+    def _set_meta(
+        self, rowid: int, doc: Document, digest: str, old_title: str | None, text: str
+    ) -> None:
+        self._db.execute(
+            f"UPDATE documents SET {_assign(_META)}, meta_digest=? WHERE rowid=?",
+            (*_meta(doc), digest, rowid),
+        )
+        if doc.title != old_title:
+            self._lexical(_LEXICAL_DELETE, rowid, old_title, text)
+            self._lexical(_LEXICAL_INSERT, rowid, doc.title, text)
+
+    def _detach(self, doc_id: str) -> bool:
+        """Take ``doc_id`` off the stored text it owns, if any; return whether it owned one.
+
+        When other ids carry that text, the earliest of them takes it over (the text and its
+        fingerprints stay); otherwise the row and its postings are deleted.
+        """
+        row = self._db.execute(
+            "SELECT rowid, text, title FROM documents WHERE id = ?", (doc_id,)
+        ).fetchone()
+        if row is None:
+            return False
+        rowid, text, title = row
+        others = self._others(rowid) if self._folded else []
+        if others:
+            first = min(others, key=first_key)
+            self._db.execute("DELETE FROM appearances WHERE id = ?", (first.id,))
+            promoted = _as_document(first, text)
+            self._db.execute("UPDATE documents SET id = ? WHERE rowid = ?", (first.id, rowid))
+            self._set_meta(rowid, promoted, meta_digest(promoted), title, text)
+            return True
+        self._flush_postings()
+        self._lexical(_LEXICAL_DELETE, rowid, title, text)
+        self._db.executemany(
+            "DELETE FROM postings WHERE hash = ? AND doc = ?",
+            ((h, rowid) for h in document_hashes(text, self.n, self.window)),
+        )
+        self._db.execute("DELETE FROM documents WHERE rowid = ?", (rowid,))
+        return True
 
     def _lexical(self, sql: str, rowid: int, title: str | None, text: str) -> None:
         self._db.execute(sql, (rowid, f"{title}\n{text}" if title else text))
@@ -198,7 +477,34 @@ class SQLiteIndex:
         row = self._db.execute(
             f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)
         ).fetchone()
-        return None if row is None else _row_to_document(row)
+        if row is not None:
+            return _row_to_document(row)
+        if not self._folded:
+            return None
+        found = self._db.execute(
+            f"SELECT a.id, d.text, {', '.join('a.' + c.strip() for c in _META.split(','))}"
+            " FROM appearances a JOIN documents d ON d.rowid = a.doc WHERE a.id = ?",
+            (doc_id,),
+        ).fetchone()
+        return None if found is None else _row_to_document(found)
+
+    def appearances(self, doc_id: str) -> list[Appearance]:
+        row = self._db.execute("SELECT rowid FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None and self._folded:
+            row = self._db.execute("SELECT doc FROM appearances WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return []
+        rowid = int(row[0])
+        owner = self._db.execute(
+            f"SELECT {_DOC_COLUMNS} FROM documents WHERE rowid = ?", (rowid,)
+        ).fetchone()
+        stored = _row_to_document(owner)
+        others = self._others(rowid) if self._folded else []
+        return [appearance_of(stored, stored.id), *sorted(others, key=first_key)]
+
+    def appearance_count(self) -> int:
+        """How many ids are folded into another document's text."""
+        return int(self._db.execute("SELECT COUNT(*) FROM appearances").fetchone()[0])
 
     def candidates(
         self,
@@ -276,6 +582,23 @@ class SQLiteIndex:
         self.close()
 
 
-def open_index(path: str | Path, *, create: bool = True, readonly: bool = False) -> SQLiteIndex:
-    """Open (and by default create) the SQLite index at ``path``."""
-    return SQLiteIndex(path, create=create, readonly=readonly)
+def _assign(columns: str) -> str:
+    return ", ".join(f"{c.strip()}=?" for c in columns.split(","))
+
+
+def _as_document(appearance: Appearance, text: str) -> Document:
+    a = appearance
+    return Document(
+        a.id, text, a.title, a.url, a.source, a.published_at, a.language, a.author, a.crawled_at
+    )
+
+
+def open_index(
+    path: str | Path,
+    *,
+    create: bool = True,
+    readonly: bool = False,
+    fold_duplicates: bool | None = None,
+) -> SQLiteIndex:
+    """Open (and by default create) the SQLite index at ``path`` (see :class:`SQLiteIndex`)."""
+    return SQLiteIndex(path, create=create, readonly=readonly, fold_duplicates=fold_duplicates)

@@ -1,9 +1,16 @@
-"""Read inputs (JSONL, gzipped JSONL, text files, folders of them) as documents.
+"""Read inputs (JSONL, text, HTML, WARC, RSS/Atom, CSV files, folders of them) as documents.
 
 This is an I/O edge: it opens files and turns their bytes into :class:`~wiretrace.model.Document`
 values. Everything it cannot turn into a document comes out as a :class:`Rejected` value that
 names the place (``path:line`` for JSONL, the path for a text file) and says why, so a batch job
 can stop on it or, with ``--skip-bad``, record it and keep going. Nothing is dropped silently.
+
+The formats other than JSONL and text have their own modules: :mod:`~wiretrace.ingest.html`
+(trafilatura), :mod:`~wiretrace.ingest.warc` (warcio), :mod:`~wiretrace.ingest.feeds`
+(feedparser) and :mod:`~wiretrace.ingest.tables` (CSV). :mod:`~wiretrace.ingest.sniff` picks
+the reader: by extension, else by the first bytes; :attr:`ReadOptions.format` overrides both.
+:func:`iter_entries` gives every record with its format, its warnings and any record skipped
+on purpose (a WARC request, an image); :func:`iter_records` gives documents and rejections only.
 
 Inputs and order
     :func:`iter_records` reads its inputs in the order given. A folder is walked recursively in
@@ -17,22 +24,31 @@ Inputs and order
       ``Rejected`` at the line it reached; the lines before it still come through.
     - ``.txt``: one document. Its id is the file name, or, inside a folder given as input, its
       path relative to that folder with ``/`` separators. Its title is ``None``.
-    - In a folder, names starting with ``.`` (hidden files and folders) are skipped; any other
-      file with another extension, and any symbolic link to a folder (not followed, to avoid
-      cycles), is reported as ``Rejected``. Extensions are matched case-insensitively.
-    - A file given explicitly with an unsupported extension is also ``Rejected`` (not raised),
-      like one found in a folder.
+    - ``.html``/``.htm``: one document, the page's main text; its id is chosen like a text
+      file's. ``.warc``/``.warc.gz``: one document per HTML response. ``.rss``/``.atom`` (and
+      ``.xml`` holding a feed): one per entry. ``.csv``/``.tsv``: one per row.
+    - In a folder, names starting with ``.`` (hidden files and folders) are skipped; a file
+      whose format neither its extension nor its first bytes tell, and any symbolic link to a
+      folder (not followed, to avoid cycles), is reported as ``Rejected``. Extensions are
+      matched case-insensitively.
+    - A file given explicitly with an unsupported type is also ``Rejected`` (not raised), like
+      one found in a folder.
 
 Decisions about records
-    - Text is decoded as strict UTF-8; a UTF-8 byte order mark at the start of a file is
-      dropped. Line endings are kept as they are, so offsets index the text as given.
+    - JSONL and text are decoded as strict UTF-8 (text files with charset-normalizer's
+      detected encoding when :attr:`ReadOptions.detect_encoding` is set); a UTF-8 byte order
+      mark at the start of a file is dropped. Line endings are kept as they are, so offsets
+      index the text as given.
     - An integer ``id`` is accepted and converted to a string; any other non-string ``id``
       (including ``true``/``false`` and floats) and an empty ``id`` are rejected.
     - Optional metadata must be a string or ``null``; an empty string is read as ``null``.
     - A ``published_at`` that :meth:`datetime.datetime.fromisoformat` cannot parse rejects the
-      whole record rather than keeping it without a date: a bad date usually means a column
-      mix-up in the export, and silently losing the date would silently change which source is
-      "earliest". The value is kept as written (not normalised) when it parses.
+      whole JSONL record rather than keeping it without a date: a bad date in a JSONL file
+      (which names its fields) usually means a mix-up in the export, and losing the date would
+      change which source is "earliest". The value is kept as written (not normalised) when it
+      parses. The other formats get their dates from pages, feeds and exports where an odd date
+      is common: there a date that cannot be parsed is dropped with a warning, and the document
+      is kept.
     - The size limit (:attr:`ReadOptions.max_bytes`) is measured on the UTF-8 encoding of the
       text. To keep memory bounded, a JSONL line longer than :func:`line_limit` bytes is
       rejected without being parsed, and a text file is read only up to the limit.
@@ -46,37 +62,65 @@ import codecs
 import gzip
 import io
 import json
+import logging
+import multiprocessing
+import multiprocessing.pool
 import os
 import sys
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
+from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
 from wiretrace.errors import EncodingError, InputError, RecordError, SizeLimitError
+from wiretrace.ingest.base import (
+    DEFAULT_MAX_BYTES,
+    CsvOptions,
+    Entry,
+    Format,
+    ReadOptions,
+    Rejected,
+    Skipped,
+    size_reason,
+)
+from wiretrace.ingest.base import Problem as _Problem
+from wiretrace.ingest.encoding import Decoded, decode
+from wiretrace.ingest.feeds import iter_feed
+from wiretrace.ingest.html import PageJob, page_to_document
+from wiretrace.ingest.sniff import SNIFF_BYTES, SUPPORTED, by_extension, sniff
+from wiretrace.ingest.tables import iter_csv
+from wiretrace.ingest.warc import iter_warc
 from wiretrace.model import Document
 
 __all__ = [
+    "DEFAULT_MAX_BYTES",
+    "CsvOptions",
+    "Entry",
+    "Format",
     "ReadOptions",
     "Rejected",
+    "Skipped",
+    "input_size",
+    "iter_entries",
     "iter_records",
     "line_limit",
+    "read_article",
     "read_document",
     "write_rejects",
 ]
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+log = logging.getLogger(__name__)
+
 STDIN_ID = "stdin"
 STDIN_LOCATION = "<stdin>"
 
 _BOM = codecs.BOM_UTF8
-_TXT = ".txt"
-_JSONL = ".jsonl"
-_JSONL_GZ = ".jsonl.gz"
-_SUPPORTED = f"wiretrace reads {_TXT}, {_JSONL} and {_JSONL_GZ} files"
+_GZIP_MAGIC = b"\x1f\x8b"
 _OPTIONAL_FIELDS = ("title", "url", "source", "published_at", "language")
 # A JSON string can take up to 6 bytes per byte of UTF-8 text (``\u0000`` escapes), and the
 # metadata needs some room on top.
@@ -85,50 +129,6 @@ _LINE_OVERHEAD = 1024 * 1024
 _SKIP_CHUNK = 1024 * 1024
 # What a (possibly compressed) byte stream can raise while being read.
 _STREAM_ERRORS = (OSError, EOFError, zlib.error)
-
-
-@dataclass(frozen=True, slots=True)
-class ReadOptions:
-    """How inputs are read.
-
-    ``max_bytes`` is the largest document text accepted, in bytes of UTF-8 (default 10 MB).
-    """
-
-    max_bytes: int = DEFAULT_MAX_BYTES
-
-    def __post_init__(self) -> None:
-        if self.max_bytes <= 0:
-            raise ValueError(f"max_bytes must be positive, got {self.max_bytes}")
-
-
-@dataclass(frozen=True, slots=True)
-class Rejected:
-    """A record or file that could not be read as a document.
-
-    ``location`` is ``path:line`` for a JSONL record and the path for a text file or folder
-    entry; ``reason`` says what is wrong and, where it helps, what to do. ``raw`` is the line
-    as read (decoded with backslash escapes if it was not UTF-8) when there is one small enough
-    to keep, else ``None``. ``error`` is the :class:`~wiretrace.errors.InputError` subclass
-    that describes the problem; :meth:`as_error` builds it, for callers that stop at the first
-    bad record.
-    """
-
-    location: str
-    reason: str
-    raw: str | None = None
-    error: type[InputError] = InputError
-
-    def as_error(self) -> InputError:
-        """This rejection as an exception, for callers that do not skip bad records."""
-        return self.error(self.location, self.reason)
-
-
-@dataclass(frozen=True, slots=True)
-class _Problem:
-    """Why some bytes or a record are not a document (pure helpers return this, not raise)."""
-
-    reason: str
-    error: type[InputError]
 
 
 def line_limit(options: ReadOptions) -> int:
@@ -145,46 +145,119 @@ def iter_records(paths: Sequence[Path], options: ReadOptions) -> Iterator[Docume
     Raises :class:`~wiretrace.errors.InputError` at once (before anything is read) when a path
     does not exist: that is a usage error, not a bad record. After that the stream never raises
     for bad input; see the module docstring for the formats, the order and the decisions.
+    Records skipped on purpose (see :func:`iter_entries`) are left out, and warnings about kept
+    documents are logged; use :func:`iter_entries` to see both.
+    """
+    return _records_only(iter_entries(paths, options))
+
+
+def iter_entries(
+    paths: Sequence[Path],
+    options: ReadOptions,
+    *,
+    resume: Callable[[Path], tuple[int, int] | None] | None = None,
+    workers: int = 1,
+) -> Iterator[Entry]:
+    """Stream every record in ``paths`` as an :class:`~wiretrace.ingest.base.Entry`.
+
+    Like :func:`iter_records`, but each entry also says which reader produced it, carries the
+    warnings about a kept document, and records skipped on purpose (a WARC request, an image
+    response, an empty feed) come through as :class:`~wiretrace.ingest.base.Skipped`, so that
+    counts add up. ``Entry.position`` counts the bytes of all inputs consumed so far, the
+    numerator of :func:`input_size`.
+
+    ``resume`` is asked, for each file that can be resumed (WARC), for an ``Entry.resume``
+    value from an earlier run; reading of that file continues after that record.
+
+    With ``workers`` above 1, pages (HTML files, WARC responses) are extracted in that many
+    worker processes while the files are read; the entries still come in input order.
     """
     resolved = [Path(p) for p in paths]
     for path in resolved:
         if not path.exists():
             raise InputError(str(path), "no such file or folder; check the path")
-    return _iter_inputs(resolved, options)
+    items = _iter_inputs(resolved, options, resume)
+    if workers > 1:
+        return _finish_in_workers(items, options, workers)
+    return (_finish(item, options) for item in items)
 
 
-def read_document(path_or_dash: str, options: ReadOptions) -> Document:
-    """Read one article to trace from a text file, or from standard input when it is ``-``.
+def input_size(paths: Sequence[Path]) -> int:
+    """The bytes :func:`iter_entries` will read from ``paths`` (hidden files left out)."""
+    total = 0
+    for path in paths:
+        if Path(path).is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                for name in files:
+                    if not name.startswith("."):
+                        total += _size_of(Path(root) / name)
+        else:
+            total += _size_of(Path(path))
+    return total
 
-    The whole file is the text (decoded as strict UTF-8, a leading BOM dropped); its id is the
-    file name, or ``"stdin"``. The extension is not checked. Raises
-    :class:`~wiretrace.errors.EncodingError` for bytes that are not UTF-8 text (including NUL
-    bytes), :class:`~wiretrace.errors.RecordError` for an empty text,
-    :class:`~wiretrace.errors.SizeLimitError` for a text over ``options.max_bytes``, and
-    :class:`~wiretrace.errors.InputError` when the file is missing or cannot be read. The
-    location of each error is the file name as given, or ``<stdin>``.
+
+def read_document(
+    path_or_dash: str, options: ReadOptions, *, record_id: str | None = None
+) -> Document:
+    """Read one article to trace from a file, or from standard input when it is ``-``.
+
+    See :func:`read_article`; warnings about the document are logged.
+    """
+    entry = read_article(path_or_dash, options, record_id=record_id)
+    for warning in entry.warnings:
+        log.warning("%s: %s", path_or_dash, warning)
+    if not isinstance(entry.item, Document):  # pragma: no cover - read_article raises instead
+        raise InputError(path_or_dash, "holds no article to trace")
+    return entry.item
+
+
+def read_article(path_or_dash: str, options: ReadOptions, *, record_id: str | None = None) -> Entry:
+    """Read one article to trace, with its format and warnings.
+
+    A text file's whole content is the text (decoded as strict UTF-8, a leading BOM dropped);
+    its id is the file name, or ``"stdin"``. An HTML page (by extension, by its first bytes, or
+    with ``options.format``) gives its main text, so trace offsets refer to that text. A WARC,
+    feed, CSV or JSONL file must hold exactly one article, or ``record_id`` picks one by id.
+    Standard input is read as text or HTML.
+
+    Raises :class:`~wiretrace.errors.EncodingError` for bytes that are not text (including NUL
+    bytes), :class:`~wiretrace.errors.RecordError` for an empty text or a page with no main
+    text, :class:`~wiretrace.errors.SizeLimitError` for a text over ``options.max_bytes``, and
+    :class:`~wiretrace.errors.InputError` when the file is missing or cannot be read, or holds
+    no article or several. The location of each error is the file name as given, or
+    ``<stdin>``.
     """
     if path_or_dash == "-":
         data, total = _read_stdin(options)
-        location, doc_id = STDIN_LOCATION, STDIN_ID
-    else:
-        location = path_or_dash
-        path = Path(path_or_dash)
-        if not path.exists():
-            raise InputError(location, "no such file; check the path")
-        if path.is_dir():
-            raise InputError(
-                location, "is a folder; trace reads one article file (index folders instead)"
-            )
+        return _article_from_bytes(data, total, STDIN_LOCATION, STDIN_ID, "", options)
+    location = path_or_dash
+    path = Path(path_or_dash)
+    if not path.exists():
+        raise InputError(location, "no such file; check the path")
+    if path.is_dir():
+        raise InputError(
+            location, "is a folder; trace reads one article file (index folders instead)"
+        )
+    fmt = options.format or by_extension(path.name)
+    if fmt is None:
         try:
             data, total = _read_head(path, options)
         except OSError as exc:
             raise InputError(location, f"cannot read the file: {_os_reason(exc)}") from exc
-        doc_id = path.name
-    text = _text_from_bytes(data, total, options)
-    if isinstance(text, _Problem):
-        raise text.error(location, text.reason)
-    return Document(id=doc_id, text=text)
+        sniffed = sniff(data[:SNIFF_BYTES])
+        if isinstance(sniffed, _Problem) or sniffed in (Format.HTML, Format.TXT):
+            # Not recognisably another format: read it as text, as before formats existed.
+            fmt = Format.HTML if sniffed == Format.HTML else Format.TXT
+            return _article_from_bytes(data, total, location, path.name, fmt, options)
+        fmt = sniffed
+    if fmt in (Format.TXT, Format.HTML):
+        try:
+            data, total = _read_head(path, options)
+        except OSError as exc:
+            raise InputError(location, f"cannot read the file: {_os_reason(exc)}") from exc
+        return _article_from_bytes(data, total, location, path.name, fmt, options)
+    return _one_article(path, location, replace(options, format=fmt), record_id)
 
 
 def write_rejects(rejects: Iterable[Rejected], path: Path) -> int:
@@ -202,24 +275,142 @@ def write_rejects(rejects: Iterable[Rejected], path: Path) -> int:
     return count
 
 
+def _records_only(entries: Iterator[Entry]) -> Iterator[Document | Rejected]:
+    for entry in entries:
+        item = entry.item
+        if isinstance(item, Skipped):
+            log.debug("%s: skipped: %s", item.location, item.reason)
+            continue
+        for warning in entry.warnings:
+            log.warning("%s: %s", item.id if isinstance(item, Document) else "", warning)
+        yield item
+
+
+def _article_from_bytes(
+    data: bytes, total: int | None, location: str, doc_id: str, fmt: str, options: ReadOptions
+) -> Entry:
+    """One text or HTML article from (the head of) a file or standard input."""
+    if not fmt:
+        sniffed = sniff(data[:SNIFF_BYTES])
+        fmt = Format.HTML if sniffed == Format.HTML else Format.TXT
+    if fmt == Format.HTML:
+        page = page_to_document(data, doc_id, options)
+        if isinstance(page, _Problem):
+            if page.error is SizeLimitError and total is not None and total > len(data):
+                raise page.error(location, page.reason.replace("more than", f"{total:,}"))
+            raise page.error(location, page.reason)
+        return Entry(Format.HTML, page.document, page.warnings, len(data))
+    text = _text_from_bytes(data, total, options)
+    if isinstance(text, _Problem):
+        raise text.error(location, text.reason)
+    return Entry(Format.TXT, Document(id=doc_id, text=text), (), len(data))
+
+
+def _one_article(path: Path, location: str, options: ReadOptions, record_id: str | None) -> Entry:
+    found: list[Entry] = []
+    first_reject: Rejected | None = None
+    for raw, _ in _iter_file(path, path.name, options):
+        entry = _finish(raw, options)
+        item = entry.item
+        if isinstance(item, Document):
+            if record_id is None or item.id == record_id:
+                found.append(entry)
+        elif isinstance(item, Rejected) and first_reject is None:
+            first_reject = item
+        if len(found) > 1 and record_id is None:
+            break
+    if len(found) == 1:
+        return found[0]
+    if record_id is not None and not found:
+        raise InputError(location, f"holds no article with id {record_id!r}")
+    if len(found) > 1:
+        ids = ", ".join(repr(e.item.id) for e in found if isinstance(e.item, Document))
+        raise InputError(
+            location,
+            f"holds more than one article ({ids}, ...); pick the one to trace with --id ID",
+        )
+    if first_reject is not None:
+        raise first_reject.as_error()
+    raise InputError(location, "holds no article to trace")
+
+
 # --- walking inputs ---------------------------------------------------------------------------
 
 
-def _iter_inputs(paths: list[Path], options: ReadOptions) -> Iterator[Document | Rejected]:
+_Resume = Callable[[Path], tuple[int, int] | None] | None
+_Item = Entry | PageJob
+# Pages handed to the workers at a time: enough to keep them busy, few enough to bound memory.
+_WINDOW = 64
+
+
+def _finish(item: _Item, options: ReadOptions) -> Entry:
+    return item.finish(options) if isinstance(item, PageJob) else item
+
+
+def _finish_in_workers(
+    items: Iterator[_Item], options: ReadOptions, workers: int
+) -> Iterator[Entry]:
+    """Extract pages in worker processes, a window at a time, keeping the order.
+
+    The next window is read while the workers extract the current one; reading (and so the
+    resume and rejection bookkeeping of the caller) stays in this process, and entries that
+    are not pages never leave it. The pool starts at the first page.
+    """
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    work = partial(_finish, options=options)
+    with ExitStack() as stack:
+        pool: multiprocessing.pool.Pool | None = None
+        in_flight: _Window | None = None
+        while window := list(islice(items, _WINDOW)):
+            jobs = [item for item in window if isinstance(item, PageJob)]
+            submitted = None
+            if jobs:
+                if pool is None:
+                    pool = stack.enter_context(context.Pool(workers))
+                chunk = max(1, len(jobs) // (4 * workers))
+                submitted = pool.map_async(work, jobs, chunksize=chunk)
+            if in_flight is not None:
+                yield from _merge(*in_flight)
+            in_flight = (window, submitted)
+        if in_flight is not None:
+            yield from _merge(*in_flight)
+
+
+_Window = tuple[list[_Item], "multiprocessing.pool.AsyncResult[list[Entry]] | None"]
+
+
+def _merge(
+    window: list[_Item], done: multiprocessing.pool.AsyncResult[list[Entry]] | None
+) -> Iterator[Entry]:
+    finished = iter(done.get() if done is not None else ())
+    for item in window:
+        yield next(finished) if isinstance(item, PageJob) else item
+
+
+def _iter_inputs(paths: list[Path], options: ReadOptions, resume: _Resume) -> Iterator[_Item]:
+    base = 0
     for path in paths:
         if path.is_dir():
-            yield from _iter_folder(path, options)
+            items = _iter_folder(path, options, resume)
         else:
-            yield from _iter_file(path, path.name, options)
+            items = _iter_file(path, path.name, options, resume)
+        consumed = 0
+        for entry, done in items:
+            consumed = done
+            yield replace(entry, position=base + done)
+        base += consumed
 
 
-def _iter_folder(root: Path, options: ReadOptions) -> Iterator[Document | Rejected]:
+def _iter_folder(root: Path, options: ReadOptions, resume: _Resume) -> Iterator[tuple[_Item, int]]:
+    done = 0
     for item in _walk(root, ()):
         if isinstance(item, Rejected):
-            yield item
+            yield Entry(_guess_format(Path(item.location)), item), done
         else:
             path, parts = item
-            yield from _iter_file(path, "/".join(parts), options)
+            for entry, position in _iter_file(path, "/".join(parts), options, resume):
+                yield entry, done + position
+            done += _size_of(path)
 
 
 def _walk(
@@ -257,20 +448,66 @@ def _walk(
             yield Rejected(str(path), "not a regular file (broken link, device or pipe)")
 
 
-def _iter_file(path: Path, txt_id: str, options: ReadOptions) -> Iterator[Document | Rejected]:
-    name = path.name.lower()
-    if name.endswith(_JSONL_GZ):
-        yield from _iter_jsonl(path, options, compressed=True)
-    elif name.endswith(_JSONL):
-        yield from _iter_jsonl(path, options, compressed=False)
-    elif name.endswith(_TXT):
-        yield _read_txt(path, txt_id, options)
+def _iter_file(
+    path: Path, txt_id: str, options: ReadOptions, resume: _Resume = None
+) -> Iterator[tuple[_Item, int]]:
+    """The entries of one file, each with the bytes of the file consumed after it."""
+    for entry, done in _file_entries(path, txt_id, options, resume):
+        yield replace(entry, file=str(path)), done
+
+
+def _file_entries(
+    path: Path, txt_id: str, options: ReadOptions, resume: _Resume
+) -> Iterator[tuple[_Item, int]]:
+    size = _size_of(path)
+    chosen = options.format or by_extension(path.name) or _sniff_file(path)
+    if isinstance(chosen, Rejected):
+        yield Entry(_guess_format(path), chosen), size
+        return
+    fmt: Format = chosen
+    if fmt == Format.TXT:
+        yield Entry(Format.TXT, _read_txt(path, txt_id, options)), size
+    elif fmt == Format.HTML:
+        yield _read_html(path, txt_id, options), size
+    elif fmt == Format.JSONL:
+        for entry in _iter_jsonl(path, options):
+            yield entry, min(entry.position, size)
+    elif fmt == Format.WARC:
+        for item in iter_warc(path, options, resume(path) if resume else None):
+            yield item, min(item.position, size)
     else:
-        yield Rejected(
+        readers = {Format.FEED: iter_feed, Format.CSV: iter_csv}
+        for entry in readers[fmt](path, options):
+            yield entry, min(entry.position, size)
+
+
+def _sniff_file(path: Path) -> Format | Rejected:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(SNIFF_BYTES)
+    except OSError as exc:
+        return Rejected(str(path), f"cannot read the file: {_os_reason(exc)}")
+    found = sniff(head)
+    if isinstance(found, _Problem):
+        return Rejected(
             str(path),
-            f"unsupported file type {_describe_suffix(path)}: {_SUPPORTED}; "
+            f"unsupported file type {_describe_suffix(path)}: {found.reason}; {SUPPORTED}; "
             "convert it or move it out of the input",
+            error=found.error,
         )
+    return found
+
+
+def _guess_format(path: Path) -> Format:
+    """The format a rejected path is counted under in summaries."""
+    return by_extension(path.name) or Format.TXT
+
+
+def _size_of(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _describe_suffix(path: Path) -> str:
@@ -281,10 +518,30 @@ def _describe_suffix(path: Path) -> str:
     return repr("".join(shown))
 
 
+# --- HTML files -------------------------------------------------------------------------------
+
+
+def _read_html(path: Path, doc_id: str, options: ReadOptions) -> _Item:
+    location = str(path)
+    if not _is_utf8(doc_id):
+        reason = "the file name is not valid UTF-8, so it cannot be an id; rename the file"
+        return Entry(Format.HTML, Rejected(location, reason, error=EncodingError))
+    try:
+        data, total = _read_head(path, options)
+    except OSError as exc:
+        return Entry(Format.HTML, Rejected(location, f"cannot read the file: {_os_reason(exc)}"))
+    if len(data) > options.max_bytes:
+        size = f"{max(total or 0, len(data)):,} bytes"
+        reason = size_reason(size, options, "page")
+        return Entry(Format.HTML, Rejected(location, reason, error=SizeLimitError))
+    return PageJob(Format.HTML, data, doc_id, location)
+
+
 # --- text files -------------------------------------------------------------------------------
 
 
 def _read_txt(path: Path, doc_id: str, options: ReadOptions) -> Document | Rejected:
+    """A whole text file as one document (see the module docstring)."""
     location = str(path)
     if not _is_utf8(doc_id):
         return Rejected(
@@ -349,8 +606,13 @@ def _text_from_bytes(data: bytes, total: int | None, options: ReadOptions) -> st
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = body.count(b"\n", 0, exc.start) + 1
-        return _Problem(_utf8_reason(body, exc, skip, f" (line {line})"), EncodingError)
+        detected = decode(body, what="file") if options.detect_encoding else None
+        if isinstance(detected, Decoded):
+            text = detected.text
+        else:
+            line = body.count(b"\n", 0, exc.start) + 1
+            reason = _utf8_reason(body, exc, skip, f" (line {line})")
+            return _Problem(reason + " (or pass --detect-encoding)", EncodingError)
     if not text.strip():
         return _Problem("empty text: the file is empty or holds only whitespace", RecordError)
     return text
@@ -359,9 +621,24 @@ def _text_from_bytes(data: bytes, total: int | None, options: ReadOptions) -> st
 # --- JSONL ------------------------------------------------------------------------------------
 
 
-def _iter_jsonl(
+def _iter_jsonl(path: Path, options: ReadOptions) -> Iterator[Entry]:
+    """JSON lines, gzip-compressed when the name ends in ``.gz`` or the bytes say so."""
+    compressed = path.name.lower().endswith(".gz") or _starts_with(path, _GZIP_MAGIC)
+    for item, position in _jsonl_items(path, options, compressed=compressed):
+        yield Entry(Format.JSONL, item, position=position)
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(magic)) == magic
+    except OSError:
+        return False
+
+
+def _jsonl_items(
     path: Path, options: ReadOptions, *, compressed: bool
-) -> Iterator[Document | Rejected]:
+) -> Iterator[tuple[Document | Rejected, int]]:
     location = str(path)
     limit = line_limit(options)
     where = " of the decompressed data" if compressed else " of the file"
@@ -369,19 +646,25 @@ def _iter_jsonl(
     offset = 0
     with ExitStack() as stack:
         try:
-            stream = stack.enter_context(_open_binary(path, compressed=compressed))
+            raw_file = stack.enter_context(path.open("rb"))
+            stream: io.BufferedIOBase = raw_file
+            if compressed:
+                stream = stack.enter_context(gzip.GzipFile(fileobj=raw_file, mode="rb"))
         except OSError as exc:
-            yield Rejected(location, f"cannot open the file: {_os_reason(exc)}")
+            yield Rejected(location, f"cannot open the file: {_os_reason(exc)}"), 0
             return
         lines = _raw_lines(stream, limit)
         while True:
             try:
                 item = next(lines, None)
             except _STREAM_ERRORS as exc:
-                yield Rejected(
-                    f"{location}:{lineno + 1}",
-                    _stream_reason(exc, lineno, compressed),
-                    error=InputError,
+                yield (
+                    Rejected(
+                        f"{location}:{lineno + 1}",
+                        _stream_reason(exc, lineno, compressed),
+                        error=InputError,
+                    ),
+                    raw_file.tell(),
                 )
                 return
             if item is None:
@@ -391,13 +674,17 @@ def _iter_jsonl(
             start = offset
             offset += length
             here = f"{location}:{lineno}"
+            position = raw_file.tell() if compressed else offset
             if raw is None:
-                yield Rejected(
-                    here,
-                    f"line is {length:,} bytes, longer than the {limit:,} bytes read for a "
-                    f"record under the {options.max_bytes:,}-byte text limit; raise the limit "
-                    "with --max-bytes",
-                    error=SizeLimitError,
+                yield (
+                    Rejected(
+                        here,
+                        f"line is {length:,} bytes, longer than the {limit:,} bytes read for a "
+                        f"record under the {options.max_bytes:,}-byte text limit; raise the "
+                        "limit with --max-bytes",
+                        error=SizeLimitError,
+                    ),
+                    position,
                 )
                 continue
             if lineno == 1 and raw.startswith(_BOM):
@@ -407,16 +694,10 @@ def _iter_jsonl(
                 continue
             result = _parse_line(raw, start, where, options)
             if isinstance(result, Document):
-                yield result
+                yield result, position
             else:
                 problem, shown = result
-                yield Rejected(here, problem.reason, shown, problem.error)
-
-
-def _open_binary(path: Path, *, compressed: bool) -> io.BufferedIOBase:
-    if compressed:
-        return gzip.open(path, "rb")
-    return path.open("rb")
+                yield Rejected(here, problem.reason, shown, problem.error), position
 
 
 def _raw_lines(stream: io.BufferedIOBase, limit: int) -> Iterator[tuple[bytes | None, int]]:

@@ -1,0 +1,92 @@
+"""Choose a reader for a file: by its extension, else by its first bytes.
+
+A known extension decides (``.html``, ``.warc.gz``, ``.rss``, ``.csv``...); the reader then
+rejects content that does not match it, with a reason. A file with another extension, or
+``.xml`` and ``.gz``, is sniffed: gzip holding WARC or JSON lines, ``WARC/`` headers, an HTML
+document, an RSS/Atom/RDF root element, a JSON object. Anything else is reported as an
+unsupported file type (plain text is read only from ``.txt`` files, so that notes, code and
+other files in a folder are not indexed by accident).
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from wiretrace.errors import EncodingError, RecordError
+from wiretrace.ingest.base import Format, Problem
+from wiretrace.ingest.encoding import nul_problem
+
+SNIFF_BYTES = 8192
+
+EXTENSIONS: dict[str, Format] = {
+    ".jsonl": Format.JSONL,
+    ".jsonl.gz": Format.JSONL,
+    ".txt": Format.TXT,
+    ".html": Format.HTML,
+    ".htm": Format.HTML,
+    ".xhtml": Format.HTML,
+    ".warc": Format.WARC,
+    ".warc.gz": Format.WARC,
+    ".arc": Format.WARC,
+    ".arc.gz": Format.WARC,
+    ".rss": Format.FEED,
+    ".atom": Format.FEED,
+    ".csv": Format.CSV,
+    ".tsv": Format.CSV,
+}
+SUPPORTED = (
+    "wiretrace reads .jsonl, .jsonl.gz, .txt, .html/.htm, .warc/.warc.gz, .rss/.atom/.xml "
+    "feeds and .csv/.tsv files (or pass --format)"
+)
+
+_GZIP = b"\x1f\x8b"
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
+_HTML_START = re.compile(rb"^(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)[\s>]",
+                         re.IGNORECASE | re.DOTALL)  # fmt: skip
+
+
+def by_extension(name: str) -> Format | None:
+    """The format a file name's extension names (case-insensitive), if any."""
+    lower = name.lower()
+    for suffix, fmt in sorted(EXTENSIONS.items(), key=lambda kv: -len(kv[0])):
+        if lower.endswith(suffix):
+            return fmt
+    return None
+
+
+def sniff(head: bytes) -> Format | Problem:
+    """The format of a file from its first bytes (pure), or why it cannot be read."""
+    if head.startswith(_GZIP):
+        inner = _gunzip_head(head)
+        if inner.startswith(b"WARC/"):
+            return Format.WARC
+        if inner.lstrip().startswith(b"{"):
+            return Format.JSONL
+        return Problem("a gzip file that holds neither WARC records nor JSON lines", RecordError)
+    if head.startswith(b"WARC/"):
+        return Format.WARC
+    binary = nul_problem(head)
+    if binary is not None:
+        return Problem(binary.reason, EncodingError)
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if text.startswith(b"<?xml"):
+        if _FEED_ROOT.search(text):
+            return Format.FEED
+        if re.search(rb"<html[\s>]", text, re.IGNORECASE):
+            return Format.HTML
+        return Problem("an XML file that is not an RSS, Atom or RDF feed", RecordError)
+    if _HTML_START.match(text):
+        return Format.HTML
+    if _FEED_ROOT.match(text):
+        return Format.FEED
+    if text.startswith(b"{"):
+        return Format.JSONL
+    return Problem("content is not HTML, XML, WARC or JSON lines", RecordError)
+
+
+def _gunzip_head(head: bytes) -> bytes:
+    try:
+        return zlib.decompressobj(wbits=31).decompress(head, 64)
+    except zlib.error:
+        return b""

@@ -1,0 +1,216 @@
+"""Articles from CSV (and TSV) exports, read with the csv module.
+
+The first row is the header. :class:`~wiretrace.ingest.base.CsvOptions` maps document fields
+to its columns (``--column text=body``); only the text column is required. Each row is one
+document:
+
+- a row with fewer or more fields than the header is rejected (a quoting or export error
+  shifts the columns, so no field of it can be trusted);
+- an empty text or id, and a text over the size limit, are rejected;
+- a ``published_at`` in ISO 8601 or RFC 2822 (``Tue, 23 Apr 2019 08:15:00 GMT``) is kept in ISO
+  8601; another form is dropped with a warning and the row is kept.
+
+The file is decoded as UTF-8 (a byte order mark dropped) when it is, else with the encoding
+charset-normalizer detects from its first megabyte. Locations are ``path:line``, the physical
+line where the row starts (quoted fields can span lines).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from wiretrace.errors import EncodingError, RecordError, SizeLimitError
+from wiretrace.ingest.base import (
+    CSV_FIELDS,
+    Entry,
+    Format,
+    Problem,
+    ReadOptions,
+    Rejected,
+    clean,
+    os_reason,
+    size_reason,
+)
+from wiretrace.ingest.encoding import Decoded, decode
+from wiretrace.model import Document
+
+_SAMPLE = 1024 * 1024
+
+
+def iter_csv(path: Path, options: ReadOptions) -> Iterator[Entry]:
+    """Every data row of the CSV file at ``path``, in file order."""
+    location = str(path)
+    try:
+        raw = path.open("rb")
+    except OSError as exc:
+        yield Entry(Format.CSV, Rejected(location, f"cannot open the file: {os_reason(exc)}"))
+        return
+    with raw:
+        sample = raw.read(_SAMPLE)
+        encoding = _encoding_of(sample)
+        if isinstance(encoding, Problem):
+            yield Entry(Format.CSV, Rejected(location, encoding.reason, error=encoding.error))
+            return
+        raw.seek(0)
+        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        yield from _rows(text, raw, path, options)
+
+
+def _encoding_of(sample: bytes) -> str | Problem:
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 4:  # a character cut at the end of the sample
+            return "utf-8"
+    decoded = decode(sample, what="CSV file")
+    return decoded.encoding if isinstance(decoded, Decoded) else decoded
+
+
+def _rows(
+    text: io.TextIOWrapper, raw: io.BufferedReader, path: Path, options: ReadOptions
+) -> Iterator[Entry]:
+    location = str(path)
+    delimiter = options.csv.delimiter or ("\t" if path.name.lower().endswith(".tsv") else ",")
+    # A field holds a whole article; the csv module's default cap is 128 KiB. (This setting is
+    # process-wide; it is only ever raised.)
+    limit = 6 * options.max_bytes + 1024
+    if csv.field_size_limit() < limit:
+        csv.field_size_limit(min(limit, sys.maxsize))
+    reader = csv.reader(text, delimiter=delimiter)
+    try:
+        header = next(reader, None)
+    except (csv.Error, UnicodeDecodeError) as exc:
+        yield Entry(Format.CSV, Rejected(f"{location}:1", f"cannot read the header: {exc}"))
+        return
+    if header is None:
+        yield Entry(Format.CSV, Rejected(location, "empty file: no header row", error=RecordError))
+        return
+    columns = _column_positions(header, options)
+    if isinstance(columns, Rejected):
+        yield Entry(Format.CSV, Rejected(f"{location}:1", columns.reason, error=RecordError))
+        return
+    line = reader.line_num
+    while True:
+        start = line + 1
+        where = f"{location}:{start}"
+        try:
+            row = next(reader, None)
+        except UnicodeDecodeError as exc:
+            reason = (
+                f"cannot decode the file past this row ({exc}); the rest of the file is lost; "
+                "re-save it as UTF-8"
+            )
+            yield Entry(Format.CSV, Rejected(where, reason, error=EncodingError))
+            return
+        except csv.Error as exc:
+            line = reader.line_num
+            yield Entry(Format.CSV, Rejected(where, f"malformed CSV row: {exc}", error=RecordError))
+            continue
+        if row is None:
+            return
+        line = reader.line_num
+        if not any(field.strip() for field in row):
+            continue  # a blank line, like a blank JSONL line
+        item, warnings = _row_document(row, header, columns, where, path.name, start, options)
+        yield Entry(Format.CSV, item, warnings, position=raw.tell())
+
+
+def _column_positions(header: list[str], options: ReadOptions) -> dict[str, int] | Rejected:
+    names = [name.strip() for name in header]
+    positions: dict[str, int] = {}
+    for field in CSV_FIELDS:
+        column = options.csv.column(field)
+        if column in names:
+            positions[field] = names.index(column)
+        elif field in dict(options.csv.columns):
+            return Rejected(
+                "",
+                f"the header has no column {column!r} (mapped to {field!r}); the columns are "
+                + ", ".join(repr(n) for n in names),
+            )
+    if "text" not in positions:
+        return Rejected(
+            "",
+            "the header has no 'text' column; name the column that holds the article with "
+            "--column text=NAME (the columns are " + ", ".join(repr(n) for n in names) + ")",
+        )
+    return positions
+
+
+def _row_document(
+    row: list[str],
+    header: list[str],
+    columns: dict[str, int],
+    where: str,
+    name: str,
+    line: int,
+    options: ReadOptions,
+) -> tuple[Document | Rejected, tuple[str, ...]]:
+    if len(row) != len(header):
+        fewer = "missing columns" if len(row) < len(header) else "extra columns"
+        reason = (
+            f"{fewer}: the row has {len(row)} fields and the header {len(header)}; check the "
+            "quoting of the export"
+        )
+        return Rejected(where, reason, error=RecordError), ()
+    values = {field: row[index] for field, index in columns.items()}
+    text = values["text"]
+    if not text.strip():
+        return Rejected(where, "empty text in the 'text' column", error=RecordError), ()
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > options.max_bytes:
+        reason = size_reason(f"{size:,} bytes of UTF-8", options)
+        return Rejected(where, reason, error=SizeLimitError), ()
+    doc_id = clean(values.get("id")) if "id" in columns else f"{name}:{line}"
+    if doc_id is None:
+        return Rejected(where, "empty id in the 'id' column", error=RecordError), ()
+    warnings: list[str] = []
+    published = clean(values.get("published_at"))
+    if published is not None:
+        iso = parse_date(published)
+        if iso is None:
+            warnings.append(
+                f"published_at {published!r} is not an ISO 8601 or RFC 2822 date; the row is "
+                "kept without a date"
+            )
+        published = iso
+    return Document(
+        id=doc_id,
+        text=text,
+        title=clean(values.get("title")),
+        url=clean(values.get("url")),
+        source=clean(values.get("source")),
+        published_at=published,
+        language=clean(values.get("language")),
+        author=clean(values.get("author")),
+    ), tuple(warnings)
+
+
+def parse_date(value: str) -> str | None:
+    """``value`` as ISO 8601 if it is ISO 8601 (kept as written) or RFC 2822, else ``None``."""
+    text = value.strip()
+    try:
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return text
+    except ValueError:
+        pass
+    try:
+        parsed = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC)
+    return parsed.isoformat()
+
+
+__all__ = ["iter_csv", "parse_date"]
