@@ -300,6 +300,9 @@ BAD_TRACE_REQUESTS: list[tuple[str, dict[str, Any], int, str, tuple[str, ...]]] 
      "unsupported_file_type", ("no extension",)),
     ("empty file", {"files": {"file": ("a.txt", b"  \n", "text/plain")}}, 422, "empty_text",
      ("a.txt", "no text")),
+    ("page with no main text", {"files": {"file": ("nav.html", b"<html><body><nav><img src="
+     b"'logo.png' alt=''></nav></body></html>", "text/html")}}, 422, "unreadable_page",
+     ("nav.html", "no main text")),
     ("binary .txt", {"files": {"file": ("a.txt", b"ab\x00cd", "text/plain")}}, 422,
      "invalid_encoding", ("NUL",)),
     ("latin-1 .txt", {"files": {"file": ("a.txt", b"caf\xe9 au lait", "text/plain")}}, 422,

@@ -111,6 +111,7 @@ __all__ = [
     "line_limit",
     "read_article",
     "read_document",
+    "record_to_document",
     "write_rejects",
 ]
 
@@ -746,15 +747,19 @@ def _parse_line(
     if not isinstance(value, dict):
         reason = f"expected a JSON object, got {_json_type(value)}"
         return _Problem(reason, RecordError), line
-    result = _record_to_document(value, options)
+    result = record_to_document(value, options)
     if isinstance(result, _Problem):
         keep = None if result.error is SizeLimitError else line
         return result, keep
     return result
 
 
-def _record_to_document(record: dict[str, object], options: ReadOptions) -> Document | _Problem:
-    """Validate one decoded JSON object and build its document (pure)."""
+def record_to_document(record: dict[str, object], options: ReadOptions) -> Document | _Problem:
+    """Validate one decoded JSON object and build its document (pure).
+
+    The HTTP API uses it too, so that both accept and reject the same records, in the same
+    words.
+    """
     missing = [name for name in ("id", "text") if record.get(name) is None]
     if missing:
         names = " and ".join(f"'{name}'" for name in missing)

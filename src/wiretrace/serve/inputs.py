@@ -17,7 +17,9 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from wiretrace.index.base import AddReport
-from wiretrace.ingest.readers import ReadOptions, _record_to_document
+from wiretrace.ingest.base import Problem
+from wiretrace.ingest.html import page_to_document
+from wiretrace.ingest.readers import ReadOptions, record_to_document
 from wiretrace.model import Document
 
 __all__ = [
@@ -91,7 +93,7 @@ def _json_kind(value: object) -> str:
 
 
 def _to_document(record: dict[str, Any], max_bytes: int) -> Document:
-    result = _record_to_document(record, ReadOptions(max_bytes=max_bytes))
+    result = record_to_document(record, ReadOptions(max_bytes=max_bytes))
     if isinstance(result, Document):
         return result
     reason = result.reason.replace(
@@ -142,28 +144,12 @@ def _decode_text_file(name: str, data: bytes) -> str:
         ) from exc
 
 
-def _html_text(name: str, data: bytes) -> tuple[str, str | None]:
-    """The main text and the title of an HTML page (trafilatura; nothing is fetched)."""
-    # Imported here: trafilatura loads lxml and its models, which the rest of serve does not
-    # need at start-up.
-    import trafilatura
-    from charset_normalizer import from_bytes
-
-    try:
-        markup = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        best = from_bytes(data).best()
-        if best is None:
-            raise ApiError(
-                422, "invalid_encoding", f"{name}: the character encoding cannot be told"
-            ) from None
-        markup = str(best)
-    text = trafilatura.extract(markup, include_comments=False, include_tables=True) or ""
-    if not text.strip():
-        text = trafilatura.html2txt(markup) or ""
-    meta = trafilatura.extract_metadata(markup)
-    title = meta.title if meta is not None and meta.title else None
-    return text, title
+def _html_text(name: str, data: bytes, max_bytes: int) -> tuple[str, str | None]:
+    """The main text and the title of an HTML page, read as ``wiretrace trace`` reads one."""
+    page = page_to_document(data, name or DEFAULT_QUERY_ID, ReadOptions(max_bytes=max_bytes))
+    if isinstance(page, Problem):
+        raise ApiError(422, "unreadable_page", f"{name}: {page.reason}")
+    return page.document.text, page.document.title
 
 
 def trace_upload(
@@ -175,7 +161,7 @@ def trace_upload(
     if suffix in TEXT_SUFFIXES:
         text, title = _decode_text_file(name, data), None
     elif suffix in HTML_SUFFIXES:
-        text, title = _html_text(name, data)
+        text, title = _html_text(name, data, max_bytes)
     else:
         shown = repr(suffix) if suffix else "(no extension)"
         raise ApiError(
