@@ -30,6 +30,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_core.py
+	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_serve.py
 
 lint: $(STAMP)
