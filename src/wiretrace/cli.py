@@ -23,6 +23,7 @@ from rich.progress import (
 from rich.table import Table
 
 from wiretrace.corpus.cli import corpus_group
+from wiretrace.corpus.stories_cli import eval_stories_cmd
 from wiretrace.errors import InputError, WiretraceError
 from wiretrace.index.sqlite import open_index
 from wiretrace.ingest.base import CsvOptions, Format
@@ -532,6 +533,7 @@ def eval_sources_cmd(shared_data: Path, semantic: bool, as_json: bool) -> None:
 
 main.add_command(corpus_group)
 main.add_command(serve_cmd)
+eval_group.add_command(eval_stories_cmd)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
