@@ -25,9 +25,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import htmldate
-import trafilatura
-
 from wiretrace.errors import RecordError, SizeLimitError
 from wiretrace.ingest.base import Entry, Format, Problem, ReadOptions, Rejected, clean, size_reason
 from wiretrace.ingest.encoding import Decoded, decode
@@ -132,6 +129,8 @@ def _extract(
     crawled_at: str | None,
     warnings: list[str],
 ) -> Page | Problem:
+    import trafilatura  # imported on use: it loads lxml and its models (0.1 s)
+
     tree = trafilatura.load_html(decoded.text)
     if tree is None:
         return Problem("not an HTML document: no element could be parsed", RecordError)
@@ -212,6 +211,8 @@ def _declared_date(tree: Any) -> str | None:
 def _fallback_date(result: Any, page: str, url: str | None) -> str | None:
     found = clean(_attr(result, "date"))
     if found is None:
+        import htmldate  # imported on use, like trafilatura
+
         try:
             found = htmldate.find_date(page, extensive_search=False, original_date=True, url=url)
         except (ValueError, TypeError) as exc:  # htmldate rejects some malformed pages

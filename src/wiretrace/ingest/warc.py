@@ -24,10 +24,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
-
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from wiretrace.errors import InputError, RecordError, SizeLimitError
 from wiretrace.ingest.base import (
@@ -42,10 +39,12 @@ from wiretrace.ingest.base import (
 )
 from wiretrace.ingest.html import PageJob
 
+if TYPE_CHECKING:
+    from warcio.archiveiterator import ArchiveIterator
+
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _MAGIC = (b"WARC/", b"\x1f\x8b", b"filedesc://")
 _READ_CHUNK = 1024 * 1024
-_STREAM_ERRORS = (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError)
 
 
 def iter_warc(
@@ -82,6 +81,11 @@ def iter_warc(
 def _records(
     raw: BinaryIO, location: str, options: ReadOptions, done: int, *, skip_first: bool
 ) -> Iterator[Entry | PageJob]:
+    # Imported on use, like the page extractor: warcio costs 35 ms at start-up.
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    stream_errors = (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError)
     records = ArchiveIterator(raw, arc2warc=True)
     number = done - 1 if skip_first else done
     while True:
@@ -97,7 +101,7 @@ def _records(
                 continue
             item, warnings = _read_record(record, _Locator(records, location, number), options)
             offset = records.get_record_offset()
-        except _STREAM_ERRORS as exc:
+        except stream_errors as exc:
             broken = _broken(where, exc, number)
             yield Entry(Format.WARC, broken, position=raw.tell())
             return
