@@ -1,0 +1,268 @@
+"""The local engine: worker processes over shards, postings spilled to disk.
+
+Stages (each checkpointed, see :mod:`wiretrace.corpus.stages`):
+
+- ``postings``: each shard of documents (one ``docs`` part) is fingerprinted by a worker
+  (:func:`~wiretrace.corpus.kernels.doc_postings`); its postings are split by hash into
+  ``partitions`` and written as one Parquet run per (partition, shard). No process holds more
+  than one shard's postings.
+- ``candidates``: each hash partition is read alone (all postings of a hash are in it), turned
+  into counted pairs (:func:`~wiretrace.corpus.kernels.group_pairs`), and the counts are
+  spilled into as many buckets, by ranges of the first document; each bucket is then summed
+  (:func:`~wiretrace.corpus.kernels.merge_counts`) and filtered by ``min_shared``.
+- ``pairs``: chunks of candidate pairs, in document order, are aligned by workers
+  (:class:`~wiretrace.corpus.kernels.PairAligner`), reading texts from a memory-mapped Arrow
+  file.
+
+Peak memory is set by the shard size, the number of partitions and the aligner cache, not by
+the corpus size (beyond one small metadata record per document in the final stage).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import shutil
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from wiretrace.corpus import schema
+from wiretrace.corpus.kernels import (
+    CorpusOptions,
+    DocMeta,
+    PairAligner,
+    bucket_of,
+    count_pairs,
+    doc_postings,
+    group_pairs,
+    merge_counts,
+    unpack_keys,
+)
+from wiretrace.corpus.pipeline import Progress, doc_part_files, open_texts
+from wiretrace.corpus.stages import StageStore
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+POSTINGS_PER_PARTITION = 1_000_000
+AVERAGE_POSTINGS_PER_DOC = 150
+
+
+@dataclass(frozen=True, slots=True)
+class LocalOptions:
+    """How the local engine runs: worker processes, hash partitions (0: about one per million
+    postings), candidate pairs per alignment task, and aligner views cached per worker."""
+
+    workers: int = 2
+    partitions: int = 0
+    chunk_pairs: int = 1000
+    cache_size: int = 2048
+
+    def partitions_for(self, n_docs: int) -> int:
+        if self.partitions > 0:
+            return self.partitions
+        return max(4, -(-n_docs * AVERAGE_POSTINGS_PER_DOC // POSTINGS_PER_PARTITION))
+
+
+class LocalEngine:
+    """All-pairs reuse on one machine (see the module docstring)."""
+
+    name = "local"
+
+    def __init__(self, options: LocalOptions | None = None) -> None:
+        self.options = options or LocalOptions()
+
+    def pairs(
+        self, store: StageStore, n_docs: int, options: CorpusOptions, progress: Progress
+    ) -> Path:
+        lo = self.options
+        parts = lo.partitions_for(n_docs)
+        if not store.done("postings"):
+            files = doc_part_files(store)
+            progress.stage("fingerprinting", n_docs)
+            with store.write("postings", {"partitions": parts}) as tmp:
+                tasks = [(f, tmp, parts, options.n, options.window) for f in files]
+                for count in self._map(_postings_task, tasks):
+                    progress.advance(count)
+        parts = int(store.info("postings")["partitions"])
+        if not store.done("candidates"):
+            progress.stage("candidate pairs", 2 * parts)
+            info: dict[str, Any] = {}
+            with store.write("candidates", info) as tmp:
+                spill = tmp / "_spill"
+                tasks2 = [
+                    (store.path("postings") / f"p{p:04d}", spill, parts, options.max_df, n_docs)
+                    for p in range(parts)
+                ]
+                for _ in self._map(_pairkeys_task, tasks2):
+                    progress.advance()
+                tasks3 = [(spill / f"q{q:04d}", tmp, options.min_shared) for q in range(parts)]
+                total = 0
+                for count in self._map(_candidates_task, tasks3):
+                    total += count
+                    progress.advance()
+                shutil.rmtree(spill, ignore_errors=True)
+                info["candidates"] = total
+        if not store.done("pairs"):
+            total = int(store.info("candidates")["candidates"])
+            progress.stage("aligning pairs", total)
+            chunks = list(_chunks(sorted(store.path("candidates").glob("*.parquet")), lo))
+            info = {}
+            with store.write("pairs", info) as tmp:
+                tasks4 = [(store.path("docs"), f, start, size, tmp) for f, start, size in chunks]
+                found = 0
+                for size, kept in self._map(
+                    _align_task, tasks4, initializer=_init_aligner, initargs=(options, lo)
+                ):
+                    found += kept
+                    progress.advance(size)
+                info["pairs"] = found
+        return store.path("pairs")
+
+    def _map(
+        self,
+        fn: Callable[[T], R],
+        tasks: list[T],
+        initializer: Callable[..., None] | None = None,
+        initargs: tuple[Any, ...] = (),
+    ) -> Iterator[R]:
+        """Results of ``fn`` over ``tasks`` as they finish (in this process with one worker)."""
+        if self.options.workers <= 1 or len(tasks) <= 1:
+            if initializer is not None:
+                initializer(*initargs)
+            yield from map(fn, tasks)
+            return
+        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        with context.Pool(self.options.workers, initializer, initargs) as pool:
+            yield from pool.imap_unordered(fn, tasks)
+
+
+def _chunks(files: Iterable[Path], lo: LocalOptions) -> Iterator[tuple[Path, int, int]]:
+    for f in files:
+        rows = pq.ParquetFile(f).metadata.num_rows
+        for start in range(0, rows, lo.chunk_pairs):
+            yield f, start, min(lo.chunk_pairs, rows - start)
+
+
+# -- worker tasks (module level so that they can be sent to worker processes) ------------------
+
+
+def _postings_task(task: tuple[Path, Path, int, int, int]) -> int:
+    part, out, parts, n, window = task
+    table = pq.read_table(part, columns=["idx", "text"])
+    idxs = table.column("idx").to_pylist()
+    hashes: list[np.ndarray[Any, Any]] = []
+    docs: list[np.ndarray[Any, Any]] = []
+    for idx, text in zip(idxs, table.column("text").to_pylist(), strict=True):
+        h = doc_postings(text, n, window)
+        hashes.append(h)
+        docs.append(np.full(len(h), idx, dtype=np.int64))
+    if not hashes:
+        return 0
+    all_h, all_d = np.concatenate(hashes), np.concatenate(docs)
+    buckets = bucket_of(all_h, parts)
+    order = np.argsort(buckets, kind="stable")
+    all_h, all_d, buckets = all_h[order], all_d[order], buckets[order]
+    bounds = np.searchsorted(buckets, np.arange(parts + 1))
+    for p in range(parts):
+        lo, hi = bounds[p], bounds[p + 1]
+        if lo == hi:
+            continue
+        folder = out / f"p{p:04d}"
+        folder.mkdir(exist_ok=True)
+        t = pa.table({"hash": all_h[lo:hi], "doc": all_d[lo:hi]}, schema=schema.POSTINGS)
+        pq.write_table(t, folder / f"{part.stem}.parquet", compression="none")
+    return len(idxs)
+
+
+def _pairkeys_task(task: tuple[Path, Path, int, int, int]) -> int:
+    folder, spill, buckets, max_df, n_docs = task
+    files = sorted(folder.glob("*.parquet")) if folder.exists() else []
+    if not files:
+        return 0
+    t = pa.concat_tables([pq.read_table(f) for f in files])
+    a, b = group_pairs(t.column("hash").to_numpy(), t.column("doc").to_numpy(), max_df)
+    keys, counts = count_pairs(a, b)
+    # Buckets are ranges of the first document, so that the aligned chunks go through the
+    # documents in order and the aligner's view cache is reused.
+    where = (unpack_keys(keys)[0] * buckets) // max(n_docs, 1)
+    order = np.argsort(where, kind="stable")
+    keys, counts, where = keys[order], counts[order], where[order]
+    bounds = np.searchsorted(where, np.arange(buckets + 1))
+    for q in range(buckets):
+        lo, hi = bounds[q], bounds[q + 1]
+        if lo == hi:
+            continue
+        out = spill / f"q{q:04d}"
+        out.mkdir(parents=True, exist_ok=True)
+        pq.write_table(
+            pa.table({"key": keys[lo:hi], "count": counts[lo:hi]}),
+            out / f"{folder.name}.parquet",
+            compression="none",
+        )
+    return len(keys)
+
+
+def _candidates_task(task: tuple[Path, Path, int]) -> int:
+    folder, out, min_shared = task
+    files = sorted(folder.glob("*.parquet")) if folder.exists() else []
+    if not files:
+        return 0
+    t = pa.concat_tables([pq.read_table(f) for f in files])
+    keys, counts = merge_counts(t.column("key").to_numpy(), t.column("count").to_numpy())
+    keep = counts >= min_shared
+    a, b = unpack_keys(keys[keep])
+    table = pa.table({"a": a, "b": b, "shared": counts[keep]}, schema=schema.CANDIDATES)
+    pq.write_table(table, out / f"{folder.name}.parquet")
+    return len(table)
+
+
+_STATE: dict[str, Any] = {}
+
+
+def _init_aligner(options: CorpusOptions, lo: LocalOptions) -> None:
+    """Worker set-up: one aligner (with its view cache) per worker process."""
+    _STATE["aligner"] = PairAligner(options, lo.cache_size)
+    _STATE["docs"] = None
+
+
+def _align_task(task: tuple[Path, Path, int, int, Path]) -> tuple[int, int]:
+    docs_dir, part, start, size, out = task
+    aligner: PairAligner = _STATE["aligner"]
+    if _STATE.get("docs") is None or _STATE.get("docs_dir") != docs_dir:
+        _STATE["docs"] = open_texts(docs_dir)
+        _STATE["docs_dir"] = docs_dir
+    docs: pa.Table = _STATE["docs"]
+    cand = pq.read_table(part).slice(start, size)
+    rows = []
+    for a, b, shared in zip(
+        cand.column("a").to_pylist(),
+        cand.column("b").to_pylist(),
+        cand.column("shared").to_pylist(),
+        strict=True,
+    ):
+        ma, ta = _doc(docs, a)
+        mb, tb = _doc(docs, b)
+        record = aligner.pair(ma, ta, mb, tb, shared)
+        if record is not None:
+            rows.append(record)
+    table = pa.Table.from_pylist(rows, schema=schema.PAIRS)
+    pq.write_table(table, out / f"{part.stem}-{start:09d}.parquet")
+    return size, len(rows)
+
+
+def _doc(docs: pa.Table, idx: int) -> tuple[DocMeta, str]:
+    row = docs.slice(idx, 1).to_pylist()[0]
+    return DocMeta(idx, row["id"], row["source"], row["published_at"], row["length"]), row["text"]
+
+
+__all__ = ["LocalEngine", "LocalOptions"]

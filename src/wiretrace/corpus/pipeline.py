@@ -1,0 +1,420 @@
+"""The corpus-mode run: read documents, let an engine find the pairs, then build stories and
+outlet figures and write the outputs.
+
+Stages (each checkpointed under ``OUT/_stages``, see :mod:`wiretrace.corpus.stages`):
+
+1. ``docs`` (here): the input documents, numbered in input order, as Parquet parts (and an
+   Arrow file for random access by number). Duplicate ids and unreadable records are rejected.
+2. the engine's stages (``postings``, ``candidates``, ``pairs``): the reuse pairs, Parquet
+   with the :data:`~wiretrace.corpus.schema.PAIRS` schema, in any order.
+3. ``finish`` (here): stories (union-find over the pairs), per-document and per-outlet reuse,
+   written to ``OUT`` as ``pairs.parquet``, ``clusters.parquet``, ``outlets.parquet``, JSONL
+   copies when small, and ``summary.json``.
+
+Memory: postings and pairs are streamed in batches; what is held whole is one record of
+metadata per document (number, id, outlet, date, length) and the union-find arrays.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.ipc as ipc
+import pyarrow.parquet as pq
+
+from wiretrace.corpus import schema
+from wiretrace.corpus.kernels import (
+    BestLinks,
+    CorpusOptions,
+    DocMeta,
+    OutletTally,
+    doc_reuse,
+    doc_sides,
+    story_record,
+    time_key,
+)
+from wiretrace.corpus.stages import StageStore, write_atomic
+from wiretrace.ingest.readers import ReadOptions, Rejected, iter_records
+from wiretrace.model import Document, Span
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+DOCS_PER_PART = 2000
+TEXTS_FILE = "_texts.arrow"
+# Outputs with at most this many rows are also written as JSONL.
+JSONL_MAX_ROWS = 20_000
+# Per-document reuse is computed in buckets of about this many documents.
+DOCS_PER_BUCKET = 50_000
+_BATCH = 4096
+
+
+class Progress(Protocol):
+    """Where a run reports progress (the CLI shows a bar; the library default shows nothing)."""
+
+    def stage(self, name: str, total: int | None) -> None:
+        """A stage starts; ``total`` is its number of steps when known."""
+
+    def advance(self, steps: int = 1) -> None:
+        """Steps of the current stage are done."""
+
+
+class NoProgress:
+    def stage(self, name: str, total: int | None) -> None:
+        pass
+
+    def advance(self, steps: int = 1) -> None:
+        pass
+
+
+class Engine(Protocol):
+    """Finds the reuse pairs of the documents of the ``docs`` stage."""
+
+    name: str
+
+    def pairs(
+        self, store: StageStore, n_docs: int, options: CorpusOptions, progress: Progress
+    ) -> Path:
+        """Run (or skip) the engine's stages; return the folder of the pairs stage."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReuseSummary:
+    """What a run found and where it wrote it."""
+
+    out: Path
+    engine: str
+    documents: int
+    rejected: int
+    pairs: int
+    stories: int
+    outlets: int
+    undated_documents: int
+    tied_first_publishers: int
+    stages_skipped: tuple[str, ...]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "out": str(self.out),
+            "engine": self.engine,
+            "documents": self.documents,
+            "rejected": self.rejected,
+            "pairs": self.pairs,
+            "stories": self.stories,
+            "outlets": self.outlets,
+            "undated_documents": self.undated_documents,
+            "tied_first_publishers": self.tied_first_publishers,
+            "stages_skipped": list(self.stages_skipped),
+            "seconds": self.seconds,
+        }
+
+
+def run_reuse(
+    inputs: Sequence[Path],
+    out: Path,
+    engine: Engine,
+    options: CorpusOptions | None = None,
+    *,
+    read: ReadOptions | None = None,
+    skip_bad: bool = False,
+    progress: Progress | None = None,
+) -> ReuseSummary:
+    """Find all reuse pairs, stories and outlet figures of the documents in ``inputs``.
+
+    Raises :class:`~wiretrace.errors.InputError` for a missing input, and for the first bad
+    record unless ``skip_bad`` (then bad records go to ``OUT/rejects.jsonl``). An input with no
+    documents gives empty outputs with their schemas.
+    """
+    opts = options or CorpusOptions()
+    sink = progress or NoProgress()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    read_opts = read or ReadOptions()
+    paths = [Path(p) for p in inputs]
+    iter_records(paths, read_opts)  # raises now when a path is missing
+    store = StageStore(out / "_stages", run_config(paths, opts, read_opts, skip_bad))
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    docs_info = docs_stage(store, paths, read_opts, skip_bad, sink)
+    seconds["docs"] = round(time.perf_counter() - start, 3)
+    n_docs = int(docs_info["documents"])
+    if docs_info["rejected"]:
+        write_atomic(out / "rejects.jsonl", _read_rejects(store))
+    start = time.perf_counter()
+    if n_docs:
+        pairs_dir: Path | None = engine.pairs(store, n_docs, opts, sink)
+    else:
+        log.warning("no documents in the inputs: writing empty outputs")
+        pairs_dir = None
+    seconds["pairs"] = round(time.perf_counter() - start, 3)
+    start = time.perf_counter()
+    counts = finish(store, pairs_dir, out, sink)
+    seconds["finish"] = round(time.perf_counter() - start, 3)
+    summary = ReuseSummary(
+        out=out,
+        engine=engine.name,
+        documents=n_docs,
+        rejected=int(docs_info["rejected"]),
+        pairs=counts["pairs"],
+        stories=counts["stories"],
+        outlets=counts["outlets"],
+        undated_documents=counts["undated"],
+        tied_first_publishers=counts["tied"],
+        stages_skipped=tuple(store.skipped),
+        seconds=seconds,
+    )
+    report = {**summary.as_dict(), "options": opts.describe(), "format_version": FORMAT_VERSION}
+    report["order"] = (
+        "Documents are ordered by publication time in UTC; identical timestamps are ordered by "
+        "document id, and documents without a date come last and are never a first publisher."
+    )
+    write_atomic(out / "summary.json", json.dumps(report, indent=1, sort_keys=True))
+    return summary
+
+
+def run_config(
+    paths: Sequence[Path], options: CorpusOptions, read: ReadOptions, skip_bad: bool
+) -> dict[str, Any]:
+    """What the stages depend on: the inputs (path, size, modification time) and options."""
+    files = []
+    for p in paths:
+        found = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
+        for f in found:
+            st = f.stat()
+            files.append([str(f.resolve()), st.st_size, st.st_mtime_ns])
+    return {
+        "format_version": FORMAT_VERSION,
+        "inputs": files,
+        "options": options.describe(),
+        "max_bytes": read.max_bytes,
+        "skip_bad": skip_bad,
+    }
+
+
+# -- stage 1: documents ------------------------------------------------------------------------
+
+
+def docs_stage(
+    store: StageStore, paths: Sequence[Path], read: ReadOptions, skip_bad: bool, sink: Progress
+) -> dict[str, Any]:
+    """Number and store the documents; return ``{"documents": n, "rejected": n}``."""
+    if store.done("docs"):
+        return store.info("docs")
+    sink.stage("reading documents", None)
+    info: dict[str, Any] = {}
+    with store.write("docs", info) as tmp:
+        seen: set[str] = set()
+        rejects: list[dict[str, str]] = []
+        part: list[Document] = []
+        parts = 0
+        n = 0
+        with ipc.new_file(str(tmp / TEXTS_FILE), schema.DOCS) as texts:
+            for record in iter_records(list(paths), read):
+                if isinstance(record, Rejected):
+                    if not skip_bad:
+                        raise record.as_error()
+                    rejects.append({"location": record.location, "reason": record.reason})
+                    continue
+                if record.id in seen:
+                    reason = "duplicate id: the first document with this id is kept"
+                    if not skip_bad:
+                        raise _duplicate(record.id, reason)
+                    rejects.append({"location": f"id {record.id}", "reason": reason})
+                    continue
+                seen.add(record.id)
+                part.append(record)
+                if len(part) >= DOCS_PER_PART:
+                    _write_part(tmp, parts, n, part, texts)
+                    n, parts, part = n + len(part), parts + 1, []
+                    sink.advance(DOCS_PER_PART)
+            if part or not parts:
+                _write_part(tmp, parts, n, part, texts)
+                n, parts = n + len(part), parts + 1
+                sink.advance(len(part))
+        with (tmp / "_rejects.jsonl").open("w", encoding="utf-8") as f:
+            for r in rejects:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        info.update(documents=n, rejected=len(rejects), parts=parts)
+    return info
+
+
+def _duplicate(doc_id: str, reason: str) -> Exception:
+    from wiretrace.errors import RecordError
+
+    return RecordError(f"id {doc_id}", reason)
+
+
+def _write_part(
+    tmp: Path, part_no: int, first: int, docs: list[Document], texts: ipc.RecordBatchFileWriter
+) -> None:
+    table = pa.Table.from_pylist(
+        [
+            {
+                "idx": first + i,
+                "id": d.id,
+                "text": d.text,
+                "title": d.title,
+                "url": d.url,
+                "source": d.source,
+                "published_at": d.published_at,
+                "length": len(d.text),
+            }
+            for i, d in enumerate(docs)
+        ],
+        schema=schema.DOCS,
+    )
+    pq.write_table(table, tmp / f"part-{part_no:05d}.parquet")
+    if len(table):
+        texts.write_table(table)
+
+
+def _read_rejects(store: StageStore) -> str:
+    return (store.path("docs") / "_rejects.jsonl").read_text(encoding="utf-8")
+
+
+def doc_part_files(store: StageStore) -> list[Path]:
+    return sorted(store.path("docs").glob("part-*.parquet"))
+
+
+def open_texts(docs_dir: Path) -> pa.Table:
+    """The documents table of a ``docs`` stage folder, memory-mapped: texts are paged in
+    from the file as they are read, so memory does not grow with the corpus."""
+    source = pa.memory_map(str(docs_dir / TEXTS_FILE))
+    return ipc.open_file(source).read_all()
+
+
+class DocsMeta:
+    """Per-document metadata (no text), held as Arrow arrays, by document number."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.ids: list[str] = table.column("id").to_pylist()
+        self.sources: list[str | None] = table.column("source").to_pylist()
+        self.dates: list[str | None] = table.column("published_at").to_pylist()
+        self.lengths: list[int] = table.column("length").to_pylist()
+
+    @staticmethod
+    def load(store: StageStore) -> DocsMeta:
+        cols = ["idx", "id", "source", "published_at", "length"]
+        tables = [pq.read_table(p, columns=cols) for p in doc_part_files(store)]
+        return DocsMeta(pa.concat_tables(tables) if tables else schema.DOCS.empty_table())
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def meta(self, idx: int) -> DocMeta:
+        return DocMeta(idx, self.ids[idx], self.sources[idx], self.dates[idx], self.lengths[idx])
+
+
+# -- stage 3: stories, outlets, outputs --------------------------------------------------------
+
+
+def iter_pair_batches(pairs_dir: Path | None, columns: list[str] | None) -> Iterator[pa.Table]:
+    if pairs_dir is None:
+        return
+    for path in sorted(pairs_dir.glob("*.parquet")):
+        pf = pq.ParquetFile(path)
+        for batch in pf.iter_batches(batch_size=_BATCH, columns=columns):
+            yield pa.Table.from_batches([batch])
+
+
+def finish(store: StageStore, pairs_dir: Path | None, out: Path, sink: Progress) -> dict[str, int]:
+    """Write the three outputs from the pairs stage; return counts."""
+    docs = DocsMeta.load(store)
+    n = len(docs)
+    sink.stage("stories and outlets", None)
+    # Pairs: copied to one file, streaming.
+    n_pairs = _write_table_stream(
+        out / "pairs.parquet",
+        schema.PAIRS,
+        (t for t in iter_pair_batches(pairs_dir, None)),
+    )
+    if n_pairs <= JSONL_MAX_ROWS:
+        rows = pq.read_table(out / "pairs.parquet").to_pylist()
+        rows.sort(key=lambda r: (r["doc_a"], r["doc_b"]))
+        _write_jsonl(out / "pairs.jsonl", rows)
+    # Stories: connected components of every document's strongest link.
+    links = BestLinks(n)
+    link_columns = ["idx_a", "idx_b", "a_chars", "b_chars"]
+    for t in iter_pair_batches(pairs_dir, link_columns):
+        links.offer_all(*(t.column(c).to_pylist() for c in link_columns))
+    uf = links.families()
+    roots = uf.roots() if n else np.empty(0, dtype=np.int64)
+    members: dict[int, list[int]] = defaultdict(list)
+    sizes = np.bincount(roots, minlength=n) if n else np.empty(0, dtype=np.int64)
+    for i in np.flatnonzero(sizes[roots] > 1) if n else []:
+        members[int(roots[i])].append(int(i))
+    stories = [story_record([docs.meta(i) for i in group]) for group in members.values()]
+    stories.sort(key=lambda s: (-s["size"], s["story_id"]))
+    _write_rows(out / "clusters.parquet", schema.STORIES, stories)
+    if len(stories) <= JSONL_MAX_ROWS:
+        _write_jsonl(out / "clusters.jsonl", stories)
+    sink.advance()
+    # Per-document reuse, bucket by bucket, summed per outlet.
+    tally = OutletTally()
+    buckets = max(1, -(-n // DOCS_PER_BUCKET))
+    for bucket in range(buckets):
+        sides: dict[int, list[tuple[str, str, list[Span]]]] = defaultdict(list)
+        cols = ["idx_a", "idx_b", "direction", "outlet_a", "outlet_b", "passages"]
+        for t in iter_pair_batches(pairs_dir, cols):
+            for pair in t.to_pylist():
+                for idx, role, other, spans in doc_sides(pair):
+                    if idx % buckets == bucket:
+                        sides[idx].append((role, other, spans))
+        for idx in range(bucket, n, buckets):
+            got = sides.get(idx)
+            tally.add(docs.meta(idx), doc_reuse(got) if got else None)
+    outlets = tally.records()
+    _write_rows(out / "outlets.parquet", schema.OUTLETS, outlets)
+    _write_jsonl(out / "outlets.jsonl", outlets)
+    undated = sum(1 for i in range(n) if time_key(docs.dates[i], docs.ids[i])[0])
+    return {
+        "pairs": n_pairs,
+        "stories": len(stories),
+        "outlets": len(outlets),
+        "undated": undated,
+        "tied": sum(1 for s in stories if s["first_tied"]),
+    }
+
+
+def _tmp_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex}")
+
+
+def _write_table_stream(path: Path, sch: pa.Schema, tables: Iterator[pa.Table]) -> int:
+    tmp = _tmp_path(path)
+    count = 0
+    try:
+        with pq.ParquetWriter(tmp, sch) as writer:
+            for t in tables:
+                writer.write_table(t.select(sch.names).cast(sch))
+                count += len(t)
+            if count == 0:
+                writer.write_table(sch.empty_table())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return count
+
+
+def _write_rows(path: Path, sch: pa.Schema, rows: list[dict[str, Any]]) -> None:
+    tmp = _tmp_path(path)
+    pq.write_table(pa.Table.from_pylist(rows, schema=sch), tmp)
+    os.replace(tmp, path)
+
+
+def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    write_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))

@@ -1,0 +1,224 @@
+"""The Spark engine: the same kernels as the local engine, run by PySpark (``[spark]`` extra).
+
+Stages (each written as Parquet into a temporary folder, then renamed into place; a rerun
+skips finished ones, see :mod:`wiretrace.corpus.stages`):
+
+- ``postings``: ``mapInArrow`` over the ``docs`` Parquet parts with
+  :func:`~wiretrace.corpus.kernels.doc_postings`;
+- ``candidates``: postings grouped by hash (``collect_list``), groups of 2 to ``max_df``
+  documents turned into pairs by :func:`~wiretrace.corpus.kernels.group_pairs` in
+  ``mapInArrow``, then counted per pair and filtered by ``min_shared``;
+- ``pairs``: candidates joined to both documents' texts, partitioned and sorted by the first
+  document, aligned by :class:`~wiretrace.corpus.kernels.PairAligner` in ``mapInArrow``.
+
+Stories and outlet figures are then computed from the ``pairs`` Parquet by the same driver
+code as for the local engine (:func:`wiretrace.corpus.pipeline.finish`), streaming it.
+
+PySpark is imported only when the engine runs; without it, :class:`MissingExtraError` says
+what to install. See ``docs/spark.md`` for running on a cluster.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from wiretrace.corpus import schema
+from wiretrace.corpus.kernels import CorpusOptions, DocMeta, PairAligner, doc_postings, group_pairs
+from wiretrace.corpus.pipeline import Progress
+from wiretrace.corpus.stages import StageStore
+from wiretrace.semantic import MissingExtraError
+
+log = logging.getLogger(__name__)
+
+INSTALL_HINT = "pip install 'wiretrace[spark]'"
+DATA = "data"
+
+
+@dataclass(frozen=True, slots=True)
+class SparkOptions:
+    """How the Spark session is made.
+
+    - ``master``: the Spark master URL (``local[2]``, ``spark://host:7077``, ``yarn``,
+      ``k8s://...``); None keeps the master of an existing session or of ``spark-submit``,
+      and falls back to ``local[2]``;
+    - ``partitions``: shuffle partitions (``spark.sql.shuffle.partitions``); 0 picks twice the
+      default parallelism;
+    - ``batch_rows``: rows per Arrow batch handed to the kernels;
+    - ``conf``: more Spark settings, as ``(key, value)`` pairs.
+    """
+
+    master: str | None = None
+    partitions: int = 0
+    batch_rows: int = 1000
+    conf: tuple[tuple[str, str], ...] = ()
+
+
+def _pyspark() -> Any:
+    try:
+        import pyspark.sql
+    except ImportError as exc:
+        raise MissingExtraError(
+            f"the Spark engine needs PySpark, from the [spark] extra: {INSTALL_HINT}"
+        ) from exc
+    return pyspark.sql
+
+
+class SparkEngine:
+    """All-pairs reuse with Apache Spark (see the module docstring)."""
+
+    name = "spark"
+
+    def __init__(self, options: SparkOptions | None = None, session: Any = None) -> None:
+        self.options = options or SparkOptions()
+        self._session = session
+
+    def session(self) -> Any:
+        """The Spark session (made on first use)."""
+        if self._session is not None:
+            return self._session
+        sql = _pyspark()
+        builder = sql.SparkSession.builder.appName("wiretrace-corpus")
+        master = self.options.master
+        # Under spark-submit (the JVM started this Python, and passes its gateway port) or
+        # inside a running session, the master is already chosen: keep it.
+        submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+        if master is None and not submitted and sql.SparkSession.getActiveSession() is None:
+            master = "local[2]"
+        if master is not None:
+            builder = builder.master(master)
+        if master is not None and master.startswith("local"):
+            # Local workers must run this interpreter (the one wiretrace is installed in).
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+            os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+            builder = builder.config("spark.ui.enabled", "false")
+        builder = builder.config(
+            "spark.sql.execution.arrow.maxRecordsPerBatch", str(self.options.batch_rows)
+        )
+        for key, value in self.options.conf:
+            builder = builder.config(key, value)
+        self._session = builder.getOrCreate()
+        return self._session
+
+    def pairs(
+        self, store: StageStore, n_docs: int, options: CorpusOptions, progress: Progress
+    ) -> Path:
+        sql = _pyspark()
+        from pyspark.sql import functions as F
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        spark = self.session()
+        parts = self.options.partitions or 2 * spark.sparkContext.defaultParallelism
+        spark.conf.set("spark.sql.shuffle.partitions", str(parts))
+        docs_path = str(store.path("docs"))
+        progress.stage("spark stages", 3)
+        if not store.done("postings"):
+            docs = spark.read.parquet(docs_path).select("idx", "text")
+            postings = docs.mapInArrow(
+                partial(_postings_batches, options.n, options.window), schema.SPARK_POSTINGS
+            )
+            with store.write("postings") as tmp:
+                postings.write.parquet(str(tmp / DATA))
+        progress.advance()
+        if not store.done("candidates"):
+            postings = spark.read.parquet(str(store.path("postings") / DATA))
+            groups = (
+                postings.groupBy("hash")
+                .agg(F.collect_list("doc").alias("docs"))
+                .where(F.size("docs").between(2, options.max_df))
+            )
+            found = groups.mapInArrow(partial(_pair_batches, options.max_df), schema.SPARK_PAIR_IDX)
+            cands = (
+                found.groupBy("a", "b")
+                .agg(F.count(sql.functions.lit(1)).alias("shared"))
+                .where(F.col("shared") >= options.min_shared)
+            )
+            info: dict[str, Any] = {}
+            with store.write("candidates", info) as tmp:
+                cands.write.parquet(str(tmp / DATA))
+                info["candidates"] = spark.read.parquet(str(tmp / DATA)).count()
+        progress.advance()
+        if not store.done("pairs"):
+            cands = spark.read.parquet(str(store.path("candidates") / DATA))
+            docs = spark.read.parquet(docs_path)
+            cols = ["idx", "id", "source", "published_at", "length", "text"]
+
+            def side(tag: str) -> Any:
+                return docs.select(*[F.col(c).alias(f"{tag}_{c}") for c in cols])
+
+            joined = (
+                cands.join(side("a"), F.col("a") == F.col("a_idx"))
+                .join(side("b"), F.col("b") == F.col("b_idx"))
+                .repartition(parts, "a")
+                .sortWithinPartitions("a", "b")
+            )
+            aligned = joined.mapInArrow(
+                partial(_align_batches, options), from_arrow_schema(schema.PAIRS)
+            )
+            info = {}
+            with store.write("pairs", info) as tmp:
+                aligned.write.parquet(str(tmp / DATA))
+                info["pairs"] = spark.read.parquet(str(tmp / DATA)).count()
+        progress.advance()
+        return store.path("pairs") / DATA
+
+    def stop(self) -> None:
+        if self._session is not None:
+            self._session.stop()
+            self._session = None
+
+
+# -- functions run by Spark executors (module level so that they pickle) -----------------------
+
+
+def _postings_batches(
+    n: int, window: int, batches: Iterator[pa.RecordBatch]
+) -> Iterator[pa.RecordBatch]:
+    for batch in batches:
+        hashes: list[Any] = []
+        docs: list[Any] = []
+        for idx, text in zip(
+            batch.column("idx").to_pylist(), batch.column("text").to_pylist(), strict=True
+        ):
+            h = doc_postings(text, n, window)
+            hashes.append(h)
+            docs.append(np.full(len(h), idx, dtype=np.int64))
+        if hashes:
+            yield pa.RecordBatch.from_arrays(
+                [pa.array(np.concatenate(hashes)), pa.array(np.concatenate(docs))],
+                names=["hash", "doc"],
+            )
+
+
+def _pair_batches(max_df: int, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    for batch in batches:
+        lists = batch.column("docs")
+        lengths = np.diff(lists.offsets.to_numpy())
+        hashes = np.repeat(batch.column("hash").to_numpy(), lengths)
+        docs = lists.flatten().to_numpy()
+        a, b = group_pairs(hashes, docs, max_df)
+        yield pa.RecordBatch.from_arrays([pa.array(a), pa.array(b)], names=["a", "b"])
+
+
+def _align_batches(
+    options: CorpusOptions, batches: Iterator[pa.RecordBatch]
+) -> Iterator[pa.RecordBatch]:
+    aligner = PairAligner(options)
+    for batch in batches:
+        rows = []
+        for r in batch.to_pylist():
+            a = DocMeta(r["a"], r["a_id"], r["a_source"], r["a_published_at"], r["a_length"])
+            b = DocMeta(r["b"], r["b_id"], r["b_source"], r["b_published_at"], r["b_length"])
+            record = aligner.pair(a, r["a_text"], b, r["b_text"], r["shared"])
+            if record is not None:
+                rows.append(record)
+        yield pa.RecordBatch.from_pylist(rows, schema=schema.PAIRS)

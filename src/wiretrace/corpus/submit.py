@@ -1,0 +1,24 @@
+"""Entry point for ``spark-submit``, which needs a ``.py`` file to run.
+
+``spark-submit [options] "$(python -m wiretrace.corpus.submit --path)" corpus reuse ...``
+runs the ``wiretrace`` command line under ``spark-submit``: the Spark engine then keeps the
+master and settings that ``spark-submit`` chose. See ``docs/spark.md``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def run(argv: list[str]) -> None:
+    """Print this file's path (``--path``), or run ``wiretrace`` with ``argv``."""
+    if argv == ["--path"]:
+        sys.stdout.write(__file__ + "\n")
+        return
+    from wiretrace.cli import main
+
+    main(args=argv, prog_name="wiretrace")
+
+
+if __name__ == "__main__":
+    run(sys.argv[1:])

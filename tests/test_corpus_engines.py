@@ -1,0 +1,330 @@
+"""Corpus mode end to end: the local engine, the Spark engine (``local[2]``), reruns,
+interrupted stages, bad input, the CLI and the HTML report."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from wiretrace.corpus import kernels, schema
+from wiretrace.corpus.local import LocalEngine, LocalOptions
+from wiretrace.corpus.pipeline import run_reuse
+from wiretrace.corpus.report import render_report
+from wiretrace.errors import InputError, RecordError
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO = REPO / "data" / "demo"
+FARM = "Daily <b>Farm</b> & Co"
+TIE = "2010-01-01T00:00:00Z"
+
+
+def build_corpus(path: Path) -> Path:
+    """The bundled Wikinews articles and the content-farm composites made from them, with
+    outlets and dates: composite-01 and its sources share one timestamp (a tie for first),
+    composite-04 has no date."""
+    rows = [json.loads(line) for line in (DEMO / "wikinews.jsonl").open(encoding="utf-8")]
+    truth = [json.loads(x) for x in (DEMO / "composites" / "truth.jsonl").open()]
+    tied = {s["id"] for s in truth[0]["sources"]}
+    docs = [
+        {k: r.get(k) for k in ("id", "text", "title", "url", "source", "published_at")}
+        for r in rows
+    ]
+    for d in docs:
+        if d["id"] in tied:
+            d["published_at"] = TIE
+    for i, f in enumerate(sorted((DEMO / "composites").glob("*.txt"))):
+        when = None if i == 3 else (TIE if i < 2 else f"2010-02-0{i}T08:00:00Z")
+        docs.append(
+            {"id": f"farm/{f.stem}", "text": f.read_text(encoding="utf-8"), "source": FARM,
+             "published_at": when}
+        )
+    with path.open("w", encoding="utf-8") as out:
+        for d in docs:
+            out.write(json.dumps(d) + "\n")
+    return path
+
+
+def sorted_rows(folder: Path, name: str, key: tuple[str, ...]) -> list[dict]:
+    rows = pq.read_table(folder / f"{name}.parquet").to_pylist()
+    return sorted(rows, key=lambda r: tuple(r[k] for k in key))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_corpus(tmp_path_factory.mktemp("corpus") / "news.jsonl")
+
+
+@pytest.fixture(scope="module")
+def local_out(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("local")
+    run_reuse([corpus], out, LocalEngine(LocalOptions(workers=2, chunk_pairs=7)))
+    return out
+
+
+def test_local_engine_finds_the_composites_sources(local_out: Path) -> None:
+    pairs = sorted_rows(local_out, "pairs", ("doc_a", "doc_b"))
+    found = {(p["doc_a"], p["doc_b"]) for p in pairs}
+    truth = [json.loads(x) for x in (DEMO / "composites" / "truth.jsonl").open()]
+    expected = {
+        (s["id"], f"farm/{t['file'][:-4]}") for t in truth for s in t["sources"]
+    }
+    assert expected <= found
+    kinds = {p["kind"] for p in pairs}
+    assert "verbatim" in kinds
+    for p in pairs:
+        assert p["doc_a"] != p["doc_b"] and p["idx_a"] < p["idx_b"]
+        assert p["passages"] and p["a_chars"] > 0
+        if p["direction"] == "a_to_b":
+            assert p["source_doc"] == p["doc_a"]
+    summary = json.loads((local_out / "summary.json").read_text())
+    assert summary["documents"] == 104 and summary["pairs"] == len(pairs)
+
+
+def test_stories_and_first_publishers(local_out: Path) -> None:
+    stories = pq.read_table(local_out / "clusters.parquet").to_pylist()
+    assert stories and all(s["size"] >= 2 for s in stories)
+    by_doc = {t["doc_id"]: s for s in stories for t in s["timeline"]}
+    undated = by_doc["farm/composite-04"]
+    assert undated["first_doc"] != "farm/composite-04"
+    tied = by_doc["farm/composite-01"]
+    assert tied["first_tied"] and tied["first_published"] == TIE
+    # Ties are ordered by id: the first publisher is the smallest id of those at that time.
+    at_tie = [t["doc_id"] for t in tied["timeline"] if t["published_at"] == TIE]
+    assert tied["first_doc"] == min(at_tie)
+    for s in stories:
+        if s["first_doc"]:
+            assert s["timeline"][0]["doc_id"] == s["first_doc"]
+            assert s["first_published"] is not None
+    sizes = [s["size"] for s in stories]
+    assert sizes == sorted(sizes, reverse=True)
+    outlets = {o["outlet"]: o for o in pq.read_table(local_out / "outlets.parquet").to_pylist()}
+    farm = outlets[FARM]
+    assert farm["documents"] == 7 and farm["share_reused_from_others"] > 0.3
+    assert farm["top_upstream"][0]["outlet"] == "Wikinews"
+    assert outlets["Wikinews"]["share_reused_by_others"] > 0
+
+
+def test_jsonl_copies_match_parquet(local_out: Path) -> None:
+    for name, key in (("pairs", ("doc_a", "doc_b")), ("outlets", ("outlet",))):
+        lines = [json.loads(x) for x in (local_out / f"{name}.jsonl").open()]
+        assert sorted(lines, key=lambda r: tuple(r[k] for k in key)) == sorted_rows(
+            local_out, name, key
+        )
+
+
+def test_rerun_skips_finished_stages_and_gives_the_same_outputs(
+    corpus: Path, local_out: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    engine = LocalEngine(LocalOptions(workers=1))
+    first = run_reuse([corpus], out, engine)
+    assert first.stages_skipped == ()
+    again = run_reuse([corpus], out, engine)
+    assert again.stages_skipped == ("docs", "postings", "candidates", "pairs")
+    for name, key in (("pairs", ("doc_a", "doc_b")), ("clusters", ("story_id",))):
+        assert sorted_rows(out, name, key) == sorted_rows(local_out, name, key)
+
+
+def test_interrupted_stage_is_not_trusted(
+    corpus: Path, local_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    engine = LocalEngine(LocalOptions(workers=1, chunk_pairs=5))
+    calls = {"n": 0}
+    real = kernels.PairAligner.pair
+
+    def dying(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] > 20:
+            raise KeyboardInterrupt("killed mid-stage")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(kernels.PairAligner, "pair", dying)
+    with pytest.raises(KeyboardInterrupt):
+        run_reuse([corpus], out, engine)
+    stages = out / "_stages"
+    assert not (stages / "pairs").exists()  # chunks were written, but only to a temp folder
+    assert (stages / "candidates" / "_COMPLETE").exists()
+    # A temp folder left by a killed process (no cleanup ran) is removed, never read.
+    junk = stages / ".pairs.tmp-deadbeef"
+    junk.mkdir()
+    pq.write_table(schema.PAIRS.empty_table(), junk / "part-bad.parquet")
+    monkeypatch.setattr(kernels.PairAligner, "pair", real)
+    summary = run_reuse([corpus], out, engine)
+    assert "pairs" not in summary.stages_skipped and "candidates" in summary.stages_skipped
+    assert not junk.exists()
+    assert sorted_rows(out, "pairs", ("doc_a", "doc_b")) == sorted_rows(
+        local_out, "pairs", ("doc_a", "doc_b")
+    )
+
+
+def test_changed_input_discards_old_stages(corpus: Path, tmp_path: Path) -> None:
+    data = tmp_path / "in.jsonl"
+    data.write_text(corpus.read_text())
+    out = tmp_path / "out"
+    engine = LocalEngine(LocalOptions(workers=1))
+    run_reuse([data], out, engine)
+    with data.open("a") as f:
+        f.write(json.dumps({"id": "extra", "text": "A new short article."}) + "\n")
+    summary = run_reuse([data], out, engine)
+    assert summary.stages_skipped == () and summary.documents == 105
+
+
+# -- bad input ---------------------------------------------------------------------------------
+
+
+def test_empty_input_gives_empty_outputs_with_schemas(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    out = tmp_path / "out"
+    summary = run_reuse([empty], out, LocalEngine(LocalOptions(workers=1)))
+    assert summary.documents == 0 and summary.pairs == 0
+    for name, sch in (("pairs", schema.PAIRS), ("clusters", schema.STORIES),
+                      ("outlets", schema.OUTLETS)):
+        table = pq.read_table(out / f"{name}.parquet")
+        assert len(table) == 0 and table.schema.equals(sch)
+    assert "The input held no documents" in render_report(out)
+
+
+def test_bad_records_stop_the_run_or_are_listed(corpus: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    lines = corpus.read_text().splitlines()[:5]
+    bad.write_text("\n".join([*lines, "{not json", lines[0], ""]))
+    engine = LocalEngine(LocalOptions(workers=1))
+    with pytest.raises(InputError, match=r"bad\.jsonl:6"):
+        run_reuse([bad], tmp_path / "a", engine)
+    good = tmp_path / "dup.jsonl"
+    good.write_text("\n".join([*lines, lines[0]]))
+    with pytest.raises(RecordError, match="duplicate id"):
+        run_reuse([good], tmp_path / "b", engine)
+    summary = run_reuse([bad], tmp_path / "c", engine, skip_bad=True)
+    assert summary.documents == 5 and summary.rejected == 2
+    rejects = [json.loads(x) for x in (tmp_path / "c" / "rejects.jsonl").open()]
+    assert rejects[0]["location"].endswith("bad.jsonl:6")
+    assert "duplicate id" in rejects[1]["reason"]
+    with pytest.raises(InputError, match="no such file"):
+        run_reuse([tmp_path / "missing.jsonl"], tmp_path / "d", engine)
+
+
+# -- report ------------------------------------------------------------------------------------
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.images: list[str] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.append(str(a["id"]))
+        if tag == "img":
+            self.images.append(str(a.get("src")))
+
+
+def test_html_report_has_its_sections_and_escapes_text(local_out: Path) -> None:
+    page = render_report(local_out)
+    parser = _Collector()
+    parser.feed(page)
+    assert parser.ids == ["stories", "outlets", "time"]
+    assert parser.images and all(s.startswith("data:image/png;base64,") for s in parser.images)
+    assert "b" not in parser.tags and "script" not in parser.tags
+    assert "Daily &lt;b&gt;Farm&lt;/b&gt; &amp; Co" in page
+    assert "first published by" in page
+    assert "ordered by document id" in page  # the tie rule is stated
+    assert "never called first" in page  # the undated rule is stated
+
+
+# -- CLI (real subprocesses) -------------------------------------------------------------------
+
+
+def wiretrace(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``wiretrace`` script (as a user does)."""
+    script = Path(sys.executable).with_name("wiretrace")
+    return subprocess.run(
+        [str(script), *args], capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+def test_cli_reuse_and_report(corpus: Path, local_out: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = wiretrace("corpus", "reuse", str(corpus), "--out", str(out), "--quiet", "--json")
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["documents"] == 104 and summary["engine"] == "local"
+    assert summary["tied_first_publishers"] >= 1
+    assert "no date" in done.stderr and "ordered by document id" in done.stderr
+    assert sorted_rows(out, "pairs", ("doc_a", "doc_b")) == sorted_rows(
+        local_out, "pairs", ("doc_a", "doc_b")
+    )
+    html = tmp_path / "overview.html"
+    done = wiretrace("corpus", "report", str(out), "--html", str(html))
+    assert done.returncode == 0, done.stderr
+    assert "Outlets ranked by originality" in html.read_text()
+
+
+def test_cli_empty_and_bad_input_messages(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    done = wiretrace("corpus", "reuse", str(empty), "--out", str(tmp_path / "o"), "--quiet")
+    assert done.returncode == 0
+    assert "No documents found in the inputs" in done.stderr
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{oops\n")
+    done = wiretrace("corpus", "reuse", str(bad), "--out", str(tmp_path / "p"), "--quiet")
+    assert done.returncode == 1
+    assert "bad.jsonl:1" in done.stderr and "--skip-bad" in done.stderr
+    done = wiretrace("corpus", "report", str(tmp_path / "nowhere"), "--html", "x.html")
+    assert done.returncode == 1 and "corpus reuse" in done.stderr
+
+
+# -- Spark -------------------------------------------------------------------------------------
+
+
+def test_spark_engine_names_the_extra_when_pyspark_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from wiretrace.corpus.spark import SparkEngine
+    from wiretrace.semantic import MissingExtraError
+
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    monkeypatch.setitem(sys.modules, "pyspark.sql", None)
+    with pytest.raises(MissingExtraError, match=r"wiretrace\[spark\]"):
+        SparkEngine().session()
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::FutureWarning")  # PySpark's note about pandas 3
+def test_spark_engine_agrees_with_local_and_skips_finished_stages(
+    corpus: Path, local_out: Path, tmp_path: Path
+) -> None:
+    pytest.importorskip("pyspark")
+    from wiretrace.corpus.spark import SparkEngine, SparkOptions
+
+    engine = SparkEngine(SparkOptions(master="local[2]", partitions=3))
+    out = tmp_path / "spark"
+    try:
+        first = run_reuse([corpus], out, engine)
+        assert first.engine == "spark" and first.stages_skipped == ()
+        # An interrupted Spark write leaves only a temp folder: simulate one and rerun.
+        (out / "_stages" / ".pairs.tmp-0000").mkdir()
+        again = run_reuse([corpus], out, engine)
+    finally:
+        engine.stop()
+    assert again.stages_skipped == ("docs", "postings", "candidates", "pairs")
+    assert not (out / "_stages" / ".pairs.tmp-0000").exists()
+    for name, key in (
+        ("pairs", ("doc_a", "doc_b")),
+        ("clusters", ("story_id",)),
+        ("outlets", ("outlet",)),
+    ):
+        assert sorted_rows(out, name, key) == sorted_rows(local_out, name, key), name
