@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_core.py
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_serve.py
+	$(BIN)/python bench/bench_corpus.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
