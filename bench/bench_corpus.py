@@ -493,12 +493,17 @@ def markdown(r: dict[str, Any]) -> str:
             e = row[engine]
             name = "local, 2 workers" if engine == "local" else "Spark local[2]"
             if engine == "spark":
-                same = e["pairs_equal_local"] and e["stories_equal_local"]
-                name += " (same pairs and stories)" if same else " (**differs from local**)"
+                if e["stories_equal_local"] is None:  # a run from before a story-rule change
+                    same = e["pairs_equal_local"]
+                    name += " (same pairs; stories not compared)" if same else " (**differs**)"
+                else:
+                    same = e["pairs_equal_local"] and e["stories_equal_local"]
+                    name += " (same pairs and stories)" if same else " (**differs from local**)"
+            stories = "–" if e["stories"] is None else f"{e['stories']:,}"
             lines.append(
                 f"| {row['documents']:,} | {name} | {e['seconds']:,} | {e['cpu_seconds']:,} | "
                 f"{e['peak_pss_total_mb']:,} | {e['peak_rss_largest_process_mb']:,} | "
-                f"{e['pairs']:,} | {e['stories']:,} |"
+                f"{e['pairs']:,} | {stories} |"
             )
     lines += ["", "Growth (exponent k of time ~ N^k; 2 is quadratic):", ""]
     for g in r["growth"]:
