@@ -307,7 +307,7 @@ def test_spark_engine_names_the_extra_when_pyspark_is_missing(
 def test_spark_engine_agrees_with_local_and_skips_finished_stages(
     corpus: Path, local_out: Path, tmp_path: Path
 ) -> None:
-    pytest.importorskip("pyspark")
+    pytest.importorskip("pyspark", reason="needs the [spark] extra (PySpark 4; CI installs it)")
     from wiretrace.corpus.spark import SparkEngine, SparkOptions
 
     engine = SparkEngine(SparkOptions(master="local[2]", partitions=3))

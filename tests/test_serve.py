@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-httpx = pytest.importorskip("httpx")
+httpx = pytest.importorskip("httpx", reason="needs httpx (the [dev] extra)")
 pytest.importorskip("fastapi", reason="needs the [serve] extra (FastAPI, uvicorn)")
 pytest.importorskip("uvicorn", reason="needs the [serve] extra (FastAPI, uvicorn)")
 
@@ -150,7 +150,7 @@ def assert_error(response: httpx.Response, status: int, code: str, *words: str) 
 
 
 def test_health_and_loopback_only(server: Server, client: httpx.Client) -> None:
-    psutil = pytest.importorskip("psutil")
+    psutil = pytest.importorskip("psutil", reason="needs psutil (the [dev] extra)")
     body = client.get("/v1/health").json()
     assert body["status"] == "ok" and body["documents"] == 97 and body["schema_version"]
     listening = [
