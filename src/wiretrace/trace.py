@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from wiretrace.align.pair import AlignView, PairOptions, align_pair, align_view
 from wiretrace.align.sentences import canonical_tokens
+from wiretrace.dates import parse_date
 from wiretrace.fingerprint import ngram_hashes
 from wiretrace.index.base import DEFAULT_MAX_DF, Candidate, Index
 from wiretrace.model import (
@@ -261,14 +262,3 @@ def earliest(sources: list[SourceSummary]) -> str | None:
     return min(dated)[1] if dated else None
 
 
-def parse_date(value: str | None) -> datetime | None:
-    """An ISO 8601 date or date-time as a naive UTC datetime, or None when absent or invalid."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-    return parsed

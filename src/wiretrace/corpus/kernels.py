@@ -42,11 +42,12 @@ import numpy as np
 import numpy.typing as npt
 
 from wiretrace.align.pair import AlignView, PairOptions, align_pair, align_view
+from wiretrace.dates import parse_date
 from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
 from wiretrace.index.base import document_hashes
 from wiretrace.model import Alignment, PassageKind, Span
 from wiretrace.signals import boilerplate_spans
-from wiretrace.trace import classify, parse_date, union_length
+from wiretrace.trace import classify, union_length
 
 IntArray = npt.NDArray[np.int64]
 

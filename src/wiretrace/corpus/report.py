@@ -20,8 +20,8 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from wiretrace.corpus.stages import write_atomic
+from wiretrace.dates import parse_date
 from wiretrace.errors import CorpusError
-from wiretrace.trace import parse_date
 
 REQUIRED = ("summary.json", "pairs.parquet", "clusters.parquet", "outlets.parquet")
 TIMELINE_SHOWN = 12

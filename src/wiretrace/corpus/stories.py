@@ -93,12 +93,13 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 
 import numpy as np
 import numpy.typing as npt
 
 from wiretrace.align.sentences import STOPWORDS, _stemmer, canonical_tokens
+from wiretrace.dates import parse_date
 from wiretrace.model import Document
 from wiretrace.text.aliases import load_aliases
 from wiretrace.text.tokens import tokenize
@@ -254,14 +255,11 @@ def parse_time(value: str | None) -> float | None:
     """
     if not value:
         return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
+    parsed = parse_date(value)
+    if parsed is None:
         logger.warning("published_at %r is not ISO 8601; treated as no date", value)
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.timestamp()
+    return parsed.replace(tzinfo=UTC).timestamp()
 
 
 def order_key(doc: Document) -> tuple[int, float, str]:

@@ -8,12 +8,13 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from functools import partial
 from itertools import islice
 from typing import Protocol
 
+from wiretrace.dates import parse_date
 from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW, ngram_hashes, winnow
 from wiretrace.model import Appearance, Document
 from wiretrace.text.tokens import words_of
@@ -156,20 +157,10 @@ def first_key(item: Document | Appearance) -> tuple[bool, datetime, str]:
     Of the ids that carry one text, the first by this key is the stored document's own id, so
     that its date and outlet are those of whoever had the text first.
     """
-    when = _utc(item.published_at)
+    when = parse_date(item.published_at)
     return (when is None, when or datetime.max, item.id)
 
 
-def _utc(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-    return parsed
 
 
 def prepare_batches(

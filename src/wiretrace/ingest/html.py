@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
+from wiretrace.dates import is_iso8601
 from wiretrace.errors import RecordError, SizeLimitError
 from wiretrace.ingest.base import Entry, Format, Problem, ReadOptions, Rejected, clean, size_reason
 from wiretrace.ingest.encoding import Decoded, decode
@@ -159,7 +159,7 @@ def _extract(
         return Problem(size_reason(f"{size:,} bytes of UTF-8", options), SizeLimitError)
     published = None
     if declared is not None:
-        if _is_iso(declared):
+        if is_iso8601(declared):
             published = declared
         else:
             warnings.append(
@@ -218,12 +218,6 @@ def _fallback_date(result: Any, page: str, url: str | None) -> str | None:
         except (ValueError, TypeError) as exc:  # htmldate rejects some malformed pages
             log.debug("htmldate failed: %s", exc)
             found = None
-    return found if found and _is_iso(found) else None
+    return found if found and is_iso8601(found) else None
 
 
-def _is_iso(value: str) -> bool:
-    try:
-        datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    return True

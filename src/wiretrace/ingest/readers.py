@@ -71,12 +71,12 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
-from datetime import datetime
 from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
+from wiretrace.dates import is_iso8601
 from wiretrace.errors import EncodingError, InputError, RecordError, SizeLimitError
 from wiretrace.ingest.base import (
     DEFAULT_MAX_BYTES,
@@ -800,7 +800,7 @@ def record_to_document(record: dict[str, object], options: ReadOptions) -> Docum
     if size > options.max_bytes:
         return _Problem(_size_reason(f"{size:,} bytes", options), SizeLimitError)
     published_at = fields["published_at"]
-    if published_at is not None and not _is_iso8601(published_at):
+    if published_at is not None and not is_iso8601(published_at):
         return _Problem(
             f"'published_at' is not an ISO 8601 date or date-time: {published_at!r} "
             "(expected e.g. '2019-04-23' or '2019-04-23T08:15:00Z')",
@@ -820,12 +820,6 @@ def record_to_document(record: dict[str, object], options: ReadOptions) -> Docum
 # --- small pure helpers -----------------------------------------------------------------------
 
 
-def _is_iso8601(value: str) -> bool:
-    try:
-        datetime.fromisoformat(value.strip())
-    except ValueError:
-        return False
-    return True
 
 
 def _is_utf8(value: str) -> bool:

@@ -22,10 +22,11 @@ import csv
 import io
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+from wiretrace.dates import is_iso8601
 from wiretrace.errors import EncodingError, RecordError, SizeLimitError
 from wiretrace.ingest.base import (
     CSV_FIELDS,
@@ -199,11 +200,8 @@ def _row_document(
 def parse_date(value: str) -> str | None:
     """``value`` as ISO 8601 if it is ISO 8601 (kept as written) or RFC 2822, else ``None``."""
     text = value.strip()
-    try:
-        datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if is_iso8601(text):
         return text
-    except ValueError:
-        pass
     try:
         parsed = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):

@@ -22,10 +22,10 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from wiretrace.dates import is_iso8601
 from wiretrace.errors import InputError, RecordError, SizeLimitError
 from wiretrace.ingest.base import (
     Entry,
@@ -176,7 +176,7 @@ def _read_record(
     warc_date = clean(record.rec_headers.get_header("WARC-Date"))
     warnings: list[str] = []
     crawled = warc_date
-    if warc_date is not None and not _is_iso(warc_date):
+    if warc_date is not None and not is_iso8601(warc_date):
         warnings.append(f"WARC-Date {warc_date!r} cannot be parsed; crawl date not kept")
         crawled = None
     job = PageJob(
@@ -239,12 +239,6 @@ def _read_payload(record: Any, options: ReadOptions) -> bytes | None:
     return b"".join(chunks)
 
 
-def _is_iso(value: str) -> bool:
-    try:
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return False
-    return True
 
 
 def _stream_detail(exc: BaseException) -> str:
