@@ -486,12 +486,17 @@ def eval_spun_cmd(
 @eval_group.command("mrpc")
 @click.argument("data_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report.")
-def eval_mrpc_cmd(data_dir: Path, as_json: bool) -> None:
-    """Accuracy and F1 of the sentence matcher on MRPC (thresholds fitted on train)."""
+@click.option(
+    "--semantic",
+    is_flag=True,
+    help="Also score sentence-embedding matchers (needs the [semantic] extra; a few minutes).",
+)
+def eval_mrpc_cmd(data_dir: Path, as_json: bool, semantic: bool) -> None:
+    """Accuracy and F1 of the sentence matchers on MRPC (everything fitted on train)."""
     from wiretrace.eval.mrpc import run_mrpc
 
     try:
-        report = run_mrpc(data_dir)
+        report = run_mrpc(data_dir, semantic=semantic)
     except WiretraceError as exc:
         _fail(str(exc))
         return
