@@ -79,12 +79,13 @@ def test_false_positive_ceiling(negative: PanReport) -> None:
 # 0.96, costs 02 about 0.005 in precision through topic matches it cannot yet tell from reuse.
 # Case recall on the full verbatim category is capped near 0.945 by truth offsets that
 # point at the wrong text (23 of 438 cases, SOURCE.md's diag_text_match_ratio below 0.5), so
-# the full-corpus floor is set below that cap.
+# the full-corpus floor is set below that cap. The window seeds of the sentence aligner
+# (sentences.py, step 3) lifted 03 and 04 from 0.964 and 0.955 to 0.975 and 0.971.
 FULL_FLOORS = {
     "plagdet": 0.90,
     "case_recall": 0.94,
-    "03-random-obfuscation": 0.96,
-    "04-translation-obfuscation": 0.95,
+    "03-random-obfuscation": 0.97,
+    "04-translation-obfuscation": 0.97,
     "05-summary-obfuscation": 0.145,
 }
 

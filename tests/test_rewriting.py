@@ -649,3 +649,50 @@ def test_align_sentences_finds_nothing_between_unrelated_business_articles(
     assert len(a.sentences.spans) >= 8 and len(b.sentences.spans) >= 8
     assert align_sentences(a.sentences, b.sentences) == []
     assert align_sentences(b.sentences, a.sentences) == []
+
+
+# Window seeds (sentences.py, step 3): a passage whose sentences were split and merged, so that
+# no sentence pair and no chain of them clears its threshold, while three sentences a side,
+# taken as bags, still match.
+LIGHTHOUSE = (
+    "The lighthouse on Gull Point was built in 1868 from granite quarried on the island. "
+    "Its keeper climbed the spiral staircase every evening to light the great oil lamp. "
+    "Fishing boats returning across the bay in winter storms steered by its beam. "
+    "In 1921 the oil burner gave way to an electric lantern turning inside a Fresnel lens. "
+    "The last keeper retired in 1964, when the light was automated. "
+    "Today visitors can climb the tower and tour the keeper's cottage, now a maritime museum."
+)
+LIGHTHOUSE_REWRITE = [
+    "Built of island granite in 1868, the tower had a keeper who would climb its spiral steps.",
+    "At dusk he lit the big oil lamp that fishing crews crossing the bay in winter watched for.",
+    "Boats steered by its beam through storms until an electric lantern took over from the "
+    "burner in 1921.",
+]
+UNRELATED = [
+    "Coastal towns along this shore still hold a regatta every August.",
+    "Local bakeries sell a honey cake whose recipe dates from the 1700s.",
+    "The ferry to the mainland runs twice a day except on Sundays.",
+    "Birdwatchers come in spring to count puffins nesting on the cliffs.",
+]
+NO_WINDOWS = SentenceOptions(window_cosine=2.0)
+
+
+def test_window_seeds_find_a_passage_whose_sentences_were_split_and_merged() -> None:
+    query_text = " ".join(LIGHTHOUSE_REWRITE)
+    query, source = align_view(query_text), align_view(LIGHTHOUSE)
+    # No sentence pair or chain is a seed: without windows, nothing is found.
+    assert align_sentences(query.sentences, source.sentences, NO_WINDOWS) == []
+    [p] = align_sentences(query.sentences, source.sentences)
+    assert (p.query.start, p.query.end) == (0, len(query_text))
+    assert LIGHTHOUSE[p.source.start : p.source.end].startswith("The lighthouse on Gull Point")
+    assert LIGHTHOUSE[p.source.start : p.source.end].endswith("inside a Fresnel lens.")
+    assert p.cosine >= SentenceOptions().min_passage_cosine
+
+
+def test_window_seeds_reject_the_same_sentences_scattered_among_others() -> None:
+    # The same three sentences, in another order and each between unrelated ones: every
+    # sentence pair is as similar as above, but no three adjacent sentences hold the passage.
+    r = LIGHTHOUSE_REWRITE
+    scattered = " ".join([r[2], *UNRELATED[:2], r[0], *UNRELATED[2:], r[1]])
+    query, source = align_view(scattered), align_view(LIGHTHOUSE)
+    assert align_sentences(query.sentences, source.sentences) == []
