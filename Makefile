@@ -11,7 +11,7 @@ DEMO_HTML := demo-report.html
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,serve,spark]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,eval,serve,spark]'
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -68,8 +68,8 @@ smaller and the larger of its two directions (``_min``, ``_max``). Besides the f
 
 Fitting (:func:`fit_logistic`): features are standardised with train means and standard
 deviations; the loss is the log-loss plus ``l2/2`` times the squared standardised weights
-(``l2 = 1``, intercept unpenalised), minimised by Newton's method with step halving, from
-zero, so the fit is deterministic and converges in under ten steps here. The probability
+(``l2 = 1``, intercept unpenalised), minimised by scikit-learn's ``LogisticRegression``
+(L-BFGS from zero, so the fit is deterministic). The probability
 threshold is then fitted on the train probabilities by :func:`fit_threshold` (ties as below).
 
 Choosing the features: 5-fold cross-validation within train (fold ``k`` holds the pairs whose
@@ -117,6 +117,7 @@ Among weights with the same train accuracy, the smallest wins.
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
 import time
@@ -124,7 +125,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -588,26 +589,22 @@ def _sigmoid(z: FloatArray) -> FloatArray:
     return out
 
 
-def _penalised_loss(z: FloatArray, y: FloatArray, w: FloatArray, l2: float) -> float:
-    """Negative log-likelihood of log-odds ``z`` for labels ``y``, plus ``l2/2 * |w|^2``."""
-    return float((np.logaddexp(0.0, z) - y * z).sum() + 0.5 * l2 * (w[1:] @ w[1:]))
-
-
 def fit_logistic(
     x: FloatArray,
     labels: Sequence[int] | IntArray,
     l2: float = LOGISTIC_L2,
     features: Sequence[str] | None = None,
-    max_iter: int = 100,
+    max_iter: int = 1000,
     tol: float = 1e-10,
 ) -> LogisticModel:
-    """L2-penalised logistic regression by Newton's method (IRLS), numpy only.
+    """L2-penalised logistic regression: scikit-learn's ``LogisticRegression`` (L-BFGS) on
+    standardised features (the ``[eval]`` extra).
 
     Features are standardised with the mean and standard deviation of ``x`` (a constant
-    column gets scale 1). The loss is the negative log-likelihood plus ``l2/2`` times the
-    squared standardised weights; the intercept is not penalised. Each Newton step is halved
-    until the loss does not rise, so the fit converges from zero on any data, and with
-    ``l2 > 0`` separable data get finite weights. The fit is deterministic: no random start.
+    column gets scale 1). The loss is the log-loss plus ``l2/2`` times the squared
+    standardised weights (scikit-learn's ``C = 1 / l2``; ``l2 = 0`` is ``C = inf``, no penalty);
+    the intercept is not penalised. With ``l2 > 0`` separable data get finite weights. The
+    fit is deterministic: L-BFGS starts from zero.
     """
     x = np.asarray(x, dtype=np.float64)
     if x.ndim == 1:
@@ -620,35 +617,32 @@ def fit_logistic(
     names = tuple(features) if features is not None else tuple(f"x{k}" for k in range(x.shape[1]))
     if len(names) != x.shape[1]:
         raise ValueError(f"{len(names)} feature names for {x.shape[1]} columns")
+    linear_model = _sklearn_linear_model()
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
-    design = np.hstack([np.ones((x.shape[0], 1)), (x - mean) / scale])
-    penalty = np.full(design.shape[1], l2)
-    penalty[0] = 0.0
-    w = np.zeros(design.shape[1])
-    loss = _penalised_loss(design @ w, y, w, l2)
-    iterations = 0
-    for _ in range(max_iter):
-        iterations += 1
-        p = _sigmoid(design @ w)
-        gradient = design.T @ (p - y) + penalty * w
-        hessian = (design * (p * (1 - p))[:, None]).T @ design + np.diag(penalty)
-        # A tiny ridge keeps the solve defined when a class is (nearly) absent.
-        step = np.linalg.solve(hessian + 1e-12 * np.eye(w.size), gradient)
-        size = 1.0
-        candidate = w - step
-        new_loss = _penalised_loss(design @ candidate, y, candidate, l2)
-        while new_loss > loss and size > 1e-8:
-            size /= 2
-            candidate = w - size * step
-            new_loss = _penalised_loss(design @ candidate, y, candidate, l2)
-        if new_loss > loss:  # no descent left: at the minimum, to rounding
-            break
-        w, loss = candidate, new_loss
-        if float(np.abs(size * step).max()) < tol:
-            break
-    return LogisticModel(names, mean, scale, w[1:].copy(), float(w[0]), l2, iterations)
+    penalty = 1.0 / l2 if l2 > 0 else math.inf
+    fitted = linear_model.LogisticRegression(C=penalty, max_iter=max_iter, tol=tol).fit(
+        (x - mean) / scale, y
+    )
+    return LogisticModel(
+        names,
+        mean,
+        scale,
+        np.asarray(fitted.coef_[0], dtype=np.float64),
+        float(fitted.intercept_[0]),
+        l2,
+        int(fitted.n_iter_[0]),
+    )
+
+
+def _sklearn_linear_model() -> Any:
+    try:
+        return importlib.import_module("sklearn.linear_model")
+    except ImportError as exc:
+        raise CorpusError(
+            "the logistic matcher needs scikit-learn: pip install 'wiretrace[eval]'"
+        ) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -928,7 +922,7 @@ def _logistic_row(
     model = matcher.model
     rule = (
         f"P(paraphrase) >= {matcher.threshold:.4f}, logistic over {len(model.features)} "
-        f"features (l2 = {model.l2:g}, {model.iterations} Newton steps)"
+        f"features (l2 = {model.l2:g}, {model.iterations} L-BFGS iterations)"
     )
     return RuleResult(
         name, rule, matcher.train_accuracy, binary_scores(matcher.predict(x_test), y_test)

@@ -243,8 +243,13 @@ def split_halves(docs: Sequence[LabelledDoc]) -> dict[str, list[LabelledDoc]]:
 
 def tfidf_complete_clusters(texts: Sequence[str], thresholds: Sequence[float]) -> list[list[int]]:
     """Baseline labels of ``texts`` for each distance threshold (one tree, many cuts)."""
-    from scipy.cluster.hierarchy import fcluster, linkage
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    try:
+        from scipy.cluster.hierarchy import fcluster, linkage
+        from sklearn.feature_extraction.text import TfidfVectorizer
+    except ImportError as exc:
+        raise CorpusError(
+            "the TF-IDF baseline needs scikit-learn and SciPy: pip install 'wiretrace[eval]'"
+        ) from exc
 
     if len(texts) < 2:
         return [list(range(len(texts))) for _ in thresholds]
