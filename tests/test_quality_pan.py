@@ -27,7 +27,7 @@ NEGATIVE = "01-no-plagiarism"
 VERBATIM_PAIRS = 120
 NEGATIVE_PAIRS = 323
 
-PLAGDET_FLOOR = 0.90
+PLAGDET_FLOOR = 0.91  # measured 0.9143 (0.9085 before the verbatim-copy rule of pair.py)
 CASE_RECALL_FLOOR = 0.95
 FALSE_POSITIVE_CEILING = 0.01
 
@@ -74,15 +74,18 @@ def test_false_positive_ceiling(negative: PanReport) -> None:
 
 # The whole pan-train corpus (1,750 pairs) runs in seconds, so CI scores it all as well.
 # Floors at the level the aligners reached when they were set (see BENCHMARKS.md); raise them
-# as they improve. The plagdet floor is the core issue's 0.90: the word n-gram aligner alone
-# reached 0.9135, and the sentence aligner, which lifts 03 and 04 from 0.84 and 0.70 to about
-# 0.96, costs 02 about 0.005 in precision through topic matches it cannot yet tell from reuse.
+# as they improve. The sentence aligner lifts 03 and 04 from 0.84 and 0.70 to about 0.97; it
+# cost 02 0.007 plagdet (0.9131 to 0.9060) through 7 topic matches and stock phrases beside
+# verbatim copies until pair.py required evidence of their own there ("Beside a verbatim
+# copy"). 02 is back at 0.9131, the word n-gram aligner's own figure, and the floor holds it at
+# the core issue's level (0.9135 when it was measured): one more false detection in 02 costs
+# about 0.001.
 # Case recall on the full verbatim category is capped near 0.945 by truth offsets that
 # point at the wrong text (23 of 438 cases, SOURCE.md's diag_text_match_ratio below 0.5), so
 # the full-corpus floor is set below that cap. The window seeds of the sentence aligner
 # (sentences.py, step 3) lifted 03 and 04 from 0.964 and 0.955 to 0.975 and 0.971.
 FULL_FLOORS = {
-    "plagdet": 0.90,
+    "plagdet": 0.913,
     "case_recall": 0.94,
     "03-random-obfuscation": 0.97,
     "04-translation-obfuscation": 0.97,

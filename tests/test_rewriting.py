@@ -696,3 +696,131 @@ def test_window_seeds_reject_the_same_sentences_scattered_among_others() -> None
     scattered = " ".join([r[2], *UNRELATED[:2], r[0], *UNRELATED[2:], r[1]])
     query, source = align_view(scattered), align_view(LIGHTHOUSE)
     assert align_sentences(query.sentences, source.sentences) == []
+
+
+# Beside a verbatim copy (pair.py): in a pair that holds 40 words or more copied verbatim, the
+# sentence aligner's other passages need evidence of their own. Texts that share a copied
+# paragraph share its topic, so single sentences on it match, and so do stock phrases.
+CITY = (
+    "The city council voted on Tuesday to open a new office for civil rights in the old town "
+    "hall. The office will take complaints from residents and workers, hold hearings in public, "
+    "and publish a yearly report on what it found and how each case was resolved by the city and "
+    "its agencies. Its first director, a retired judge, starts work in March with a staff of six."
+)
+CITY_SOURCE_FILLER = [
+    "Budget talks for the coming year resume next week, when the mayor presents her plan.",
+    "Snow closed two bridges over the river on Sunday night.",
+    "The library extends its opening hours through the summer.",
+    "A new bakery opened its doors on Market Street last Friday.",
+    "Tickets for the jazz festival sold out within an hour.",
+]
+CITY_QUERY_FILLER = [
+    "Residents can reach the new office by phone or through the city website.",
+    "Parking near the hall remains scarce during the morning rush.",
+    "Volunteers painted the fence of the primary school over the weekend.",
+    "The football club announced a summer camp for children aged eight to twelve.",
+    "Farmers expect a late harvest after the wet spring.",
+]
+# One sentence on the office's topic in each text: a strong seed (cosine about 0.66), no copy.
+POLICY = (
+    "No person shall be discriminated against regarding employment because of age, ancestry, "
+    "color, disability, gender identity, marital status, national origin, parental status, "
+    "race, religion, sex, sexual orientation, source of income, or veteran status."
+)
+POLICY_TOPIC = (
+    "The office investigates employment complaints of discrimination based on race, gender, "
+    "age, ancestry, national origin, disability, religion, color, sexual orientation or veteran "
+    "status."
+)
+# A paragraph rewritten sentence by sentence: three seeds, cosine about 0.67.
+CRANE = (
+    "Engineers inspected the harbour crane after a cable snapped during loading on Monday. "
+    "Nobody was hurt, but two containers fell onto the quay and blocked the northern gate for "
+    "several hours. The port authority said the crane would stay out of service until a full "
+    "safety review was complete."
+)
+CRANE_REWRITE = (
+    "After a cable snapped while loading on Monday, engineers examined the crane in the harbour. "
+    "Two containers dropped onto the quay, blocking the north gate for hours, though no one was "
+    "injured. Until a complete safety review is finished, the crane will remain out of service, "
+    "according to the port authority."
+)
+
+
+def _sentence_passages(query: str, source: str) -> list[str]:
+    options = PairOptions()
+    q, s = align_view(query, options), align_view(source, options)
+    return [query[a.query.start : a.query.end] for a in align_pair(q, s) if a.sentence_level]
+
+
+def test_topic_sentence_beside_a_verbatim_copy_is_dropped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = "\n\n".join([CITY, " ".join(CITY_SOURCE_FILLER), POLICY])
+    query = "\n\n".join([CITY, " ".join(CITY_QUERY_FILLER), POLICY_TOPIC])
+    alone = "\n\n".join([" ".join(CITY_QUERY_FILLER), POLICY_TOPIC])
+    # Without the copied paragraph, the topic sentence is a passage of its own ...
+    assert _sentence_passages(alone, source) == [POLICY_TOPIC]
+    # ... and beside it, it is not: only the rule (off with an unreachable length) drops it.
+    assert _sentence_passages(query, source) == []
+    monkeypatch.setattr(pair_module, "VERBATIM_MIN_WORDS", 10**6)
+    assert _sentence_passages(query, source) == [POLICY_TOPIC]
+
+
+def test_rewritten_paragraph_beside_a_verbatim_copy_is_kept() -> None:
+    source = "\n\n".join([CITY, " ".join(CITY_SOURCE_FILLER), CRANE])
+    query = "\n\n".join([CITY, " ".join(CITY_QUERY_FILLER), CRANE_REWRITE])
+    q, s = align_view(query), align_view(source)
+    found = align_pair(q, s)
+    assert [(a.sentence_level, query[a.query.start : a.query.end]) for a in found] == [
+        (False, CITY),
+        (True, CRANE_REWRITE),
+    ]
+    assert found[1].cosine is not None
+    assert found[1].cosine >= SentenceOptions().strong_cosine
+
+
+def test_beside_a_verbatim_copy_a_cut_sentence_stays_and_a_stock_phrase_goes() -> None:
+    park = "Visitors who arrive early can park for free behind the old town hall."
+    cut = "park for free behind the old town hall."  # the tail of ``park``, pasted alone
+    stock_source = "Mobile homes are particularly vulnerable to strong winds."
+    stock = "Mobile homes are particularly vulnerable."
+    f_src, f_q = CITY_SOURCE_FILLER, CITY_QUERY_FILLER
+    source = "\n\n".join(
+        [CITY, " ".join([*f_src[:3], park, *f_src[3:]]), f"Weather. {stock_source}"]
+    )
+    body = [" ".join(f_q[:3]), cut, " ".join(f_q[3:]), stock]
+    assert _sentence_passages("\n\n".join(body), source) == [cut.rstrip("."), stock.rstrip(".")]
+    assert _sentence_passages("\n\n".join([CITY, *body]), source) == [cut.rstrip(".")]
+
+
+@pytest.mark.parametrize(
+    ("seeds", "cosine", "kept"),
+    [
+        (1, 0.84, True),  # one sentence, a near copy (a translated sentence of PAN 04)
+        (1, 0.66, False),  # one sentence on the topic (PAN 02, "Investigates employment ...")
+        (3, 0.69, True),  # a rewritten run of sentences
+        (4, 0.53, False),  # a run on the topic, below a strong seed (PAN 02, tattoo blurbs)
+    ],
+)
+def test_evidence_a_sentence_passage_needs_beside_a_verbatim_copy(
+    seeds: int, cosine: float, kept: bool
+) -> None:
+    p = sentences_module.SentencePassage(Span(0, 100), Span(0, 100), cosine, seeds)
+    assert pair_module._stands_beside_copy(p, SentenceOptions()) is kept
+
+
+@pytest.mark.parametrize(
+    ("text", "cut"),
+    [
+        ("park for free behind the hall.", True),
+        ("-North Korea summit in Vietnam in February meant ...", True),
+        ("  \u2014and then the talks broke down.", True),
+        ("Mobile homes are particularly vulnerable.", False),
+        ("2008 by Hudson Valley Network, Inc.", False),
+        ("- a list item", False),
+        ("", False),
+    ],
+)
+def test_starts_mid_clause(text: str, cut: bool) -> None:
+    assert pair_module._starts_mid_clause(text, Span(0, len(text))) is cut

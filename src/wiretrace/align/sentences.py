@@ -54,6 +54,11 @@ This aligner compares *sentences* as bags of content-word stems instead:
    inside one source sentence is a passage too: a sentence whose head or tail was cut off.
    (This step lives in :mod:`wiretrace.align.pair`, which sees the exact words.)
 
+In a pair that also holds a verbatim copy found by the word aligner, these passages and
+fragments must pass a stricter test, applied in :mod:`wiretrace.align.pair` ("Beside a
+verbatim copy"): texts that share a copied passage share its topic, and their other sentences
+match on it.
+
 The two sides of a passage span whole sentences, from the first to the last one matched.
 All the work for one pair is a few small dense matrix products, so it runs at the speed of the
 word n-gram aligner.
