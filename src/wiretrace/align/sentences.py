@@ -351,10 +351,14 @@ def _window_cells(
     ``weights`` are both texts' tf-isf rows, ``terms`` their 0/1 term rows and ``cosine`` their
     sentence cosines. A window pair matches when its bags' cosine is at least
     ``window_cosine`` and it passes the strong-pair Dice and shared-term checks; it seeds its
-    sentence pairs of cosine ``min_cosine`` or more.
+    sentence pairs of cosine ``min_cosine`` or more. A text of fewer than ``window`` sentences
+    has no window: for it, a window would be a single sentence or two under a looser threshold
+    than the single-pair and chain rules, which already judge it.
     """
     (q_w, s_w), (q_bin, s_bin) = weights, terms
-    kq, ks = min(opts.window, len(q_w)), min(opts.window, len(s_w))
+    if min(len(q_w), len(s_w)) < opts.window:
+        return []
+    kq = ks = opts.window
     q_norms, s_norms = np.linalg.norm(q_w, axis=1), np.linalg.norm(s_w, axis=1)
     # The dot product of two windows' sums is the sum of their sentences' dot products.
     dots = cosine * q_norms[:, None] * s_norms[None, :]
