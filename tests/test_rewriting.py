@@ -698,6 +698,23 @@ def test_window_seeds_reject_the_same_sentences_scattered_among_others() -> None
     assert align_sentences(query.sentences, source.sentences) == []
 
 
+def test_window_seeds_need_a_full_window_on_both_sides() -> None:
+    # One rewritten sentence against its source: too short for a window of three, so only the
+    # pair and chain rules judge it (cosine about 0.56, below the strong 0.6): nothing.
+    source = align_view(
+        "Heavy rain flooded roads across the north of the country overnight, and rail operators "
+        "cancelled dozens of services while engineers inspected bridges for damage."
+    )
+    query = align_view(
+        "Roads in the north were flooded by heavy overnight rain, so rail companies cancelled "
+        "many services and engineers checked the bridges."
+    )
+    assert align_sentences(query.sentences, source.sentences) == []
+    # A window of one sentence would pass it at the window threshold: the limit is what held.
+    one = SentenceOptions(window=1)
+    assert align_sentences(query.sentences, source.sentences, one) != []
+
+
 # Beside a verbatim copy (pair.py): in a pair that holds 40 words or more copied verbatim, the
 # sentence aligner's other passages need evidence of their own. Texts that share a copied
 # paragraph share its topic, so single sentences on it match, and so do stock phrases.
