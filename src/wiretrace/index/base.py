@@ -161,8 +161,6 @@ def first_key(item: Document | Appearance) -> tuple[bool, datetime, str]:
     return (when is None, when or datetime.max, item.id)
 
 
-
-
 def prepare_batches(
     docs: Iterable[Document],
     *,
@@ -261,6 +259,13 @@ class Index(Protocol):
         self, text: str, *, limit: int = 5, exclude: str | None = None
     ) -> list[Candidate]:
         """Documents that share the query's most telling words, best first (BM25)."""
+        ...
+
+    def term_document_counts(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
+        """How many stored documents hold each lexical term (Porter stems, as
+        :func:`wiretrace.index.lexical.stems` makes them), and how many documents there are:
+        the document frequencies that weigh terms by how telling they are. A term no document
+        holds counts 0."""
         ...
 
     def ids(self) -> Iterator[str]:

@@ -218,6 +218,9 @@ class MemoryIndex:
             Candidate(doc_id, 0, round(score, 4)) for doc_id, score in ranked if doc_id != exclude
         ][:limit]
 
+    def term_document_counts(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
+        return {t: len(self._terms.get(t, ())) for t in terms}, len(self._lengths)
+
     def ids(self) -> Iterator[str]:
         return iter(sorted(self._docs))
 

@@ -97,6 +97,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5(
 );
 """
 
+# Lexical term document counts kept per connection (see SQLiteIndex.term_document_counts).
+TERM_COUNT_CACHE = 200_000
+
 _CONTENT_INDEX = "CREATE INDEX IF NOT EXISTS documents_content ON documents(content_digest)"
 _LEXICAL_INSERT = "INSERT INTO lexical(rowid, text) VALUES (?, ?)"
 _LEXICAL_DELETE = "INSERT INTO lexical(lexical, rowid, text) VALUES ('delete', ?, ?)"
@@ -140,6 +143,11 @@ class SQLiteIndex:
         """
         self.path = Path(path)
         self._pending: list[tuple[int, int]] = []
+        self._vocab = False  # whether the temporary fts5vocab table exists on this connection
+        # Term document counts read so far, and the document count (-1: not read); both are
+        # forgotten when this connection writes (see _forget_counts).
+        self._term_counts: dict[str, int] = {}
+        self._documents = -1
         if not create and not self.path.exists():
             raise IndexError_(f"{self.path}: no such index; create it with 'wiretrace index'")
         if create and not self.path.parent.exists():
@@ -461,6 +469,8 @@ class SQLiteIndex:
         return True
 
     def _lexical(self, sql: str, rowid: int, title: str | None, text: str) -> None:
+        self._term_counts.clear()
+        self._documents = -1
         self._db.execute(sql, (rowid, f"{title}\n{text}" if title else text))
 
     def _flush_postings(self) -> None:
@@ -547,6 +557,38 @@ class SQLiteIndex:
         names = self._ids_of([r[0] for r in rows])
         ranked = [Candidate(names[r], 0, round(float(score), 4)) for r, score in rows if r in names]
         return [c for c in ranked if c.doc_id != exclude][:limit]
+
+    def term_document_counts(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
+        """Read from FTS5's own term statistics (an ``fts5vocab`` table in the connection's
+        temporary schema, so a read-only index can answer too).
+
+        Counts are kept for the next query (a ranking asks for the same candidates' terms
+        again and again) and forgotten when this connection writes or holds more than
+        :data:`TERM_COUNT_CACHE` terms. Another connection's writes are seen after that: the
+        counts weigh terms, and a few documents more or less do not change a weight much.
+        """
+        if len(self._term_counts) > TERM_COUNT_CACHE:
+            self._term_counts.clear()
+        wanted = sorted(set(terms) - self._term_counts.keys())
+        if not self._vocab:
+            self._db.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.lexical_vocab"
+                " USING fts5vocab(main, 'lexical', 'row')"
+            )
+            self._vocab = True
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            marks = ",".join("?" * len(chunk))
+            found = dict(
+                self._db.execute(
+                    f"SELECT term, doc FROM temp.lexical_vocab WHERE term IN ({marks})", chunk
+                ).fetchall()
+            )
+            self._term_counts.update((t, found.get(t, 0)) for t in chunk)
+        if self._documents < 0:
+            (self._documents,) = self._db.execute("SELECT count(*) FROM lexical").fetchone()
+        asked = set(terms)
+        return {t: self._term_counts[t] for t in asked}, self._documents
 
     def _ids_of(self, rowids: list[int]) -> dict[int, str]:
         out: dict[int, str] = {}

@@ -1,0 +1,291 @@
+"""Ranking the candidate sources of a document, best first.
+
+A fact-checker with a story in hand asks "which of these articles was it written from?" before
+asking "which sentences came from where?". :func:`rank_sources` answers the first question over
+an :class:`~wiretrace.index.base.Index`, for copies and for rewrites alike:
+
+1. **Words:** BM25 on the query's most telling words (``index.lexical_candidates``). This finds
+   rewrites that keep no word sequence of their source.
+2. **Fingerprints:** documents sharing at least ``min_shared`` word 5-gram fingerprints with
+   the query (``index.candidates``): copied stretches.
+3. **Fusion** of those two lists by reciprocal rank (:func:`reciprocal_rank_fusion`).
+4. **Sentence support** (:func:`support_scores`): each of the top ``support_depth`` candidates
+   is scored by how many of the query's sentences it can account for, and that order is fused
+   with the fused order. BM25 rewards a candidate that shares the story's words; a source also
+   carries the story's *sentences*, one by one, in other words and another order. On the
+   Wikinews evaluation (:mod:`wiretrace.eval.sources`), BBC articles on the same event share
+   the words of an article as much as its cited sources do, but they support fewer of its
+   sentences.
+5. **Meaning** (only with an encoder, the ``[semantic]`` extra): the same support measured
+   with sentence embeddings over the top ``semantic_depth`` candidates, fused in as one more
+   order (:func:`wiretrace.semantic.semantic_support`).
+
+Sentence support
+----------------
+A text is cut into sentences (:func:`wiretrace.text.sentences.split_sentences`); a sentence
+becomes the Porter stems of its content words (the lexical index's terms, with the aligner's
+stopwords left out), and a sentence of fewer than three terms is merged into the one before.
+Terms are weighted by ``1 + ln((N + 1) / (df + 1))``, with document frequencies ``df`` from the
+index itself (:meth:`~wiretrace.index.base.Index.term_document_counts`), so the weights are the
+corpus's, not the candidate list's: idf fitted on the 50 candidates alone ranked the Wikinews
+sources worse (recall@5 0.77 against 0.79), because there the story's own names are common.
+
+For a query sentence ``q`` and a candidate ``c``, ``best(q, c)`` is the largest cosine between
+``q`` and a sentence of ``c``. The support of ``c`` is ``sum over q of max(0, best(q, c) -
+floor)``: a sentence counts by how far its best match rises above the level two sentences on
+one topic reach by chance (``floor`` = 0.2). On Wikinews, floors from 0.15 to 0.3 and fusion
+constants from 30 to 60 all give recall@5 between 0.78 and 0.80, against 0.770 without the
+step.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from wiretrace.align.sentences import STOPWORDS
+from wiretrace.fingerprint import ngram_hashes
+from wiretrace.index.base import DEFAULT_MAX_DF, Index
+from wiretrace.index.lexical import stems
+from wiretrace.model import Document
+from wiretrace.text.sentences import split_sentences
+from wiretrace.text.tokens import words_of
+
+if TYPE_CHECKING:
+    from wiretrace.semantic import SentenceEncoder
+
+__all__ = [
+    "RankOptions",
+    "RankedSource",
+    "query_text",
+    "rank_sources",
+    "reciprocal_rank_fusion",
+    "sentence_terms",
+    "sentences_of",
+    "support_from_similarities",
+    "support_scores",
+]
+
+FloatMatrix = npt.NDArray[np.float32]
+
+DEPTH = 50
+_WORD = re.compile(r"\w+")
+# A sentence of fewer content terms is merged into the one before it ("He said so.").
+MIN_SENTENCE_TERMS = 3
+
+
+def reciprocal_rank_fusion(
+    rankings: Sequence[Sequence[str]], k: int, weights: Sequence[float] | None = None
+) -> list[tuple[str, float]]:
+    """Reciprocal-rank fusion (Cormack et al., SIGIR 2009): a document scores
+    ``sum_j weight_j / (k + rank_j)`` over the rankings that hold it (1-based ranks).
+
+    Ties break on the document id, so the result is deterministic.
+    """
+    if weights is not None and len(weights) != len(rankings):
+        raise ValueError("one weight per ranking")
+    scores: dict[str, float] = {}
+    for j, ranking in enumerate(rankings):
+        w = 1.0 if weights is None else weights[j]
+        for i, doc_id in enumerate(ranking, 1):
+            scores[doc_id] = scores.get(doc_id, 0.0) + w / (k + i)
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class RankOptions:
+    """How :func:`rank_sources` finds and orders candidate sources.
+
+    - ``lexical_depth``: documents taken from BM25 on the query's most telling words;
+    - ``fingerprint_depth``, ``min_shared``, ``max_df``: documents sharing at least
+      ``min_shared`` word 5-gram fingerprints with the query (copied stretches);
+    - ``fusion_k``: the ``k`` of reciprocal-rank fusion of those two lists;
+    - ``support_depth``, ``support_floor``, ``support_k``: the top ``support_depth`` of the
+      fused list are ordered by sentence support above ``support_floor`` (0 turns the step
+      off), and that order is fused with the fused order (``k = support_k``);
+    - ``semantic_depth``, ``semantic_floor``: with an encoder, the top ``semantic_depth`` are
+      ordered by embedding support above ``semantic_floor`` (cosines of sentence embeddings
+      run higher than those of word weights), and that order is fused in too.
+    """
+
+    lexical_depth: int = DEPTH
+    fingerprint_depth: int = DEPTH
+    min_shared: int = 2
+    max_df: int = DEFAULT_MAX_DF
+    fusion_k: int = 60
+    support_depth: int = DEPTH
+    support_floor: float = 0.2
+    support_k: int = 60
+    semantic_depth: int = 20
+    semantic_floor: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class RankedSource:
+    """A candidate source and its fused score (higher is better)."""
+
+    doc_id: str
+    score: float
+
+
+def query_text(doc: Document) -> str:
+    """The text a document is ranked by: the title, when there is one, then the text."""
+    return f"{doc.title}\n{doc.text}" if doc.title else doc.text
+
+
+def sentences_of(text: str) -> list[tuple[str, list[str]]]:
+    """The text's sentences, each as its text and its content-word Porter stems; a sentence of
+    fewer than :data:`MIN_SENTENCE_TERMS` terms is merged into the one before it."""
+    out: list[tuple[str, list[str]]] = []
+    start = 0
+    for span in split_sentences(text):
+        words = [w.lower() for w in _WORD.findall(text[span.start : span.end])]
+        terms = stems([w for w in words if len(w) > 1 and w not in STOPWORDS])
+        if len(terms) < MIN_SENTENCE_TERMS and out:
+            out[-1] = (text[start : span.end], out[-1][1] + terms)
+        elif terms:
+            start = span.start
+            out.append((text[span.start : span.end], terms))
+    return out
+
+
+def sentence_terms(text: str) -> list[list[str]]:
+    """The text's sentences as lists of content-word Porter stems (:func:`sentences_of`)."""
+    return [terms for _, terms in sentences_of(text)]
+
+
+def _weighted_rows(
+    sentences: Sequence[Sequence[str]], columns: dict[str, int], weight: dict[str, float]
+) -> FloatMatrix:
+    """tf-idf rows, one per sentence, over the ``columns`` terms only, each divided by the norm
+    of the sentence's *whole* tf-idf vector: dot products with rows over the same columns are
+    then the cosines of the whole vectors when the other side has no term outside them."""
+    rows = np.zeros((len(sentences), len(columns)), dtype=np.float32)
+    for i, terms in enumerate(sentences):
+        norm = 0.0
+        counts: dict[str, int] = {}
+        for t in terms:
+            counts[t] = counts.get(t, 0) + 1
+        for t, n in counts.items():
+            w = n * weight[t]
+            norm += w * w
+            column = columns.get(t)
+            if column is not None:
+                rows[i, column] = w
+        if norm > 0:
+            rows[i] /= math.sqrt(norm)
+    return rows
+
+
+def support_from_similarities(similarities: npt.NDArray[np.floating], floor: float) -> float:
+    """``sum over query sentences of max(0, best similarity - floor)``, from a (query sentences
+    x candidate sentences) matrix."""
+    if similarities.size == 0:
+        return 0.0
+    best = similarities.max(axis=1)
+    return float(np.maximum(best - floor, 0.0).sum())
+
+
+def support_scores(
+    query: Sequence[Sequence[str]],
+    candidates: Sequence[Sequence[Sequence[str]]],
+    document_counts: dict[str, int],
+    documents: int,
+    floor: float,
+) -> list[float]:
+    """The sentence support of each candidate for the query (see the module docstring).
+
+    ``query`` and each candidate are sentences as term lists (:func:`sentence_terms`);
+    ``document_counts`` maps every term to the number of the ``documents`` that hold it
+    (missing terms count 0).
+    """
+    weight = {
+        t: 1.0 + math.log((documents + 1) / (document_counts.get(t, 0) + 1))
+        for sentence in [*query, *(s for c in candidates for s in c)]
+        for t in sentence
+    }
+    columns: dict[str, int] = {}
+    for sentence in query:
+        for t in sentence:
+            columns.setdefault(t, len(columns))
+    q = _weighted_rows(query, columns, weight)
+    return [
+        support_from_similarities(q @ _weighted_rows(c, columns, weight).T, floor)
+        for c in candidates
+    ]
+
+
+def _fused_candidates(index: Index, doc: Document, opts: RankOptions) -> list[tuple[str, float]]:
+    """Steps 1 to 3 of the module docstring."""
+    lexical = [
+        c.doc_id
+        for c in index.lexical_candidates(query_text(doc), limit=opts.lexical_depth, exclude=doc.id)
+    ]
+    hashes = ngram_hashes(words_of(doc.text), index.n)
+    shared = [
+        c.doc_id
+        for c in index.candidates(
+            (int(h) for h in hashes),
+            max_df=opts.max_df,
+            limit=opts.fingerprint_depth,
+            min_shared=opts.min_shared,
+            exclude=doc.id,
+        )
+    ]
+    return reciprocal_rank_fusion([lexical, shared], opts.fusion_k)
+
+
+def _by_score(ids: Sequence[str], scores: Sequence[float]) -> list[str]:
+    """``ids`` ordered by score, best first; ties keep their order."""
+    order = sorted(range(len(ids)), key=lambda i: (-scores[i], i))
+    return [ids[i] for i in order]
+
+
+def rank_sources(
+    index: Index,
+    doc: Document,
+    options: RankOptions | None = None,
+    *,
+    encoder: SentenceEncoder | None = None,
+) -> list[RankedSource]:
+    """Candidate sources of ``doc`` in ``index``, best first (see the module docstring).
+
+    ``encoder`` is a :class:`wiretrace.semantic.SentenceEncoder`; with one, the embedding
+    support is fused in too. Scores are the fusion scores of the last step that ranked a
+    document; documents past ``support_depth`` keep their fused order after the others.
+    """
+    opts = options or RankOptions()
+    fused = _fused_candidates(index, doc, opts)
+    if not fused or opts.support_depth < 1 or opts.support_floor <= 0:
+        return [RankedSource(d, round(s, 8)) for d, s in fused]
+    top = [d for d, _ in fused[: opts.support_depth]]
+    texts = []
+    for d in top:
+        found = index.get(d)
+        texts.append(query_text(found) if found is not None else "")
+    query_sentences = sentence_terms(query_text(doc))
+    candidate_sentences = [sentence_terms(t) for t in texts]
+    terms = {t for s in query_sentences for t in s}
+    terms.update(t for c in candidate_sentences for s in c for t in s)
+    counts, documents = index.term_document_counts(terms)
+    support = support_scores(
+        query_sentences, candidate_sentences, counts, documents, opts.support_floor
+    )
+    orders = [top, _by_score(top, support)]
+    if encoder is not None:
+        from wiretrace.semantic import semantic_support
+
+        near = top[: opts.semantic_depth]
+        meaning = semantic_support(
+            query_text(doc), texts[: len(near)], encoder, opts.semantic_floor
+        )
+        orders.append(_by_score(near, meaning))
+    head = reciprocal_rank_fusion(orders, opts.support_k)
+    tail = fused[opts.support_depth :]
+    return [RankedSource(d, round(s, 8)) for d, s in [*head, *tail]]
