@@ -2,8 +2,8 @@
 
 Run ``python scripts/mrpc_feature_search.py ../shared/data/mrpc [--semantic]``. Only the train
 split is read: every figure printed is a cross-validated train accuracy (see
-:func:`wiretrace.eval.mrpc.cross_validate`). The chosen set and its figures are recorded in
-the module docstring of :mod:`wiretrace.eval.mrpc`. With ``--semantic`` it also scores the
+:func:`wiretrace.eval.mrpc_fit.cross_validate`). The chosen set and its figures are recorded in
+the module docstring of :mod:`wiretrace.eval.mrpc_fit`. With ``--semantic`` it also scores the
 embedding cosine alone and as one more feature (encoding the train sentences takes minutes).
 """
 

@@ -4,97 +4,38 @@ MRPC holds news sentence pairs from web news clusters, each labelled paraphrase 
 4,076 pairs for training and 1,725 for testing. Every decision threshold here is fitted on
 the train split only, then scored once on the test split.
 
-The module has three layers:
+The code has three layers, in three modules:
 
-1. **Features** (pure): :func:`sentence_similarity` compares two sentences with the machinery
-   of the sentence aligner (:mod:`wiretrace.align.sentences`): normalised words with entity
-   aliases canonicalised ("Russian Federation" -> ``russia``), Snowball stems, the aligner's
-   stopword list. It returns every measure in one :class:`SentenceFeatures`:
+1. **Features** (pure, :mod:`wiretrace.eval.mrpc_features`): :func:`sentence_similarity`
+   compares two sentences with the machinery of the sentence aligner
+   (:mod:`wiretrace.align.sentences`) and returns five measures in one
+   :class:`SentenceFeatures` (``cosine``, ``pair_cosine``, ``dice``, ``word_similarity``,
+   ``containment``); :func:`lexical_features` adds the richer set the logistic matcher draws
+   on. That module's docstring defines every feature.
+2. **Rules and their fitting** (pure, :mod:`wiretrace.eval.mrpc_fit`): a threshold on one score
+   (:func:`fit_threshold`) or the two-feature rule :class:`LinearRule`
+   (:func:`fit_linear_rule`), each chosen by a grid search for the best train accuracy; and the
+   logistic matcher (:func:`fit_logistic`, :func:`fit_logistic_matcher`,
+   :func:`cross_validate`). That module's docstring records the rule, how the logistic
+   matcher's features were chosen by cross-validation on train, and how ties are broken.
+3. **This module**: the corpus reader :func:`read_mrpc`, the TF-IDF baseline, and the runner
+   :func:`run_mrpc`, which reads both splits, computes the baseline and the rules side by side,
+   and returns an :class:`MrpcReport`. With ``semantic=True`` it adds two rows on the packaged
+   MiniLM sentence encoder (:mod:`wiretrace.semantic`): the embedding cosine of the two
+   sentences (:func:`embedding_cosines`, L2-normalised rows) thresholded alone, and added to
+   :data:`LOGISTIC_FEATURES` as one more feature.
 
-   - ``cosine``: tf-idf cosine over content-word stems, with idf weights fitted on the MRPC
-     train sentences (:func:`fit_idf`);
-   - ``pair_cosine``: the same with the aligner's own weights, tf-isf over just the two
-     sentences (this is what :func:`wiretrace.align.sentences.align_sentences` computes);
-   - ``dice``: Dice coefficient over distinct content-word stems;
-   - ``word_similarity``: normalised Indel similarity (rapidfuzz) of the two sequences of
-     stemmed words, function words kept, so word order counts;
-   - ``containment``: the share of the *larger* sentence's distinct content-word stems that the
-     other sentence has too. An MRPC pair whose one side adds a clause is not a paraphrase.
-   :func:`lexical_features` adds the richer set the logistic matcher draws on (below).
-2. **Rules and their fitting** (pure): a threshold on one score (:func:`fit_threshold`) or the
-   two-feature rule :class:`LinearRule` (:func:`fit_linear_rule`), each chosen by a grid
-   search for the best train accuracy; and the logistic matcher (:func:`fit_logistic`,
-   :func:`fit_logistic_matcher`, :func:`cross_validate`).
-3. **The runner** :func:`run_mrpc`, which reads both splits, computes the baseline and the
-   rules side by side, and returns an :class:`MrpcReport`. With ``semantic=True`` it adds two
-   rows on the packaged MiniLM sentence encoder (:mod:`wiretrace.semantic`).
+Every public name of the two other modules is re-exported here, so
+``from wiretrace.eval.mrpc import ...`` reaches all of them.
 
-The rule
+The rows
 --------
-A pair is a paraphrase when ``word_similarity + weight * containment >= threshold``. The
-weight comes from the grid 0, 0.1, ..., 1.5 and the threshold from the midpoints between
-consecutive train scores; the pair (weight, threshold) with the best train accuracy wins.
-
-Two features were kept because they carry different evidence: word order and function words
-(``word_similarity``) and extra content on one side (``containment``). On 5-fold
-cross-validation within the train split this pair did best: 0.735 accuracy, against 0.711
-for ``word_similarity`` alone and 0.726 to 0.733 when it is paired with ``cosine``, ``dice``
-or ``pair_cosine``. A numbers-agreement feature (the same numbers on both sides) was tried and
-dropped: as a gate it cost 3 points of train accuracy (0.686 against 0.719; the sentences
-write one number in many ways), and as a penalty it reached 0.718, below ``containment``.
-
-The logistic matcher
---------------------
-:class:`LogisticMatcher` is an L2-penalised logistic regression over
-:data:`LOGISTIC_FEATURES`, with a threshold on its probability. Every feature is symmetric in
-the two sentences (MRPC's pair order means nothing): a directed share is reported as the
-smaller and the larger of its two directions (``_min``, ``_max``). Besides the five above,
-:func:`lexical_features` computes these groups (:data:`FEATURE_GROUPS`):
-
-- ``ngrams``: shares of one side's distinct word 1-, 2- and 3-grams (all stems, function
-  words kept) found in the other; ``ngram4``: the same for 4-grams;
-- ``content2``: the same for bigrams of content stems (function words skipped);
-- ``chars``: Indel similarity of the stems joined by spaces, character by character (stems
-  that differ by a letter, split or joined compounds);
-- ``numbers``: numbers written in digits on one side only, on both, and whether the two sets
-  are equal;
-- ``names``: capitalised words (not the first word) on one side only, and the two shares;
-- ``unmatched``: distinct content stems on each side that the other lacks, as counts;
-  ``unmatched_idf``: the same weighted by train idf;
-- ``negation``: one side has a negation (:data:`NEGATIONS`) and the other none;
-- ``lcs``: the longest common subsequence of stems over the shorter and the longer length;
-  ``length``: the ratio and the difference of the lengths in words;
-- ``char_ngrams``: shares of character 3- and 4-grams of the joined stems.
-
-Fitting (:func:`fit_logistic`): features are standardised with train means and standard
-deviations; the loss is the log-loss plus ``l2/2`` times the squared standardised weights
-(``l2 = 1``, intercept unpenalised), minimised by scikit-learn's ``LogisticRegression``
-(L-BFGS from zero, so the fit is deterministic). The probability
-threshold is then fitted on the train probabilities by :func:`fit_threshold` (ties as below).
-
-Choosing the features: 5-fold cross-validation within train (fold ``k`` holds the pairs whose
-index is ``k`` mod 5), each fold fitting the model and its threshold on four folds and scoring
-accuracy on the fifth; ``scripts/mrpc_feature_search.py`` prints every figure. The five base
-features alone reach 0.731. Each group added alone to them: ``ngram4`` 0.745, ``ngrams``
-0.744, ``content2`` 0.742, ``length`` 0.740, ``negation`` 0.736, ``unmatched_idf`` 0.733,
-``unmatched`` 0.732, ``lcs`` 0.731, ``names`` 0.729, ``chars`` 0.729, ``char_ngrams`` 0.729,
-``numbers`` 0.725. Groups that do little alone pay together: all thirteen groups reach 0.775.
-Two greedy searches over groups, and the better end wins: forward selection from the base
-(add the group that raises the figure most, stop when none does) adds ngram4, content2, chars,
-ngrams, numbers, negation, names, unmatched and unmatched_idf and stops at 0.7765; backward
-elimination from all groups (drop the group whose removal raises it most, stop when every
-removal lowers it) drops ``ngrams`` (0.782; it mostly repeats ``ngram4``, ``content2``
-and ``lcs``) and stops there, since dropping any other group lowers the figure (``content2``
-most, to 0.767; ``numbers`` to 0.768). So :data:`LOGISTIC_FEATURES` is every group but
-``ngrams``, 29 features, at 0.782. The penalty: ``l2`` = 0.01, 0.1, 1, 10 and 100 give 0.777,
-0.777, 0.782, 0.773 and 0.7645. One cross-validated accuracy on 4,076 pairs has a standard
-error near 0.007, so steps under a point are noise one by one, and the 0.782 of the chosen set
-is a best of many tries: expect about 0.77 on held-out pairs.
-
-With ``semantic``, the embedding cosine of the two sentences (MiniLM, L2-normalised rows) is
-thresholded alone, and added to :data:`LOGISTIC_FEATURES` as one more feature. On the same
-cross-validation the cosine alone reaches 0.728, and adding it to the lexical features 0.779
-(0.782 without): on train it adds nothing the lexical features lack.
+- the baseline (below);
+- a threshold on each of the five features alone;
+- the rule: paraphrase when ``word_similarity + weight * containment >= threshold``;
+- the logistic matcher: an L2-penalised logistic regression over :data:`LOGISTIC_FEATURES`,
+  with a threshold on its probability;
+- with ``semantic``, the embedding cosine alone and the logistic matcher with it.
 
 Scored once on test (2026-11-29): the lexical logistic matcher 0.759 accuracy / 0.823 F1,
 against 0.716 / 0.800 for the baseline and 0.730 / 0.812 for the two-feature rule; the
@@ -106,34 +47,57 @@ Baseline
 word characters (``\\b\\w\\w+\\b``), smoothed idf ``ln((1 + n) / (1 + df)) + 1`` fitted on the
 distinct train sentences, raw term counts, cosine, one threshold fitted on train. It is
 computed in the same run, so the comparison is side by side.
-
-Fitting ties
-------------
-Candidate thresholds are the midpoints between consecutive distinct training scores, plus one
-below the lowest and one above the highest. Among thresholds with the same train accuracy, the
-one farthest from any training score wins (the middle of the widest gap); then the lowest.
-Among weights with the same train accuracy, the smallest wins.
 """
 
 from __future__ import annotations
 
-import importlib
-import math
 import re
 import time
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
-from rapidfuzz.distance import Indel, LCSseq
 
-from wiretrace.align.sentences import STOPWORDS, _stemmer, canonical_tokens
 from wiretrace.errors import CorpusError
-from wiretrace.text.tokens import tokenize
+from wiretrace.eval.mrpc_features import (
+    FEATURE_GROUPS,
+    FEATURE_NAMES,
+    NEGATIONS,
+    FloatArray,
+    Idf,
+    SentenceFeatures,
+    SentenceTerms,
+    _cosine,
+    _distinct_sentences,
+    _terms,
+    fit_idf,
+    lexical_features,
+    lexical_matrix,
+    sentence_similarity,
+    sentence_terms,
+    similarity,
+)
+from wiretrace.eval.mrpc_fit import (
+    CV_FOLDS,
+    LINEAR_WEIGHTS,
+    LOGISTIC_FEATURES,
+    LOGISTIC_GROUPS,
+    LOGISTIC_L2,
+    BinaryScores,
+    IntArray,
+    LinearRule,
+    LogisticMatcher,
+    LogisticModel,
+    ThresholdFit,
+    binary_scores,
+    cross_validate,
+    fit_linear_rule,
+    fit_logistic,
+    fit_logistic_matcher,
+    fit_threshold,
+)
 
 if TYPE_CHECKING:
     from wiretrace.semantic import SentenceEncoder
@@ -182,241 +146,12 @@ __all__ = [
 TRAIN_FILE = "msr_paraphrase_train.txt"
 TEST_FILE = "msr_paraphrase_test.txt"
 OFFICIAL_HEADER = "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String"
-FEATURE_NAMES = ("cosine", "pair_cosine", "dice", "word_similarity", "containment")
-LINEAR_WEIGHTS = tuple(round(0.1 * k, 1) for k in range(16))
 _BASELINE_WORD = re.compile(r"\b\w\w+\b")
-# The logistic matcher: candidate feature groups, the chosen ones, the penalty, the CV folds.
-FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
-    "base": FEATURE_NAMES,
-    "ngrams": tuple(f"ngram{n}_{m}" for n in (1, 2, 3) for m in ("min", "max")),
-    "lcs": ("lcs_min", "lcs_max"),
-    "length": ("length_ratio", "length_difference"),
-    "unmatched": ("unmatched_min", "unmatched_max"),
-    "unmatched_idf": ("unmatched_idf_min", "unmatched_idf_max"),
-    "numbers": ("numbers_unmatched", "numbers_shared", "numbers_agree"),
-    "names": ("names_unmatched", "names_min", "names_max"),
-    "negation": ("negation_mismatch",),
-    "content2": ("content2_min", "content2_max"),
-    "ngram4": ("ngram4_min", "ngram4_max"),
-    "chars": ("char_similarity",),
-    "char_ngrams": ("char3_min", "char3_max", "char4_min", "char4_max"),
-}
-LOGISTIC_GROUPS = tuple(g for g in FEATURE_GROUPS if g != "ngrams")
-LOGISTIC_FEATURES = tuple(f for g in LOGISTIC_GROUPS for f in FEATURE_GROUPS[g])
-LOGISTIC_L2 = 1.0
-CV_FOLDS = 5
-NEGATIONS = frozenset({"not", "no", "never", "nor", "t", "cannot", "without", "none"})
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z]+")
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 
 # --------------------------------------------------------------------------------------------
-# Features (pure)
+# Baseline
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SentenceTerms:
-    """One sentence prepared for comparison.
-
-    - ``stems``: every word, alias-canonical and stemmed, in order (for ``word_similarity``);
-    - ``content``: the stems of content words only (stopwords and one-letter words dropped);
-    - ``numbers``: the numbers written in digits, thousands separators dropped (``2,500`` ->
-      ``2500``), for the logistic matcher's number features;
-    - ``names``: capitalised words other than the first word, lower-cased and stemmed.
-    """
-
-    stems: tuple[str, ...]
-    content: tuple[str, ...]
-    numbers: frozenset[str] = frozenset()
-    names: frozenset[str] = frozenset()
-
-
-def sentence_terms(text: str) -> SentenceTerms:
-    """Words of ``text`` as the sentence aligner sees them: canonical, stemmed, filtered."""
-    words = canonical_tokens(text, tokenize(text)).words
-    stemmer = _stemmer()
-    stems: list[str] = stemmer.stemWords(words)  # type: ignore[attr-defined]
-    content = tuple(
-        s for w, s in zip(words, stems, strict=True) if len(w) > 1 and w not in STOPWORDS
-    )
-    numbers = frozenset(_number_key(m) for m in _NUMBER.findall(text))
-    first = re.search(r"[A-Za-z]", text)
-    capitalised = [
-        m.group().lower()
-        for m in _CAPITALISED.finditer(text)
-        if first is None or m.start() != first.start()
-    ]
-    names: list[str] = stemmer.stemWords(capitalised)  # type: ignore[attr-defined]
-    return SentenceTerms(tuple(stems), content, numbers, frozenset(names))
-
-
-def _number_key(number: str) -> str:
-    """``2,500`` -> ``2500``, ``4.50`` -> ``4.5``: one key however the number is written."""
-    key = number.replace(",", "")
-    if "." in key:
-        key = key.rstrip("0").rstrip(".")
-    return key
-
-
-@dataclass(frozen=True, slots=True)
-class Idf:
-    """Inverse document frequencies, with the weight of a term never seen in fitting."""
-
-    weights: Mapping[str, float] = field(repr=False)
-    unseen: float
-    documents: int
-
-    def __call__(self, term: str) -> float:
-        return self.weights.get(term, self.unseen)
-
-
-def fit_idf(bags: Sequence[Sequence[str]]) -> Idf:
-    """Smoothed idf ``ln((1 + n) / (1 + df)) + 1`` over ``bags`` (one bag per document)."""
-    df: Counter[str] = Counter()
-    for bag in bags:
-        df.update(set(bag))
-    n = len(bags)
-    weights = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items()}
-    return Idf(weights, math.log(1 + n) + 1.0, n)
-
-
-def _cosine(a: Sequence[str], b: Sequence[str], weight: Callable[[str], float]) -> float:
-    """Cosine of two bags of terms, each count multiplied by the term's weight."""
-    wa = {t: c * weight(t) for t, c in Counter(a).items()}
-    wb = {t: c * weight(t) for t, c in Counter(b).items()}
-    dot = sum(v * wb.get(t, 0.0) for t, v in wa.items())
-    norm = math.sqrt(sum(v * v for v in wa.values())) * math.sqrt(sum(v * v for v in wb.values()))
-    return dot / norm if norm else 0.0
-
-
-def _pair_isf(a: Sequence[str], b: Sequence[str]) -> Callable[[str], float]:
-    """The aligner's tf-isf weights with the two sentences as the whole collection."""
-    sa, sb = set(a), set(b)
-    return lambda t: math.log(3 / (1 + (t in sa) + (t in sb))) + 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class SentenceFeatures:
-    """Similarities of two sentences, each in 0..1 (see the module docstring)."""
-
-    cosine: float
-    pair_cosine: float
-    dice: float
-    word_similarity: float
-    containment: float
-
-    def get(self, name: str) -> float:
-        """A feature by name (one of :data:`FEATURE_NAMES`)."""
-        if name not in FEATURE_NAMES:
-            raise KeyError(f"unknown feature {name!r}; expected one of {FEATURE_NAMES}")
-        value: float = getattr(self, name)
-        return value
-
-
-def similarity(a: SentenceTerms, b: SentenceTerms, idf: Idf | None = None) -> SentenceFeatures:
-    """Features of two prepared sentences; without ``idf``, ``cosine`` uses the pair's tf-isf."""
-    pair = _pair_isf(a.content, b.content)
-    pair_cosine = _cosine(a.content, b.content, pair)
-    cosine = _cosine(a.content, b.content, idf) if idf is not None else pair_cosine
-    sa, sb = set(a.content), set(b.content)
-    shared = len(sa & sb)
-    dice = 2 * shared / (len(sa) + len(sb)) if sa or sb else 0.0
-    containment = shared / max(len(sa), len(sb)) if sa and sb else 0.0
-    word_similarity = float(Indel.normalized_similarity(a.stems, b.stems))
-    return SentenceFeatures(cosine, pair_cosine, dice, word_similarity, containment)
-
-
-def sentence_similarity(a: str, b: str, idf: Idf | None = None) -> SentenceFeatures:
-    """Features of two sentences given as text (see :func:`similarity`)."""
-    return similarity(sentence_terms(a), sentence_terms(b), idf)
-
-
-def _ngrams(seq: Sequence[str], n: int) -> frozenset[tuple[str, ...]]:
-    return frozenset(tuple(seq[i : i + n]) for i in range(len(seq) - n + 1))
-
-
-def _shares(a: frozenset[object], b: frozenset[object]) -> tuple[float, float]:
-    """The share of ``a`` found in ``b`` and of ``b`` in ``a``, as (smaller, larger).
-
-    Two empty sets agree fully (1, 1); one empty set shares nothing (0, 0).
-    """
-    if not a and not b:
-        return 1.0, 1.0
-    if not a or not b:
-        return 0.0, 0.0
-    shared = len(a & b)
-    x, y = shared / len(a), shared / len(b)
-    return min(x, y), max(x, y)
-
-
-def lexical_features(
-    a: SentenceTerms, b: SentenceTerms, idf: Idf | None = None
-) -> dict[str, float]:
-    """Every lexical feature of a pair, by name (the groups of :data:`FEATURE_GROUPS`, see the
-    module docstring); symmetric in ``a`` and ``b``, since MRPC's pair order means nothing."""
-    base = similarity(a, b, idf)
-    out = {name: base.get(name) for name in FEATURE_NAMES}
-    for n in (1, 2, 3):
-        low, high = _shares(_ngrams(a.stems, n), _ngrams(b.stems, n))
-        out[f"ngram{n}_min"], out[f"ngram{n}_max"] = low, high
-    low, high = _shares(_ngrams(a.content, 2), _ngrams(b.content, 2))
-    out["content2_min"], out["content2_max"] = low, high
-    low, high = _shares(_ngrams(a.stems, 4), _ngrams(b.stems, 4))
-    out["ngram4_min"], out["ngram4_max"] = low, high
-    text_a, text_b = " ".join(a.stems), " ".join(b.stems)
-    out["char_similarity"] = float(Indel.normalized_similarity(text_a, text_b))
-    for n in (3, 4):
-        low, high = _shares(_ngrams(text_a, n), _ngrams(text_b, n))
-        out[f"char{n}_min"], out[f"char{n}_max"] = low, high
-    la, lb = len(a.stems), len(b.stems)
-    lcs = float(LCSseq.similarity(a.stems, b.stems))
-    out["lcs_min"] = lcs / min(la, lb) if la and lb else 0.0
-    out["lcs_max"] = lcs / max(la, lb) if la and lb else 0.0
-    out["length_ratio"] = min(la, lb) / max(la, lb) if la and lb else 0.0
-    out["length_difference"] = float(abs(la - lb))
-    sa, sb = set(a.content), set(b.content)
-    weight = idf if idf is not None else (lambda _t: 1.0)
-    out["unmatched_min"], out["unmatched_max"] = sorted((len(sa - sb), len(sb - sa)))
-    low_mass, high_mass = sorted((sum(weight(t) for t in sa - sb), sum(weight(t) for t in sb - sa)))
-    out["unmatched_idf_min"], out["unmatched_idf_max"] = low_mass, high_mass
-    na, nb = a.numbers, b.numbers
-    out["numbers_unmatched"] = float(len(na ^ nb))
-    out["numbers_shared"] = float(len(na & nb))
-    out["numbers_agree"] = float(na == nb)
-    ca, cb = a.names, b.names
-    out["names_unmatched"] = float(len(ca ^ cb))
-    out["names_min"], out["names_max"] = _shares(ca, cb)
-    neg_a, neg_b = bool(NEGATIONS & set(a.stems)), bool(NEGATIONS & set(b.stems))
-    out["negation_mismatch"] = float(neg_a != neg_b)
-    return out
-
-
-def lexical_matrix(
-    fit_on: Sequence[MrpcPair],
-    pairs: Sequence[MrpcPair],
-    cache: dict[str, SentenceTerms] | None = None,
-) -> tuple[list[str], FloatArray]:
-    """The names of :func:`lexical_features` and one row of them per pair of ``pairs``, with
-    idf weights fitted on the distinct sentences of ``fit_on`` (the train split)."""
-    cache = {} if cache is None else cache
-    idf = fit_idf([_terms(s, cache).content for s in _distinct_sentences(fit_on)])
-    rows = [
-        lexical_features(_terms(p.sentence1, cache), _terms(p.sentence2, cache), idf) for p in pairs
-    ]
-    names = list(rows[0]) if rows else []
-    return names, np.array([[r[n] for n in names] for r in rows], dtype=np.float64)
-
-
-def _terms(sentence: str, cache: dict[str, SentenceTerms]) -> SentenceTerms:
-    """:func:`sentence_terms`, computed once per distinct sentence."""
-    got = cache.get(sentence)
-    if got is None:
-        got = cache[sentence] = sentence_terms(sentence)
-    return got
 
 
 def baseline_words(text: str) -> list[str]:
@@ -429,277 +164,6 @@ def tfidf_cosine_baseline(pairs: Sequence[tuple[str, str]], idf: Idf) -> FloatAr
     return np.array(
         [_cosine(baseline_words(a), baseline_words(b), idf) for a, b in pairs], dtype=np.float64
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Rules and fitting (pure)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class BinaryScores:
-    """Accuracy, precision, recall and F1 of the positive class (paraphrase)."""
-
-    accuracy: float
-    precision: float
-    recall: float
-    f1: float
-    pairs: int
-
-
-def binary_scores(
-    predicted: Sequence[bool] | npt.NDArray[np.bool_], gold: Sequence[int] | IntArray
-) -> BinaryScores:
-    """Scores of boolean predictions against 0/1 labels (all 0 for no pairs)."""
-    p = np.asarray(predicted, dtype=bool)
-    g = np.asarray(gold, dtype=np.int64) == 1
-    if p.shape != g.shape:
-        raise ValueError(f"{p.shape[0]} predictions for {g.shape[0]} labels")
-    n = int(p.size)
-    if n == 0:
-        return BinaryScores(0.0, 0.0, 0.0, 0.0, 0)
-    tp = int((p & g).sum())
-    precision = tp / int(p.sum()) if p.any() else 0.0
-    recall = tp / int(g.sum()) if g.any() else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return BinaryScores(float((p == g).mean()), precision, recall, f1, n)
-
-
-@dataclass(frozen=True, slots=True)
-class ThresholdFit:
-    """A fitted threshold: predict positive when ``score >= threshold``."""
-
-    threshold: float
-    train_accuracy: float
-    margin: float
-
-
-def fit_threshold(
-    scores: Sequence[float] | FloatArray, labels: Sequence[int] | IntArray
-) -> ThresholdFit:
-    """The threshold with the best accuracy on ``(scores, labels)``; ties as in the module doc.
-
-    Every candidate is scored at once from cumulative label counts over the sorted scores, so
-    fitting costs one sort.
-    """
-    x = np.asarray(scores, dtype=np.float64)
-    y = np.asarray(labels, dtype=np.int64)
-    if x.size == 0 or x.shape != y.shape:
-        raise ValueError(f"need as many scores as labels, and some: {x.size} and {y.size}")
-    order = np.argsort(x, kind="stable")
-    xs, ys = x[order], y[order]
-    values, first = np.unique(xs, return_index=True)
-    # Cutting before sorted position k predicts negative for xs[:k] and positive for the rest.
-    cuts = np.append(first, xs.size)
-    negatives_below = np.concatenate([[0], np.cumsum(1 - ys)])[cuts]
-    positives_above = int(ys.sum()) - np.concatenate([[0], np.cumsum(ys)])[cuts]
-    correct = negatives_below + positives_above
-    thresholds = np.concatenate(
-        [[values[0] - 1.0], (values[1:] + values[:-1]) / 2, [values[-1] + 1.0]]
-    )
-    margins = np.concatenate([[1.0], (values[1:] - values[:-1]) / 2, [1.0]])
-    best = int(correct.max())
-    tied = np.flatnonzero(correct == best)
-    pick = int(tied[np.argmax(margins[tied])])  # argmax takes the first, so the lowest
-    return ThresholdFit(float(thresholds[pick]), best / x.size, float(margins[pick]))
-
-
-@dataclass(frozen=True, slots=True)
-class LinearRule:
-    """Paraphrase when ``word_similarity + weight * containment >= threshold``."""
-
-    weight: float
-    threshold: float
-    train_accuracy: float
-
-    def score(self, features: SentenceFeatures) -> float:
-        return features.word_similarity + self.weight * features.containment
-
-    def __call__(self, features: SentenceFeatures) -> bool:
-        return self.score(features) >= self.threshold
-
-    def describe(self) -> str:
-        return f"word_similarity + {self.weight:g} * containment >= {self.threshold:.4f}"
-
-
-def fit_linear_rule(
-    first: Sequence[float] | FloatArray,
-    second: Sequence[float] | FloatArray,
-    labels: Sequence[int] | IntArray,
-    weights: Sequence[float] = LINEAR_WEIGHTS,
-) -> LinearRule:
-    """The ``(weight, threshold)`` of ``first + weight * second >= threshold`` with the best
-    accuracy; ties go to the smallest weight."""
-    a = np.asarray(first, dtype=np.float64)
-    b = np.asarray(second, dtype=np.float64)
-    if not weights:
-        raise ValueError("need at least one weight")
-    best: LinearRule | None = None
-    for w in weights:
-        fit = fit_threshold(a + w * b, labels)
-        if best is None or fit.train_accuracy > best.train_accuracy:
-            best = LinearRule(float(w), fit.threshold, fit.train_accuracy)
-    assert best is not None
-    return best
-
-
-@dataclass(frozen=True, slots=True)
-class LogisticModel:
-    """A fitted L2-penalised logistic regression over standardised features.
-
-    ``weights`` and ``intercept`` apply to the features standardised with ``mean`` and
-    ``scale`` (train statistics); :attr:`coefficients` gives the weights in raw units.
-    """
-
-    features: tuple[str, ...]
-    mean: FloatArray = field(repr=False)
-    scale: FloatArray = field(repr=False)
-    weights: FloatArray
-    intercept: float
-    l2: float
-    iterations: int
-
-    def standardise(self, x: FloatArray) -> FloatArray:
-        out: FloatArray = (np.asarray(x, dtype=np.float64) - self.mean) / self.scale
-        return out
-
-    def decision(self, x: FloatArray) -> FloatArray:
-        """The log-odds of paraphrase for each row of raw features ``x``."""
-        out: FloatArray = self.standardise(x) @ self.weights + self.intercept
-        return out
-
-    def probability(self, x: FloatArray) -> FloatArray:
-        """The probability of paraphrase for each row of raw features ``x``."""
-        return _sigmoid(self.decision(x))
-
-    @property
-    def coefficients(self) -> FloatArray:
-        """The weights on raw (unstandardised) features."""
-        out: FloatArray = self.weights / self.scale
-        return out
-
-    @property
-    def raw_intercept(self) -> float:
-        """The intercept on raw (unstandardised) features."""
-        return float(self.intercept - (self.weights * self.mean / self.scale).sum())
-
-
-def _sigmoid(z: FloatArray) -> FloatArray:
-    out: FloatArray = 0.5 * (1.0 + np.tanh(0.5 * z))  # exact and overflow-free
-    return out
-
-
-def fit_logistic(
-    x: FloatArray,
-    labels: Sequence[int] | IntArray,
-    l2: float = LOGISTIC_L2,
-    features: Sequence[str] | None = None,
-    max_iter: int = 1000,
-    tol: float = 1e-10,
-) -> LogisticModel:
-    """L2-penalised logistic regression: scikit-learn's ``LogisticRegression`` (L-BFGS) on
-    standardised features (the ``[eval]`` extra).
-
-    Features are standardised with the mean and standard deviation of ``x`` (a constant
-    column gets scale 1). The loss is the log-loss plus ``l2/2`` times the squared
-    standardised weights (scikit-learn's ``C = 1 / l2``; ``l2 = 0`` is ``C = inf``, no penalty);
-    the intercept is not penalised. With ``l2 > 0`` separable data get finite weights. The
-    fit is deterministic: L-BFGS starts from zero.
-    """
-    x = np.asarray(x, dtype=np.float64)
-    if x.ndim == 1:
-        x = x[:, None]
-    y = np.asarray(labels, dtype=np.float64)
-    if x.shape[0] == 0 or x.shape[0] != y.shape[0]:
-        raise ValueError(f"need as many rows as labels, and some: {x.shape[0]} and {y.size}")
-    if l2 < 0:
-        raise ValueError(f"l2 must be >= 0, got {l2}")
-    names = tuple(features) if features is not None else tuple(f"x{k}" for k in range(x.shape[1]))
-    if len(names) != x.shape[1]:
-        raise ValueError(f"{len(names)} feature names for {x.shape[1]} columns")
-    linear_model = _sklearn_linear_model()
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale == 0] = 1.0
-    penalty = 1.0 / l2 if l2 > 0 else math.inf
-    fitted = linear_model.LogisticRegression(C=penalty, max_iter=max_iter, tol=tol).fit(
-        (x - mean) / scale, y
-    )
-    return LogisticModel(
-        names,
-        mean,
-        scale,
-        np.asarray(fitted.coef_[0], dtype=np.float64),
-        float(fitted.intercept_[0]),
-        l2,
-        int(fitted.n_iter_[0]),
-    )
-
-
-def _sklearn_linear_model() -> Any:
-    try:
-        return importlib.import_module("sklearn.linear_model")
-    except ImportError as exc:
-        raise CorpusError(
-            "the logistic matcher needs scikit-learn: pip install 'wiretrace[eval]'"
-        ) from exc
-
-
-@dataclass(frozen=True, slots=True)
-class LogisticMatcher:
-    """Paraphrase when the logistic model's probability is at least ``threshold``."""
-
-    model: LogisticModel
-    threshold: float
-    train_accuracy: float
-
-    def predict(self, x: FloatArray) -> npt.NDArray[np.bool_]:
-        out: npt.NDArray[np.bool_] = self.model.probability(x) >= self.threshold
-        return out
-
-    def describe(self) -> str:
-        terms = ", ".join(
-            f"{n} {w:+.3f}" for n, w in zip(self.model.features, self.model.weights, strict=True)
-        )
-        return (
-            f"P(paraphrase) >= {self.threshold:.4f}; standardised weights: {terms}; "
-            f"intercept {self.model.intercept:+.3f}"
-        )
-
-
-def fit_logistic_matcher(
-    x: FloatArray,
-    labels: Sequence[int] | IntArray,
-    features: Sequence[str] | None = None,
-    l2: float = LOGISTIC_L2,
-) -> LogisticMatcher:
-    """Fit :func:`fit_logistic` on ``x``, then the probability threshold with the best
-    accuracy on the same rows (:func:`fit_threshold`, so ties as in the module doc)."""
-    model = fit_logistic(x, labels, l2, features)
-    fit = fit_threshold(model.probability(x), labels)
-    return LogisticMatcher(model, fit.threshold, fit.train_accuracy)
-
-
-def cross_validate(
-    x: FloatArray,
-    labels: Sequence[int] | IntArray,
-    folds: int = CV_FOLDS,
-    l2: float = LOGISTIC_L2,
-) -> float:
-    """Mean held-out accuracy of :func:`fit_logistic_matcher` over ``folds`` folds.
-
-    Fold ``k`` holds the rows whose index is ``k`` modulo ``folds``: deterministic, and it
-    spreads the file's order over every fold.
-    """
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(labels, dtype=np.int64)
-    index = np.arange(y.size)
-    accuracies = []
-    for k in range(folds):
-        held = index % folds == k
-        matcher = fit_logistic_matcher(x[~held], y[~held], l2=l2)
-        accuracies.append(float((matcher.predict(x[held]) == (y[held] == 1)).mean()))
-    return float(np.mean(accuracies))
 
 
 # --------------------------------------------------------------------------------------------
@@ -878,10 +342,6 @@ def _features(pairs: Sequence[MrpcPair], idf: Idf, cache: dict[str, SentenceTerm
         f = similarity(_terms(p.sentence1, cache), _terms(p.sentence2, cache), idf)
         rows.append([f.get(name) for name in FEATURE_NAMES])
     return np.array(rows, dtype=np.float64).reshape(len(pairs), len(FEATURE_NAMES))
-
-
-def _distinct_sentences(pairs: Sequence[MrpcPair]) -> list[str]:
-    return list(dict.fromkeys(s for p in pairs for s in (p.sentence1, p.sentence2)))
 
 
 def embedding_cosines(
