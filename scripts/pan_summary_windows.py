@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from wiretrace.align.pair import align_view
-from wiretrace.align.sentences import SentenceView, _matrices
+from wiretrace.align.sentences import SentenceView, _matrices, _window_sums
 from wiretrace.eval.pan import read_text
 
 SHAPES = ((3, 3), (3, 6), (2, 6), (3, 9), (4, 8))
@@ -34,12 +34,8 @@ Matrix = npt.NDArray[np.float32]
 
 
 def window_sums(m: Matrix, k: int) -> Matrix | None:
-    if len(m) < k:
-        return None
-    csum = np.zeros((len(m) + 1, m.shape[1]), dtype=np.float32)
-    np.cumsum(m, axis=0, out=csum[1:])
-    out: Matrix = csum[k:] - csum[:-k]
-    return out
+    """Sums of every ``k`` consecutive rows (the aligner's own), or None for fewer rows."""
+    return None if len(m) < k else _window_sums(m, k)
 
 
 def best_windows(query: SentenceView, source: SentenceView) -> dict[tuple[int, int], float]:

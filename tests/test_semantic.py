@@ -19,6 +19,7 @@ import pytest
 from wiretrace.align.pair import align_view
 from wiretrace.eval.mrpc import MrpcPair, read_mrpc
 from wiretrace.model import Span
+from wiretrace.rank import sentences_of
 from wiretrace.semantic import (
     EXTRA_HINT,
     MIN_WORDS,
@@ -136,12 +137,18 @@ def test_attributions_give_each_sentence_to_its_closest_source() -> None:
     ]
 
 
+def _split(text: str) -> list[str]:
+    return [sentence for sentence, _ in sentences_of(text)]
+
+
 def test_semantic_support_counts_the_sentences_a_candidate_accounts_for() -> None:
     unrelated = "Heavy snow closed three schools in the north. Buses ran late all day."
-    support = semantic_support(QUERY, [SOURCE, unrelated, ""], BagEncoder(), floor=0.5)
+    support = semantic_support(
+        _split(QUERY), [_split(SOURCE), _split(unrelated), []], BagEncoder(), floor=0.5
+    )
     assert support[0] > support[1] >= 0.0
     assert support[2] == 0.0
-    assert semantic_support("", [SOURCE], BagEncoder(), floor=0.5) == [0.0]
+    assert semantic_support([], [_split(SOURCE)], BagEncoder(), floor=0.5) == [0.0]
 
 
 class _FakeModel:
@@ -264,7 +271,9 @@ def test_semantic_passage_on_a_real_paraphrase(encoder: Encoder) -> None:
     a = found[0]
     assert source.words.original[a.source.start : a.source.end] == pair.sentence1.strip()
     assert a.cosine is not None and a.cosine >= SENTENCE_THRESHOLD
-    support = semantic_support(pair.sentence2, [pair.sentence1, filler], encoder, floor=0.5)
+    support = semantic_support(
+        _split(pair.sentence2), [_split(pair.sentence1), _split(filler)], encoder, floor=0.5
+    )
     assert support[0] > support[1]
 
 

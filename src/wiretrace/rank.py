@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from wiretrace.semantic import SentenceEncoder
 
 __all__ = [
+    "DEPTH",
     "RankOptions",
     "RankedSource",
     "query_text",
@@ -74,6 +75,7 @@ __all__ = [
 
 FloatMatrix = npt.NDArray[np.float32]
 
+# How many candidates each step takes, and how deep the Wikinews evaluation scores.
 DEPTH = 50
 _WORD = re.compile(r"\w+")
 # A sentence of fewer content terms is merged into the one before it ("He said so.").
@@ -269,8 +271,10 @@ def rank_sources(
     for d in top:
         found = index.get(d)
         texts.append(query_text(found) if found is not None else "")
-    query_sentences = sentence_terms(query_text(doc))
-    candidate_sentences = [sentence_terms(t) for t in texts]
+    query_split = sentences_of(query_text(doc))
+    candidate_split = [sentences_of(t) for t in texts]
+    query_sentences = [terms for _, terms in query_split]
+    candidate_sentences = [[terms for _, terms in c] for c in candidate_split]
     terms = {t for s in query_sentences for t in s}
     terms.update(t for c in candidate_sentences for s in c for t in s)
     counts, documents = index.term_document_counts(terms)
@@ -283,7 +287,10 @@ def rank_sources(
 
         near = top[: opts.semantic_depth]
         meaning = semantic_support(
-            query_text(doc), texts[: len(near)], encoder, opts.semantic_floor
+            [text for text, _ in query_split],
+            [[text for text, _ in c] for c in candidate_split[: len(near)]],
+            encoder,
+            opts.semantic_floor,
         )
         orders.append(_by_score(near, meaning))
     head = reciprocal_rank_fusion(orders, opts.support_k)

@@ -51,6 +51,7 @@ import numpy.typing as npt
 from wiretrace.align.pair import AlignView, _overlap, span_edits
 from wiretrace.errors import WiretraceError
 from wiretrace.model import Alignment, Span
+from wiretrace.rank import support_from_similarities
 
 __all__ = [
     "EXTRA_HINT",
@@ -280,8 +281,8 @@ def semantic_attributions(
 
 
 def semantic_support(
-    query_text: str,
-    candidate_texts: Sequence[str],
+    query: Sequence[str],
+    candidates: Sequence[Sequence[str]],
     encoder: SentenceEncoder,
     floor: float,
 ) -> list[float]:
@@ -289,21 +290,20 @@ def semantic_support(
     the cosine of its embedding with the closest sentence of the candidate, less ``floor``
     when above it, summed over the query's sentences (see :mod:`wiretrace.rank`).
 
-    Sentences are those of :func:`wiretrace.rank.sentences_of`; a candidate is compared
-    through its first :data:`MAX_SOURCE_SENTENCES` sentences, which bounds the work. The
-    encoder's cache serves a candidate's sentences again when several queries rank it.
+    ``query`` and each candidate are sentence texts, as :func:`wiretrace.rank.sentences_of`
+    splits them (the caller splits once for the lexical and the semantic support). A candidate
+    is compared through its first :data:`MAX_SOURCE_SENTENCES` sentences, which bounds the
+    work; the encoder's cache serves a candidate's sentences again when several queries rank
+    it.
     """
-    from wiretrace.rank import sentences_of, support_from_similarities
-
-    query = [text for text, _ in sentences_of(query_text)]
     if not query:
-        return [0.0] * len(candidate_texts)
+        return [0.0] * len(candidates)
     q = encoder.encode(query)
     out: list[float] = []
-    for text in candidate_texts:
-        sentences = [s for s, _ in sentences_of(text)[:MAX_SOURCE_SENTENCES]]
+    for sentences in candidates:
         if not sentences:
             out.append(0.0)
             continue
-        out.append(support_from_similarities(q @ encoder.encode(sentences).T, floor))
+        head = list(sentences[:MAX_SOURCE_SENTENCES])
+        out.append(support_from_similarities(q @ encoder.encode(head).T, floor))
     return out

@@ -68,6 +68,7 @@ from wiretrace.index.lexical import bm25_rank, document_terms
 from wiretrace.index.sqlite import open_index
 from wiretrace.model import Document
 from wiretrace.rank import (
+    DEPTH,
     RankedSource,
     RankOptions,
     query_text,
@@ -96,7 +97,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEPTH = 50
 WIKINEWS_FILE = Path("wikinewssum") / "wikinews_with_sources.jsonl"
 BBC_FILE = Path("bbc-news") / "bbc_news.jsonl.gz"
 # The converted articles ship with the repository (src/wiretrace/eval/ -> repository root).
