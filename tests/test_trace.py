@@ -95,14 +95,23 @@ def test_json_report_matches_its_schema(news_index: MemoryIndex, bbc_articles) -
         jsonschema.validate(bad, trace_schema())
 
 
-def test_earliest_ignores_undated_and_breaks_ties_by_id() -> None:
+def test_earliest_ignores_undated_and_names_every_tie() -> None:
     def s(doc_id: str, when: str | None) -> SourceSummary:
         return SourceSummary(Document(doc_id, "x", published_at=when), 0.1, 1)
 
-    assert earliest([s("a", None), s("b", "2020-01-02")]) == "b"
-    assert earliest([s("b", "2020-01-01T10:00:00+02:00"), s("a", "2020-01-01T09:00:00Z")]) == "b"
-    assert earliest([s("b", "2020-01-01"), s("a", "2020-01-01")]) == "a"
-    assert earliest([s("a", None), s("b", "not a date")]) is None
+    assert earliest([s("a", None), s("b", "2020-01-02")]) == ("b",)
+    assert earliest([s("b", "2020-01-01T10:00:00+02:00"), s("a", "2020-01-01T09:00:00Z")]) == (
+        "b",
+    )
+    # Two bare dates of one day: their order is unknown, so both are earliest.
+    assert earliest([s("b", "2020-01-01"), s("a", "2020-01-01")]) == ("a", "b")
+    # A bare date does not beat a time on the same day, and loses to the day before.
+    assert earliest([s("d", "2019-04-23"), s("t", "2019-04-23T16:43Z")]) == ("d", "t")
+    assert earliest([s("d", "2019-04-24"), s("t", "2019-04-23T16:43Z")]) == ("t",)
+    # A time without a zone is certain against a zoned one only beyond any zone's offset.
+    assert earliest([s("n", "2019-04-23T10:00"), s("z", "2019-04-23T16:43Z")]) == ("n", "z")
+    assert earliest([s("n", "2019-04-23T01:00"), s("z", "2019-04-23T16:43Z")]) == ("n",)
+    assert earliest([s("a", None), s("b", "not a date")]) == ()
 
 
 def test_union_length_counts_overlaps_once() -> None:

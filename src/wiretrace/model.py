@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 
 class PassageKind(StrEnum):
@@ -89,12 +89,36 @@ class Span:
         return sum(max(0, min(self.end, o.end) - max(self.start, o.start)) for o in others)
 
 
+class EditType(StrEnum):
+    """What an edit changes (``DESIGN.md``).
+
+    - ``rename``: another name of the same entity (``Russia`` -> ``Russian Federation``);
+    - ``synonym``: a word swapped for one of the same meaning;
+    - ``number``, ``date``: a different number or date in the same slot (fact drift);
+    - ``entity``: a different person, place or organisation in the same slot (``Kim Jong Un``
+      -> ``Kim Jong Il``);
+    - ``quote``, ``attribution``, ``negation``: a changed quotation, speaker or polarity;
+    - ``other``: any other word change.
+    """
+
+    RENAME = "rename"
+    SYNONYM = "synonym"
+    NUMBER = "number"
+    DATE = "date"
+    ENTITY = "entity"
+    QUOTE = "quote"
+    ATTRIBUTION = "attribution"
+    NEGATION = "negation"
+    OTHER = "other"
+
+
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """A word-level change from the source to the query (``from`` -> ``to``)."""
+    """A word-level change from the source to the query (``from`` -> ``to``), with its type."""
 
     source: str
     query: str
+    type: EditType = EditType.OTHER
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +136,13 @@ class Alignment:
 
 @dataclass(frozen=True, slots=True)
 class Passage:
-    """An aligned passage of the query attributed to one source document."""
+    """An aligned passage of the query attributed to one source document.
+
+    ``source_field`` says which text of the source ``source`` indexes: its ``text`` or its
+    ``title`` (a headline copied from a page whose body does not repeat it). ``confidence``
+    is the estimated probability that this source really is where the text came from
+    (:mod:`wiretrace.confidence`).
+    """
 
     query: Span
     source_id: str
@@ -120,6 +150,8 @@ class Passage:
     score: float
     kind: PassageKind
     edits: tuple[Edit, ...] = ()
+    confidence: float = 0.0
+    source_field: str = "text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +174,19 @@ class Signal:
 
 @dataclass(frozen=True, slots=True)
 class Trace:
-    """The full answer for one query document."""
+    """The full answer for one query document.
+
+    - ``passages`` and ``sources`` hold only documents that may have come before the query;
+      stored documents dated after it (later copies of the text, or of a common source) are
+      in ``later_passages`` and ``later``, never among the sources.
+    - ``earliest_sources`` are the sources that no other source certainly precedes, by the
+      precision of their dates (:mod:`wiretrace.dates`); ``earliest_source`` is its one id
+      when there is exactly one, and None when there is a tie or no dated source.
+    - ``direction_checked`` is False when the query has no date: then nothing could be put
+      in ``later``, and the sources may include copies of the query.
+    - ``hidden_passages`` counts passages left out for a confidence below
+      ``min_confidence``.
+    """
 
     query: Document
     coverage: float
@@ -152,3 +196,9 @@ class Trace:
     signals: tuple[Signal, ...] = ()
     candidates_considered: int = 0
     options: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
+    later: tuple[SourceSummary, ...] = ()
+    later_passages: tuple[Passage, ...] = ()
+    earliest_sources: tuple[str, ...] = ()
+    direction_checked: bool = False
+    min_confidence: float = 0.0
+    hidden_passages: int = 0

@@ -9,11 +9,10 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
 
 from wiretrace.align.pair import AlignView, PairOptions, align_pair, align_view
 from wiretrace.align.sentences import canonical_tokens
-from wiretrace.dates import parse_date
+from wiretrace.dates import Moment, certainly_before, parse_moment
 from wiretrace.fingerprint import ngram_hashes
 from wiretrace.index.base import DEFAULT_MAX_DF, Candidate, Index
 from wiretrace.model import (
@@ -183,25 +182,43 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
         for src_id, a in found:
             keep(a, by_id[src_id])
     passages.sort(key=lambda p: (p.query.start, -p.score, p.source_id, p.source.start))
-    length = len(doc.text)
-    summaries = []
-    for src_id, src in sources.items():
-        spans = [p.query for p in passages if p.source_id == src_id]
-        cov = union_length(spans) / length if length else 0.0
-        summaries.append(SourceSummary(src, round(cov, 4), len(spans)))
-    summaries.sort(key=lambda s: (-s.coverage, s.document.id))
-    coverage = union_length([p.query for p in passages]) / length if length else 0.0
+    query_time = parse_moment(doc.published_at)
+    later_ids = {src_id for src_id, src in sources.items() if is_later(src, query_time)}
+    earlier = [p for p in passages if p.source_id not in later_ids]
+    after = [p for p in passages if p.source_id in later_ids]
+    summaries = summarise(earlier, sources, len(doc.text))
+    first = earliest(summaries)
+    coverage = union_length([p.query for p in earlier]) / len(doc.text) if doc.text else 0.0
     log.debug("traced %s: %d candidates, %d passages", doc.id, len(candidates), len(passages))
     return Trace(
         query=doc,
         coverage=round(coverage, 4),
-        passages=tuple(passages),
+        passages=tuple(earlier),
         sources=tuple(summaries),
-        earliest_source=earliest(summaries),
-        signals=tuple(signals_of(doc.text, query, passages)),
+        earliest_source=first[0] if len(first) == 1 else None,
+        signals=tuple(signals_of(doc.text, query, earlier)),
         candidates_considered=len(candidates),
         options=asdict(opts),
+        later=tuple(summarise(after, sources, len(doc.text))),
+        later_passages=tuple(after),
+        earliest_sources=first,
+        direction_checked=query_time is not None,
     )
+
+
+def summarise(
+    passages: list[Passage], documents: dict[str, Document], length: int
+) -> list[SourceSummary]:
+    """One summary per document the passages cite, by share of the query, largest first."""
+    spans: dict[str, list[Span]] = {}
+    for p in passages:
+        spans.setdefault(p.source_id, []).append(p.query)
+    out = [
+        SourceSummary(documents[d], round(union_length(s) / length, 4) if length else 0.0, len(s))
+        for d, s in spans.items()
+    ]
+    out.sort(key=lambda s: (-s.coverage, s.document.id))
+    return out
 
 
 def signals_of(text: str, query: AlignView, passages: list[Passage]) -> list[Signal]:
@@ -248,17 +265,27 @@ def spin_signals(text: str, query: AlignView, passages: list[Passage]) -> list[S
     return out
 
 
-def earliest(sources: list[SourceSummary]) -> str | None:
-    """The id of the source published first; undated sources are never earliest.
+def earliest(sources: list[SourceSummary]) -> tuple[str, ...]:
+    """The ids of the sources that no other source certainly precedes, in id order.
 
-    Dates are compared after conversion to UTC (a date without a zone is taken as UTC); ties
-    break on the id, so the answer is deterministic.
+    Dates keep their precision (:func:`wiretrace.dates.certainly_before`): a page dated
+    "2019-04-23" and one dated "2019-04-23T16:43Z" are a tie, and both are named. Undated
+    sources are never earliest.
     """
-    dated: list[tuple[datetime, str]] = []
+    dated: list[tuple[Moment, str]] = []
     for s in sources:
-        when = parse_date(s.document.published_at)
+        when = parse_moment(s.document.published_at)
         if when is not None:
             dated.append((when, s.document.id))
-    return min(dated)[1] if dated else None
+    first = [
+        (m, d) for m, d in dated if not any(certainly_before(other, m) for other, _ in dated)
+    ]
+    return tuple(sorted(d for _, d in first))
 
 
+def is_later(doc: Document, query: Moment | None) -> bool:
+    """Whether ``doc`` is certainly dated after the query; never for an undated side."""
+    if query is None:
+        return False
+    when = parse_moment(doc.published_at)
+    return when is not None and certainly_before(query, when)
