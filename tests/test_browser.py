@@ -418,3 +418,208 @@ def test_an_article_with_no_source(page: Page, server: Server) -> None:
     assert page.inner_text("#wt-article") == text
     assert page.locator(".wt-signals li").count() >= 1  # the boilerplate line
     assert page.watch.errors == []
+
+
+# -- time direction: later documents, a tie, an undated article ---------------------------------
+
+TIME = Path(__file__).resolve().parent / "data" / "time"
+TIME_QUERY = TIME / "query.txt"
+WEEKLY = "coastal-weekly/port-dispute-week"
+LATER_HEADING = ("Later documents — dated after this article; copies of it or of a common "
+                 "source, not its sources")
+
+
+@pytest.fixture(scope="module")
+def time_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server over ``tests/data/time``: a wire story and a local report that share a bare
+    date, and a weekly dated after the query."""
+    from wiretrace.index.sqlite import open_index
+    from wiretrace.ingest.readers import ReadOptions, iter_records
+    from wiretrace.model import Document
+
+    folder = tmp_path_factory.mktemp("time")
+    db = folder / "time.db"
+    with open_index(db) as index:
+        index.add(r for r in iter_records([TIME / "corpus.jsonl"], ReadOptions())
+                  if isinstance(r, Document))
+    srv = start_server(db, folder / "server.log")
+    yield srv
+    srv.stop()
+
+
+def marked(locator: Any) -> list[str]:
+    """The words of ``ins``/``del`` marks without their screen-reader labels."""
+    found: list[str] = locator.evaluate_all(
+        "ms => ms.map(m => Array.from(m.childNodes).filter(c => !(c.classList && "
+        "c.classList.contains('wt-sr'))).map(c => c.textContent).join(''))")
+    return found
+
+
+@pytest.fixture
+def time_page(browser: Any, time_server: Server) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    pg = context.new_page()
+    pg.add_init_script("window.__xss = []; window.__hit = function (w) { window.__xss.push(w); };")
+    pg.watch = Watch(pg, time_server.base)
+    yield pg
+    context.close()
+
+
+def trace_with_details(page: Page, server: Server, published_at: str | None) -> dict[str, Any]:
+    """Trace the time query through the page, with its "Article details" filled in; returns
+    the JSON body the page sent."""
+    page.goto(server.base + "/")
+    page.fill("#wt-text", TIME_QUERY.read_text(encoding="utf-8"))
+    page.click("summary >> text=Article details")
+    page.fill("#wt-title", "Dockworkers walk out at Port Alder over pay")
+    page.fill("#wt-url", "https://farm.example/port-story")
+    page.fill("#wt-source", "Farm News")
+    if published_at:
+        page.fill("#wt-date", published_at)
+    with page.expect_request(lambda r: "/v1/trace" in r.url and r.method == "POST") as request:
+        page.click("#wt-submit")
+    page.wait_for_selector("#wt-h-result")
+    sent: dict[str, Any] = json.loads(request.value.post_data or "{}")
+    return sent
+
+
+def test_later_documents_and_a_tie_on_the_page(time_page: Page, time_server: Server) -> None:
+    page = time_page
+    sent = trace_with_details(page, time_server, "2021-03-10")
+    # The "Article details" feed the API.
+    assert sent["published_at"] == "2021-03-10" and sent["source"] == "Farm News"
+    assert sent["title"].startswith("Dockworkers") and sent["url"].startswith("https://farm.")
+    with time_server.client() as c:
+        expected = c.post("/v1/trace", json={k: v for k, v in sent.items()}).json()
+    assert [s["id"] for s in expected["later"]] == [WEEKLY]
+    assert expected["earliest_order"] == "tie"
+    # The later document is listed apart, under a title nobody can take for "sources".
+    later = page.locator("#wt-later")
+    assert later.is_visible()
+    assert page.inner_text("#wt-h-later") == LATER_HEADING
+    assert page.locator("#wt-later-table tbody tr").count() == 1
+    assert WEEKLY in later.inner_text() and "after this article" in later.inner_text()
+    assert WEEKLY not in page.inner_text("#wt-sources")
+    assert page.locator("#wt-sources tbody tr").count() == len(expected["sources"]) == 2
+    # Its shared text: marked in the article apart from the sources' colours, and shown side
+    # by side with the changed word and the edit's type.
+    grey = "".join(page.locator("#wt-article .wt-later-mark").all_inner_texts())
+    (lp,) = expected["later_passages"]
+    text = TIME_QUERY.read_text(encoding="utf-8")
+    assert grey == text[lp["query_start"] : lp["query_end"]]
+    assert page.locator("#wt-article .wt-later-mark.wt-mark").count() == 0
+    item = later.locator(".wt-later-passage")
+    assert item.count() == 1
+    assert "confidence" in item.locator(".wt-meta").inner_text()
+    assert item.locator(".wt-etype").all_inner_texts() == [lp["edits"][0]["type"].upper()]
+    assert marked(item.locator(".wt-side").nth(0).locator("ins")) == ["villages"]
+    assert marked(item.locator(".wt-side").nth(1).locator("del")) == ["hamlets"]
+    # The tie: both sources named, the order said to be unknown; no single "first".
+    first = page.inner_text("#wt-first")
+    assert first.startswith("First published\nTie: ")
+    assert "order unknown at the precision of their dates" in first
+    for s in expected["sources"]:
+        assert s["title"] in first
+    assert page.locator("#wt-sources tr.wt-earliest").count() == 2
+    assert page.locator("#wt-sources .wt-badge").all_inner_texts() == ["tied first"] * 2
+    assert page.locator("#wt-direction").count() == 0
+    # Passages show their confidence; the status line counts the later document.
+    page.locator("#wt-article .wt-mark").first.click()
+    assert "confidence" in page.inner_text("#wt-h-compare")
+    status = page.inner_text("#wt-status")
+    assert "1 later document dated after it, not sources" in status and "tie of 2" in status
+    ratios = page.evaluate(CONTRAST_JS)
+    low = [(name, round(r, 2)) for name, r in ratios if r < 4.5]
+    assert low == [], low
+    page.locator("#wt-compare button[data-close]").click()
+    page.screenshot(path=str(artifact("time-page.png")), full_page=True)
+    # The picture for the docs: the result from its summary to the later documents.
+    top = page.locator(".wt-summary").bounding_box()
+    bottom = later.bounding_box()
+    assert top and bottom
+    scroll = page.evaluate("window.scrollY")  # boxes are relative to the viewport
+    clip = {"x": 0, "y": top["y"] + scroll - 8, "width": 1280,
+            "height": bottom["y"] + bottom["height"] - top["y"] + 16}
+    page.screenshot(path=str(artifact("time-view.png")), full_page=True, clip=clip)
+    if os.environ.get("WIRETRACE_DOCS_SCREENSHOT"):
+        shutil.copy(artifact("time-view.png"), os.environ["WIRETRACE_DOCS_SCREENSHOT"])
+    assert page.watch.errors == [] and page.watch.foreign == [] and page.watch.dialogs == []
+
+
+def test_an_undated_article_says_direction_was_not_checked(
+    time_page: Page, time_server: Server
+) -> None:
+    page = time_page
+    sent = trace_with_details(page, time_server, None)
+    assert "published_at" not in sent
+    assert page.inner_text("#wt-direction").startswith(
+        "Direction not checked: the article has no date.")
+    assert page.locator("#wt-later").count() == 0
+    # Undated, the weekly cannot be set apart: it is among the sources, and the page says why.
+    assert WEEKLY in page.inner_text("#wt-sources")
+    assert "direction not checked" in page.inner_text("#wt-status")
+    assert page.watch.errors == []
+
+
+def test_standalone_report_of_a_headline_from_a_title(browser: Any, tmp_path: Path) -> None:
+    """A passage whose source span indexes the source's title is compared with that title;
+    edits show their type; passages hidden for low confidence are counted."""
+    from test_report_json import hand_trace
+
+    from wiretrace.report.html import render_html
+
+    path = tmp_path / "headline.html"
+    path.write_text(render_html(hand_trace()), encoding="utf-8")
+    context = browser.new_context(offline=True, viewport={"width": 1024, "height": 800})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(path.as_uri())
+        page.locator("#wt-article .wt-mark").first.click()
+        compare = page.locator("#wt-compare")
+        assert "confidence 0.88" in compare.locator("h2").inner_text()
+        assert compare.locator(".wt-from-title").count() == 1
+        source_side = compare.locator(".wt-side").nth(1)
+        assert source_side.locator("h3").inner_text() == "Source [1] title (characters 0–52)"
+        assert source_side.locator(".wt-passage").evaluate(
+            "e => Array.from(e.childNodes).map(n => n.nodeType === 3 ? n.textContent : "
+            "Array.from(n.childNodes).filter(c => !(c.classList && c.classList.contains('wt-sr')))"
+            ".map(c => c.textContent).join('')).join('')"
+        ) == "Preparations underway for Kim-Putin summit in Russia"
+        assert compare.locator(".wt-edits li").inner_text().startswith("RENAME")
+        assert page.inner_text("#wt-hidden") == (
+            "2 passages with a confidence below 0.50 not shown.")
+        assert "first published" in page.inner_text("#wt-first").lower()
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_xss_in_a_later_document_never_runs(time_page: Page, time_server: Server) -> None:
+    page = time_page
+    everything = " ".join(PAYLOADS.values())
+    shared = ("Harbour pilots refused overtime on the night shift, and the last tanker of the "
+              "week turned back to the open sea before dawn on Friday.")
+    later = {
+        "id": "later/xss<script>__hit('id')</script>",
+        "text": shared + "\n\n" + everything,
+        "title": "Title " + everything,
+        "url": JS_URL,
+        "source": "Outlet " + everything,
+        "published_at": "2021-04-01",
+    }
+    with time_server.client() as c:
+        assert c.post("/v1/documents", json=[later]).json()["added"] == 1
+    page.goto(time_server.base + "/")
+    page.fill("#wt-text", PAYLOADS["img"] + "\n\n" + shared)
+    page.click("summary >> text=Article details")
+    page.fill("#wt-date", "2021-03-10")
+    page.click("#wt-submit")
+    page.wait_for_selector("#wt-later")
+    page.wait_for_timeout(300)
+    assert_nothing_ran(page)
+    assert "Outlet <script>" in page.inner_text("#wt-later")

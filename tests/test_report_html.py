@@ -225,3 +225,73 @@ def test_cli_writes_the_same_report(tmp_path: Path, demo_index: MemoryIndex) -> 
     payload = payload_of(parse(out.read_text(encoding="utf-8")))
     expected = trace(demo_index, Document("showcase.txt", showcase.read_text(encoding="utf-8")))
     assert payload == json.loads(json.dumps(view_payload(expected)))
+
+
+# -- time direction, confidence, edit types (schema 2.0) ---------------------------------------
+
+TIME = Path(__file__).resolve().parent / "data" / "time"
+
+
+def time_trace(published_at: str | None = "2021-03-10") -> Trace:
+    """The corpus of ``tests/data/time``: a tie of two sources on a bare date, and a weekly
+    dated after the query that repeats a paragraph no source has."""
+    index = MemoryIndex()
+    index.add(r for r in iter_records([TIME / "corpus.jsonl"], ReadOptions())
+              if isinstance(r, Document))
+    query = Document("farm/port-story", (TIME / "query.txt").read_text(encoding="utf-8"),
+                     title="Dockworkers walk out at Port Alder over pay",
+                     published_at=published_at)
+    return trace(index, query)
+
+
+def test_report_carries_later_documents_the_tie_and_their_diffs() -> None:
+    import jsonschema
+
+    from wiretrace.report.json import trace_schema
+
+    result = time_trace()
+    payload = payload_of(parse(render_html(result)))
+    assert isinstance(payload, dict)
+    jsonschema.validate(payload, trace_schema())
+    assert [s["id"] for s in payload["later"]] == ["coastal-weekly/port-dispute-week"]
+    assert payload["earliest_order"] == "tie" and len(payload["earliest_sources"]) == 2
+    assert payload["direction_checked"] is True
+    (diff,) = payload["view"]["later_diffs"]
+    assert ["replace", "hamlets ", "villages "] in diff
+    (later,) = result.later_passages
+    assert "".join(q for _, _, q in diff) == result.query.text[
+        later.query.start : later.query.end]
+    undated = payload_of(parse(render_html(time_trace(None))))
+    assert isinstance(undated, dict)
+    assert undated["direction_checked"] is False and undated["later"] == []
+
+
+def test_hostile_later_documents_stay_inside_the_data_block() -> None:
+    shared = ("The ferry company added two evening crossings to the island villages while the "
+              "container berths stay closed for the whole of the strike.")
+    later = Document("later" + XSS, shared + " " + XSS, title=XSS, url="javascript:alert(5)",
+                     source=XSS, published_at="2999-01-01")
+    index = MemoryIndex()
+    index.add([later])
+    result = trace(index, Document("q", XSS + "\n" + shared, published_at="2021-03-10"))
+    assert [s.document.id for s in result.later] == [later.id] and not result.sources
+    page = parse(render_html(result))
+    assert [tag for tag, _ in page.tags if tag in ("script", "img")] == ["script", "script"]
+    data = next(t for tag, a, t in page.blocks if a.get("id") == "wt-data")
+    assert "<" not in data and ">" not in data
+    payload = payload_of(page)
+    assert isinstance(payload, dict)
+    assert payload["later"][0]["title"] == XSS
+    assert payload["later"][0]["published_at_note"] == "in the future"
+
+
+def test_report_script_builds_the_page_from_text_nodes_only() -> None:
+    """The view draws later documents, ties and edit types with the same DOM helpers as the
+    rest: nothing in the scripts parses data as HTML."""
+    from wiretrace.report.html import asset_text
+
+    for script in (asset_text("report.js"),
+                   (REPO / "src" / "wiretrace" / "serve" / "static" / "app.js").read_text()):
+        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
+                     "new Function", "createContextualFragment", "srcdoc"):
+            assert sink not in script, sink

@@ -1,6 +1,7 @@
 /* wiretrace report view: draws a trace (the JSON report plus its "view" object) as an
  * article coloured by source, a side-by-side comparison with word-level changes marked, the
- * sources, their time order, the signals and download links.
+ * sources, their time order (the earliest source, or a tie), the later documents (dated after
+ * the article: never its sources), the signals and download links.
  *
  * Used by the standalone HTML report (data in the #wt-data block) and by the web page of
  * `wiretrace serve` (window.WiretraceReport.render). Hand-written, no dependencies, no build.
@@ -85,6 +86,26 @@
     return String(kind || "").replace(/_/g, "-");
   }
 
+  function confidenceLabel(p) {
+    return typeof p.confidence === "number" ? "confidence " + p.confidence.toFixed(2) : "";
+  }
+
+  /* "A", "A and B", "A, B and C". */
+  function andList(names) {
+    if (names.length < 2) return names.join("");
+    return names.slice(0, -1).join(", ") + " and " + names[names.length - 1];
+  }
+
+  /* A date as given, with a warning when the report flags it ("in the future", ...). */
+  function dateWithNote(when, note) {
+    var out = [when || "unknown"];
+    if (note) {
+      out.push(" ");
+      out.push(el("span", { className: "wt-badge wt-warn" }, "date " + note));
+    }
+    return out;
+  }
+
   /* Code-point slicing: offsets in the report are Python string indices (code points),
    * while JavaScript strings count UTF-16 units. */
   function slicer(text) {
@@ -113,6 +134,22 @@
         diff: (view.diffs || [])[i] || null
       };
     });
+    var later = data.later || [];
+    var laterRank = {};
+    later.forEach(function (s, i) { laterRank[s.id] = i; });
+    var laterPassages = (data.later_passages || []).map(function (p, i) {
+      return {
+        p: p, index: i, rank: laterRank[p.source_id] === undefined ? 0 : laterRank[p.source_id],
+        diff: (view.later_diffs || [])[i] || null
+      };
+    });
+    var earliestIds = data.earliest_sources ||
+      (data.earliest_source ? [data.earliest_source] : []);
+    var tie = earliestIds.length > 1;
+    function isEarliest(id) { return earliestIds.indexOf(id) >= 0; }
+    function earliestBadge() {
+      return el("span", { className: "wt-badge" }, tie ? "tied first" : "first published");
+    }
     var state = { current: -1, lastMark: null };
 
     /* -- summary ------------------------------------------------------------------------ */
@@ -122,7 +159,7 @@
     var meta = [];
     if (q.title) meta.push(el("strong", null, q.title));
     if (q.source) meta.push(el("span", null, q.source));
-    if (q.published_at) meta.push(el("span", null, q.published_at));
+    if (q.published_at) meta.push(el("span", null, dateWithNote(q.published_at, q.published_at_note)));
     if (q.url) meta.push(linkOrText(q.url));
     if (meta.length) {
       var metaLine = el("p", { className: "wt-meta" }, [el("span", { className: "wt-sr" }, "Article: ")]);
@@ -139,13 +176,44 @@
     stat("Attributed", percent(data.coverage));
     stat("Sources", String(sources.length));
     stat("Passages", String(passages.length));
-    var earliest = byId[data.earliest_source];
-    stat("First published", earliest
-      ? [el("span", { className: "wt-swatch wt-src-" + (rank[earliest.id] % PALETTE) },
-        sourceLabel(earliest, rank[earliest.id])), " ", sourceName(earliest),
-      earliest.published_at ? " (" + earliest.published_at + ")" : ""]
-      : "no dated source");
+    if (data.later) {
+      stat("Later documents", data.direction_checked === false ? "not checked" : String(later.length));
+    }
+    var firsts = earliestIds.map(function (id) { return byId[id]; })
+      .filter(function (s) { return s; })
+      .sort(function (x, y) { return rank[x.id] - rank[y.id]; });
+    function firstLabel(s) {
+      return [el("span", { className: "wt-swatch wt-src-" + (rank[s.id] % PALETTE) },
+        sourceLabel(s, rank[s.id])), " ", sourceName(s),
+      s.published_at ? " (" + s.published_at + ")" : ""];
+    }
+    if (tie && firsts.length) {
+      var names = [];
+      firsts.forEach(function (s, i) {
+        if (i) names.push(i === firsts.length - 1 ? " and " : ", ");
+        names = names.concat(firstLabel(s));
+      });
+      stats.appendChild(el("div", { className: "wt-stat-wide", id: "wt-first" }, [
+        el("dt", null, "First published"),
+        el("dd", null, ["Tie: "].concat(names,
+          [" — order unknown at the precision of their dates"]))]));
+    } else {
+      stats.appendChild(el("div", { id: "wt-first" }, [el("dt", null, "First published"),
+        el("dd", null, firsts.length ? firstLabel(firsts[0]) : "no dated source")]));
+    }
     summary.appendChild(stats);
+    if (data.direction_checked === false) {
+      summary.appendChild(el("p", { className: "wt-note wt-direction", id: "wt-direction" }, [
+        el("strong", null, "Direction not checked: the article has no date."),
+        " A document listed as a source may be a later copy of this article. Give the " +
+        "article's publication date to set later documents apart."]));
+    }
+    if (data.hidden_passages) {
+      summary.appendChild(el("p", { className: "wt-note", id: "wt-hidden" },
+        data.hidden_passages + (data.hidden_passages === 1 ? " passage" : " passages") +
+        " with a confidence below " + Number(data.min_confidence || 0).toFixed(2) +
+        " not shown."));
+    }
     if (!sources.length) {
       summary.appendChild(el("p", { className: "wt-note" },
         "No indexed document shares text with this article, so nothing is highlighted. " +
@@ -168,9 +236,14 @@
       articleCard.appendChild(el("p", { className: "wt-hint" },
         "Select a highlighted passage (click, or Tab then Enter) to compare it with its source."));
     }
+    var laterHint = el("p", { className: "wt-hint", hidden: true }, [
+      el("span", { className: "wt-later-mark" }, "Grey, dotted"),
+      " text is found only in later documents, dated after this article (listed below): " +
+      "they are not its sources."]);
+    articleCard.appendChild(laterHint);
     var article = el("div", { className: "wt-article", id: "wt-article" });
     var bounds = [0, text.length];
-    passages.forEach(function (x) {
+    passages.concat(laterPassages).forEach(function (x) {
       bounds.push(Math.max(0, Math.min(text.length, x.p.query_start)));
       bounds.push(Math.max(0, Math.min(text.length, x.p.query_end)));
     });
@@ -183,7 +256,23 @@
       });
       var piece = text.slice(a0, a1);
       if (!covering.length) {
-        article.appendChild(document.createTextNode(piece));
+        var inLater = laterPassages.filter(function (x) {
+          return x.p.query_start <= a0 && x.p.query_end >= a1;
+        });
+        if (!inLater.length) {
+          article.appendChild(document.createTextNode(piece));
+          continue;
+        }
+        // Text found only in documents dated after the article: shown, but not as a source.
+        var labels = inLater.map(function (x) { return "[L" + (x.rank + 1) + "]"; })
+          .filter(function (v, i, arr) { return arr.indexOf(v) === i; });
+        laterHint.hidden = false;
+        article.appendChild(el("span", {
+          className: "wt-later-mark",
+          "data-later-passage": inLater[0].index,
+          title: "Also in later document " + labels.join(", ") +
+            ", dated after this article: not a source"
+        }, piece));
         continue;
       }
       covering.sort(function (x, y) { return x.rank - y.rank || y.p.score - x.p.score; });
@@ -197,7 +286,8 @@
         "data-passage": owner.index,
         "aria-label": "Passage " + (owner.index + 1) + ", from source " + (owner.rank + 1) +
           ", " + kindLabel(owner.p.kind) + others + ": " + piece,
-        title: "Source [" + (owner.rank + 1) + "], " + kindLabel(owner.p.kind) + others
+        title: "Source [" + (owner.rank + 1) + "], " + kindLabel(owner.p.kind) +
+          (confidenceLabel(owner.p) ? ", " + confidenceLabel(owner.p) : "") + others
       });
       if (a0 === owner.p.query_start) {
         mark.appendChild(el("span", { className: "wt-tag", "aria-hidden": "true" },
@@ -244,6 +334,41 @@
       return box;
     }
 
+    /* The edits of a passage, each with its type (rename, synonym, number, ...). */
+    function appendEdits(box, p, other) {
+      var edits = p.edits || [];
+      if (!edits.length) {
+        box.appendChild(el("p", { className: "wt-label" },
+          p.kind === "verbatim" ? "Copied word for word." : "No word-level edits listed."));
+        return;
+      }
+      var list = el("ul", { className: "wt-edits",
+        "aria-label": "Edits from the " + other + " to this article" });
+      edits.forEach(function (e) {
+        list.appendChild(el("li", null, [
+          e.type ? el("span", { className: "wt-etype" }, e.type) : null, e.type ? " " : null,
+          el("del", { className: "wt-del" }, e.from),
+          el("span", { "aria-label": " changed to " }, " → "), el("ins", { className: "wt-ins" }, e.to)]));
+      });
+      box.appendChild(el("p", { className: "wt-label" }, "Edits (" + other + " → this article):"));
+      box.appendChild(list);
+    }
+
+    /* This article's span beside the other document's (its text, or its title for a
+     * headline), with the changed words marked. */
+    function sidesOf(x, otherName) {
+      var field = x.p.source_field === "title" ? " title" : "";
+      return el("div", { className: "wt-sides" }, [
+        el("div", { className: "wt-side" }, [
+          el("h3", null, "This article (characters " + x.p.query_start + "–" + x.p.query_end + ")"),
+          sideText(x, "query")]),
+        el("div", { className: "wt-side" }, [
+          el("h3", null, otherName + field + " (characters " + x.p.source_start +
+            "–" + x.p.source_end + ")"),
+          sideText(x, "source")])
+      ]);
+    }
+
     function marksOf(index) {
       return article.querySelectorAll('.wt-mark[data-passage="' + index + '"]');
     }
@@ -269,40 +394,24 @@
       compare.hidden = false;
       compare.appendChild(el("h2", { id: "wt-h-compare", tabindex: "-1" },
         "Passage " + (index + 1) + " of " + passages.length + ": " + kindLabel(x.p.kind) +
-        ", similarity " + Number(x.p.score).toFixed(2)));
+        ", similarity " + Number(x.p.score).toFixed(2) +
+        (confidenceLabel(x.p) ? ", " + confidenceLabel(x.p) : "")));
       var srcLine = el("p", { className: "wt-meta" }, [
         el("span", { className: "wt-swatch wt-src-" + (x.rank % PALETTE) }, sourceLabel(s, x.rank)),
         " ", linkOrText(s.url, sourceName(s))]);
       if (s.source) srcLine.appendChild(document.createTextNode(" — " + s.source));
       if (s.published_at) srcLine.appendChild(document.createTextNode(", " + s.published_at));
-      if (s.id === data.earliest_source) {
+      if (isEarliest(s.id)) {
         srcLine.appendChild(document.createTextNode(" "));
-        srcLine.appendChild(el("span", { className: "wt-badge" }, "first published"));
+        srcLine.appendChild(earliestBadge());
       }
       compare.appendChild(srcLine);
-      var edits = x.p.edits || [];
-      if (edits.length) {
-        var list = el("ul", { className: "wt-edits", "aria-label": "Edits from the source to this article" });
-        edits.forEach(function (e) {
-          list.appendChild(el("li", null, [el("del", { className: "wt-del" }, e.from),
-            el("span", { "aria-label": " changed to " }, " → "), el("ins", { className: "wt-ins" }, e.to)]));
-        });
-        compare.appendChild(el("p", { className: "wt-label" }, "Edits (source → this article):"));
-        compare.appendChild(list);
-      } else {
-        compare.appendChild(el("p", { className: "wt-label" },
-          x.p.kind === "verbatim" ? "Copied word for word." : "No word-level edits listed."));
+      if (x.p.source_field === "title") {
+        compare.appendChild(el("p", { className: "wt-note wt-from-title" },
+          "A headline: this text matches the source's title, shown on the right."));
       }
-      var sides = el("div", { className: "wt-sides" }, [
-        el("div", { className: "wt-side" }, [
-          el("h3", null, "This article (characters " + x.p.query_start + "–" + x.p.query_end + ")"),
-          sideText(x, "query")]),
-        el("div", { className: "wt-side" }, [
-          el("h3", null, "Source " + sourceLabel(s, x.rank) + " (characters " + x.p.source_start +
-            "–" + x.p.source_end + ")"),
-          sideText(x, "source")])
-      ]);
-      compare.appendChild(sides);
+      appendEdits(compare, x.p, "source");
+      compare.appendChild(sidesOf(x, "Source " + sourceLabel(s, x.rank)));
       var overlapping = passages.filter(function (y) {
         return y.index !== index && y.p.query_start < x.p.query_end && y.p.query_end > x.p.query_start;
       });
@@ -370,47 +479,94 @@
     root.addEventListener("keydown", root.wtEscape);
 
     /* -- sources ------------------------------------------------------------------------------ */
-    if (sources.length) {
-      var srcCard = el("section", { className: "wt-card", "aria-labelledby": "wt-h-sources" });
-      srcCard.appendChild(el("h2", { id: "wt-h-sources" }, "Sources"));
-      var table = el("table", { className: "wt-table" });
-      table.appendChild(el("caption", { className: "wt-sr" }, "Sources by share of the article"));
-      table.appendChild(el("thead", null, el("tr", null, ["Source", "Title", "Outlet",
+    function documentTable(id, caption, docs, label, swatchClass, extra) {
+      var table = el("table", { className: "wt-table", id: id });
+      table.appendChild(el("caption", { className: "wt-sr" }, caption));
+      table.appendChild(el("thead", null, el("tr", null, [label, "Title", "Outlet",
         "Published", "Share", "Passages", ""].map(function (h) {
         return el("th", { scope: "col" }, h || el("span", { className: "wt-sr" }, "Actions"));
       }))));
       var tbody = el("tbody");
-      sources.forEach(function (s, i) {
-        var first = passages.filter(function (x) { return x.rank === i; })[0];
-        var published = [s.published_at || "unknown"];
-        if (s.id === data.earliest_source) {
-          published.push(" ");
-          published.push(el("span", { className: "wt-badge" }, "first published"));
-        }
-        tbody.appendChild(el("tr", { className: s.id === data.earliest_source ? "wt-earliest" : null }, [
-          el("td", null, el("span", { className: "wt-swatch wt-src-" + (i % PALETTE) }, sourceLabel(s, i))),
+      docs.forEach(function (s, i) {
+        var cells = extra(s, i);
+        tbody.appendChild(el("tr", { className: cells.rowClass }, [
+          el("td", null, el("span", { className: "wt-swatch " + swatchClass(i) }, cells.label)),
           el("td", null, [linkOrText(s.url, sourceName(s)), el("br"),
             el("span", { className: "wt-id" }, s.id)]),
           el("td", { "data-label": "Outlet" }, s.source || "unknown"),
-          el("td", { "data-label": "Published" }, published),
+          el("td", { "data-label": "Published" },
+            dateWithNote(s.published_at, s.published_at_note).concat(cells.badges)),
           el("td", { className: "wt-num", "data-label": "Share" }, percent(s.coverage)),
           el("td", { className: "wt-num", "data-label": "Passages" },
             String(s.passages === undefined ? "" : s.passages)),
-          el("td", null, first ? el("button", {
-            type: "button", className: "wt-btn wt-btn-small", "data-open": first.index,
-            "aria-label": "Compare the first passage from source " + (i + 1)
-          }, "Compare") : "")
+          el("td", null, cells.action)
         ]));
       });
       table.appendChild(tbody);
-      srcCard.appendChild(el("div", { className: "wt-scroll" }, table));
+      return el("div", { className: "wt-scroll" }, table);
+    }
+
+    if (sources.length) {
+      var srcCard = el("section", { className: "wt-card", "aria-labelledby": "wt-h-sources" });
+      srcCard.appendChild(el("h2", { id: "wt-h-sources" }, "Sources"));
+      srcCard.appendChild(documentTable("wt-sources", "Sources by share of the article", sources,
+        "Source", function (i) { return "wt-src-" + (i % PALETTE); }, function (s, i) {
+          var first = passages.filter(function (x) { return x.rank === i; })[0];
+          return {
+            label: sourceLabel(s, i),
+            rowClass: isEarliest(s.id) ? "wt-earliest" : null,
+            badges: isEarliest(s.id) ? [" ", earliestBadge()] : [],
+            action: first ? el("button", {
+              type: "button", className: "wt-btn wt-btn-small", "data-open": first.index,
+              "aria-label": "Compare the first passage from source " + (i + 1)
+            }, "Compare") : ""
+          };
+        }));
+      if (tie) {
+        srcCard.appendChild(el("p", { className: "wt-note" }, "Tie: " +
+          andList(firsts.map(sourceName)) + " — order unknown at the precision of their dates."));
+      }
       srcCard.addEventListener("click", function (ev) {
         var button = ev.target.closest ? ev.target.closest("button[data-open]") : null;
         if (button) open(Number(button.getAttribute("data-open")));
       });
       root.appendChild(srcCard);
+    }
 
-      /* -- time order ------------------------------------------------------------------------ */
+    /* -- later documents ------------------------------------------------------------------------ */
+    if (later.length) {
+      var laterCard = el("section", { className: "wt-card wt-later", id: "wt-later",
+        "aria-labelledby": "wt-h-later" });
+      laterCard.appendChild(el("h2", { id: "wt-h-later" }, "Later documents — dated after this " +
+        "article; copies of it or of a common source, not its sources"));
+      laterCard.appendChild(documentTable("wt-later-table", "Later documents by share of the article",
+        later, "Later", function () { return "wt-later-swatch"; }, function (s, i) {
+          return {
+            label: "L" + (i + 1), rowClass: null,
+            badges: [" ", el("span", { className: "wt-badge wt-later-badge" }, "after this article")],
+            action: ""
+          };
+        }));
+      laterCard.appendChild(el("h3", null, "Shared text"));
+      var laterList = el("ol", { className: "wt-later-passages" });
+      laterPassages.forEach(function (x) {
+        var s = later[x.rank] || { id: x.p.source_id };
+        var item = el("li", { className: "wt-later-passage", "data-later-passage": x.index });
+        item.appendChild(el("p", { className: "wt-meta" }, [
+          el("span", { className: "wt-swatch wt-later-swatch" }, "L" + (x.rank + 1)), " ",
+          sourceName(s), ": " + kindLabel(x.p.kind) + ", similarity " +
+          Number(x.p.score).toFixed(2) +
+          (confidenceLabel(x.p) ? ", " + confidenceLabel(x.p) : "")]));
+        appendEdits(item, x.p, "later document");
+        item.appendChild(sidesOf(x, "Later document L" + (x.rank + 1)));
+        laterList.appendChild(item);
+      });
+      laterCard.appendChild(laterList);
+      root.appendChild(laterCard);
+    }
+
+    /* -- time order ---------------------------------------------------------------------------- */
+    if (sources.length || later.length) {
       var timeCard = el("section", { className: "wt-card", "aria-labelledby": "wt-h-time" });
       timeCard.appendChild(el("h2", { id: "wt-h-time" }, "Time order"));
       var events = [];
@@ -420,25 +576,43 @@
         if (isNaN(t)) undated.push(s);
         else events.push({ t: t, label: [el("span", { className: "wt-swatch wt-src-" + (i % PALETTE) },
           sourceLabel(s, i)), " ", sourceName(s), s.source ? " — " + s.source : ""],
-        when: s.published_at, first: s.id === data.earliest_source });
+        when: s.published_at, first: isEarliest(s.id) });
+      });
+      later.forEach(function (s, i) {
+        var t = dateValue(s.published_at);
+        if (!isNaN(t)) events.push({ t: t, label: [el("span", { className: "wt-swatch wt-later-swatch" },
+          "L" + (i + 1)), " ", sourceName(s), s.source ? " — " + s.source : ""],
+        when: s.published_at, later: true });
       });
       var qt = dateValue(q.published_at);
       if (!isNaN(qt)) events.push({ t: qt, label: [el("strong", null, "This article")], when: q.published_at, query: true });
-      events.sort(function (x, y) { return x.t - y.t; });
+      // Equal times keep this order: sources, then the article, then later documents.
+      var order = function (e) { return e.later ? 2 : e.query ? 1 : 0; };
+      events.sort(function (x, y) { return x.t - y.t || order(x) - order(y); });
       var ol = el("ol", { className: "wt-timeline" });
       events.forEach(function (e) {
-        var item = el("li", { className: e.query ? "wt-query-event" : null },
+        var item = el("li", { className: e.query ? "wt-query-event" : e.later ? "wt-later-event" : null },
           [el("time", null, e.when), " "].concat(e.label));
         if (e.first) {
           item.appendChild(document.createTextNode(" "));
-          item.appendChild(el("span", { className: "wt-badge" }, "first published"));
+          item.appendChild(earliestBadge());
         }
-        if (e.query && events.length > 1 && e !== events[events.length - 1]) {
-          item.appendChild(el("span", { className: "wt-badge wt-warn" }, "dated before a source it matches"));
+        if (e.later) {
+          item.appendChild(document.createTextNode(" "));
+          item.appendChild(el("span", { className: "wt-badge wt-later-badge" }, "later: not a source"));
         }
         ol.appendChild(item);
       });
       if (events.length) timeCard.appendChild(ol);
+      if (tie) {
+        timeCard.appendChild(el("p", { className: "wt-note" }, "Tie: " +
+          andList(firsts.map(sourceName)) + " — order unknown at the precision of their dates. " +
+          "A date without a time covers a whole day in an unknown time zone."));
+      }
+      if (data.direction_checked === false) {
+        timeCard.appendChild(el("p", { className: "wt-note" },
+          "Direction not checked: the article has no date."));
+      }
       if (undated.length) {
         timeCard.appendChild(el("p", { className: "wt-note" }, "Without a date: " +
           undated.map(function (s) { return sourceLabel(s, rank[s.id]) + " " + sourceName(s); }).join("; ")));

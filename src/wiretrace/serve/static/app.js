@@ -116,8 +116,14 @@
       .then(function (payload) {
         window.WiretraceReport.render(output, payload, { onDownloadHtml: downloadHtml });
         var n = (payload.sources || []).length;
+        var m = (payload.later || []).length;
+        var ties = (payload.earliest_sources || []).length;
         say("Traced: " + (100 * payload.coverage).toFixed(1) + "% attributed to " + n +
-          (n === 1 ? " source." : " sources."));
+          (n === 1 ? " source" : " sources") +
+          (m ? "; " + m + (m === 1 ? " later document" : " later documents") +
+            " dated after it, not sources" : "") +
+          (payload.earliest_order === "tie" ? "; first publisher a tie of " + ties : "") +
+          (payload.direction_checked === false ? "; direction not checked (no date)" : "") + ".");
         var heading = document.getElementById("wt-h-result");
         if (heading) heading.focus();
       })
