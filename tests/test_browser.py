@@ -1,7 +1,8 @@
 """The web page and the standalone report in a real browser: Playwright for Python driving
 Debian's Chromium headless against a real ``wiretrace serve`` process.
 
-Screenshots go to ``test-artifacts/`` (or the folder in ``WIRETRACE_ARTIFACTS``)."""
+Screenshots go to ``test-artifacts/`` (or the folder in ``WIRETRACE_ARTIFACTS``); with
+``WIRETRACE_DOCS_SCREENSHOT=docs/screenshot.png`` the picture in the README is redrawn."""
 
 from __future__ import annotations
 
@@ -159,7 +160,7 @@ def test_paste_trace_highlight_and_compare_side_by_side(page: Page, server: Serv
     assert 'id="wt-data"' in html and expected["earliest_source"] in html
     compare.scroll_into_view_if_needed()
     page.screenshot(path=str(artifact("trace-laptop.png")), full_page=True)
-    # The picture for the docs: the article coloured by source above the side-by-side view.
+    # The article coloured by source above the side-by-side view.
     top = page.locator(".wt-summary").bounding_box()
     bottom = compare.bounding_box()
     assert top and bottom
@@ -167,8 +168,6 @@ def test_paste_trace_highlight_and_compare_side_by_side(page: Page, server: Serv
     clip = {"x": 0, "y": top["y"] + scroll - 8, "width": 1280,
             "height": bottom["y"] + bottom["height"] - top["y"] + 16}
     page.screenshot(path=str(artifact("trace-view.png")), full_page=True, clip=clip)
-    if os.environ.get("WIRETRACE_DOCS_SCREENSHOT"):
-        shutil.copy(artifact("trace-view.png"), os.environ["WIRETRACE_DOCS_SCREENSHOT"])
     assert page.watch.errors == [] and page.watch.foreign == [] and page.watch.dialogs == []
 
 
@@ -534,7 +533,8 @@ def test_later_documents_and_a_tie_on_the_page(time_page: Page, time_server: Ser
     assert low == [], low
     page.locator("#wt-compare button[data-close]").click()
     page.screenshot(path=str(artifact("time-page.png")), full_page=True)
-    # The picture for the docs: the result from its summary to the later documents.
+    # The picture for the docs (docs/screenshot.png, written when WIRETRACE_DOCS_SCREENSHOT
+    # names it): the result from its summary, with the tie, to the later documents.
     top = page.locator(".wt-summary").bounding_box()
     bottom = later.bounding_box()
     assert top and bottom
