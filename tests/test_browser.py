@@ -623,3 +623,25 @@ def test_xss_in_a_later_document_never_runs(time_page: Page, time_server: Server
     page.wait_for_timeout(300)
     assert_nothing_ran(page)
     assert "Outlet <script>" in page.inner_text("#wt-later")
+    # Only a later document shares the text: the page says so, and names no source.
+    assert page.locator("#wt-sources").count() == 0
+    assert "not its sources" in page.inner_text("#wt-only-later")
+    assert "No indexed document" not in page.inner_text("#wt-report")
+
+
+def test_later_documents_fit_a_phone(browser: Any, time_server: Server) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        trace_with_details(page, time_server, "2021-03-10")
+        assert page.locator("#wt-later").is_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"the page scrolls sideways: {width}px"
+        sides = page.locator("#wt-later .wt-side")
+        boxes = [sides.nth(i).bounding_box() for i in range(2)]
+        assert boxes[0] and boxes[1] and boxes[1]["y"] > boxes[0]["y"]  # stacked
+        page.screenshot(path=str(artifact("time-phone.png")), full_page=True)
+    finally:
+        context.close()

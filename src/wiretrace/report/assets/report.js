@@ -214,7 +214,11 @@
         " with a confidence below " + Number(data.min_confidence || 0).toFixed(2) +
         " not shown."));
     }
-    if (!sources.length) {
+    if (!sources.length && later.length) {
+      summary.appendChild(el("p", { className: "wt-note", id: "wt-only-later" },
+        "No document dated before this article shares its text. The text it shares is in " +
+        "later documents, listed below: copies of it or of a common source, not its sources."));
+    } else if (!sources.length) {
       summary.appendChild(el("p", { className: "wt-note" },
         "No indexed document shares text with this article, so nothing is highlighted. " +
         "The signals below still apply."));
