@@ -49,9 +49,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from wiretrace.align.pair import align_view
 from wiretrace.align.sentences import STOPWORDS
 from wiretrace.fingerprint import ngram_hashes
-from wiretrace.index.base import DEFAULT_MAX_DF, Index
+from wiretrace.headline import Headline, HeadlineMatch, headline_terms, match_headline
+from wiretrace.headline import query_headline as query_headline
+from wiretrace.index.base import DEFAULT_MAX_DF, Candidate, Index
 from wiretrace.index.lexical import stems
 from wiretrace.model import Document
 from wiretrace.text.sentences import split_sentences
@@ -64,9 +67,11 @@ __all__ = [
     "DEPTH",
     "RankOptions",
     "RankedSource",
+    "Retrieval",
     "query_text",
     "rank_sources",
     "reciprocal_rank_fusion",
+    "retrieve",
     "sentence_terms",
     "sentences_of",
     "support_from_similarities",
@@ -126,6 +131,22 @@ class RankOptions:
     support_k: int = 60
     semantic_depth: int = 20
     semantic_floor: float = 0.5
+    headline_depth: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Retrieval:
+    """What the cheap steps found (:func:`retrieve`).
+
+    - ``copies``: documents sharing at least ``min_shared`` fingerprints, most first;
+    - ``headlines``: documents whose title or lead holds the query's headline;
+    - ``fused``: the words and fingerprint lists (and the headline hits) fused by rank.
+    """
+
+    headline: Headline | None
+    copies: tuple[Candidate, ...]
+    headlines: tuple[HeadlineMatch, ...]
+    fused: tuple[tuple[str, float], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,24 +244,40 @@ def support_scores(
     ]
 
 
-def _fused_candidates(index: Index, doc: Document, opts: RankOptions) -> list[tuple[str, float]]:
-    """Steps 1 to 3 of the module docstring."""
+def retrieve(index: Index, doc: Document, options: RankOptions | None = None) -> Retrieval:
+    """Steps 1 to 3 of the module docstring, and the headline's own search
+    (:mod:`wiretrace.headline`): BM25 on the headline's words with every name of its entities,
+    the top ``headline_depth`` checked against their titles and leads."""
+    opts = options or RankOptions()
     lexical = [
         c.doc_id
         for c in index.lexical_candidates(query_text(doc), limit=opts.lexical_depth, exclude=doc.id)
     ]
     hashes = ngram_hashes(words_of(doc.text), index.n)
-    shared = [
-        c.doc_id
-        for c in index.candidates(
-            (int(h) for h in hashes),
-            max_df=opts.max_df,
-            limit=opts.fingerprint_depth,
-            min_shared=opts.min_shared,
-            exclude=doc.id,
+    shared = index.candidates(
+        (int(h) for h in hashes),
+        max_df=opts.max_df,
+        limit=opts.fingerprint_depth,
+        min_shared=opts.min_shared,
+        exclude=doc.id,
+    )
+    headline = query_headline(doc)
+    matches: list[HeadlineMatch] = []
+    if headline is not None and opts.headline_depth > 0:
+        view = align_view(headline.text)
+        hits = index.lexical_candidates(
+            headline_terms(headline.text), limit=opts.headline_depth, exclude=doc.id
         )
-    ]
-    return reciprocal_rank_fusion([lexical, shared], opts.fusion_k)
+        for hit in hits:
+            found = index.get(hit.doc_id)
+            match = match_headline(view, found) if found is not None else None
+            if match is not None:
+                matches.append(match)
+    rankings = [lexical, [c.doc_id for c in shared]]
+    if matches:
+        rankings.append([m.doc_id for m in matches])
+    fused = reciprocal_rank_fusion(rankings, opts.fusion_k)
+    return Retrieval(headline, tuple(shared), tuple(matches), tuple(fused))
 
 
 def _by_score(ids: Sequence[str], scores: Sequence[float]) -> list[str]:
@@ -255,15 +292,18 @@ def rank_sources(
     options: RankOptions | None = None,
     *,
     encoder: SentenceEncoder | None = None,
+    retrieval: Retrieval | None = None,
 ) -> list[RankedSource]:
     """Candidate sources of ``doc`` in ``index``, best first (see the module docstring).
 
     ``encoder`` is a :class:`wiretrace.semantic.SentenceEncoder`; with one, the embedding
     support is fused in too. Scores are the fusion scores of the last step that ranked a
     document; documents past ``support_depth`` keep their fused order after the others.
+    ``retrieval`` is what :func:`retrieve` gave for the same document and options, when the
+    caller has it already.
     """
     opts = options or RankOptions()
-    fused = _fused_candidates(index, doc, opts)
+    fused = list((retrieval or retrieve(index, doc, opts)).fused)
     if not fused or opts.support_depth < 1 or opts.support_floor <= 0:
         return [RankedSource(d, round(s, 8)) for d, s in fused]
     top = [d for d, _ in fused[: opts.support_depth]]

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
 from wiretrace.align.pair import AlignView, PairOptions, align_pair, align_view
 from wiretrace.align.sentences import canonical_tokens
+from wiretrace.confidence import with_confidence
 from wiretrace.dates import Moment, certainly_before, parse_moment
-from wiretrace.fingerprint import ngram_hashes
-from wiretrace.index.base import DEFAULT_MAX_DF, Candidate, Index
+from wiretrace.evidence import idf_of, judge, span_terms
+from wiretrace.headline import headline_alignment
+from wiretrace.index.base import DEFAULT_MAX_DF, Index
 from wiretrace.model import (
     Alignment,
     Document,
@@ -26,6 +29,7 @@ from wiretrace.model import (
     Span,
     Trace,
 )
+from wiretrace.rank import RankOptions, Retrieval, rank_sources, retrieve
 from wiretrace.signals import boilerplate_spans, source_free_signals
 from wiretrace.text.aliases import alias_mentions, load_aliases
 from wiretrace.text.normalise import normalise
@@ -66,6 +70,11 @@ class TraceOptions:
     semantic: bool = False
     semantic_candidates: int = 5
     semantic_threshold: float = 0.686
+    min_confidence: float = 0.0
+
+    def rank_options(self) -> RankOptions:
+        """The options of the source ranking this trace uses (:mod:`wiretrace.rank`)."""
+        return RankOptions(min_shared=self.min_shared, max_df=self.max_df)
 
 
 def is_rename(edit: Edit) -> bool:
@@ -124,65 +133,88 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
     """
     opts = options or TraceOptions()
     query = align_view(doc.text, opts.align)
-    hashes = ngram_hashes(query.words.hashes, index.n)
-    candidates = index.candidates(
-        (int(h) for h in hashes),
-        max_df=opts.max_df,
-        limit=opts.max_candidates,
-        min_shared=opts.min_shared,
-        exclude=doc.id,
-    )
+    ranking = opts.rank_options()
+    found = retrieve(index, doc, ranking)
+    query_time = parse_moment(doc.published_at)
     passages: list[Passage] = []
     sources: dict[str, Document] = {}
     views: list[tuple[Document, AlignView]] = []
+    aligned: set[str] = set()
     chrome = boilerplate_spans(doc.text)
+    max_edits = opts.align.words.max_edits
+    query_terms = span_terms(query, Span(0, len(doc.text)))
+    counts, documents = index.term_document_counts(query_terms)
+    idf = idf_of(counts, documents)
+    evidence_of: dict[int, float] = {}
 
-    def keep(a: Alignment, src: Document) -> None:
+    def keep(
+        a: Alignment, src: Document, view: AlignView, *, field: str = "text", floor: bool = True
+    ) -> None:
         if 2 * a.query.overlap(chrome) >= len(a.query):
             return  # page chrome shared by pages of one site is not a source
-        score = max(a.score, a.cosine or 0.0)
-        passages.append(Passage(a.query, src.id, a.source, score, classify(a), a.edits))
+        verdict = judge(query, view, a, classify, idf, max_edits, check_evidence=floor)
+        if verdict.alignment is None:
+            log.debug("dropped %s %s: %s", src.id, a.query, verdict.reason)
+            return
+        b = verdict.alignment
+        score = max(b.score, b.cosine or 0.0)
+        passage = Passage(b.query, src.id, b.source, score, verdict.kind, b.edits, 0.0, field)
+        evidence_of[id(passage)] = verdict.evidence
+        passages.append(passage)
         sources[src.id] = src
 
-    def align_all(cands: list[Candidate]) -> None:
-        for cand in cands:
-            src = index.get(cand.doc_id)
+    def align_all(ids: Iterable[str]) -> None:
+        for doc_id in ids:
+            if doc_id in aligned:
+                continue
+            aligned.add(doc_id)
+            src = index.get(doc_id)
             if src is None:  # removed between the two reads
                 continue
             view = align_view(src.text, opts.align)
             views.append((src, view))
             for a in align_pair(query, view, opts.align):
-                keep(a, src)
+                keep(a, src, view)
 
-    align_all(candidates)
-    uncovered = 1 - (union_length([p.query for p in passages]) / len(doc.text) if doc.text else 0)
-    if opts.lexical_candidates > 0 and uncovered > opts.lexical_when_uncovered:
-        # Words, not fingerprints, find rewrites; they are looked for only while a good part
-        # of the text is still unexplained, since each costs an alignment.
-        known = {c.doc_id for c in candidates}
-        lexical = index.lexical_candidates(
-            doc.text, limit=opts.lexical_candidates + len(known), exclude=doc.id
-        )
-        extra = [c for c in lexical if c.doc_id not in known][: opts.lexical_candidates]
-        align_all(extra)
-        candidates = [*candidates, *extra]
+    def uncovered() -> float:
+        if not doc.text:
+            return 0.0
+        own = [p.query for p in passages if not is_later(sources[p.source_id], query_time)]
+        return 1 - union_length(own) / len(doc.text)
+
+    # Copied stretches first: documents sharing fingerprints, and those that hold the headline.
+    align_all(c.doc_id for c in found.copies[: opts.max_candidates])
+    align_all(m.doc_id for m in found.headlines)
+    if found.headline is not None and found.headline.span is not None:
+        _attribute_headline(index, query, found, passages, keep, max_edits)
+    if opts.lexical_candidates > 0 and uncovered() > opts.lexical_when_uncovered:
+        # Rewrites are found by words, in the order source ranking gives (wiretrace.rank);
+        # they are looked for only while a good part of the text is still unexplained,
+        # since each costs an alignment.
+        ranked = rank_sources(index, doc, ranking, retrieval=found)
+        extra = [r.doc_id for r in ranked if r.doc_id not in aligned]
+        align_all(extra[: opts.lexical_candidates])
     if opts.semantic and views:
         # Imported here: the [semantic] extra is optional, and loading it costs seconds.
         from wiretrace.semantic import load_encoder, semantic_attributions
 
-        by_id = {src.id: src for src, _ in views}
-        found = semantic_attributions(
+        by_id = {src.id: (src, view) for src, view in views}
+        semantic = semantic_attributions(
             query,
             [(src.id, view) for src, view in views[: opts.semantic_candidates]],
             load_encoder(),
             [p.query for p in passages],
             opts.semantic_threshold,
-            max_edits=opts.align.words.max_edits,
+            max_edits=max_edits,
         )
-        for src_id, a in found:
-            keep(a, by_id[src_id])
+        for src_id, a in semantic:
+            keep(a, *by_id[src_id], floor=False)
+    passages = with_confidence(passages, evidence_of, len(doc.text))
+    shown = [p for p in passages if p.confidence >= opts.min_confidence]
+    hidden = len(passages) - len(shown)
+    passages = shown
+    candidates = aligned
     passages.sort(key=lambda p: (p.query.start, -p.score, p.source_id, p.source.start))
-    query_time = parse_moment(doc.published_at)
     later_ids = {src_id for src_id, src in sources.items() if is_later(src, query_time)}
     earlier = [p for p in passages if p.source_id not in later_ids]
     after = [p for p in passages if p.source_id in later_ids]
@@ -203,7 +235,34 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
         later_passages=tuple(after),
         earliest_sources=first,
         direction_checked=query_time is not None,
+        min_confidence=opts.min_confidence,
+        hidden_passages=hidden,
     )
+
+
+def _attribute_headline(
+    index: Index,
+    query: AlignView,
+    found: Retrieval,
+    passages: list[Passage],
+    keep: Callable[..., None],
+    max_edits: int,
+) -> None:
+    """A passage for the query's headline from each document whose title or lead holds it,
+    when alignment gave none: a headline is too short for the aligners' seeds once a name in
+    it is changed, and a page's title is often not in its text."""
+    assert found.headline is not None and found.headline.span is not None
+    span = found.headline.span
+    for match in found.headlines:
+        if any(p.source_id == match.doc_id and p.query.overlap([span]) for p in passages):
+            continue
+        src = index.get(match.doc_id)
+        if src is None:
+            continue
+        text = src.title if match.field == "title" and src.title else src.text
+        a = headline_alignment(query, span, text, max_edits)
+        if a is not None:
+            keep(a, src, align_view(text), field=match.field, floor=False)
 
 
 def summarise(
