@@ -27,7 +27,7 @@ from wiretrace import Document, Edit, MemoryIndex, PassageKind, Span, Trace, Tra
 from wiretrace.align.local import AlignOptions
 from wiretrace.align.pair import PairOptions, align_pair, align_view
 from wiretrace.align.sentences import SentenceOptions, align_sentences
-from wiretrace.model import Alignment
+from wiretrace.model import Alignment, EditType
 from wiretrace.text.sentences import split_sentences
 from wiretrace.trace import classify
 
@@ -231,7 +231,7 @@ def test_renamed_entity_is_rewritten_with_edits_and_a_spin_signal(
     assert (p.query.start, p.query.end) == (0, len(query))
     assert _source_text(wiki_index, art["id"], p.source) == original
     assert p.kind is PassageKind.REWRITTEN
-    assert list(p.edits) == [Edit(old, new)] * renamed
+    assert list(p.edits) == [Edit(old, new, EditType.RENAME)] * renamed
     assert _spin(result) == [expected]
 
 

@@ -24,12 +24,14 @@ passage the aligners return goes through :func:`judge`:
    listed.
 4. **Telling evidence** (:func:`evidence`). For ``rewritten`` and ``paraphrase`` passages, the
    shared content terms are weighed by their inverse document frequency in the index, ``ln((N
-   + 1) / (df + 1))``: the evidence is the weighted share of the query side's terms that the
-   source side holds. A passage below :data:`MIN_EVIDENCE` rests on words that are common in
-   the index, and is dropped.
+   + 1) / (df + 1))``: the evidence of a query sentence is the weighted share of its terms that
+   the source side holds, and a passage's evidence is that of its best sentence (a word
+   passage may run over several sentences, and one well-founded sentence carries it). A
+   passage below :data:`MIN_EVIDENCE` rests on words that are common in the index, and is
+   dropped.
 5. **Readable edits.** A passage whose edits replace more than :data:`MAX_REPLACED` of its query
-   words is not a copy with changes: it is reported as ``paraphrase`` with no word edits when
-   its evidence holds, and dropped otherwise.
+   words is not a copy with changes: it is reported as ``paraphrase``, keeping only its typed
+   edits (renames and conflicts), not its word edits.
 """
 
 from __future__ import annotations
@@ -184,6 +186,17 @@ def span_terms(view: AlignView, span: Span) -> set[str]:
     return set(stems(words))
 
 
+def _sentences_in(view: AlignView, span: Span) -> list[Span]:
+    """The parts of ``span`` in each of the view's sentences (the whole span when it lies in
+    one, or the view has no sentences there)."""
+    parts = [
+        Span(max(s.start, span.start), min(s.end, span.end))
+        for s in view.sentences.sentences
+        if s.start < span.end and s.end > span.start
+    ]
+    return parts or [span]
+
+
 def evidence(query: set[str], source: set[str], idf: Callable[[str], float]) -> float:
     """The idf-weighted share of the query side's terms that the source side holds (0..1)."""
     total = sum(idf(t) for t in query)
@@ -232,7 +245,11 @@ def judge(
     a = snap_to_names(query, source, a, max_edits)
     a = replace(a, edits=typed(a.edits))
     kind = classify(a)
-    weight = evidence(span_terms(query, a.query), span_terms(source, a.source), idf)
+    held = span_terms(source, a.source)
+    weight = max(
+        (evidence(span_terms(query, part), held, idf) for part in _sentences_in(query, a.query)),
+        default=0.0,
+    )
     if kind in (PassageKind.VERBATIM, PassageKind.NEAR_VERBATIM):
         return Judgement(a, kind, weight)
     if any(e.type is EditType.ENTITY for e in a.edits):
@@ -242,5 +259,6 @@ def judge(
     q_words = len(_canon_range(query, a.query))
     replaced = sum(len(_words(e.query)) for e in a.edits if e.type is not EditType.RENAME)
     if q_words and replaced > MAX_REPLACED * q_words:
-        return Judgement(replace(a, edits=()), PassageKind.PARAPHRASE, weight)
+        named = tuple(e for e in a.edits if e.type is not EditType.OTHER)
+        return Judgement(replace(a, edits=named), PassageKind.PARAPHRASE, weight)
     return Judgement(a, kind, weight)
