@@ -41,6 +41,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
@@ -91,6 +92,13 @@ def _words(text: str) -> list[str]:
 
 def edit_type(edit: Edit) -> EditType:
     """The type of one edit (module docstring, step 2)."""
+    return _edit_type(edit.source, edit.query)
+
+
+@lru_cache(maxsize=4096)
+def _edit_type(source: str, query: str) -> EditType:
+    """:func:`edit_type` of the edit ``source -> query`` (the same edits recur: renames)."""
+    edit = Edit(source, query)
     a, b = _words(edit.source), _words(edit.query)
     if not a and not b:
         return EditType.OTHER
@@ -245,13 +253,13 @@ def judge(
     a = snap_to_names(query, source, a, max_edits)
     a = replace(a, edits=typed(a.edits))
     kind = classify(a)
+    if kind in (PassageKind.VERBATIM, PassageKind.NEAR_VERBATIM):
+        return Judgement(a, kind, 1.0)  # a copy is its own evidence
     held = span_terms(source, a.source)
     weight = max(
         (evidence(span_terms(query, part), held, idf) for part in _sentences_in(query, a.query)),
         default=0.0,
     )
-    if kind in (PassageKind.VERBATIM, PassageKind.NEAR_VERBATIM):
-        return Judgement(a, kind, weight)
     if any(e.type is EditType.ENTITY for e in a.edits):
         return Judgement(None, kind, weight, "names a different entity")
     if check_evidence and weight < MIN_EVIDENCE:

@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Indel, Levenshtein
 
 from wiretrace.align.pair import AlignView, align_view, span_edits
-from wiretrace.align.sentences import STOPWORDS
+from wiretrace.align.sentences import STOPWORDS, canonical_tokens
 from wiretrace.model import Alignment, Document, Span
 from wiretrace.text.aliases import load_aliases
-from wiretrace.text.tokens import Tokens
+from wiretrace.text.tokens import tokenize
 
 __all__ = [
     "Headline",
@@ -104,22 +104,28 @@ def headline_terms(headline: str) -> str:
     return " ".join(dict.fromkeys(words))
 
 
-def _content(tokens: Tokens) -> list[str]:
-    return [w for w in tokens.words if w not in STOPWORDS]
+def _content(text: str) -> list[str]:
+    """A text's alias-canonical words, stop words left out."""
+    return [w for w in canonical_tokens(text, tokenize(text)).words if w not in STOPWORDS]
 
 
-def match_headline(headline: AlignView, doc: Document) -> HeadlineMatch | None:
-    """Whether ``doc``'s title or lead holds the headline (module docstring)."""
-    wanted = _content(headline.canon)
+def headline_words(headline: str) -> list[str]:
+    """The words a headline is matched on (:func:`match_headline`)."""
+    return _content(headline)
+
+
+def match_headline(wanted: list[str], doc: Document) -> HeadlineMatch | None:
+    """Whether ``doc``'s title or lead holds the headline whose words
+    (:func:`headline_words`) are ``wanted`` (module docstring)."""
     if len(wanted) < MIN_CONTENT_WORDS:
         return None
     best: HeadlineMatch | None = None
     if doc.title:
-        title = _content(align_view(doc.title).canon)
+        title = _content(doc.title)
         similarity = float(Indel.normalized_similarity(wanted, title))
         if similarity >= MIN_TITLE_SIMILARITY:
             best = HeadlineMatch(doc.id, "title", round(similarity, 4))
-    lead = _content(_lead_view(doc.text).canon)
+    lead = _content(_lead(doc.text))
     common = (len(wanted) + len(lead) - Indel.distance(wanted, lead)) / 2
     containment = common / len(wanted)
     if containment >= MIN_LEAD_CONTAINMENT and (best is None or containment > best.similarity):
@@ -127,10 +133,10 @@ def match_headline(headline: AlignView, doc: Document) -> HeadlineMatch | None:
     return best
 
 
-def _lead_view(text: str) -> AlignView:
-    """The first :data:`LEAD_WORDS` words of a text, prepared for alignment."""
+def _lead(text: str) -> str:
+    """The first :data:`LEAD_WORDS` words of a text."""
     ends = [m.end() for m in _WORD.finditer(text[: 16 * LEAD_WORDS])][:LEAD_WORDS]
-    return align_view(text[: ends[-1]] if ends else "")
+    return text[: ends[-1]] if ends else ""
 
 
 def headline_alignment(
@@ -139,7 +145,7 @@ def headline_alignment(
     """The headline span of ``query`` aligned with the window of ``source_text`` (a title, or
     a text whose lead holds the headline) that holds its words, with word edits; None when
     fewer than half of the headline's words are found."""
-    source = _lead_view(source_text)
+    source = align_view(_lead(source_text))
     qt, st = query.canon, source.canon
     first = next((i for i, s in enumerate(qt.starts) if s >= headline.start), len(qt))
     last = next((i for i, e in enumerate(qt.ends) if e > headline.end), len(qt))

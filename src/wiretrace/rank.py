@@ -43,16 +43,21 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from wiretrace.align.pair import align_view
 from wiretrace.align.sentences import STOPWORDS
 from wiretrace.fingerprint import ngram_hashes
-from wiretrace.headline import Headline, HeadlineMatch, headline_terms, match_headline
+from wiretrace.headline import (
+    Headline,
+    HeadlineMatch,
+    headline_terms,
+    headline_words,
+    match_headline,
+)
 from wiretrace.headline import query_headline as query_headline
 from wiretrace.index.base import DEFAULT_MAX_DF, Candidate, Index
 from wiretrace.index.lexical import stems
@@ -68,6 +73,7 @@ __all__ = [
     "RankOptions",
     "RankedSource",
     "Retrieval",
+    "find_headlines",
     "query_text",
     "rank_sources",
     "reciprocal_rank_fusion",
@@ -138,17 +144,15 @@ class RankOptions:
 class Retrieval:
     """What the cheap steps found (:func:`retrieve`).
 
-    - ``copies``: documents sharing at least ``min_shared`` fingerprints, most first;
-    - ``headlines``: documents whose title or lead holds the query's headline;
-    - ``fused``: the words and fingerprint lists fused by rank. The headline hits are not fused
-      in: ``trace`` aligns them all, and on Wikinews fusing them in cost MRR (0.874 -> 0.866)
-      for no recall.
+    - ``copies``: documents sharing at least ``min_shared`` fingerprints, most first (step 2);
+    - ``headlines``: documents whose title or lead holds the query's headline. They are not
+      fused into the order of :func:`rank_sources`: ``trace`` aligns them all, and on
+      Wikinews fusing them in cost MRR (0.874 -> 0.866) for no recall.
     """
 
     headline: Headline | None
     copies: tuple[Candidate, ...]
     headlines: tuple[HeadlineMatch, ...]
-    fused: tuple[tuple[str, float], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,15 +250,12 @@ def support_scores(
     ]
 
 
-def retrieve(index: Index, doc: Document, options: RankOptions | None = None) -> Retrieval:
-    """Steps 1 to 3 of the module docstring, and the headline's own search
-    (:mod:`wiretrace.headline`): BM25 on the headline's words with every name of its entities,
-    the top ``headline_depth`` checked against their titles and leads."""
+def retrieve(
+    index: Index, doc: Document, options: RankOptions | None = None, *, headlines: bool = True
+) -> Retrieval:
+    """Step 2 of the module docstring, and (with ``headlines``) the headline's own search,
+    :func:`find_headlines`."""
     opts = options or RankOptions()
-    lexical = [
-        c.doc_id
-        for c in index.lexical_candidates(query_text(doc), limit=opts.lexical_depth, exclude=doc.id)
-    ]
     hashes = ngram_hashes(words_of(doc.text), index.n)
     shared = index.candidates(
         (int(h) for h in hashes),
@@ -264,19 +265,41 @@ def retrieve(index: Index, doc: Document, options: RankOptions | None = None) ->
         exclude=doc.id,
     )
     headline = query_headline(doc)
+    found = Retrieval(headline, tuple(shared), ())
+    return find_headlines(index, doc, found, opts) if headlines else found
+
+
+def find_headlines(
+    index: Index, doc: Document, found: Retrieval, options: RankOptions | None = None
+) -> Retrieval:
+    """``found`` with the documents whose title or lead holds the query's headline
+    (:mod:`wiretrace.headline`): BM25 on the headline's words with every name of its entities,
+    the top ``headline_depth`` checked against their titles and leads."""
+    opts = options or RankOptions()
+    if found.headline is None or opts.headline_depth < 1:
+        return found
+    wanted = headline_words(found.headline.text)
+    hits = index.lexical_candidates(
+        headline_terms(found.headline.text), limit=opts.headline_depth, exclude=doc.id
+    )
     matches: list[HeadlineMatch] = []
-    if headline is not None and opts.headline_depth > 0:
-        view = align_view(headline.text)
-        hits = index.lexical_candidates(
-            headline_terms(headline.text), limit=opts.headline_depth, exclude=doc.id
-        )
-        for hit in hits:
-            found = index.get(hit.doc_id)
-            match = match_headline(view, found) if found is not None else None
-            if match is not None:
-                matches.append(match)
-    fused = reciprocal_rank_fusion([lexical, [c.doc_id for c in shared]], opts.fusion_k)
-    return Retrieval(headline, tuple(shared), tuple(matches), tuple(fused))
+    for hit in hits:
+        stored = index.get(hit.doc_id)
+        match = match_headline(wanted, stored) if stored is not None else None
+        if match is not None:
+            matches.append(match)
+    return replace(found, headlines=tuple(matches))
+
+
+def _fused(
+    index: Index, doc: Document, opts: RankOptions, found: Retrieval
+) -> list[tuple[str, float]]:
+    """Steps 1 to 3 of the module docstring."""
+    lexical = [
+        c.doc_id
+        for c in index.lexical_candidates(query_text(doc), limit=opts.lexical_depth, exclude=doc.id)
+    ]
+    return reciprocal_rank_fusion([lexical, [c.doc_id for c in found.copies]], opts.fusion_k)
 
 
 def _by_score(ids: Sequence[str], scores: Sequence[float]) -> list[str]:
@@ -302,7 +325,7 @@ def rank_sources(
     caller has it already.
     """
     opts = options or RankOptions()
-    fused = list((retrieval or retrieve(index, doc, opts)).fused)
+    fused = _fused(index, doc, opts, retrieval or retrieve(index, doc, opts))
     if not fused or opts.support_depth < 1 or opts.support_floor <= 0:
         return [RankedSource(d, round(s, 8)) for d, s in fused]
     top = [d for d, _ in fused[: opts.support_depth]]

@@ -29,7 +29,7 @@ from wiretrace.model import (
     Span,
     Trace,
 )
-from wiretrace.rank import RankOptions, Retrieval, rank_sources, retrieve
+from wiretrace.rank import RankOptions, Retrieval, find_headlines, rank_sources, retrieve
 from wiretrace.signals import boilerplate_spans, source_free_signals
 from wiretrace.text.aliases import alias_mentions, load_aliases
 from wiretrace.text.normalise import normalise
@@ -38,6 +38,10 @@ from wiretrace.text.tokens import tokenize
 log = logging.getLogger(__name__)
 
 NEAR_VERBATIM_SIMILARITY = 0.8
+# Candidates found by words are ordered by sentence support over the first 20 of the fused
+# list: on Wikinews recall@5 0.785 against 0.792 over 50, at two fifths of the cost
+# (BENCHMARKS.md, issue 11).
+SUPPORT_DEPTH = 20
 REWRITTEN_SIMILARITY = 0.5
 
 
@@ -73,8 +77,11 @@ class TraceOptions:
     min_confidence: float = 0.0
 
     def rank_options(self) -> RankOptions:
-        """The options of the source ranking this trace uses (:mod:`wiretrace.rank`)."""
-        return RankOptions(min_shared=self.min_shared, max_df=self.max_df)
+        """The options of the source ranking this trace uses (:mod:`wiretrace.rank`): sentence
+        support over the top ``SUPPORT_DEPTH`` only, since a trace takes the first few."""
+        return RankOptions(
+            min_shared=self.min_shared, max_df=self.max_df, support_depth=SUPPORT_DEPTH
+        )
 
 
 def is_rename(edit: Edit) -> bool:
@@ -134,7 +141,7 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
     opts = options or TraceOptions()
     query = align_view(doc.text, opts.align)
     ranking = opts.rank_options()
-    found = retrieve(index, doc, ranking)
+    found = retrieve(index, doc, ranking, headlines=False)
     query_time = parse_moment(doc.published_at)
     passages: list[Passage] = []
     sources: dict[str, Document] = {}
@@ -142,10 +149,15 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
     aligned: set[str] = set()
     chrome = boilerplate_spans(doc.text)
     max_edits = opts.align.words.max_edits
-    query_terms = span_terms(query, Span(0, len(doc.text)))
-    counts, documents = index.term_document_counts(query_terms)
-    idf = idf_of(counts, documents)
+    weights: list[Callable[[str], float]] = []
     evidence_of: dict[int, float] = {}
+
+    def idf(term: str) -> float:
+        # Document frequencies are read once, on the first passage that needs them.
+        if not weights:
+            terms = span_terms(query, Span(0, len(doc.text)))
+            weights.append(idf_of(*index.term_document_counts(terms)))
+        return weights[0](term)
 
     def keep(
         a: Alignment, src: Document, view: AlignView, *, field: str = "text", floor: bool = True
@@ -182,11 +194,19 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
         own = [p.query for p in passages if not is_later(sources[p.source_id], query_time)]
         return 1 - union_length(own) / len(doc.text)
 
-    # Copied stretches first: documents sharing fingerprints, and those that hold the headline.
+    # Copied stretches first: documents sharing fingerprints. Then those that hold the
+    # headline: always for a headline in the text (the most copied part of news, and too
+    # short for fingerprints), and for a title given apart only while the text is still
+    # unexplained (it can only bring candidates).
     align_all(c.doc_id for c in found.copies[: opts.max_candidates])
-    align_all(m.doc_id for m in found.headlines)
-    if found.headline is not None and found.headline.span is not None:
-        _attribute_headline(index, query, found, passages, keep, max_edits)
+    headline = found.headline
+    if headline is not None and (
+        headline.span is not None or uncovered() > opts.lexical_when_uncovered
+    ):
+        found = find_headlines(index, doc, found, ranking)
+        align_all(m.doc_id for m in found.headlines)
+        if headline.span is not None:
+            _attribute_headline(index, query, found, passages, keep, max_edits)
     if opts.lexical_candidates > 0 and uncovered() > opts.lexical_when_uncovered:
         # Rewrites are found by words, in the order source ranking gives (wiretrace.rank);
         # they are looked for only while a good part of the text is still unexplained,
