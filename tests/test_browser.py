@@ -117,9 +117,12 @@ def test_paste_trace_highlight_and_compare_side_by_side(page: Page, server: Serv
     assert abs(len(highlighted) - expected["coverage"] * len(text)) <= 1
     assert page.inner_text("#wt-article").replace("\n", "") .count("Republic of Indonesia") >= 1
     # The side-by-side view of a rewritten passage marks the changed words.
+    def changes(p: dict[str, Any]) -> list[tuple[str, str]]:
+        return [(e["from"], e["to"]) for e in p["edits"]]
+
     rewritten = next(i for i, p in enumerate(expected["passages"])
-                     if {"from": "Indonesia", "to": "Republic of Indonesia"} in p["edits"]
-                     and {"from": "said", "to": "stated"} in p["edits"])
+                     if ("Indonesia", "Republic of Indonesia") in changes(p)
+                     and ("said", "stated") in changes(p))
     page.locator(f'#wt-article .wt-mark[data-passage="{rewritten}"]').first.click()
     compare = page.locator("#wt-compare")
     assert compare.is_visible()

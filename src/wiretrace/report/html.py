@@ -24,10 +24,18 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from wiretrace.model import Trace
+from wiretrace.model import Document, Passage, Trace
 from wiretrace.report.json import trace_to_dict
 
-__all__ = ["DiffOp", "asset_text", "render_html", "report_csp", "view_payload", "word_diff"]
+__all__ = [
+    "DiffOp",
+    "asset_text",
+    "render_html",
+    "report_csp",
+    "source_text",
+    "view_payload",
+    "word_diff",
+]
 
 DiffOp = tuple[Literal["equal", "replace", "delete", "insert"], str, str]
 
@@ -80,19 +88,38 @@ def word_diff(source: str, query: str) -> list[DiffOp]:
     return out
 
 
+def source_text(document: Document, passage: Passage) -> str:
+    """The source side of a passage: a slice of the source's text, or of its title when the
+    passage is a headline copied from it (``source_field == "title"``)."""
+    whole = (document.title or "") if passage.source_field == "title" else document.text
+    return whole[passage.source.start : passage.source.end]
+
+
+def _diffs(
+    query: str, passages: tuple[Passage, ...], documents: dict[str, Document]
+) -> list[list[list[str]]]:
+    out = []
+    for p in passages:
+        document = documents.get(p.source_id)
+        source = source_text(document, p) if document is not None else ""
+        out.append([list(op) for op in word_diff(source, query[p.query.start : p.query.end])])
+    return out
+
+
 def view_payload(trace: Trace) -> dict[str, Any]:
     """The JSON report plus ``view``: the query text and one word diff per passage.
 
-    ``view.diffs[i]`` belongs to ``passages[i]``; each is a list of ``[op, source, query]``.
+    ``view.diffs[i]`` belongs to ``passages[i]`` and ``view.later_diffs[i]`` to
+    ``later_passages[i]``; each is a list of ``[op, source, query]``.
     """
     report = trace_to_dict(trace)
-    texts = {s.document.id: s.document.text for s in trace.sources}
+    documents = {s.document.id: s.document for s in (*trace.sources, *trace.later)}
     query = trace.query.text
-    diffs = []
-    for p in trace.passages:
-        source = texts.get(p.source_id, "")[p.source.start : p.source.end]
-        diffs.append([list(op) for op in word_diff(source, query[p.query.start : p.query.end])])
-    report["view"] = {"text": query, "diffs": diffs}
+    report["view"] = {
+        "text": query,
+        "diffs": _diffs(query, trace.passages, documents),
+        "later_diffs": _diffs(query, trace.later_passages, documents),
+    }
     return report
 
 

@@ -1,12 +1,52 @@
-"""The JSON trace report; its schema is ``trace.schema.json`` next to this module."""
+"""The JSON trace report; its schema is ``trace.schema.json`` next to this module.
+
+Time direction (schema 2.0): ``sources`` and ``passages`` hold only documents that may have come
+before the query; stored documents dated after it are in ``later`` and ``later_passages``, with
+the same shapes. ``earliest_sources`` names every source that no other certainly precedes, and
+``earliest_order`` says whether that is one source (``known``), a tie (``tie``) or no dated
+source (``none``).
+"""
 
 from __future__ import annotations
 
 import json
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
+from wiretrace.dates import implausible, parse_moment
 from wiretrace.model import SCHEMA_VERSION, Passage, Signal, SourceSummary, Trace
+
+__all__ = [
+    "date_note",
+    "earliest_ids",
+    "earliest_order",
+    "trace_schema",
+    "trace_to_dict",
+    "trace_to_json",
+]
+
+
+def date_note(value: str | None) -> str | None:
+    """Why a publication date is suspicious ("in the future", "before 1900"), else None.
+
+    The date is kept as given either way; a value that is not ISO 8601 gets no note here
+    (the readers and the API reject it before a trace)."""
+    moment = parse_moment(value)
+    return implausible(moment) if moment is not None else None
+
+
+def earliest_ids(trace: Trace) -> list[str]:
+    """The earliest sources' ids: every one of a tie, else the one ``earliest_source``."""
+    if trace.earliest_sources:
+        return list(trace.earliest_sources)
+    return [trace.earliest_source] if trace.earliest_source is not None else []
+
+
+def earliest_order(trace: Trace) -> Literal["known", "tie", "none"]:
+    """``known`` for one earliest source, ``tie`` when their dates cannot order several, and
+    ``none`` when no source is dated."""
+    count = len(earliest_ids(trace))
+    return "tie" if count > 1 else "known" if count else "none"
 
 
 def _passage(p: Passage) -> dict[str, Any]:
@@ -16,9 +56,11 @@ def _passage(p: Passage) -> dict[str, Any]:
         "source_id": p.source_id,
         "source_start": p.source.start,
         "source_end": p.source.end,
+        "source_field": p.source_field,
         "score": p.score,
+        "confidence": p.confidence,
         "kind": p.kind.value,
-        "edits": [{"from": e.source, "to": e.query} for e in p.edits],
+        "edits": [{"from": e.source, "to": e.query, "type": e.type.value} for e in p.edits],
     }
 
 
@@ -30,6 +72,7 @@ def _source(s: SourceSummary) -> dict[str, Any]:
         "url": d.url,
         "source": d.source,
         "published_at": d.published_at,
+        "published_at_note": date_note(d.published_at),
         "coverage": s.coverage,
         "passages": s.passages,
     }
@@ -54,11 +97,19 @@ def trace_to_dict(trace: Trace) -> dict[str, Any]:
             "url": q.url,
             "source": q.source,
             "published_at": q.published_at,
+            "published_at_note": date_note(q.published_at),
         },
         "coverage": trace.coverage,
         "passages": [_passage(p) for p in trace.passages],
         "sources": [_source(s) for s in trace.sources],
         "earliest_source": trace.earliest_source,
+        "earliest_sources": earliest_ids(trace),
+        "earliest_order": earliest_order(trace),
+        "direction_checked": trace.direction_checked,
+        "later": [_source(s) for s in trace.later],
+        "later_passages": [_passage(p) for p in trace.later_passages],
+        "min_confidence": trace.min_confidence,
+        "hidden_passages": trace.hidden_passages,
         "signals": [_signal(s) for s in trace.signals],
         "candidates_considered": trace.candidates_considered,
         "semantic": bool(trace.options.get("semantic", False)),
