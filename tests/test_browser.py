@@ -526,6 +526,12 @@ def test_later_documents_and_a_tie_on_the_page(time_page: Page, time_server: Ser
     # Passages show their confidence; the status line counts the later document.
     page.locator("#wt-article .wt-mark").first.click()
     assert "confidence" in page.inner_text("#wt-h-compare")
+    # The headline is the wire's title (not in its text): compared with that title.
+    headline = next(i for i, p in enumerate(expected["passages"]) if p["source_field"] == "title")
+    page.locator(f'#wt-article .wt-mark[data-passage="{headline}"]').first.click()
+    assert page.locator("#wt-compare .wt-from-title").is_visible()
+    assert page.locator("#wt-compare .wt-side h3").nth(1).inner_text().startswith(
+        "Source [1] title")
     status = page.inner_text("#wt-status")
     assert "1 later document dated after it, not sources" in status and "tie of 2" in status
     ratios = page.evaluate(CONTRAST_JS)

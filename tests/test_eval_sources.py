@@ -38,6 +38,9 @@ FUSED_RECALL_5 = 0.7916
 FUSED_CAPPED_RECALL_5 = 0.8111
 FUSED_MRR = 0.8739
 BM25_CAPPED_RECALL_5 = 0.7877
+# Issue 11: recall@5 over the cited sources that hold a story, on the retrieval trace uses
+# (0.9145 measured).
+STORY_RECALL_5_FLOOR = 0.85
 
 
 # Metrics on hand-made rankings ------------------------------------------------------------
@@ -167,6 +170,13 @@ def test_fused_ranking_floors(report: SourcesReport) -> None:
     assert fused.recall_5 >= FUSED_RECALL_5 - 0.01, table
     assert fused.capped_recall_5 >= FUSED_CAPPED_RECALL_5 - 0.01, table
     assert fused.mrr >= FUSED_MRR - 0.01, table
+    assert fused.findable_recall_5 >= STORY_RECALL_5_FLOOR, table
+
+
+def test_the_ranking_measured_is_the_one_trace_uses(report: SourcesReport) -> None:
+    from wiretrace.trace import TraceOptions
+
+    assert report.options == TraceOptions().rank_options()
 
 
 def test_bm25_baseline_is_measured_in_the_same_run(report: SourcesReport) -> None:

@@ -87,8 +87,13 @@ def test_later_documents_are_listed_apart_from_sources_and_a_tie_is_named(dated:
     assert weekly[later["source_start"] : later["source_end"]].startswith("Ferry operators added")
     assert [(e["from"], e["to"]) for e in later["edits"]] == [("hamlets", "villages")]
     # Passages and edits carry the new fields.
+    headline = text.index("Dockworkers walk out")
     for p in report["passages"] + report["later_passages"]:
-        assert p["source_field"] == "text" and 0 <= p["confidence"] <= 1
+        assert 0 <= p["confidence"] <= 1
+        # The headline is the wire's title, not in its text: attributed to the title.
+        expected = "title" if p["query_start"] == headline else "text"
+        assert p["source_field"] == expected, p
+    assert [p["source_field"] for p in report["passages"]].count("title") == 1
     edits = [e for p in report["passages"] for e in p["edits"]]
     assert {"from": "said", "to": "stated", "type": edits[0]["type"]} in edits
     assert json.loads(trace_to_json(dated)) == report

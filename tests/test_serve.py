@@ -195,7 +195,8 @@ def test_view_adds_text_and_word_diffs_that_rebuild_both_sides(
     marked = []
     for p, diff in zip(report["passages"], view["diffs"], strict=True):
         assert "".join(q for _, _, q in diff) == showcase[p["query_start"] : p["query_end"]]
-        src = sources[p["source_id"]]["text"][p["source_start"] : p["source_end"]]
+        field = sources[p["source_id"]][p["source_field"]]  # "text", or "title" for a headline
+        src = field[p["source_start"] : p["source_end"]]
         assert "".join(s for _, s, _ in diff) == src
         marked += [(s.strip(), q.strip()) for op, s, q in diff if op != "equal"]
     assert ("said", "stated") in marked

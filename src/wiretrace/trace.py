@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field, replace
 
 from wiretrace.align.pair import AlignView, PairOptions, align_pair, align_view
 from wiretrace.align.sentences import canonical_tokens
+from wiretrace.confidence import with_confidence
 from wiretrace.dates import Moment, certainly_before, parse_moment
-from wiretrace.fingerprint import ngram_hashes
-from wiretrace.index.base import DEFAULT_MAX_DF, Candidate, Index
+from wiretrace.evidence import idf_of, judge, span_terms
+from wiretrace.headline import headline_alignment
+from wiretrace.index.base import DEFAULT_MAX_DF, Index
 from wiretrace.model import (
     Alignment,
     Document,
@@ -26,6 +29,7 @@ from wiretrace.model import (
     Span,
     Trace,
 )
+from wiretrace.rank import RankOptions, Retrieval, find_headlines, rank_sources, retrieve
 from wiretrace.signals import boilerplate_spans, source_free_signals
 from wiretrace.text.aliases import alias_mentions, load_aliases
 from wiretrace.text.normalise import normalise
@@ -34,6 +38,12 @@ from wiretrace.text.tokens import tokenize
 log = logging.getLogger(__name__)
 
 NEAR_VERBATIM_SIMILARITY = 0.8
+# Candidates found by words are ordered by sentence support over the first 20 of the fused
+# list: on Wikinews recall@5 0.785 against 0.792 over 50, at two fifths of the cost
+# (BENCHMARKS.md, issue 11).
+SUPPORT_DEPTH = 20
+# Long articles are traced in windows of about this many characters (:func:`windows`).
+WINDOW_CHARS = 20_000
 REWRITTEN_SIMILARITY = 0.5
 
 
@@ -66,6 +76,14 @@ class TraceOptions:
     semantic: bool = False
     semantic_candidates: int = 5
     semantic_threshold: float = 0.686
+    min_confidence: float = 0.0
+
+    def rank_options(self) -> RankOptions:
+        """The options of the source ranking this trace uses (:mod:`wiretrace.rank`): sentence
+        support over the top ``SUPPORT_DEPTH`` only, since a trace takes the first few."""
+        return RankOptions(
+            min_shared=self.min_shared, max_df=self.max_df, support_depth=SUPPORT_DEPTH
+        )
 
 
 def is_rename(edit: Edit) -> bool:
@@ -116,93 +134,82 @@ def union_length(spans: list[Span]) -> int:
     return total
 
 
+def windows(text: str, size: int = WINDOW_CHARS) -> list[Span]:
+    """``text`` cut into consecutive windows of at most about ``size`` characters, each ending
+    at a paragraph break, else a line break, else a sentence end, else a space, in its last
+    half: long articles are traced window by window, so a trace's work grows linearly with
+    the article's length. A text of at most ``size`` characters is one window."""
+    out: list[Span] = []
+    start = 0
+    while len(text) - start > size:
+        end = start + size
+        middle = start + size // 2
+        cut = -1
+        for mark in ("\n\n", "\n", ". ", " "):
+            found = text.rfind(mark, middle, end)
+            if found >= 0:
+                cut = found + len(mark)
+                break
+        cut = cut if cut > start else end
+        out.append(Span(start, cut))
+        start = cut
+    out.append(Span(start, len(text)))
+    return out
+
+
 def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> Trace:
     """Find the sources of ``doc`` in ``index``, align every passage, and add signals.
 
     Passages that lie mostly inside boilerplate lines ("Share this article") are dropped:
     pages of one site share their chrome, and it says nothing about where the story came from.
+    A long article is traced window by window (:func:`windows`), each window with its own
+    candidates, at most ``max_candidates`` + ``lexical_candidates`` of them and the headline's:
+    so the work of a trace is bounded by its length, whatever the text.
     """
     opts = options or TraceOptions()
-    query = align_view(doc.text, opts.align)
-    hashes = ngram_hashes(query.words.hashes, index.n)
-    candidates = index.candidates(
-        (int(h) for h in hashes),
-        max_df=opts.max_df,
-        limit=opts.max_candidates,
-        min_shared=opts.min_shared,
-        exclude=doc.id,
-    )
-    passages: list[Passage] = []
-    sources: dict[str, Document] = {}
-    views: list[tuple[Document, AlignView]] = []
-    chrome = boilerplate_spans(doc.text)
-
-    def keep(a: Alignment, src: Document) -> None:
-        if 2 * a.query.overlap(chrome) >= len(a.query):
-            return  # page chrome shared by pages of one site is not a source
-        score = max(a.score, a.cosine or 0.0)
-        passages.append(Passage(a.query, src.id, a.source, score, classify(a), a.edits))
-        sources[src.id] = src
-
-    def align_all(cands: list[Candidate]) -> None:
-        for cand in cands:
-            src = index.get(cand.doc_id)
-            if src is None:  # removed between the two reads
-                continue
-            view = align_view(src.text, opts.align)
-            views.append((src, view))
-            for a in align_pair(query, view, opts.align):
-                keep(a, src)
-
-    align_all(candidates)
-    uncovered = 1 - (union_length([p.query for p in passages]) / len(doc.text) if doc.text else 0)
-    if opts.lexical_candidates > 0 and uncovered > opts.lexical_when_uncovered:
-        # Words, not fingerprints, find rewrites; they are looked for only while a good part
-        # of the text is still unexplained, since each costs an alignment.
-        known = {c.doc_id for c in candidates}
-        lexical = index.lexical_candidates(
-            doc.text, limit=opts.lexical_candidates + len(known), exclude=doc.id
-        )
-        extra = [c for c in lexical if c.doc_id not in known][: opts.lexical_candidates]
-        align_all(extra)
-        candidates = [*candidates, *extra]
-    if opts.semantic and views:
-        # Imported here: the [semantic] extra is optional, and loading it costs seconds.
-        from wiretrace.semantic import load_encoder, semantic_attributions
-
-        by_id = {src.id: src for src, _ in views}
-        found = semantic_attributions(
-            query,
-            [(src.id, view) for src, view in views[: opts.semantic_candidates]],
-            load_encoder(),
-            [p.query for p in passages],
-            opts.semantic_threshold,
-            max_edits=opts.align.words.max_edits,
-        )
-        for src_id, a in found:
-            keep(a, by_id[src_id])
-    passages.sort(key=lambda p: (p.query.start, -p.score, p.source_id, p.source.start))
     query_time = parse_moment(doc.published_at)
+    sources: dict[str, Document] = {}
+    passages: list[Passage] = []
+    evidence_of: dict[int, float] = {}
+    candidates = 0
+    for number, window in enumerate(windows(doc.text)):
+        part = _Window(index, doc, window, opts, query_time, headline=number == 0)
+        part.run()
+        candidates += len(part.aligned)
+        sources.update(part.sources)
+        for p, weight in part.found:
+            shifted = replace(
+                p, query=Span(p.query.start + window.start, p.query.end + window.start)
+            )
+            evidence_of[id(shifted)] = weight
+            passages.append(shifted)
+    passages = with_confidence(passages, evidence_of, len(doc.text))
+    shown = [p for p in passages if p.confidence >= opts.min_confidence]
+    hidden = len(passages) - len(shown)
+    passages = shown
+    passages.sort(key=lambda p: (p.query.start, -p.score, p.source_id, p.source.start))
     later_ids = {src_id for src_id, src in sources.items() if is_later(src, query_time)}
     earlier = [p for p in passages if p.source_id not in later_ids]
     after = [p for p in passages if p.source_id in later_ids]
     summaries = summarise(earlier, sources, len(doc.text))
     first = earliest(summaries)
     coverage = union_length([p.query for p in earlier]) / len(doc.text) if doc.text else 0.0
-    log.debug("traced %s: %d candidates, %d passages", doc.id, len(candidates), len(passages))
+    log.debug("traced %s: %d candidates, %d passages", doc.id, candidates, len(passages))
     return Trace(
         query=doc,
         coverage=round(coverage, 4),
         passages=tuple(earlier),
         sources=tuple(summaries),
         earliest_source=first[0] if len(first) == 1 else None,
-        signals=tuple(signals_of(doc.text, query, earlier)),
-        candidates_considered=len(candidates),
+        signals=tuple(signals_of(doc.text, align_view(doc.text, opts.align), earlier)),
+        candidates_considered=candidates,
         options=asdict(opts),
         later=tuple(summarise(after, sources, len(doc.text))),
         later_passages=tuple(after),
         earliest_sources=first,
         direction_checked=query_time is not None,
+        min_confidence=opts.min_confidence,
+        hidden_passages=hidden,
     )
 
 
@@ -219,6 +226,149 @@ def summarise(
     ]
     out.sort(key=lambda s: (-s.coverage, s.document.id))
     return out
+
+
+class _Window:
+    """The attribution of one window of a query: candidates, alignment and the evidence
+    checks (:mod:`wiretrace.evidence`). Passages are in the window's own offsets."""
+
+    def __init__(
+        self,
+        index: Index,
+        doc: Document,
+        window: Span,
+        opts: TraceOptions,
+        query_time: Moment | None,
+        *,
+        headline: bool,
+    ) -> None:
+        text = doc.text[window.start : window.end]
+        self.index = index
+        self.opts = opts
+        self.query_time = query_time
+        self.doc = doc if window == Span(0, len(doc.text)) else replace(doc, text=text)
+        if not headline:
+            self.doc = replace(self.doc, title=None)
+        self.query = align_view(text, opts.align)
+        self.chrome = boilerplate_spans(text)
+        self.max_edits = opts.align.words.max_edits
+        self.ranking = opts.rank_options()
+        self.found: list[tuple[Passage, float]] = []
+        self.sources: dict[str, Document] = {}
+        self.views: list[tuple[Document, AlignView]] = []
+        self.aligned: set[str] = set()
+        self._weights: list[Callable[[str], float]] = []
+
+    def idf(self, term: str) -> float:
+        """Document frequencies are read once, on the first passage that needs them."""
+        if not self._weights:
+            terms = span_terms(self.query, Span(0, len(self.doc.text)))
+            self._weights.append(idf_of(*self.index.term_document_counts(terms)))
+        return self._weights[0](term)
+
+    def keep(
+        self,
+        a: Alignment,
+        src: Document,
+        view: AlignView,
+        *,
+        field: str = "text",
+        floor: bool = True,
+    ) -> None:
+        if 2 * a.query.overlap(self.chrome) >= len(a.query):
+            return  # page chrome shared by pages of one site is not a source
+        verdict = judge(
+            self.query, view, a, classify, self.idf, self.max_edits, check_evidence=floor
+        )
+        if verdict.alignment is None:
+            log.debug("dropped %s %s: %s", src.id, a.query, verdict.reason)
+            return
+        b = verdict.alignment
+        score = max(b.score, b.cosine or 0.0)
+        passage = Passage(b.query, src.id, b.source, score, verdict.kind, b.edits, 0.0, field)
+        self.found.append((passage, verdict.evidence))
+        self.sources[src.id] = src
+
+    def align_all(self, ids: Iterable[str]) -> None:
+        for doc_id in ids:
+            if doc_id in self.aligned:
+                continue
+            self.aligned.add(doc_id)
+            src = self.index.get(doc_id)
+            if src is None:  # removed between the two reads
+                continue
+            view = align_view(src.text, self.opts.align)
+            self.views.append((src, view))
+            for a in align_pair(self.query, view, self.opts.align):
+                self.keep(a, src, view)
+
+    def uncovered(self) -> float:
+        if not self.doc.text:
+            return 0.0
+        own = [
+            p.query
+            for p, _ in self.found
+            if not is_later(self.sources[p.source_id], self.query_time)
+        ]
+        return 1 - union_length(own) / len(self.doc.text)
+
+    def run(self) -> None:
+        opts, doc, ranking = self.opts, self.doc, self.ranking
+        found = retrieve(self.index, doc, ranking, headlines=False)
+        # Copied stretches first: documents sharing fingerprints. Then those that hold the
+        # headline: always for a headline in the text (the most copied part of news, and too
+        # short for fingerprints), and for a title given apart only while the text is still
+        # unexplained (it can only bring candidates).
+        self.align_all(c.doc_id for c in found.copies[: opts.max_candidates])
+        headline = found.headline
+        if headline is not None and (
+            headline.span is not None or self.uncovered() > opts.lexical_when_uncovered
+        ):
+            found = find_headlines(self.index, doc, found, ranking)
+            self.align_all(m.doc_id for m in found.headlines)
+            if headline.span is not None:
+                self.attribute_headline(found)
+        if opts.lexical_candidates > 0 and self.uncovered() > opts.lexical_when_uncovered:
+            # Rewrites are found by words, in the order source ranking gives (wiretrace.rank);
+            # they are looked for only while a good part of the text is still unexplained,
+            # since each costs an alignment.
+            ranked = rank_sources(self.index, doc, ranking, retrieval=found)
+            extra = [r.doc_id for r in ranked if r.doc_id not in self.aligned]
+            self.align_all(extra[: opts.lexical_candidates])
+        if opts.semantic and self.views:
+            # Imported here: the [semantic] extra is optional, and loading it costs seconds.
+            from wiretrace.semantic import load_encoder, semantic_attributions
+
+            by_id = {src.id: (src, view) for src, view in self.views}
+            semantic = semantic_attributions(
+                self.query,
+                [(src.id, view) for src, view in self.views[: opts.semantic_candidates]],
+                load_encoder(),
+                [p.query for p, _ in self.found],
+                opts.semantic_threshold,
+                max_edits=self.max_edits,
+            )
+            for src_id, a in semantic:
+                self.keep(a, *by_id[src_id], floor=False)
+
+    def attribute_headline(self, found: Retrieval) -> None:
+        """A passage for the query's headline from each document whose title or lead holds
+        it, when alignment gave none: a headline is too short for the aligners' seeds once a
+        name in it is changed, and a page's title is often not in its text."""
+        assert found.headline is not None and found.headline.span is not None
+        span = found.headline.span
+        for match in found.headlines:
+            if any(
+                p.source_id == match.doc_id and p.query.overlap([span]) for p, _ in self.found
+            ):
+                continue
+            src = self.index.get(match.doc_id)
+            if src is None:
+                continue
+            text = src.title if match.field == "title" and src.title else src.text
+            a = headline_alignment(self.query, span, text, self.max_edits)
+            if a is not None:
+                self.keep(a, src, align_view(text), field=match.field, floor=False)
 
 
 def signals_of(text: str, query: AlignView, passages: list[Passage]) -> list[Signal]:

@@ -39,6 +39,9 @@ documents (the first :data:`DEPTH` are scored; the article itself is not in the 
 Each figure is the mean over the articles (macro average): ``MRR`` is the mean reciprocal
 rank. ``recall@50`` is reported too, and ``ceiling@5``, the recall@5 of the best possible
 reordering of the top 50 (``min(5, |R ∩ top 50|) / |R|``): what reranking can reach at most.
+``story recall@5`` (``sR@5``) is recall@5 over the cited sources that hold a story, taken as
+those some ranking of the run finds in its top 50 (every other one was read by hand: error
+pages, log-in walls, site indexes), averaged over the articles that have any.
 
 Rankings compared in one run
 ----------------------------
@@ -46,7 +49,9 @@ Rankings compared in one run
   :func:`wiretrace.index.lexical.bm25_rank`) over the Porter stems of *every* word of the
   query, against title and text of every pool document.
 - ``fused``: wiretrace's own source ranking, :func:`wiretrace.rank.rank_sources` without an
-  encoder (words, fingerprints and sentence support; see :mod:`wiretrace.rank`).
+  encoder (words, fingerprints, the headline's own search and sentence support; see
+  :mod:`wiretrace.rank`), with the options ``trace`` uses (``TraceOptions().rank_options()``):
+  the order in which ``trace`` aligns candidates found by words.
 - ``fused+semantic``: the same with the sentence encoder of the ``[semantic]`` extra (only
   when asked for), which adds support by sentence embeddings.
 """
@@ -76,6 +81,7 @@ from wiretrace.rank import (
     reciprocal_rank_fusion,
 )
 from wiretrace.semantic import SentenceEncoder, load_encoder
+from wiretrace.trace import TraceOptions
 
 __all__ = [
     "DEPTH",
@@ -149,13 +155,21 @@ class RetrievalScores:
     recall_50: float
     mrr: float
     ceiling_5: float  # recall@5 of the best possible reordering of the top DEPTH
+    findable_recall_5: float = 0.0  # recall@5 over the sources some ranking finds at all
 
 
-def score_rankings(rankings: Sequence[tuple[Sequence[str], frozenset[str]]]) -> RetrievalScores:
-    """Score ``(ranking, relevant set)`` pairs, one per query."""
+def score_rankings(
+    rankings: Sequence[tuple[Sequence[str], frozenset[str]]],
+    findable: Sequence[frozenset[str]] | None = None,
+) -> RetrievalScores:
+    """Score ``(ranking, relevant set)`` pairs, one per query. ``findable`` holds, per query,
+    the relevant documents that hold a story (see the module docstring); recall@5 over them is
+    the mean over the queries that have any."""
     if not rankings:
         raise ValueError("no queries to score")
     n = len(rankings)
+    found = findable or [rel for _, rel in rankings]
+    over = [(r, f) for (r, _), f in zip(rankings, found, strict=True) if f]
 
     def mean(values: Iterator[float]) -> float:
         return sum(values) / n
@@ -169,6 +183,7 @@ def score_rankings(rankings: Sequence[tuple[Sequence[str], frozenset[str]]]) -> 
         recall_50=mean(recall_at(r, rel, DEPTH) for r, rel in rankings),
         mrr=mean(reciprocal_rank(r, rel) for r, rel in rankings),
         ceiling_5=mean(min(5, _hits(r, rel, DEPTH)) / len(rel) for r, rel in rankings),
+        findable_recall_5=sum(recall_at(r, f, 5) for r, f in over) / len(over) if over else 0.0,
     )
 
 
@@ -342,16 +357,18 @@ class SourcesReport:
             f"Wikinews sources: {self.articles} articles, {self.relevant} cited English sources; "
             f"pool {self.sources} sources + {self.distractors} BBC distractors",
             f"{'ranking':<16} {'R@1':>6} {'R@5':>6} {'cR@1':>6} {'cR@5':>6} {'R@50':>6} {'MRR':>6}"
-            f" {'ceil@5':>6}",
+            f" {'ceil@5':>6} {'sR@5':>6}",
         ]
         for name, s in self.rows.items():
             lines.append(
                 f"{name:<16} {s.recall_1:>6.4f} {s.recall_5:>6.4f} {s.capped_recall_1:>6.4f} "
                 f"{s.capped_recall_5:>6.4f} {s.recall_50:>6.4f} {s.mrr:>6.4f} {s.ceiling_5:>6.4f}"
+                f" {s.findable_recall_5:>6.4f}"
             )
         lines.append(
             "R@k = |relevant in top k| / |relevant|; cR@k = ... / min(k, |relevant|); "
-            f"MRR over the top {DEPTH}; means over articles"
+            f"MRR over the top {DEPTH}; sR@5 = R@5 over the sources that hold a story (found in "
+            f"the top {DEPTH} of some ranking); means over articles"
         )
         if self.skipped:
             lines.append(f"skipped {len(self.skipped)} articles with no text after conversion")
@@ -378,7 +395,7 @@ def run_sources(
     holds the semantic floor on a subset, since embedding is slow.
     """
     start = time.perf_counter()
-    opts = options or RankOptions()
+    opts = options or TraceOptions().rank_options()
     if semantic and encoder is None:
         encoder = load_encoder()
     if max_articles is not None and max_articles < 1:
@@ -404,7 +421,15 @@ def run_sources(
                     rankings["fused+semantic"].append(([r.doc_id for r in ranked], relevant))
         finally:
             index.close()
-    rows = {name: score_rankings(pairs) for name, pairs in rankings.items()}
+    # A cited source "holds a story" when some ranking finds it at all (in its top DEPTH): the
+    # 23 that none finds are error pages, log-in walls and site indexes, each read by hand.
+    findable = [
+        frozenset(
+            d for d in rel if any(d in pairs[i][0][:DEPTH] for pairs in rankings.values())
+        )
+        for i, (_, rel) in enumerate(data.queries)
+    ]
+    rows = {name: score_rankings(pairs, findable) for name, pairs in rankings.items()}
     report = SourcesReport(
         data_dir=str(shared_data),
         articles=len(data.queries),

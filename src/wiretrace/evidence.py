@@ -1,0 +1,272 @@
+"""Evidence, not stock phrases: the checks every aligned passage passes before it is reported.
+
+On a news day, the reports of one story share their stock phrases ("North Korean leader Kim
+Jong Un", "the first meeting between the leaders"). A sentence aligner finds them in every
+report, and a passage resting on them says nothing about where the text came from. Each
+passage the aligners return goes through :func:`judge`:
+
+1. **Whole names at the edges** (:func:`snap_to_names`). A span edge never cuts inside a name:
+   an edge inside an alias (the query's "People's Republic of China" where the source says
+   "China") moves out to the whole alias, so the rename becomes an edit; an edge between two
+   capitalised words joined by a space or hyphen ("Kim Jong | Un") moves out to the end of the
+   name, on each side by its own text. Edits and the word similarity are computed again.
+2. **Typed edits** (:func:`edit_type`): ``rename`` (one entity's other name), ``number``,
+   ``date`` (a month, a weekday or a year), ``entity`` (capitalised names that differ and are
+   not one entity's names), ``negation`` (a "not"/"no"/"never" added or dropped), else
+   ``other``. Number, date and entity edits are *conflicts*: the two sides name different
+   people, places, numbers or dates in one slot.
+3. **The rule for conflicts.** A passage copied nearly word for word (``verbatim`` or
+   ``near_verbatim``) keeps its conflicts as edits: that is a fact changed in a copy, which a
+   fact-checker wants to see. A ``rewritten`` or ``paraphrase`` passage with an ``entity``
+   conflict is dropped: two sentences that share their frame and differ in who they are about
+   are two reports on one topic, not a rewrite ("Putin hugs Kim Jong Il" in a 2002 caption
+   against "Putin and Kim Jong Un" in 2019). A number or date conflict in a rewrite is kept and
+   listed.
+4. **Telling evidence** (:func:`evidence`). For ``rewritten`` and ``paraphrase`` passages, the
+   shared content terms are weighed by their inverse document frequency in the index, ``ln((N
+   + 1) / (df + 1))``: the evidence of a query sentence is the weighted share of its terms that
+   the source side holds, and a passage's evidence is that of its best sentence (a word
+   passage may run over several sentences, and one well-founded sentence carries it). A
+   passage below :data:`MIN_EVIDENCE` rests on words that are common in the index, and is
+   dropped.
+5. **Readable edits.** A passage whose edits replace more than :data:`MAX_REPLACED` of its query
+   words is not a copy with changes: it is reported as ``paraphrase``, keeping only its typed
+   edits (renames and conflicts), not its word edits.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from rapidfuzz.distance import Indel
+
+from wiretrace.align.pair import AlignView, span_edits
+from wiretrace.align.sentences import STOPWORDS, canonical_tokens
+from wiretrace.index.lexical import stems
+from wiretrace.model import Alignment, Edit, EditType, PassageKind, Span
+from wiretrace.text.normalise import normalise
+from wiretrace.text.tokens import Tokens, tokenize
+
+__all__ = [
+    "CONFLICTS",
+    "MAX_REPLACED",
+    "MIN_EVIDENCE",
+    "Judgement",
+    "edit_type",
+    "evidence",
+    "judge",
+    "snap_to_names",
+    "span_terms",
+]
+
+MIN_EVIDENCE = 0.45
+MAX_REPLACED = 0.5
+CONFLICTS = frozenset({EditType.NUMBER, EditType.DATE, EditType.ENTITY})
+_MONTHS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+    saturday sunday""".split()  # noqa: SIM905
+)
+_NEGATIONS = frozenset({"not", "no", "never", "nor", "none", "nobody", "nothing", "t"})
+_NUMBER_WORDS = frozenset(
+    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
+    ninety hundred thousand million billion trillion dozen half""".split()  # noqa: SIM905
+)
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+_JOINER = re.compile(r"^[ \t\-\u2010\u2011]?$")
+
+
+def _capitalised(text: str, start: int) -> bool:
+    return text[start : start + 1].isupper()
+
+
+def _words(text: str) -> list[str]:
+    return tokenize(text).words
+
+
+def edit_type(edit: Edit) -> EditType:
+    """The type of one edit (module docstring, step 2)."""
+    return _edit_type(edit.source, edit.query)
+
+
+@lru_cache(maxsize=4096)
+def _edit_type(source: str, query: str) -> EditType:
+    """:func:`edit_type` of the edit ``source -> query`` (the same edits recur: renames)."""
+    edit = Edit(source, query)
+    a, b = _words(edit.source), _words(edit.query)
+    if not a and not b:
+        return EditType.OTHER
+    ca = canonical_tokens(edit.source, tokenize(edit.source)).words
+    cb = canonical_tokens(edit.query, tokenize(edit.query)).words
+    if ca and ca == cb:
+        return EditType.RENAME if normalise(edit.source).text != normalise(edit.query).text else (
+            EditType.OTHER
+        )
+    if set(a) ^ set(b) and (set(a) ^ set(b)) <= _NEGATIONS:
+        return EditType.NEGATION
+    if a and b:
+        if any(_YEAR.match(w) or w in _MONTHS for w in a + b):
+            return EditType.DATE
+        if any(w.isdigit() or w in _NUMBER_WORDS for w in a) and any(
+            w.isdigit() or w in _NUMBER_WORDS for w in b
+        ):
+            return EditType.NUMBER
+        if _names(edit.source) and _names(edit.query):
+            return EditType.ENTITY
+    return EditType.OTHER
+
+
+def _names(text: str) -> bool:
+    """Whether a text is made of capitalised words (a name), stop words aside."""
+    tokens = tokenize(text)
+    content = [i for i, w in enumerate(tokens.words) if w not in STOPWORDS]
+    return bool(content) and all(_capitalised(text, tokens.starts[i]) for i in content)
+
+
+def _edge_out(tokens: Tokens, text: str, span: Span) -> Span:
+    """``span`` widened so that neither edge cuts inside a name (module docstring, step 1)."""
+    start, end = span.start, span.end
+    n = len(tokens.words)
+    first = bisect.bisect_right(tokens.ends, start)  # first token ending after start
+    if first < n and tokens.starts[first] < start:
+        start = tokens.starts[first]
+    while (
+        0 < first < n
+        and tokens.starts[first] == start
+        and _capitalised(text, start)
+        and _capitalised(text, tokens.starts[first - 1])
+        and _JOINER.match(text[tokens.ends[first - 1] : start])
+    ):
+        first -= 1
+        start = tokens.starts[first]
+    last = bisect.bisect_left(tokens.starts, end) - 1  # last token starting before end
+    if 0 <= last < n and tokens.ends[last] > end:
+        end = tokens.ends[last]
+    while (
+        0 <= last < n - 1
+        and tokens.ends[last] == end
+        and _capitalised(text, tokens.starts[last])
+        and _capitalised(text, tokens.starts[last + 1])
+        and _JOINER.match(text[end : tokens.starts[last + 1]])
+    ):
+        last += 1
+        end = tokens.ends[last]
+    return Span(start, end)
+
+
+def snap_to_names(
+    query: AlignView, source: AlignView, a: Alignment, max_edits: int
+) -> Alignment:
+    """``a`` with both sides widened to whole names (aliases, then capitalised runs), and its
+    edits and similarity computed again when a side moved."""
+    q_text, s_text = query.words.original, source.words.original
+    q = _edge_out(query.words.tokens, q_text, _edge_out(query.canon, q_text, a.query))
+    s = _edge_out(source.words.tokens, s_text, _edge_out(source.canon, s_text, a.source))
+    if q == a.query and s == a.source:
+        return a
+    qc, sc = _canon_range(query, q), _canon_range(source, s)
+    score = float(Indel.normalized_similarity(sc, qc))
+    edits = span_edits(query, source, q, s, max_edits)
+    identical = a.identical and not edits and normalise(q_text[q.start : q.end]).text == (
+        normalise(s_text[s.start : s.end]).text
+    )
+    return replace(a, query=q, source=s, score=round(score, 4), edits=edits, identical=identical)
+
+
+def _canon_range(view: AlignView, span: Span) -> list[str]:
+    tokens = view.canon
+    first = bisect.bisect_left(tokens.starts, span.start)
+    last = bisect.bisect_right(tokens.ends, span.end)
+    return tokens.words[first:last]
+
+
+def span_terms(view: AlignView, span: Span) -> set[str]:
+    """The content terms of a span: alias keys for entities, Porter stems for other words
+    (the index's own terms), stop words left out."""
+    canon = _canon_range(view, span)
+    words = [w.removesuffix("_adj") for w in canon if w not in STOPWORDS and len(w) > 1]
+    return set(stems(words))
+
+
+def _sentences_in(view: AlignView, span: Span) -> list[Span]:
+    """The parts of ``span`` in each of the view's sentences (the whole span when it lies in
+    one, or the view has no sentences there)."""
+    parts = [
+        Span(max(s.start, span.start), min(s.end, span.end))
+        for s in view.sentences.sentences
+        if s.start < span.end and s.end > span.start
+    ]
+    return parts or [span]
+
+
+def evidence(query: set[str], source: set[str], idf: Callable[[str], float]) -> float:
+    """The idf-weighted share of the query side's terms that the source side holds (0..1)."""
+    total = sum(idf(t) for t in query)
+    if total <= 0:
+        return 0.0
+    return sum(idf(t) for t in query & source) / total
+
+
+def idf_of(counts: dict[str, int], documents: int) -> Callable[[str], float]:
+    """``ln((N + 1) / (df + 1))`` over the given document counts (a term not counted is rare)."""
+
+    def weight(term: str) -> float:
+        return math.log((documents + 1) / (counts.get(term, 0) + 1))
+
+    return weight
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """What :func:`judge` made of one alignment: the passage to report (None: dropped), its
+    kind, typed edits and evidence, and why it was dropped."""
+
+    alignment: Alignment | None
+    kind: PassageKind
+    evidence: float
+    reason: str = ""
+
+
+def typed(edits: Iterable[Edit]) -> tuple[Edit, ...]:
+    """The edits with their types set."""
+    return tuple(replace(e, type=edit_type(e)) for e in edits)
+
+
+def judge(
+    query: AlignView,
+    source: AlignView,
+    a: Alignment,
+    classify: Callable[[Alignment], PassageKind],
+    idf: Callable[[str], float],
+    max_edits: int,
+    *,
+    check_evidence: bool = True,
+) -> Judgement:
+    """Apply the module docstring's steps to one alignment. ``check_evidence=False`` skips
+    step 4, for passages found by other evidence (a headline match, sentence embeddings)."""
+    a = snap_to_names(query, source, a, max_edits)
+    a = replace(a, edits=typed(a.edits))
+    kind = classify(a)
+    if kind in (PassageKind.VERBATIM, PassageKind.NEAR_VERBATIM):
+        return Judgement(a, kind, 1.0)  # a copy is its own evidence
+    held = span_terms(source, a.source)
+    weight = max(
+        (evidence(span_terms(query, part), held, idf) for part in _sentences_in(query, a.query)),
+        default=0.0,
+    )
+    if any(e.type is EditType.ENTITY for e in a.edits):
+        return Judgement(None, kind, weight, "names a different entity")
+    if check_evidence and weight < MIN_EVIDENCE:
+        return Judgement(None, kind, weight, "rests on words common in the index")
+    q_words = len(_canon_range(query, a.query))
+    replaced = sum(len(_words(e.query)) for e in a.edits if e.type is not EditType.RENAME)
+    if q_words and replaced > MAX_REPLACED * q_words:
+        named = tuple(e for e in a.edits if e.type is not EditType.OTHER)
+        return Judgement(replace(a, edits=named), PassageKind.PARAPHRASE, weight)
+    return Judgement(a, kind, weight)

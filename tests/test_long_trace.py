@@ -1,0 +1,80 @@
+"""Long articles are traced window by window: the work is bounded by the length, and every
+article run together in a long query is still found."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import wiretrace.align.pair as pair_module
+from wiretrace import Document, MemoryIndex, TraceOptions, trace
+from wiretrace.model import Span
+from wiretrace.text.tokens import words_of
+from wiretrace.trace import WINDOW_CHARS, windows
+
+
+@given(st.text(alphabet=st.sampled_from("ab .\n"), max_size=3000), st.integers(20, 400))
+@settings(max_examples=200, deadline=None)
+def test_windows_tile_the_text_and_respect_the_size(text: str, size: int) -> None:
+    cut = windows(text, size)
+    assert cut[0].start == 0 and cut[-1].end == len(text)
+    for a, b in itertools.pairwise(cut):
+        assert a.end == b.start
+    assert all(len(w) <= size for w in cut[:-1])
+    # Each window but the last ends in the second half of its size: the count is linear.
+    assert len(cut) <= 1 + 2 * len(text) // size
+
+
+def test_windows_cut_at_paragraph_breaks_first() -> None:
+    text = ("x" * 60 + ". ") * 3 + "\n\n" + "y" * 100
+    [first, second] = windows(text, 250)
+    assert text[first.start : first.end].endswith("\n\n")
+    assert second == Span(first.end, len(text))
+
+
+def test_a_short_text_is_one_window() -> None:
+    assert windows("short text") == [Span(0, 10)]
+    assert windows("") == [Span(0, 0)]
+
+
+class AlignCounter:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        align = pair_module.align_sentences
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            return align(*args, **kwargs)
+
+        monkeypatch.setattr(pair_module, "align_sentences", counted)
+
+
+@pytest.mark.slow
+def test_every_article_of_a_long_query_is_found_with_bounded_work(
+    bbc_articles: list[dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = MemoryIndex()
+    index.add(Document(a["id"], a["text"], a.get("title")) for a in bbc_articles)
+    chosen = [a for a in bbc_articles if len(a["text"]) > 1500][:60]
+    query = "\n\n".join(a["text"] for a in chosen)
+    assert len(query) > 5 * WINDOW_CHARS
+    counter = AlignCounter(monkeypatch)
+    result = trace(index, Document("long", query))
+    opts = TraceOptions()
+    per_window = opts.max_candidates + opts.lexical_candidates + opts.rank_options().headline_depth
+    assert counter.calls <= len(windows(query)) * per_window
+    found = {s.document.id for s in result.sources}
+    missing = [a["id"] for a in chosen if a["id"] not in found]
+    assert not missing, missing
+    # Passages are in the offsets of the whole query.
+    for p in result.passages:
+        src = index.get(p.source_id)
+        assert src is not None
+        if p.kind.value == "verbatim":
+            assert words_of(query[p.query.start : p.query.end]) == (
+                words_of(src.text[p.source.start : p.source.end])
+            )
