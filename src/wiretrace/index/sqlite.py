@@ -38,6 +38,7 @@ from pathlib import Path
 
 from wiretrace.errors import IndexError_
 from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
+from wiretrace.ids import check_ids
 from wiretrace.index.base import (
     DEFAULT_MAX_DF,
     AddOutcome,
@@ -253,6 +254,7 @@ class SQLiteIndex:
         documents they cover. ``state`` is the caller's own text (the ingest job keeps the
         records it rejected so far there).
         """
+        check_ids(d.document.id if isinstance(d, Prepared) else d.id for d in batch)
         preps = [d if isinstance(d, Prepared) else prepare(d, self.n, self.window) for d in batch]
         outcomes: list[AddOutcome] = []
         self._pending = []

@@ -1,0 +1,127 @@
+"""Paths and ids (issue 12 item 5), through the real CLI and the real SQLite index.
+
+- ``--db`` is a path, never a SQLite URI: ``news#2.db`` and ``what?.db`` are those files;
+- ids with control characters or over 1,024 characters are rejected at input, naming the
+  place, and by the index's add path, so every stored document can be fetched;
+- negative counts are refused by the option parser;
+- an unwritable ``--rejects`` path is reported before any work;
+- a flood of blank lines in a gzip is skipped in work linear in its bytes, not its lines.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wiretrace.errors import RecordError
+from wiretrace.ids import MAX_ID_LENGTH, id_problem
+from wiretrace.index.memory import MemoryIndex
+from wiretrace.index.sqlite import SQLiteIndex
+from wiretrace.ingest import ReadOptions
+from wiretrace.ingest.readers import iter_records
+from wiretrace.model import Document
+
+WIRETRACE = [sys.executable, "-m", "wiretrace.cli"]
+TEXT = (
+    "Preparations are under way for a summit between the two leaders in the eastern port city, "
+    "officials said on Tuesday, as road crews resurfaced the approach to the railway station."
+)
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*WIRETRACE, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "120"},
+    )
+
+
+def write_jsonl(path: Path, records: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+# --- ids --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "why"),
+    [
+        ("a\x00b", "U+0000"),
+        ("a\x1b[2Jb", "U+001B"),
+        ("tab\there", "U+0009"),
+        ("c1\x9b", "U+009B"),
+        ("x" * (MAX_ID_LENGTH + 1), "1,025 characters"),
+        ("   ", "empty"),
+    ],
+)
+def test_id_rule(doc_id: str, why: str) -> None:
+    problem = id_problem(doc_id)
+    assert problem is not None and why in problem
+
+
+def test_ids_that_are_fine() -> None:
+    for doc_id in ("wire-1", "x" * MAX_ID_LENGTH, "https://example.org/a?b=c#d", "金正恩 [1]"):
+        assert id_problem(doc_id) is None
+
+
+def test_index_refuses_bad_ids_whichever_way_they_come(tmp_path: Path) -> None:
+    for index in (SQLiteIndex(tmp_path / "i.db"), MemoryIndex()):
+        with pytest.raises(RecordError, match="U\\+001B"):
+            index.add([Document(id="ok", text=TEXT), Document(id="bad\x1b]0;x", text=TEXT)])
+        assert len(index) == 0  # the batch is refused before anything is written
+        with pytest.raises(RecordError, match="over the limit of 1,024"):
+            index.add([Document(id="y" * 2000, text=TEXT)])
+        index.close()
+
+
+def test_cli_index_rejects_bad_ids_naming_file_and_line(tmp_path: Path) -> None:
+    data = write_jsonl(
+        tmp_path / "news.jsonl",
+        [
+            {"id": "good", "text": TEXT},
+            {"id": "nul\u0000id", "text": TEXT},
+            {"id": "z" * 1500, "text": TEXT},
+            {"id": "esc\u001b]0;t\u0007", "text": TEXT},
+        ],
+    )
+    db = tmp_path / "i.db"
+    stopped = run("index", "--db", str(db), str(data), "--quiet")
+    assert stopped.returncode == 1
+    assert f"{data}:2: 'id' holds the control character U+0000" in stopped.stderr
+    assert "Traceback" not in stopped.stderr
+
+    rejects = tmp_path / "rejects.jsonl"
+    skipped = run(
+        "index", "--db", str(db), str(data), "--skip-bad", "--rejects", str(rejects), "--quiet"
+    )
+    assert skipped.returncode == 0, skipped.stderr
+    listed = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert [r["location"] for r in listed] == [f"{data}:{n}" for n in (2, 3, 4)]
+    assert "over the limit of 1,024" in listed[1]["reason"]
+    index = SQLiteIndex(db, create=False, readonly=True)
+    assert list(index.ids()) == ["good"]
+    index.close()
+
+
+def test_cli_index_rejects_a_text_file_whose_name_is_a_bad_id(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "fine.txt").write_text(TEXT)
+    (folder / "bell\x07.txt").write_text(TEXT)
+    db = tmp_path / "i.db"
+    result = run("index", "--db", str(db), str(folder), "--skip-bad", "--quiet")
+    assert result.returncode == 0, result.stderr
+    listed = (tmp_path / "i.db.rejects.jsonl").read_text()
+    assert "U+0007" in listed and "bell" in listed
+    assert "\x07" not in result.stderr  # the id is shown escaped
+    documents = list(iter_records([folder], ReadOptions()))
+    assert [d.id for d in documents if isinstance(d, Document)] == ["fine.txt"]
