@@ -21,6 +21,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from wiretrace.corpus.cli import corpus_group
 from wiretrace.corpus.stories_cli import eval_stories_cmd
@@ -39,7 +40,7 @@ from wiretrace.ingest.run import Progress as RunProgress
 from wiretrace.model import Document
 from wiretrace.report.html import render_html
 from wiretrace.report.json import trace_to_json
-from wiretrace.report.terminal import render_trace
+from wiretrace.report.terminal import render_trace, terminal_safe
 from wiretrace.serve.cli import serve_cmd
 from wiretrace.trace import TraceOptions, trace
 
@@ -48,7 +49,7 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {terminal_safe(message, multiline=True)}", err=True)
     sys.exit(1)
 
 
@@ -222,11 +223,11 @@ def index_cmd(
         write_rejects(rejected, path)
     _print_summary(db, size, folded, summary)
     for where, message in warnings[:_SHOWN_WARNINGS]:
-        click.echo(f"  warning: {where}: {message}", err=True)
+        click.echo(f"  warning: {terminal_safe(where)}: {terminal_safe(message)}", err=True)
     if len(warnings) > _SHOWN_WARNINGS:
         click.echo(f"  ... and {len(warnings) - _SHOWN_WARNINGS} more warnings", err=True)
     if rejected:
-        click.echo(f"  rejected records are listed in {path}", err=True)
+        click.echo(f"  rejected records are listed in {terminal_safe(str(path))}", err=True)
 
 
 def _print_summary(db: Path, size: int, folded: int, summary: Summary) -> None:
@@ -234,7 +235,7 @@ def _print_summary(db: Path, size: int, folded: int, summary: Summary) -> None:
     skipped + rejected."""
     title = f"Indexed into {db} ({size:,} documents in the index"
     title += f"; {folded:,} more ids folded into them as exact duplicates)" if folded else ")"
-    table = Table(title=title, title_justify="left")
+    table = Table(title=Text(terminal_safe(title)), title_justify="left")
     table.add_column("format")
     names = ("read", "added", "updated", "unchanged", "duplicate", "skipped", "rejected")
     for name in (*names, "warnings"):
@@ -248,7 +249,7 @@ def _print_summary(db: Path, size: int, folded: int, summary: Summary) -> None:
     Console(stderr=True, width=120).print(table)
     for fmt, c in sorted(summary.formats.items()):
         for reason, count in c.rejected.most_common():
-            click.echo(f"  {fmt}: rejected {count}: {reason}", err=True)
+            click.echo(f"  {fmt}: rejected {count}: {terminal_safe(reason)}", err=True)
     for file, number in summary.resumed.items():
         earlier = summary.resumed_rejected.get(file, 0)
         click.echo(
@@ -348,7 +349,7 @@ def trace_cmd(
         return
     doc = entry.item
     for warning in entry.warnings:
-        click.echo(f"warning: {file}: {warning}", err=True)
+        click.echo(f"warning: {terminal_safe(file)}: {terminal_safe(warning)}", err=True)
     try:
         result = trace(index, doc, TraceOptions(max_candidates=max_candidates, semantic=semantic))
     except WiretraceError as exc:  # for example the [semantic] extra is missing
