@@ -125,3 +125,34 @@ def test_cli_index_rejects_a_text_file_whose_name_is_a_bad_id(tmp_path: Path) ->
     assert "\x07" not in result.stderr  # the id is shown escaped
     documents = list(iter_records([folder], ReadOptions()))
     assert [d.id for d in documents if isinstance(d, Document)] == ["fine.txt"]
+
+
+# --- --db is a path ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["news#2.db", "what?.db", "100%25.db", "a b?mode=ro.db"])
+def test_cli_db_is_a_path_not_a_uri(tmp_path: Path, name: str) -> None:
+    data = write_jsonl(tmp_path / "news.jsonl", [{"id": "w1", "text": TEXT}])
+    # Files a URI reading of the name would open instead.
+    decoys = {tmp_path / "news": b"not an index", tmp_path / "what": b"", tmp_path / "a b": b""}
+    for decoy, content in decoys.items():
+        decoy.write_bytes(content)
+    db = tmp_path / name
+    made = run("index", "--db", str(db), str(data), "--quiet")
+    assert made.returncode == 0, made.stderr
+    assert db.is_file() and db.stat().st_size > 0
+    for decoy, content in decoys.items():
+        assert decoy.read_bytes() == content
+    expected = {"news.jsonl", name, f"{name}-wal", f"{name}-shm", *(d.name for d in decoys)}
+    assert {p.name for p in tmp_path.iterdir()} - expected == set()
+    traced = run("trace", "--db", str(db), "--json", "-", stdin=TEXT)
+    assert traced.returncode == 0, traced.stderr
+    assert json.loads(traced.stdout)["passages"][0]["source_id"] == "w1"
+
+
+def test_cli_trace_on_a_missing_db_with_uri_characters(tmp_path: Path) -> None:
+    (tmp_path / "news").write_bytes(b"")
+    result = run("trace", "--db", str(tmp_path / "news#2.db"), "-", stdin=TEXT)
+    assert result.returncode == 1
+    assert "news#2.db: no such index" in result.stderr
+    assert not (tmp_path / "news#2.db").exists()
