@@ -17,7 +17,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from wiretrace.cli import main
 from wiretrace.errors import RecordError
 from wiretrace.ids import MAX_ID_LENGTH, id_problem
 from wiretrace.index.memory import MemoryIndex
@@ -156,3 +158,73 @@ def test_cli_trace_on_a_missing_db_with_uri_characters(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "news#2.db: no such index" in result.stderr
     assert not (tmp_path / "news#2.db").exists()
+
+
+# --- counts -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["trace", "--db", "{db}", "--max-candidates", "-1", "-"],
+        ["trace", "--db", "{db}", "--max-candidates", "0", "-"],
+        ["trace", "--db", "{db}", "--max-bytes", "-5", "-"],
+        ["index", "--db", "{db}", "--workers", "-3", "{data}"],
+        ["index", "--db", "{db}", "--workers", "0", "{data}"],
+        ["index", "--db", "{db}", "--max-bytes", "0", "{data}"],
+        ["eval", "pan", "{tmp}", "--workers", "-1"],
+        ["eval", "pan", "{tmp}", "--limit", "-2"],
+        ["eval", "spun", "{tmp}", "--count", "-4"],
+        ["eval", "spun", "{tmp}", "--distractors", "-2"],
+        ["corpus", "reuse", "{data}", "--out", "{tmp}/out", "--workers", "-3"],
+        ["corpus", "reuse", "{data}", "--out", "{tmp}/out", "--max-df", "-1"],
+        ["corpus", "reuse", "{data}", "--out", "{tmp}/out", "--min-shared", "-1"],
+        ["corpus", "reuse", "{data}", "--out", "{tmp}/out", "--spark-partitions", "-1"],
+        ["corpus", "reuse", "{data}", "--out", "{tmp}/out", "--max-bytes", "-1"],
+        ["corpus", "report", "{tmp}", "--html", "{tmp}/r.html", "--top", "-1"],
+        ["corpus", "stories", "{data}", "--out", "{tmp}/out", "--window-days", "-1"],
+        ["corpus", "stories", "{data}", "--out", "{tmp}/out", "--threshold", "-0.5"],
+    ],
+)
+def test_cli_refuses_negative_counts_before_any_work(tmp_path: Path, args: list[str]) -> None:
+    data = write_jsonl(tmp_path / "news.jsonl", [{"id": "w1", "text": TEXT}])
+    db = tmp_path / "i.db"
+    filled = [a.format(db=db, data=data, tmp=tmp_path) for a in args]
+    result = CliRunner().invoke(main, filled, input=TEXT)
+    assert result.exit_code == 2, result.output
+    option = next(a for a in args if a.startswith("--") and a not in ("--db", "--out", "--html"))
+    assert f"Invalid value for '{option}'" in result.output
+    assert not db.exists() and not (tmp_path / "out").exists()
+
+
+def test_cli_negative_count_through_the_installed_entry_point(tmp_path: Path) -> None:
+    result = run("trace", "--db", str(tmp_path / "i.db"), "--max-candidates", "-1", "-")
+    assert result.returncode == 2
+    assert "Invalid value for '--max-candidates': -1 is not in the range x>=1" in result.stderr
+
+
+# --- --rejects --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["missing/folder/rejects.jsonl", "news.jsonl/rejects.jsonl"])
+def test_cli_unwritable_rejects_path_is_refused_before_any_work(tmp_path: Path, where: str) -> None:
+    data = write_jsonl(tmp_path / "news.jsonl", [{"id": "w1", "text": TEXT}, {"id": "w2"}])
+    db = tmp_path / "i.db"
+    rejects = tmp_path / where
+    result = run("index", "--db", str(db), str(data), "--skip-bad", "--rejects", str(rejects))
+    assert result.returncode == 2
+    assert "Invalid value for --rejects: cannot write" in result.stderr
+    assert str(rejects) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not db.exists()  # refused before the index was even opened
+
+
+def test_cli_writable_rejects_path_is_not_left_behind_when_nothing_is_rejected(
+    tmp_path: Path,
+) -> None:
+    data = write_jsonl(tmp_path / "news.jsonl", [{"id": "w1", "text": TEXT}])
+    rejects = tmp_path / "rejects.jsonl"
+    result = run("index", "--db", str(tmp_path / "i.db"), str(data), "--skip-bad",
+                 "--rejects", str(rejects), "--quiet")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert not rejects.exists()
