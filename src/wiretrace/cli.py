@@ -21,12 +21,13 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from wiretrace.corpus.cli import corpus_group
 from wiretrace.corpus.stories_cli import eval_stories_cmd
 from wiretrace.errors import InputError, WiretraceError
 from wiretrace.index.sqlite import open_index
-from wiretrace.ingest.base import CsvOptions, Format
+from wiretrace.ingest.base import CsvOptions, Format, os_reason
 from wiretrace.ingest.readers import (
     ReadOptions,
     Rejected,
@@ -39,7 +40,7 @@ from wiretrace.ingest.run import Progress as RunProgress
 from wiretrace.model import Document
 from wiretrace.report.html import render_html
 from wiretrace.report.json import trace_to_json
-from wiretrace.report.terminal import render_trace
+from wiretrace.report.terminal import render_trace, terminal_safe
 from wiretrace.serve.cli import serve_cmd
 from wiretrace.trace import TraceOptions, trace
 
@@ -48,7 +49,7 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {terminal_safe(message, multiline=True)}", err=True)
     sys.exit(1)
 
 
@@ -89,6 +90,25 @@ def _read_options(
         raise click.BadParameter(str(exc)) from exc
 
 
+def _check_writable(path: Path, option: str) -> None:
+    """Raise click.BadParameter, before any work, when ``path`` cannot be written.
+
+    The file is opened for appending (so nothing in it is lost) and removed again when this
+    made it.
+    """
+    existed = path.exists()
+    try:
+        with path.open("a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise click.BadParameter(
+            f"cannot write {terminal_safe(str(path))}: {os_reason(exc)}; choose a writable file",
+            param_hint=option,
+        ) from exc
+    if not existed:
+        path.unlink(missing_ok=True)
+
+
 @main.command("index")
 @click.option(
     "--db",
@@ -124,14 +144,14 @@ def _read_options(
 )
 @click.option(
     "--max-bytes",
-    type=int,
+    type=click.IntRange(min=1),
     default=DEFAULT_MAX_BYTES,
     show_default=True,
     help="Largest document accepted, in bytes (UTF-8 text; the raw page for HTML and WARC).",
 )
 @click.option(
     "--workers",
-    type=int,
+    type=click.IntRange(min=1),
     default=min(2, os.cpu_count() or 1),
     show_default=True,
     help="Processes that fingerprint documents while the main one writes.",
@@ -162,6 +182,9 @@ def index_cmd(
     folders of them. A run killed part-way can be rerun: it resumes and ends as a clean run.
     """
     options = _read_options(fmt, columns, delimiter, detect_encoding, max_bytes)
+    path = rejects or db.with_name(db.name + ".rejects.jsonl")
+    if skip_bad or rejects is not None:
+        _check_writable(path, "--rejects")
     console = Console(stderr=True, quiet=quiet)
     rejected: list[Rejected] = []
     warnings: list[tuple[str, str]] = []
@@ -217,16 +240,19 @@ def index_cmd(
         return
     size, folded = len(index), index.appearance_count()
     index.close()
-    path = rejects or db.with_name(db.name + ".rejects.jsonl")
     if rejected:
-        write_rejects(rejected, path)
+        try:
+            write_rejects(rejected, path)
+        except OSError as exc:  # checked before the work; the disk may have filled since
+            _fail(f"{path}: cannot write the rejected records: {os_reason(exc)}")
+            return
     _print_summary(db, size, folded, summary)
     for where, message in warnings[:_SHOWN_WARNINGS]:
-        click.echo(f"  warning: {where}: {message}", err=True)
+        click.echo(f"  warning: {terminal_safe(where)}: {terminal_safe(message)}", err=True)
     if len(warnings) > _SHOWN_WARNINGS:
         click.echo(f"  ... and {len(warnings) - _SHOWN_WARNINGS} more warnings", err=True)
     if rejected:
-        click.echo(f"  rejected records are listed in {path}", err=True)
+        click.echo(f"  rejected records are listed in {terminal_safe(str(path))}", err=True)
 
 
 def _print_summary(db: Path, size: int, folded: int, summary: Summary) -> None:
@@ -234,7 +260,7 @@ def _print_summary(db: Path, size: int, folded: int, summary: Summary) -> None:
     skipped + rejected."""
     title = f"Indexed into {db} ({size:,} documents in the index"
     title += f"; {folded:,} more ids folded into them as exact duplicates)" if folded else ")"
-    table = Table(title=title, title_justify="left")
+    table = Table(title=Text(terminal_safe(title)), title_justify="left")
     table.add_column("format")
     names = ("read", "added", "updated", "unchanged", "duplicate", "skipped", "rejected")
     for name in (*names, "warnings"):
@@ -248,7 +274,7 @@ def _print_summary(db: Path, size: int, folded: int, summary: Summary) -> None:
     Console(stderr=True, width=120).print(table)
     for fmt, c in sorted(summary.formats.items()):
         for reason, count in c.rejected.most_common():
-            click.echo(f"  {fmt}: rejected {count}: {reason}", err=True)
+            click.echo(f"  {fmt}: rejected {count}: {terminal_safe(reason)}", err=True)
     for file, number in summary.resumed.items():
         earlier = summary.resumed_rejected.get(file, 0)
         click.echo(
@@ -270,14 +296,14 @@ def _print_summary(db: Path, size: int, folded: int, summary: Summary) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the JSON report.")
 @click.option(
     "--max-candidates",
-    type=int,
+    type=click.IntRange(min=1),
     default=20,
     show_default=True,
     help="How many candidate sources are aligned.",
 )
 @click.option(
     "--max-bytes",
-    type=int,
+    type=click.IntRange(min=1),
     default=DEFAULT_MAX_BYTES,
     show_default=True,
     help="Largest article accepted, in bytes of UTF-8 text.",
@@ -348,7 +374,7 @@ def trace_cmd(
         return
     doc = entry.item
     for warning in entry.warnings:
-        click.echo(f"warning: {file}: {warning}", err=True)
+        click.echo(f"warning: {terminal_safe(file)}: {terminal_safe(warning)}", err=True)
     try:
         result = trace(index, doc, TraceOptions(max_candidates=max_candidates, semantic=semantic))
     except WiretraceError as exc:  # for example the [semantic] extra is missing
@@ -393,14 +419,21 @@ def eval_group() -> None:
     default=None,
     help="Write one PAN detection XML file per pair into this folder.",
 )
-@click.option("--workers", type=int, default=2, show_default=True, help="Worker processes.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=2, show_default=True, help="Worker processes."
+)
 @click.option(
     "--category",
     "categories",
     multiple=True,
     help="Only these category folders (for example 02-no-obfuscation); repeatable.",
 )
-@click.option("--limit", type=int, default=None, help="Only the first N pairs of each category.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Only the first N pairs of each category.",
+)
 @click.option(
     "--words-only",
     is_flag=True,
@@ -453,11 +486,14 @@ def eval_pan_cmd(
 @click.argument(
     "shared_data", type=click.Path(file_okay=False, path_type=Path), default="../shared/data"
 )
-@click.option("--count", type=int, default=200, show_default=True, help="Composites to make.")
+@click.option(
+    "--count", type=click.IntRange(min=1), default=200, show_default=True,
+    help="Composites to make.",
+)
 @click.option("--seed", type=int, default=20050314, show_default=True, help="Generator seed.")
 @click.option(
     "--distractors",
-    type=int,
+    type=click.IntRange(min=-1),
     default=300,
     show_default=True,
     help="Other BBC articles indexed besides the sources (-1: all of them).",

@@ -83,7 +83,7 @@ def _fail(message: str) -> None:
 )
 @click.option(
     "--spark-partitions",
-    type=int,
+    type=click.IntRange(min=0),
     default=0,
     help="Shuffle partitions for --engine spark (default: twice the default parallelism).",
 )
@@ -95,20 +95,20 @@ def _fail(message: str) -> None:
 )
 @click.option(
     "--workers",
-    type=int,
+    type=click.IntRange(min=1),
     default=min(2, os.cpu_count() or 1),
     show_default=True,
     help="Worker processes of the local engine.",
 )
 @click.option(
     "--max-df",
-    type=int,
+    type=click.IntRange(min=1),
     default=None,
     help="Ignore fingerprints held by more documents than this (default 100).",
 )
 @click.option(
     "--min-shared",
-    type=int,
+    type=click.IntRange(min=1),
     default=None,
     help="Fingerprints two documents must share to be aligned (default 2).",
 )
@@ -122,7 +122,7 @@ def _fail(message: str) -> None:
 )
 @click.option(
     "--max-bytes",
-    type=int,
+    type=click.IntRange(min=1),
     default=DEFAULT_MAX_BYTES,
     show_default=True,
     help="Largest document accepted, in bytes of UTF-8 text.",
@@ -253,7 +253,9 @@ def reuse_cmd(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the static HTML overview.",
 )
-@click.option("--top", type=int, default=20, show_default=True, help="Stories to show.")
+@click.option(
+    "--top", type=click.IntRange(min=1), default=20, show_default=True, help="Stories to show."
+)
 def report_cmd(folder: Path, html_out: Path, top: int) -> None:
     """Write a static HTML overview of a 'corpus reuse' output FOLDER: top stories, outlets
     ranked by originality, and reuse over time."""

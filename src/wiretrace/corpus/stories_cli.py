@@ -171,14 +171,14 @@ def _documents(
 )
 @click.option(
     "--threshold",
-    type=float,
+    type=click.FloatRange(min=0),
     default=StoryOptions().threshold,
     show_default=True,
     help="Smallest similarity at which an article joins a story.",
 )
 @click.option(
     "--window-days",
-    type=float,
+    type=click.FloatRange(min=0, min_open=True),
     default=StoryOptions().window_days,
     show_default=True,
     help="An article joins a story only within this many days of its dated articles.",
@@ -191,7 +191,7 @@ def _documents(
 )
 @click.option(
     "--exact-threshold",
-    type=float,
+    type=click.FloatRange(min=0),
     default=StoryOptions().exact_threshold,
     show_default=True,
     help="With --exact: the complete-link similarity threshold.",

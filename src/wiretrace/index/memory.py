@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
+from wiretrace.ids import check_ids
 from wiretrace.index.base import (
     DEFAULT_MAX_DF,
     AddOutcome,
@@ -54,6 +55,8 @@ class MemoryIndex:
 
     def add(self, docs: Iterable[Document | Prepared]) -> AddReport:
         outcomes = []
+        docs = list(docs)
+        check_ids(d.document.id if isinstance(d, Prepared) else d.id for d in docs)
         for item in docs:
             prep = item if isinstance(item, Prepared) else prepare(item, self.n, self.window)
             outcomes.append(self._add_one(prep))

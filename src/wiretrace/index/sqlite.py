@@ -38,6 +38,7 @@ from pathlib import Path
 
 from wiretrace.errors import IndexError_
 from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
+from wiretrace.ids import check_ids
 from wiretrace.index.base import (
     DEFAULT_MAX_DF,
     AddOutcome,
@@ -108,6 +109,15 @@ _META = "title, url, source, published_at, language, author, crawled_at"
 _APP_COLUMNS = f"id, {_META}"
 
 
+def sqlite_uri(path: Path, mode: str) -> str:
+    """The SQLite URI of the file ``path``: a path, never read as a URI itself.
+
+    ``Path.as_uri`` percent-encodes what a URI would read otherwise (``#`` starts a fragment,
+    ``?`` the parameters, ``%`` an escape), so ``news#2.db`` is that file, not ``news``.
+    """
+    return f"{path.absolute().as_uri()}?mode={mode}"
+
+
 def _row_to_document(row: tuple[str, ...]) -> Document:
     return Document(*row)
 
@@ -153,8 +163,12 @@ class SQLiteIndex:
         if create and not self.path.parent.exists():
             raise IndexError_(f"{self.path}: folder {self.path.parent} does not exist")
         try:
-            uri = f"file:{self.path}?mode=ro" if readonly else f"file:{self.path}"
-            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+            self._db = sqlite3.connect(
+                sqlite_uri(self.path, "ro" if readonly else "rwc"),
+                uri=True,
+                check_same_thread=False,
+                isolation_level=None,
+            )
             self._db.execute("PRAGMA busy_timeout = 10000")
             self._db.execute("PRAGMA cache_size = -262144")  # up to 256 MiB of page cache
             if not readonly:
@@ -253,6 +267,7 @@ class SQLiteIndex:
         documents they cover. ``state`` is the caller's own text (the ingest job keeps the
         records it rejected so far there).
         """
+        check_ids(d.document.id if isinstance(d, Prepared) else d.id for d in batch)
         preps = [d if isinstance(d, Prepared) else prepare(d, self.n, self.window) for d in batch]
         outcomes: list[AddOutcome] = []
         self._pending = []

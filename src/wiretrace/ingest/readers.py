@@ -41,6 +41,9 @@ Decisions about records
       index the text as given.
     - An integer ``id`` is accepted and converted to a string; any other non-string ``id``
       (including ``true``/``false`` and floats) and an empty ``id`` are rejected.
+    - Every reader's ids follow :mod:`wiretrace.ids`: an id over 1,024 characters, or holding a
+      control character (NUL, ESC, ...), is rejected with the file and line (JSONL) or the
+      file and the id, so that every stored document can be fetched by its id.
     - Optional metadata must be a string or ``null``; an empty string is read as ``null``.
     - A ``published_at`` that :meth:`datetime.datetime.fromisoformat` cannot parse rejects the
       whole JSONL record rather than keeping it without a date: a bad date in a JSONL file
@@ -78,6 +81,7 @@ from typing import BinaryIO
 
 from wiretrace.dates import is_iso8601
 from wiretrace.errors import EncodingError, InputError, RecordError, SizeLimitError
+from wiretrace.ids import id_problem, shown_id
 from wiretrace.ingest.base import (
     DEFAULT_MAX_BYTES,
     CsvOptions,
@@ -179,8 +183,24 @@ def iter_entries(
             raise InputError(str(path), "no such file or folder; check the path")
     items = _iter_inputs(resolved, options, resume)
     if workers > 1:
-        return _finish_in_workers(items, options, workers)
-    return (_finish(item, options) for item in items)
+        return map(_check_id, _finish_in_workers(items, options, workers))
+    return (_check_id(_finish(item, options)) for item in items)
+
+
+def _check_id(entry: Entry) -> Entry:
+    """The entry, or a rejection when its document's id cannot be an id (:mod:`wiretrace.ids`).
+
+    JSONL records are checked as they are parsed (with their line); this catches the ids the
+    other readers make from file names, URLs, feed entries and CSV columns.
+    """
+    item = entry.item
+    if not isinstance(item, Document):
+        return entry
+    problem = id_problem(item.id)
+    if problem is None:
+        return entry
+    where = f"{entry.file or '<input>'}: record with id {shown_id(item.id)}"
+    return replace(entry, item=Rejected(where, problem, error=RecordError), warnings=())
 
 
 def input_size(paths: Sequence[Path]) -> int:
@@ -793,6 +813,9 @@ def record_to_document(record: dict[str, object], options: ReadOptions) -> Docum
     for name, value in (("id", doc_id), *fields.items()):
         if value is not None and not _is_utf8(value):
             return _Problem(_surrogate_reason(name), EncodingError)
+    bad_id = id_problem(doc_id)
+    if bad_id is not None:
+        return _Problem(bad_id, RecordError)
     try:
         size = len(text.encode("utf-8"))
     except UnicodeEncodeError:

@@ -1,13 +1,24 @@
-"""The readable terminal report: the article coloured by source, then tables."""
+"""The readable terminal report: the article coloured by source, then tables.
+
+Every value that comes from data (the article, ids, titles, outlets, dates, edits, signal
+details) reaches rich as a :class:`~rich.text.Text`, never as a string, so rich reads no markup
+in it (``[/bold]`` is shown as written, ``[link=...]`` makes no link), and passes through
+:func:`terminal_safe` first, so no control character from the data (an ``ESC`` starting a
+cursor move, a title change or a link, a bell, a carriage return) reaches the terminal.
+"""
 
 from __future__ import annotations
+
+import re
 
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from wiretrace.model import Trace
+from wiretrace.model import EditType, Passage, Trace
+
+__all__ = ["highlighted_text", "render_trace", "terminal_safe"]
 
 # Background colours that keep black or white text readable; sources beyond the palette reuse it.
 PALETTE = (
@@ -21,6 +32,29 @@ PALETTE = (
     "black on #e9c46a",
 )
 MAX_EDITS_SHOWN = 4
+MAX_LATER_SHOWN = 10
+
+# C0 controls, DEL and C1 controls (Unicode category Cc): ESC starts CSI and OSC sequences,
+# and 0x9B / 0x9D are their one-byte C1 forms.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_KEEP_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(value: str, *, multiline: bool = False) -> str:
+    """``value`` with every control character removed, fit to be shown in a terminal.
+
+    A one-line value (an id, a title) has its line breaks and tabs turned into spaces; with
+    ``multiline`` (the article itself) newlines and tabs are kept. A carriage return is removed
+    in both, since it would let the text overwrite what came before it on the line.
+    """
+    if multiline:
+        return _CONTROL_KEEP_LINES.sub("", value)
+    return _CONTROL.sub(lambda m: " " if m.group() in "\n\t" else "", value)
+
+
+def _text(value: str | None, style: str = "", *, empty: str = "") -> Text:
+    """A data value as a Text: no markup read, no control characters."""
+    return Text(terminal_safe(value) if value else empty, style=style)
 
 
 def _percent(x: float) -> str:
@@ -33,8 +67,10 @@ def highlighted_text(trace: Trace) -> Text:
     rank = {s.document.id: i for i, s in enumerate(trace.sources)}
     owner = [-1] * len(text)
     for p in trace.passages:
-        r = rank[p.source_id]
-        for i in range(p.query.start, p.query.end):
+        r = rank.get(p.source_id, -1)
+        if r < 0:
+            continue
+        for i in range(p.query.start, min(p.query.end, len(text))):
             if owner[i] < 0 or r < owner[i]:
                 owner[i] = r
     out = Text()
@@ -43,32 +79,151 @@ def highlighted_text(trace: Trace) -> Text:
         if i == len(text) or owner[i] != owner[start]:
             r = owner[start]
             style = PALETTE[r % len(PALETTE)] if r >= 0 else ""
-            out.append(text[start:i], style=style)
+            out.append(terminal_safe(text[start:i], multiline=True), style=style)
             start = i
     return out
+
+
+def _earliest(trace: Trace) -> Text:
+    """The earliest source, a tie between several, or why there is none."""
+    by_id = {s.document.id: s.document for s in trace.sources}
+    tied = [i for i in trace.earliest_sources if i in by_id] or (
+        [trace.earliest_source] if trace.earliest_source in by_id else []
+    )
+    if len(tied) > 1:
+        out = Text("tie: ")
+        for n, doc_id in enumerate(tied):
+            if n:
+                out.append(", ")
+            out.append_text(_text(doc_id))
+            out.append(f" ({terminal_safe(by_id[doc_id].published_at or 'no date')})")
+        out.append(" — their order is unknown at the precision of their dates")
+        return out
+    if tied:
+        doc = by_id[tied[0]]
+        return Text.assemble(_text(doc.id), f" ({terminal_safe(doc.published_at or 'no date')})")
+    return Text("none with a date")
+
+
+def _head(trace: Trace) -> Text:
+    q = trace.query
+    head = Text.assemble(
+        ("Query ", "bold"),
+        _text(q.id),
+        f"  ({len(q.text):,} characters",
+        f", dated {terminal_safe(q.published_at)})" if q.published_at else ", no date)",
+        "\n",
+        ("Attributed to sources: ", "bold"),
+        _percent(trace.coverage),
+        f" of the text, from {len(trace.sources)} source(s)\n",
+        ("Earliest source: ", "bold"),
+    )
+    head.append_text(_earliest(trace))
+    if trace.later:
+        head.append(f"\n{len(trace.later)} later document(s) also hold its text (listed below)")
+    if not trace.direction_checked:
+        head.append(
+            "\ndirection could not be checked: the article has no date, so the sources may "
+            "include later copies of it",
+            style="yellow",
+        )
+    if trace.hidden_passages > 0:
+        head.append(
+            f"\n{trace.hidden_passages} passage(s) below confidence "
+            f"{trace.min_confidence:.2f} hidden"
+        )
+    return head
+
+
+def _edit(edit_source: str, edit_query: str, kind: EditType) -> str:
+    shown = f"{terminal_safe(edit_source)!r} -> {terminal_safe(edit_query)!r}"
+    return shown if kind is EditType.OTHER else f"{shown} ({kind.value})"
+
+
+def _edits(p: Passage) -> Text:
+    shown = "; ".join(_edit(e.source, e.query, e.type) for e in p.edits[:MAX_EDITS_SHOWN])
+    if len(p.edits) > MAX_EDITS_SHOWN:
+        shown += f"; ... {len(p.edits) - MAX_EDITS_SHOWN} more"
+    return Text(shown)
+
+
+def _sources_table(trace: Trace) -> Table:
+    earliest = set(trace.earliest_sources) | (
+        {trace.earliest_source} if trace.earliest_source else set()
+    )
+    table = Table(title="Sources", title_justify="left")
+    for col in ("#", "id", "title", "outlet", "published", "share", "passages"):
+        table.add_column(col, overflow="fold")
+    for i, s in enumerate(trace.sources):
+        d = s.document
+        mark = ""
+        if d.id in earliest:
+            mark = " (earliest)" if len(earliest) == 1 else " (earliest, tied)"
+        table.add_row(
+            Text(f"[{i + 1}]", style=PALETTE[i % len(PALETTE)]),
+            _text(d.id),
+            _text(d.title),
+            _text(d.source),
+            Text(terminal_safe(d.published_at or "unknown") + mark),
+            _percent(s.coverage),
+            str(s.passages),
+        )
+    return table
+
+
+def _passages_table(trace: Trace) -> Table:
+    rank = {s.document.id: i for i, s in enumerate(trace.sources)}
+    table = Table(title="Passages", title_justify="left")
+    for col in (
+        "query chars", "source", "source chars", "kind", "score", "confidence",
+        "edits (from -> to)",
+    ):  # fmt: skip
+        table.add_column(col, overflow="fold")
+    for p in trace.passages:
+        where = f"{p.source.start}-{p.source.end}"
+        if p.source_field != "text":
+            where += f" ({terminal_safe(p.source_field)})"
+        number = rank.get(p.source_id)
+        table.add_row(
+            f"{p.query.start}-{p.query.end}",
+            Text(f"[{number + 1}]") if number is not None else _text(p.source_id),
+            Text(where),
+            p.kind.value,
+            f"{p.score:.2f}",
+            f"{p.confidence:.2f}",
+            _edits(p),
+        )
+    return table
+
+
+def _later_table(trace: Trace) -> Table:
+    table = Table(
+        title="Later documents (dated after this article, not sources)", title_justify="left"
+    )
+    for col in ("id", "title", "outlet", "published", "share", "passages"):
+        table.add_column(col, overflow="fold")
+    for s in trace.later[:MAX_LATER_SHOWN]:
+        d = s.document
+        table.add_row(
+            _text(d.id),
+            _text(d.title),
+            _text(d.source),
+            _text(d.published_at, empty="unknown"),
+            _percent(s.coverage),
+            str(s.passages),
+        )
+    if len(trace.later) > MAX_LATER_SHOWN:
+        table.caption = f"... and {len(trace.later) - MAX_LATER_SHOWN} more"
+    return table
 
 
 def render_trace(trace: Trace, console: Console | None = None) -> None:
     """Print the report of ``trace`` to ``console`` (stdout by default)."""
     console = console or Console()
-    q = trace.query
-    earliest = next(
-        (s.document for s in trace.sources if s.document.id == trace.earliest_source), None
-    )
-    head = Text.assemble(
-        ("Query ", "bold"),
-        q.id,
-        f"  ({len(q.text):,} characters)\n",
-        ("Attributed to sources: ", "bold"),
-        _percent(trace.coverage),
-        f" of the text, from {len(trace.sources)} source(s)\n",
-        ("Earliest source: ", "bold"),
-        f"{earliest.id} ({earliest.published_at})" if earliest else "none with a date",
-    )
-    console.print(Panel(head, title="wiretrace trace", expand=False))
+    console.print(Panel(_head(trace), title="wiretrace trace", expand=False))
     legend = Text("Legend: ")
     for i, s in enumerate(trace.sources):
-        label = s.document.title or s.document.id
+        label = terminal_safe(s.document.title or s.document.id)
         legend.append(f" [{i + 1}] {label} ", style=PALETTE[i % len(PALETTE)])
         legend.append(" ")
     if not trace.sources:
@@ -76,44 +231,14 @@ def render_trace(trace: Trace, console: Console | None = None) -> None:
     console.print(Panel(Group(legend, Text(), highlighted_text(trace)), title="Article"))
 
     if trace.sources:
-        table = Table(title="Sources", title_justify="left")
-        for col in ("#", "id", "title", "outlet", "published", "share", "passages"):
-            table.add_column(col, overflow="fold")
-        for i, s in enumerate(trace.sources):
-            d = s.document
-            mark = " (earliest)" if d.id == trace.earliest_source else ""
-            table.add_row(
-                Text(f"[{i + 1}]", style=PALETTE[i % len(PALETTE)]),
-                d.id,
-                d.title or "",
-                d.source or "",
-                (d.published_at or "unknown") + mark,
-                _percent(s.coverage),
-                str(s.passages),
-            )
-        console.print(table)
-
-        rank = {s.document.id: i for i, s in enumerate(trace.sources)}
-        ptable = Table(title="Passages", title_justify="left")
-        for col in ("query chars", "source", "source chars", "kind", "score", "edits (from -> to)"):
-            ptable.add_column(col, overflow="fold")
-        for p in trace.passages:
-            edits = "; ".join(f"{e.source!r} -> {e.query!r}" for e in p.edits[:MAX_EDITS_SHOWN])
-            if len(p.edits) > MAX_EDITS_SHOWN:
-                edits += f"; ... {len(p.edits) - MAX_EDITS_SHOWN} more"
-            ptable.add_row(
-                f"{p.query.start}-{p.query.end}",
-                f"[{rank[p.source_id] + 1}]",
-                f"{p.source.start}-{p.source.end}",
-                p.kind.value,
-                f"{p.score:.2f}",
-                edits,
-            )
-        console.print(ptable)
+        console.print(_sources_table(trace))
+        console.print(_passages_table(trace))
+    if trace.later:
+        console.print(_later_table(trace))
     if trace.signals:
         stable = Table(title="Signals", title_justify="left")
         stable.add_column("type")
         stable.add_column("detail", overflow="fold")
         for signal in trace.signals:
-            stable.add_row(signal.type, signal.detail)
+            stable.add_row(_text(signal.type), _text(signal.detail))
         console.print(stable)

@@ -1,0 +1,230 @@
+"""Paths and ids (issue 12 item 5), through the real CLI and the real SQLite index.
+
+- ``--db`` is a path, never a SQLite URI: ``news#2.db`` and ``what?.db`` are those files;
+- ids with control characters or over 1,024 characters are rejected at input, naming the
+  place, and by the index's add path, so every stored document can be fetched;
+- negative counts are refused by the option parser;
+- an unwritable ``--rejects`` path is reported before any work;
+- a flood of blank lines in a gzip is skipped in work linear in its bytes, not its lines.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from wiretrace.cli import main
+from wiretrace.errors import RecordError
+from wiretrace.ids import MAX_ID_LENGTH, id_problem
+from wiretrace.index.memory import MemoryIndex
+from wiretrace.index.sqlite import SQLiteIndex
+from wiretrace.ingest import ReadOptions
+from wiretrace.ingest.readers import iter_records
+from wiretrace.model import Document
+
+WIRETRACE = [sys.executable, "-m", "wiretrace.cli"]
+TEXT = (
+    "Preparations are under way for a summit between the two leaders in the eastern port city, "
+    "officials said on Tuesday, as road crews resurfaced the approach to the railway station."
+)
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*WIRETRACE, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "120"},
+    )
+
+
+def write_jsonl(path: Path, records: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+# --- ids --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("doc_id", "why"),
+    [
+        ("a\x00b", "U+0000"),
+        ("a\x1b[2Jb", "U+001B"),
+        ("tab\there", "U+0009"),
+        ("c1\x9b", "U+009B"),
+        ("x" * (MAX_ID_LENGTH + 1), "1,025 characters"),
+        ("   ", "empty"),
+    ],
+)
+def test_id_rule(doc_id: str, why: str) -> None:
+    problem = id_problem(doc_id)
+    assert problem is not None and why in problem
+
+
+def test_ids_that_are_fine() -> None:
+    for doc_id in ("wire-1", "x" * MAX_ID_LENGTH, "https://example.org/a?b=c#d", "金正恩 [1]"):
+        assert id_problem(doc_id) is None
+
+
+def test_index_refuses_bad_ids_whichever_way_they_come(tmp_path: Path) -> None:
+    for index in (SQLiteIndex(tmp_path / "i.db"), MemoryIndex()):
+        with pytest.raises(RecordError, match="U\\+001B"):
+            index.add([Document(id="ok", text=TEXT), Document(id="bad\x1b]0;x", text=TEXT)])
+        assert len(index) == 0  # the batch is refused before anything is written
+        with pytest.raises(RecordError, match="over the limit of 1,024"):
+            index.add([Document(id="y" * 2000, text=TEXT)])
+        index.close()
+
+
+def test_cli_index_rejects_bad_ids_naming_file_and_line(tmp_path: Path) -> None:
+    data = write_jsonl(
+        tmp_path / "news.jsonl",
+        [
+            {"id": "good", "text": TEXT},
+            {"id": "nul\u0000id", "text": TEXT},
+            {"id": "z" * 1500, "text": TEXT},
+            {"id": "esc\u001b]0;t\u0007", "text": TEXT},
+        ],
+    )
+    db = tmp_path / "i.db"
+    stopped = run("index", "--db", str(db), str(data), "--quiet")
+    assert stopped.returncode == 1
+    assert f"{data}:2: 'id' holds the control character U+0000" in stopped.stderr
+    assert "Traceback" not in stopped.stderr
+
+    rejects = tmp_path / "rejects.jsonl"
+    skipped = run(
+        "index", "--db", str(db), str(data), "--skip-bad", "--rejects", str(rejects), "--quiet"
+    )
+    assert skipped.returncode == 0, skipped.stderr
+    listed = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert [r["location"] for r in listed] == [f"{data}:{n}" for n in (2, 3, 4)]
+    assert "over the limit of 1,024" in listed[1]["reason"]
+    index = SQLiteIndex(db, create=False, readonly=True)
+    assert list(index.ids()) == ["good"]
+    index.close()
+
+
+def test_cli_index_rejects_a_text_file_whose_name_is_a_bad_id(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "fine.txt").write_text(TEXT)
+    (folder / "bell\x07.txt").write_text(TEXT)
+    db = tmp_path / "i.db"
+    result = run("index", "--db", str(db), str(folder), "--skip-bad", "--quiet")
+    assert result.returncode == 0, result.stderr
+    listed = (tmp_path / "i.db.rejects.jsonl").read_text()
+    assert "U+0007" in listed and "bell" in listed
+    assert "\x07" not in result.stderr  # the id is shown escaped
+    documents = list(iter_records([folder], ReadOptions()))
+    assert [d.id for d in documents if isinstance(d, Document)] == ["fine.txt"]
+
+
+# --- --db is a path ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["news#2.db", "what?.db", "100%25.db", "a b?mode=ro.db"])
+def test_cli_db_is_a_path_not_a_uri(tmp_path: Path, name: str) -> None:
+    data = write_jsonl(tmp_path / "news.jsonl", [{"id": "w1", "text": TEXT}])
+    # Files a URI reading of the name would open instead.
+    decoys = {tmp_path / "news": b"not an index", tmp_path / "what": b"", tmp_path / "a b": b""}
+    for decoy, content in decoys.items():
+        decoy.write_bytes(content)
+    db = tmp_path / name
+    made = run("index", "--db", str(db), str(data), "--quiet")
+    assert made.returncode == 0, made.stderr
+    assert db.is_file() and db.stat().st_size > 0
+    for decoy, content in decoys.items():
+        assert decoy.read_bytes() == content
+    expected = {"news.jsonl", name, f"{name}-wal", f"{name}-shm", *(d.name for d in decoys)}
+    assert {p.name for p in tmp_path.iterdir()} - expected == set()
+    traced = run("trace", "--db", str(db), "--json", "-", stdin=TEXT)
+    assert traced.returncode == 0, traced.stderr
+    assert json.loads(traced.stdout)["passages"][0]["source_id"] == "w1"
+
+
+def test_cli_trace_on_a_missing_db_with_uri_characters(tmp_path: Path) -> None:
+    (tmp_path / "news").write_bytes(b"")
+    result = run("trace", "--db", str(tmp_path / "news#2.db"), "-", stdin=TEXT)
+    assert result.returncode == 1
+    assert "news#2.db: no such index" in result.stderr
+    assert not (tmp_path / "news#2.db").exists()
+
+
+# --- counts -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["trace", "--db", "{db}", "--max-candidates", "-1", "-"],
+        ["trace", "--db", "{db}", "--max-candidates", "0", "-"],
+        ["trace", "--db", "{db}", "--max-bytes", "-5", "-"],
+        ["index", "--db", "{db}", "--workers", "-3", "{data}"],
+        ["index", "--db", "{db}", "--workers", "0", "{data}"],
+        ["index", "--db", "{db}", "--max-bytes", "0", "{data}"],
+        ["eval", "pan", "{tmp}", "--workers", "-1"],
+        ["eval", "pan", "{tmp}", "--limit", "-2"],
+        ["eval", "spun", "{tmp}", "--count", "-4"],
+        ["eval", "spun", "{tmp}", "--distractors", "-2"],
+        ["corpus", "reuse", "{data}", "--out", "{tmp}/out", "--workers", "-3"],
+        ["corpus", "reuse", "{data}", "--out", "{tmp}/out", "--max-df", "-1"],
+        ["corpus", "reuse", "{data}", "--out", "{tmp}/out", "--min-shared", "-1"],
+        ["corpus", "reuse", "{data}", "--out", "{tmp}/out", "--spark-partitions", "-1"],
+        ["corpus", "reuse", "{data}", "--out", "{tmp}/out", "--max-bytes", "-1"],
+        ["corpus", "report", "{tmp}", "--html", "{tmp}/r.html", "--top", "-1"],
+        ["corpus", "stories", "{data}", "--out", "{tmp}/out", "--window-days", "-1"],
+        ["corpus", "stories", "{data}", "--out", "{tmp}/out", "--threshold", "-0.5"],
+    ],
+)
+def test_cli_refuses_negative_counts_before_any_work(tmp_path: Path, args: list[str]) -> None:
+    data = write_jsonl(tmp_path / "news.jsonl", [{"id": "w1", "text": TEXT}])
+    db = tmp_path / "i.db"
+    filled = [a.format(db=db, data=data, tmp=tmp_path) for a in args]
+    result = CliRunner().invoke(main, filled, input=TEXT)
+    assert result.exit_code == 2, result.output
+    option = next(a for a in args if a.startswith("--") and a not in ("--db", "--out", "--html"))
+    assert f"Invalid value for '{option}'" in result.output
+    assert not db.exists() and not (tmp_path / "out").exists()
+
+
+def test_cli_negative_count_through_the_installed_entry_point(tmp_path: Path) -> None:
+    result = run("trace", "--db", str(tmp_path / "i.db"), "--max-candidates", "-1", "-")
+    assert result.returncode == 2
+    assert "Invalid value for '--max-candidates': -1 is not in the range x>=1" in result.stderr
+
+
+# --- --rejects --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["missing/folder/rejects.jsonl", "news.jsonl/rejects.jsonl"])
+def test_cli_unwritable_rejects_path_is_refused_before_any_work(tmp_path: Path, where: str) -> None:
+    data = write_jsonl(tmp_path / "news.jsonl", [{"id": "w1", "text": TEXT}, {"id": "w2"}])
+    db = tmp_path / "i.db"
+    rejects = tmp_path / where
+    result = run("index", "--db", str(db), str(data), "--skip-bad", "--rejects", str(rejects))
+    assert result.returncode == 2
+    assert "Invalid value for --rejects: cannot write" in result.stderr
+    assert str(rejects) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not db.exists()  # refused before the index was even opened
+
+
+def test_cli_writable_rejects_path_is_not_left_behind_when_nothing_is_rejected(
+    tmp_path: Path,
+) -> None:
+    data = write_jsonl(tmp_path / "news.jsonl", [{"id": "w1", "text": TEXT}])
+    rejects = tmp_path / "rejects.jsonl"
+    result = run("index", "--db", str(tmp_path / "i.db"), str(data), "--skip-bad",
+                 "--rejects", str(rejects), "--quiet")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert not rejects.exists()
