@@ -2,7 +2,9 @@
 
 The page is drawn in the browser by ``assets/report.js`` from a *view payload*: the JSON report
 of :func:`~wiretrace.report.json.trace_to_dict` plus a ``view`` object holding the query text
-and, for every passage, a word-level diff between the source passage and the query passage.
+and, for every passage and every later passage, a word-level diff between the other document's
+span (its text, or its title for a headline) and the query's span. Later documents (dated
+after the query) are drawn apart from the sources, under a title that says they are not.
 The web page of ``wiretrace serve`` draws the same view with the same script, so the file and
 the page cannot drift apart.
 
