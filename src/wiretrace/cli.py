@@ -572,6 +572,53 @@ def eval_sources_cmd(shared_data: Path, semantic: bool, as_json: bool) -> None:
     _echo_report(report, as_json)
 
 
+@eval_group.command("news")
+@click.argument(
+    "shared_data", type=click.Path(file_okay=False, path_type=Path), default="../shared/data"
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON report.")
+@click.option(
+    "--dump-passages",
+    "dump",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write one JSON line per reported passage, with features and label, to this file.",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["fit", "held-out", "all"]),
+    default=None,
+    help="Queries to trace and score (default all); the dump holds this split (default fit).",
+)
+@click.option("--seed", type=int, default=20190423, show_default=True, help="Generator seed.")
+@click.option("--no-spun", is_flag=True, help="Skip the spun composites (renames as edits).")
+def eval_news_cmd(
+    shared_data: Path,
+    as_json: bool,
+    dump: Path | None,
+    split: str | None,
+    seed: int,
+    no_spun: bool,
+) -> None:
+    """Trace query articles lifted from real ECB+ news among same-story distractors, and
+    Wikinews articles among their cited sources: precision, recall, headlines, earliest
+    source, direction and calibration."""
+    from wiretrace.eval.news import run_news
+
+    try:
+        report = run_news(
+            shared_data,
+            seed=seed,
+            split=split or "all",
+            dump=dump,
+            dump_split=split,
+            spun=not no_spun,
+        )
+    except WiretraceError as exc:
+        _fail(str(exc))
+        return
+    _echo_report(report, as_json)
+
+
 main.add_command(corpus_group)
 main.add_command(serve_cmd)
 eval_group.add_command(eval_stories_cmd)

@@ -1,0 +1,498 @@
+"""``wiretrace eval news``: tracing real news against same-story distractors (issue 11).
+
+The set (:mod:`wiretrace.eval.news_build`) is made from the ECB+ articles of the shared data:
+query articles lift sentences and headlines from 1-3 articles of one real event, and the index
+holds those sources beside every other stored article of the same event and of the same
+topic's other event (hard, same-story distractors), plus background: BBC News articles, the
+Wikinews articles and their cited sources. Scoring is :mod:`wiretrace.eval.news_score`.
+
+Wikinews
+--------
+Wikinews articles are real rewrites of the sources they cite (:mod:`wiretrace.eval.sources`
+reads them). Their truth is per source, not per character, so two figures are reported:
+
+- ``cited source found``: the share of Wikinews queries with at least one cited source among
+  the trace's ``sources``;
+- ``copied-character recall``: a query character is *copied* when it lies inside a run of
+  :data:`COPIED_NGRAM` words that also occurs in one of its cited sources (case-insensitive
+  words); the figure is the share of copied characters that the trace attributes to a cited
+  source. Paraphrased text has no truth here and counts in neither direction.
+
+Wikinews queries are traced without a date (their sources have none), in both splits (by
+position: even ``fit``, odd ``held-out``), and their passages are dumped with ``set:
+"wikinews"`` and label 1 when the source is cited.
+
+Generated composites
+--------------------
+``renames as edits`` is :func:`wiretrace.eval.spun.run_spun`'s rename recall, run with its
+defaults (200 BBC composites): injected renames reported as edits.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from wiretrace.eval.news_build import (
+    DEFAULT_SEED,
+    FORMATS,
+    NewsQuery,
+    NewsSet,
+    build_news,
+    ecb_article,
+    format_moment,
+)
+from wiretrace.eval.news_score import (
+    QueryScore,
+    expected_calibration_error,
+    label_share,
+    score_query,
+    truth_by_char,
+)
+from wiretrace.eval.sources import BBC_FILE, _read_jsonl, load_sources_data
+from wiretrace.eval.spun import run_spun
+from wiretrace.index.sqlite import open_index
+from wiretrace.model import Document, Passage, Trace
+from wiretrace.text.aliases import load_aliases
+from wiretrace.trace import TraceOptions, trace
+
+__all__ = ["ECBPLUS_FILE", "NewsReport", "run_news"]
+
+log = logging.getLogger(__name__)
+
+ECBPLUS_FILE = Path("ecbplus-news-events") / "ecbplus_docs.jsonl.gz"
+BACKGROUND_BBC = 400
+COPIED_NGRAM = 8
+SPLIT_CHOICES = ("fit", "held-out", "all")
+
+
+# --------------------------------------------------------------------------------------------
+# Wikinews
+# --------------------------------------------------------------------------------------------
+
+
+def _word_runs(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group().lower(), m.start(), m.end()) for m in re.finditer(r"\w+", text)]
+
+
+def copied_chars(query: str, sources: Sequence[str], n: int = COPIED_NGRAM) -> set[int]:
+    """Non-space query offsets inside a run of ``n`` words found in one of ``sources``."""
+    grams: set[tuple[str, ...]] = set()
+    for source in sources:
+        words = [w for w, _, _ in _word_runs(source)]
+        grams.update(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+    runs = _word_runs(query)
+    out: set[int] = set()
+    for i in range(len(runs) - n + 1):
+        if tuple(w for w, _, _ in runs[i : i + n]) in grams:
+            out.update(j for j in range(runs[i][1], runs[i + n - 1][2]) if not query[j].isspace())
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class WikiScore:
+    query_id: str
+    split: str
+    found: bool
+    copied: int
+    recalled: int
+
+
+def score_wikinews(
+    query: Document, relevant: frozenset[str], result: Trace, texts: Mapping[str, str], split: str
+) -> WikiScore:
+    """Whether a cited source is among the sources, and the copied characters recalled."""
+    copied = copied_chars(query.text, [texts[r] for r in sorted(relevant) if r in texts])
+    got: set[int] = set()
+    for p in result.passages:
+        if p.source_id in relevant:
+            got.update(range(p.query.start, p.query.end))
+    found = any(s.document.id in relevant for s in result.sources)
+    return WikiScore(query.id, split, found, len(copied), len(copied & got))
+
+
+# --------------------------------------------------------------------------------------------
+# The report
+# --------------------------------------------------------------------------------------------
+
+
+def _ratio(num: int, den: int) -> float:
+    return num / den if den else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class NewsReport:
+    """The figures of one ``eval news`` run (see the module docstrings)."""
+
+    split: str
+    seed: int
+    scores: tuple[QueryScore, ...]
+    wikinews: tuple[WikiScore, ...]
+    documents: int
+    spun_rename_recall: float | None
+    held_out_pairs: tuple[tuple[float, int], ...]
+    wall_seconds: float = 0.0
+    trace_ms_p50: float = 0.0
+    examples: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    kinds: Mapping[str, str] = field(default_factory=dict)  # query id -> kind
+
+    def _sum(self, name: str) -> int:
+        return sum(int(getattr(s, name)) for s in self.scores)
+
+    @property
+    def precision(self) -> float:
+        return _ratio(self._sum("correct"), self._sum("attributed"))
+
+    @property
+    def recall(self) -> float:
+        return _ratio(self._sum("recalled"), self._sum("sourced"))
+
+    def _share(self, name: str, kinds: Sequence[str] | None = None) -> tuple[int, int]:
+        values = [
+            getattr(s, name)
+            for s in self.scores
+            if getattr(s, name) is not None
+            and (kinds is None or self.kinds.get(s.query_id) in kinds)
+        ]
+        return sum(bool(v) for v in values), len(values)
+
+    @property
+    def headline_recall(self) -> float:
+        return _ratio(*self._share("headline"))
+
+    @property
+    def earliest_accuracy(self) -> float:
+        return _ratio(*self._share("earliest_ok"))
+
+    @property
+    def later_dated_sources(self) -> int:
+        return self._sum("later_sources")
+
+    @property
+    def calibration_error(self) -> float | None:
+        return expected_calibration_error(self.held_out_pairs)
+
+    @property
+    def wikinews_found(self) -> float:
+        return _ratio(sum(w.found for w in self.wikinews), len(self.wikinews))
+
+    @property
+    def wikinews_char_recall(self) -> float:
+        return _ratio(sum(w.recalled for w in self.wikinews), sum(w.copied for w in self.wikinews))
+
+    def to_dict(self) -> dict[str, Any]:
+        wrong: dict[str, int] = {}
+        for s in self.scores:
+            for k, v in s.wrong.items():
+                wrong[k] = wrong.get(k, 0) + v
+        head_only, head_n = self._share("headline", ("headline",))
+        head_copied, copied_n = self._share("headline", ("lifted",))
+        return {
+            "split": self.split,
+            "seed": self.seed,
+            "queries": len(self.scores),
+            "wikinews_queries": len(self.wikinews),
+            "documents": self.documents,
+            "precision": self.precision,
+            "attributed_chars": self._sum("attributed"),
+            "wrong_chars": wrong,
+            "recall": self.recall,
+            "sourced_chars": self._sum("sourced"),
+            "headline_recall": self.headline_recall,
+            "headlines": self._share("headline")[1],
+            "headline_only_recall": _ratio(head_only, head_n),
+            "headline_only": head_n,
+            "headline_copied_recall": _ratio(head_copied, copied_n),
+            "headline_copied": copied_n,
+            "earliest_accuracy": self.earliest_accuracy,
+            "earliest_queries": self._share("earliest_ok")[1],
+            "later_dated_sources": self.later_dated_sources,
+            "later_truth": self._sum("later_truth"),
+            "later_found": self._sum("later_found"),
+            "calibration_error": self.calibration_error,
+            "calibration_passages": len(self.held_out_pairs),
+            "renames_news": self._sum("renames"),
+            "renames_news_reported": self._sum("renames_reported"),
+            "spun_rename_recall": self.spun_rename_recall,
+            "wikinews_cited_found": self.wikinews_found,
+            "wikinews_copied_char_recall": self.wikinews_char_recall,
+            "wikinews_copied_chars": sum(w.copied for w in self.wikinews),
+            "wall_seconds": self.wall_seconds,
+            "trace_ms_p50": self.trace_ms_p50,
+            "false_passage_examples": list(self.examples),
+        }
+
+    def format_table(self) -> str:
+        d = self.to_dict()
+        ece = d["calibration_error"]
+        spun = d["spun_rename_recall"]
+        rows = [
+            f"eval news: split {self.split}, seed {self.seed}, {d['queries']} ECB+ queries, "
+            f"{d['wikinews_queries']} Wikinews queries, {d['documents']} stored documents",
+            f"  attributed-character precision (strict)  {d['precision']:.4f}"
+            f"  of {d['attributed_chars']} chars",
+            "    wrong chars by source: "
+            + (", ".join(f"{k} {v}" for k, v in sorted(d["wrong_chars"].items())) or "none"),
+            f"  sourced-character recall                 {d['recall']:.4f}"
+            f"  of {d['sourced_chars']} chars",
+            f"  headline recall                          {d['headline_recall']:.4f}"
+            f"  of {d['headlines']} headlines",
+            f"    headline-only queries                  {d['headline_only_recall']:.4f}"
+            f"  of {d['headline_only']}",
+            f"    headline copied with body text         {d['headline_copied_recall']:.4f}"
+            f"  of {d['headline_copied']}",
+            f"  earliest-source accuracy                 {d['earliest_accuracy']:.4f}"
+            f"  of {d['earliest_queries']} queries",
+            f"  passages from later-dated sources        {d['later_dated_sources']}  (must be 0)",
+            f"  later-dated true sources in `later`      {d['later_found']} of {d['later_truth']}",
+            "  calibration error (ECE, 10 bins, held-out) "
+            + (f"{ece:.4f}" if ece is not None else "n/a")
+            + f"  of {d['calibration_passages']} passages",
+            f"  renames as edits (news queries)          "
+            f"{_ratio(d['renames_news_reported'], d['renames_news']):.4f}"
+            f"  of {d['renames_news']}",
+            "  renames as edits (spun composites)       "
+            + (f"{spun:.4f}" if spun is not None else "not run"),
+            f"  Wikinews: cited source found             {d['wikinews_cited_found']:.4f}",
+            f"  Wikinews: copied-character recall        {d['wikinews_copied_char_recall']:.4f}"
+            f"  of {d['wikinews_copied_chars']} chars",
+            f"  wall time {d['wall_seconds']:.1f} s, trace p50 {d['trace_ms_p50']:.1f} ms",
+        ]
+        return "\n".join(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# The dump for fitting confidence
+# --------------------------------------------------------------------------------------------
+
+
+def passage_rows(
+    query: Document,
+    split: str,
+    kind: str,
+    result: Trace,
+    labels: Sequence[int],
+    shares: Sequence[float],
+    dates: Mapping[str, str | None],
+    sets: str,
+) -> Iterator[dict[str, Any]]:
+    """One JSON-able row per reported passage: its fields, features, its label and
+    ``label_share`` (the share of its characters whose true source it names)."""
+    length = sum(1 for c in query.text if not c.isspace()) or 1
+    per_source: dict[str, list[Passage]] = {}
+    for p in result.passages:
+        per_source.setdefault(p.source_id, []).append(p)
+    coverage = {s.document.id: s.coverage for s in result.sources}
+    rank = {s.document.id: i for i, s in enumerate(result.sources)}
+    first_line = query.text.split("\n", 1)[0]
+    for p, label, share in zip(result.passages, labels, shares, strict=True):
+        chars = sum(1 for c in query.text[p.query.start : p.query.end] if not c.isspace())
+        yield {
+            "query_id": query.id,
+            "split": split,
+            "set": sets,
+            "query_kind": kind,
+            "source_id": p.source_id,
+            "query_start": p.query.start,
+            "query_end": p.query.end,
+            "source_start": p.source.start,
+            "source_end": p.source.end,
+            "kind": str(p.kind),
+            "score": p.score,
+            "confidence": p.confidence,
+            "source_field": p.source_field,
+            "length": chars,
+            "source_length": p.source.end - p.source.start,
+            "edits": len(p.edits),
+            "edit_types": [str(e.type) for e in p.edits],
+            "query_share": chars / length,
+            "source_coverage": coverage.get(p.source_id, 0.0),
+            "source_rank": rank.get(p.source_id, -1),
+            "source_passages": len(per_source[p.source_id]),
+            "sources": len(result.sources),
+            "query_coverage": result.coverage,
+            "source_dated": dates.get(p.source_id) is not None,
+            "query_dated": query.published_at is not None,
+            "in_first_line": p.query.start < len(first_line),
+            "candidates": result.candidates_considered,
+            "label": label,
+            "label_share": share,
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# The runner
+# --------------------------------------------------------------------------------------------
+
+
+def load_news(shared_data: Path, seed: int = DEFAULT_SEED) -> NewsSet:
+    """Read ECB+ from ``shared_data`` and build the set (:func:`build_news`)."""
+    path = shared_data / ECBPLUS_FILE
+    articles = [ecb_article(record) for _, record in _read_jsonl(path, gz=True)]
+    return build_news(articles, load_aliases(), seed=seed)
+
+
+def _background(shared_data: Path, rng: random.Random) -> list[Document]:
+    docs: list[Document] = []
+    for _, record in _read_jsonl(shared_data / BBC_FILE, gz=True):
+        if len(docs) >= BACKGROUND_BBC:
+            break
+        day = f"2005-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        when = format_moment(date.fromisoformat(day), rng.randrange(1440), rng.choice(FORMATS))
+        docs.append(
+            Document(
+                f"bbc/{record['id']}",
+                str(record["text"]),
+                title=str(record.get("title")),
+                source="BBC News",
+                published_at=when,
+            )
+        )
+    return docs
+
+
+def run_news(
+    shared_data: Path,
+    *,
+    seed: int = DEFAULT_SEED,
+    split: str = "all",
+    dump: Path | None = None,
+    dump_split: str | None = None,
+    options: TraceOptions | None = None,
+    spun: bool = True,
+) -> NewsReport:
+    """Build the set, index it in a temporary SQLite file, trace every query of ``split``,
+    and score (module docstrings). With ``dump``, write one JSON line per passage of the
+    ``dump_split`` queries (``fit`` when None; it must be traced, so inside ``split``)."""
+    if split not in SPLIT_CHOICES:
+        raise ValueError(f"split must be one of {', '.join(SPLIT_CHOICES)}, not {split!r}")
+    dump_split = dump_split or ("fit" if split == "all" else split)
+    opts = options or TraceOptions()
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    news = load_news(shared_data, seed)
+    wiki = load_sources_data(shared_data)
+    background = _background(shared_data, rng)
+    wiki_sources = [d for d in wiki.pool[: wiki.sources]]
+    wiki_articles = [q for q, _ in wiki.queries]
+    stored = [*news.documents, *background, *wiki_sources, *wiki_articles]
+    dates: dict[str, str | None] = {d.id: d.published_at for d in stored}
+    texts = {d.id: d.text for d in stored}
+    wanted = {"fit", "held-out"} if split == "all" else {split}
+    scores: list[QueryScore] = []
+    wikis: list[WikiScore] = []
+    pairs: list[tuple[float, int]] = []
+    examples: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    times: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="wiretrace-news-") as tmp:
+        store = open_index(Path(tmp) / "news.db")
+        try:
+            store.add(stored)
+            for q in news.queries:
+                if q.split not in wanted:
+                    continue
+                t0 = time.perf_counter()
+                result = trace(store, q.document, opts)
+                times.append(time.perf_counter() - t0)
+                score = score_query(q, result, dates, news.topics, news.events)
+                scores.append(score)
+                if q.split == "held-out":
+                    pairs.extend(score.labels)
+                labels = [y for _, y in score.labels]
+                _examples(examples, q, result, labels, texts)
+                if dump is not None and q.split == dump_split:
+                    shares = [
+                        label_share(q.document.text, p, truth_by_char(q)) for p in result.passages
+                    ]
+                    rows.extend(
+                        passage_rows(
+                            q.document, q.split, q.kind, result, labels, shares, dates, "ecbplus"
+                        )
+                    )
+            for i, (doc, relevant) in enumerate(wiki.queries):
+                wsplit = "fit" if i % 2 == 0 else "held-out"
+                if wsplit not in wanted:
+                    continue
+                query = Document(doc.id, doc.text, title=doc.title, source=doc.source)
+                t0 = time.perf_counter()
+                result = trace(store, query, opts)
+                times.append(time.perf_counter() - t0)
+                wikis.append(score_wikinews(query, relevant, result, texts, wsplit))
+                if dump is not None and wsplit == dump_split:
+                    labels = [int(p.source_id in relevant) for p in result.passages]
+                    rows.extend(
+                        passage_rows(
+                            query,
+                            wsplit,
+                            "wikinews",
+                            result,
+                            labels,
+                            [float(y) for y in labels],
+                            dates,
+                            "wikinews",
+                        )
+                    )
+        finally:
+            store.close()
+    if dump is not None:
+        with dump.open("w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row) + "\n")
+    spun_recall = run_spun(shared_data).rename_recall if spun else None
+    times.sort()
+    return NewsReport(
+        split,
+        seed,
+        tuple(scores),
+        tuple(wikis),
+        len(stored),
+        spun_recall,
+        tuple(pairs),
+        time.perf_counter() - started,
+        1000 * times[len(times) // 2] if times else 0.0,
+        tuple(examples[:12]),
+        {q.document.id: q.kind for q in news.queries},
+    )
+
+
+def _examples(
+    out: list[dict[str, Any]],
+    q: NewsQuery,
+    result: Trace,
+    labels: Sequence[int],
+    texts: Mapping[str, str],
+) -> None:
+    """Keep a few wrong passages, to show where trace fails."""
+    if len(out) >= 12:
+        return
+    truth = truth_by_char(q)
+    for p, label in zip(result.passages, labels, strict=True):
+        if label:
+            continue
+        src = texts.get(p.source_id, "")
+        true = sorted({truth[i] for i in range(p.query.start, p.query.end) if i in truth})
+        out.append(
+            {
+                "query_id": q.document.id,
+                "query": q.document.text[p.query.start : p.query.end][:300],
+                "source_id": p.source_id,
+                "source": src[p.source.start : p.source.end][:300]
+                if p.source_field == "text"
+                else "",
+                "source_field": p.source_field,
+                "kind": str(p.kind),
+                "confidence": p.confidence,
+                "true_sources_here": true,
+            }
+        )
+        return  # one example a query, to see many kinds of failure

@@ -1,0 +1,551 @@
+"""Building the real-news evaluation set of ``wiretrace eval news`` (:mod:`wiretrace.eval.news`).
+
+Everything here is pure and deterministic for a seed: records in, documents and labelled
+queries out. Reading the shared files is :func:`load_ecbplus` and the runner's job.
+
+Stored documents
+----------------
+- **ECB+** (``ecbplus-news-events``): 43 topics, each with two real events of the same kind
+  (``<topic>_ecb``, ``<topic>_ecbplus``), 982 articles from many outlets. The tokenised text is
+  joined back into plain text (:func:`detokenise`). In ``ecbplus`` articles, sentence 0 is the
+  page URL, followed by the headline: the URL becomes ``url``, a headline-like line becomes
+  ``title`` (and leaves the body, as on a real page), and short dateline/byline lines after it
+  are dropped. ``ecb`` articles have no headline and no title.
+- One article per event with enough sentences is **held out** (never indexed): the queries'
+  own, unsourced text comes from it, so that it is about the same story as the sources and the
+  distractors, yet copied from nothing in the index.
+- **Dates** are made up (ECB+ has none), per event: a base day, each article 0-3 days later,
+  written in one of four precisions: ``2012-05-03``, ``2012-05-03T14:05:00``,
+  ``2012-05-03T14:05:00Z`` and ``2012-05-03T14:05:00+02:00``.
+
+Queries
+-------
+- ``lifted``: sentences from 1-3 indexed articles of one event (the true sources), each copied
+  verbatim, renamed (a country name for another of its names, the generators of
+  :mod:`wiretrace.eval.spinning`), synonym-swapped, or cut (the last 3-8 words dropped), mixed
+  with 0-3 sentences of the event's held-out article; half of them open with a source's
+  headline (verbatim or changed the same ways).
+- ``headline``: a source's headline as the first line, the rest from the held-out article:
+  the headline is the only copied part.
+- A query's headline is also its ``title`` field half of the time; otherwise only its first
+  line carries it.
+- **Liftable text** must be in no other stored article of its topic: a sentence or headline
+  that shares a six-word sequence with another stored article of the topic, or is close to one
+  of its sentences or titles (Indel similarity 0.7), is never lifted, and held-out sentences
+  must share nothing of that kind with any stored article of the topic (similarity below 0.55).
+  So every copied character has exactly one true source, and no unsourced character has one.
+- **Dates of queries:** most are dated a day or two after their last source; about one in five
+  (with two sources or more) is dated between its sources, so some "sources" are certainly
+  later and must come out in ``later``; a few have no date (direction unchecked).
+- **Truth:** a character's true source is the article it was lifted from, unless that article
+  is certainly dated after the query (:func:`wiretrace.dates.certainly_before`). The true
+  earliest sources are the true sources that no other true source certainly precedes.
+- **Split:** topics are shuffled with the seed; the first half is ``fit``, the rest
+  ``held-out``. All queries of a topic (both its events) fall in one split.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from rapidfuzz import fuzz, process
+
+from wiretrace.dates import Moment, certainly_before, parse_moment
+from wiretrace.eval.spinning import (
+    _render,
+    _targets,
+    is_good_sentence,
+    renameable_mentions,
+    synonym_options,
+)
+from wiretrace.model import Document, Span
+from wiretrace.text.aliases import AliasTable
+
+__all__ = [
+    "DEFAULT_SEED",
+    "EcbArticle",
+    "Lift",
+    "NewsQuery",
+    "NewsSet",
+    "build_news",
+    "detokenise",
+    "earliest_truth",
+]
+
+DEFAULT_SEED = 20190423
+SPLITS = ("fit", "held-out")
+SHARED_NGRAM = 6
+LIFT_SIMILARITY = 70.0  # rapidfuzz ratio (0-100): closer than this to another stored text
+OWN_SIMILARITY = 55.0
+FORMATS = ("date", "local", "utc", "offset")
+
+
+@dataclass(frozen=True, slots=True)
+class EcbArticle:
+    """One ECB+ article as plain text: body sentences with their offsets, and its headline."""
+
+    id: str
+    topic: str
+    event: str
+    title: str | None
+    url: str | None
+    text: str
+    sentences: tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Lift:
+    """A span of the query copied from one stored article.
+
+    ``field`` is the part of the source it came from (``text`` or ``title``); ``transform`` is
+    ``verbatim``, ``renamed``, ``synonyms`` or ``cut``; ``renames`` the ``(old, new)`` names.
+    """
+
+    query: Span
+    source_id: str
+    field: str
+    transform: str
+    renames: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NewsQuery:
+    """A query article with its truth (see the module docstring)."""
+
+    document: Document
+    split: str
+    kind: str  # "lifted" | "headline"
+    topic: str
+    event: str
+    lifts: tuple[Lift, ...]
+    headline: Lift | None
+    earliest: frozenset[str]  # the true earliest sources
+    later: frozenset[str]  # true sources certainly dated after the query
+    date_mode: str  # "after" | "between" | "undated"
+
+    @property
+    def sources(self) -> frozenset[str]:
+        """The true sources that may precede the query."""
+        return frozenset(lift.source_id for lift in self.lifts) - self.later
+
+
+@dataclass(frozen=True, slots=True)
+class NewsSet:
+    """The stored ECB+ documents (dated), the held-out articles, and the queries."""
+
+    documents: tuple[Document, ...]
+    held_out: tuple[str, ...]
+    queries: tuple[NewsQuery, ...]
+    topics: Mapping[str, str] = field(default_factory=dict)  # document id -> topic
+    events: Mapping[str, str] = field(default_factory=dict)  # document id -> event
+
+
+# --------------------------------------------------------------------------------------------
+# Plain text from ECB+ tokens
+# --------------------------------------------------------------------------------------------
+
+_SUBS = (
+    (re.compile(r"``\s*"), '"'),
+    (re.compile(r"\s*''"), '"'),
+    (re.compile(r"\s+([.,;:!?%)\]}])"), r"\1"),
+    (re.compile(r"([(\[{$])\s+"), r"\1"),
+    (re.compile(r"\s+(n't|'s|'re|'ve|'m|'ll|'d)\b", re.IGNORECASE), r"\1"),
+    (re.compile(r"(\w) - (?=\w)"), r"\1-"),
+    (re.compile(r"\s{2,}"), " "),
+)
+
+
+def detokenise(line: str) -> str:
+    """Join the tokens of one ECB+ sentence back into plain text (good enough to read)."""
+    out = line.strip()
+    for pattern, repl in _SUBS:
+        out = pattern.sub(repl, out)
+    return out.strip()
+
+
+def _is_headline(line: str) -> bool:
+    words = line.split()
+    return 3 <= len(words) <= 25 and not line.startswith("http") and line[:1].isupper()
+
+
+def ecb_article(record: Mapping[str, object]) -> EcbArticle:
+    """An ECB+ record (``ecbplus_docs.jsonl.gz``) as an :class:`EcbArticle`."""
+    lines = [line for line in str(record["text"]).split("\n") if line.strip()]
+    title: str | None = None
+    url: str | None = None
+    if str(record["component"]) == "ecbplus" and lines:
+        url = re.sub(r"\s+", "", lines[0]) if lines[0].startswith("http") else None
+        lines = lines[1:] if url else lines
+        if lines and _is_headline(detokenise(lines[0])):
+            title = detokenise(lines[0])
+            lines = lines[1:]
+            while lines and len(lines[0].split()) < 6:  # dateline, byline
+                lines = lines[1:]
+    sentences = [detokenise(line) for line in lines]
+    text, spans, at = [], [], 0
+    for i, sentence in enumerate(sentences):
+        sep = "" if i == 0 else ("\n\n" if i % 3 == 0 else " ")
+        at += len(sep)
+        spans.append(Span(at, at + len(sentence)))
+        text.append(sep + sentence)
+        at += len(sentence)
+    return EcbArticle(
+        str(record["doc_id"]),
+        str(record["topic"]),
+        str(record["subtopic"]),
+        title,
+        url,
+        "".join(text),
+        tuple(spans),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Dates
+# --------------------------------------------------------------------------------------------
+
+
+def format_moment(day: date, minute: int, fmt: str) -> str:
+    """``day`` at ``minute`` past midnight in one of :data:`FORMATS`."""
+    if fmt == "date":
+        return day.isoformat()
+    clock = f"{day.isoformat()}T{minute // 60:02d}:{minute % 60:02d}:00"
+    return {"local": clock, "utc": clock + "Z", "offset": clock + "+02:00"}[fmt]
+
+
+def _random_moment(rng: random.Random, day: date) -> str:
+    return format_moment(day, rng.randrange(6 * 60, 23 * 60), rng.choice(FORMATS))
+
+
+def earliest_truth(dates: Mapping[str, str | None]) -> frozenset[str]:
+    """The ids no other id certainly precedes, among the dated ones (undated are never first)."""
+    moments: list[tuple[str, Moment]] = []
+    for doc_id, value in dates.items():
+        moment = parse_moment(value)
+        if moment is not None:
+            moments.append((doc_id, moment))
+    return frozenset(d for d, m in moments if not any(certainly_before(o, m) for _, o in moments))
+
+
+# --------------------------------------------------------------------------------------------
+# What may be lifted
+# --------------------------------------------------------------------------------------------
+
+
+def _grams(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + SHARED_NGRAM]) for i in range(len(words) - SHARED_NGRAM + 1)}
+
+
+@dataclass(slots=True)
+class _Topic:
+    """The stored texts of one topic, to test whether a text is copied from one of them."""
+
+    grams: dict[str, set[tuple[str, ...]]]  # article id -> its six-word sequences
+    texts: list[tuple[str, str]]  # (article id, sentence or title)
+
+    def unique_to(self, text: str, owner: str | None) -> bool:
+        """Whether ``text`` is in no stored article but ``owner`` (and close to none)."""
+        limit = LIFT_SIMILARITY if owner else OWN_SIMILARITY
+        mine = _grams(text)
+        if any(mine & g for doc_id, g in self.grams.items() if doc_id != owner):
+            return False
+        others = [t for doc_id, t in self.texts if doc_id != owner]
+        best = process.extractOne(text.lower(), others, scorer=fuzz.ratio, processor=str.lower)
+        return best is None or best[1] < limit
+
+
+def _topic(articles: Sequence[EcbArticle]) -> _Topic:
+    grams: dict[str, set[tuple[str, ...]]] = {}
+    texts: list[tuple[str, str]] = []
+    for a in articles:
+        parts = [a.text[s.start : s.end] for s in a.sentences]
+        if a.title:
+            parts.append(a.title)
+        grams[a.id] = set().union(*(_grams(p) for p in parts)) if parts else set()
+        texts.extend((a.id, p) for p in parts)
+    return _Topic(grams, texts)
+
+
+# --------------------------------------------------------------------------------------------
+# Changing a copied sentence
+# --------------------------------------------------------------------------------------------
+
+
+def _change(
+    sentence: str, rng: random.Random, table: AliasTable, headline: bool = False
+) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """``(new text, transform, renames)``: verbatim, renamed, synonym-swapped or cut."""
+    mentions = renameable_mentions(sentence, table)
+    synonyms = synonym_options(sentence, [])
+    choices = ["verbatim", "verbatim"]
+    if mentions:
+        choices += ["renamed", "renamed"]
+    if len(synonyms) >= 2:
+        choices.append("synonyms")
+    if not headline and len(sentence.split()) >= 14:
+        choices.append("cut")
+    transform = rng.choice(choices)
+    if transform == "renamed":
+        m = rng.choice(mentions)
+        new = rng.choice([t for t in _targets(table, m.key) if t != m.surface] or [m.surface])
+        return _render(sentence, [(m.start, m.end, new)]), transform, ((m.surface, new),)
+    if transform == "synonyms":
+        picks = rng.sample(synonyms, min(len(synonyms), rng.randint(2, 3)))
+        return _render(sentence, picks), transform, ()
+    if transform == "cut":
+        words = sentence.split()
+        return " ".join(words[: -rng.randint(3, 8)]), transform, ()
+    return sentence, "verbatim", ()
+
+
+# --------------------------------------------------------------------------------------------
+# Building the set
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A query being written: paragraphs of parts, each part with its lift (or None)."""
+
+    headline: tuple[str, Lift | None] | None = None
+    parts: list[tuple[str, Lift | None]] = field(default_factory=list)
+
+    def render(self, rng: random.Random) -> tuple[str, Lift | None, list[Lift]]:
+        chunks: list[str] = []
+        lifts: list[Lift] = []
+        head: Lift | None = None
+        at = 0
+        if self.headline is not None:
+            text, lift = self.headline
+            chunks.append(text + "\n\n")
+            if lift is not None:
+                head = Lift(
+                    Span(0, len(text)), lift.source_id, lift.field, lift.transform, lift.renames
+                )
+                lifts.append(head)
+            at = len(text) + 2
+        for i, (text, lift) in enumerate(self.parts):
+            sep = "" if i == 0 else ("\n\n" if rng.random() < 0.35 else " ")
+            at += len(sep)
+            if lift is not None:
+                lifts.append(
+                    Lift(
+                        Span(at, at + len(text)),
+                        lift.source_id,
+                        lift.field,
+                        lift.transform,
+                        lift.renames,
+                    )
+                )
+            chunks.append(sep + text)
+            at += len(text)
+        return "".join(chunks) + "\n", head, lifts
+
+
+def _liftable(article: EcbArticle, topic: _Topic) -> list[str]:
+    out = []
+    for span in article.sentences:
+        sentence = article.text[span.start : span.end]
+        if is_good_sentence(sentence) and topic.unique_to(sentence, article.id):
+            out.append(sentence)
+    return out
+
+
+def _query_date(
+    rng: random.Random, sources: Sequence[str], dates: Mapping[str, str], mode: str
+) -> str | None:
+    if mode == "undated":
+        return None
+    moments = {s: parse_moment(dates[s]) for s in sources}
+    days = sorted({m.day for m in moments.values() if m is not None})
+    if mode == "between":
+        for day in days[:-1]:
+            value = _random_moment(rng, day)
+            q = parse_moment(value)
+            assert q is not None
+            later = [s for s, m in moments.items() if m is not None and certainly_before(q, m)]
+            if later and len(later) < len(sources):
+                return value
+        mode = "after"
+    return _random_moment(rng, days[-1] + timedelta(days=rng.randint(1, 2)))
+
+
+def build_news(
+    articles: Sequence[EcbArticle],
+    table: AliasTable,
+    *,
+    seed: int = DEFAULT_SEED,
+    per_event: int = 4,
+    headlines: int = 4,
+) -> NewsSet:
+    """The stored documents, and ``per_event`` lifted and ``headlines`` headline queries per
+    event (fewer where the event has too little liftable text or no titled article)."""
+    rng = random.Random(seed)
+    by_event: dict[str, list[EcbArticle]] = {}
+    for a in sorted(articles, key=lambda a: a.id):
+        by_event.setdefault(a.event, []).append(a)
+    topics = sorted({a.topic for a in articles}, key=lambda t: (len(t), t))
+    order = topics[:]
+    rng.shuffle(order)
+    split_of = {t: SPLITS[0] if i < len(order) / 2 else SPLITS[1] for i, t in enumerate(order)}
+    held: dict[str, EcbArticle] = {}
+    for event, members in sorted(by_event.items()):
+        if len(members) >= 4:
+            held[event] = max(members, key=lambda a: (len(a.sentences), a.id))
+    stored = [a for a in sorted(articles, key=lambda a: a.id) if held.get(a.event) is not a]
+    dates: dict[str, str] = {}
+    for event in sorted(by_event):
+        base = date(2011, 1, 1) + timedelta(days=rng.randrange(900))
+        for a in by_event[event]:
+            dates[a.id] = _random_moment(rng, base + timedelta(days=rng.randint(0, 3)))
+    documents = tuple(
+        Document(
+            a.id, a.text, title=a.title, url=a.url, source=_outlet(a.url), published_at=dates[a.id]
+        )
+        for a in stored
+    )
+    queries: list[NewsQuery] = []
+    for topic_id in topics:
+        members = [a for a in stored if a.topic == topic_id]
+        topic = _topic(members)
+        for event in sorted(e for e in by_event if by_event[e][0].topic == topic_id):
+            if event not in held:
+                continue
+            own = [
+                held[event].text[s.start : s.end]
+                for s in held[event].sentences
+                if is_good_sentence(held[event].text[s.start : s.end])
+            ]
+            own = [s for s in own if topic.unique_to(s, None)]
+            pool = [a for a in members if a.event == event]
+            liftable = {a.id: _liftable(a, topic) for a in pool}
+            titled = [a for a in pool if a.title and topic.unique_to(a.title, a.id)]
+            kinds = ["lifted"] * per_event + ["headline"] * headlines
+            for n, kind in enumerate(kinds):
+                qid = f"news/{event}/{n}"
+                query = _make_query(
+                    rng,
+                    qid,
+                    kind,
+                    topic_id,
+                    event,
+                    split_of[topic_id],
+                    pool,
+                    liftable,
+                    titled,
+                    own,
+                    dates,
+                    table,
+                )
+                if query is not None:
+                    queries.append(query)
+    return NewsSet(
+        documents,
+        tuple(sorted(a.id for a in held.values())),
+        tuple(queries),
+        {a.id: a.topic for a in articles},
+        {a.id: a.event for a in articles},
+    )
+
+
+def _outlet(url: str | None) -> str | None:
+    if not url:
+        return None
+    m = re.match(r"https?://(?:www\.)?([^/]+)", url)
+    return m.group(1) if m else None
+
+
+def _make_query(
+    rng: random.Random,
+    qid: str,
+    kind: str,
+    topic_id: str,
+    event: str,
+    split: str,
+    pool: Sequence[EcbArticle],
+    liftable: Mapping[str, list[str]],
+    titled: Sequence[EcbArticle],
+    own: Sequence[str],
+    dates: Mapping[str, str],
+    table: AliasTable,
+) -> NewsQuery | None:
+    draft = _Draft()
+    if kind == "headline":
+        if not titled or len(own) < 2:
+            return None
+        src = rng.choice(list(titled))
+        assert src.title is not None
+        text, transform, renames = _change(src.title, rng, table, headline=True)
+        draft.headline = (text, Lift(Span(0, 0), src.id, "title", transform, renames))
+        draft.parts = [(s, None) for s in rng.sample(list(own), min(len(own), rng.randint(3, 6)))]
+        sources = [src.id]
+    else:
+        candidates = [a for a in pool if len(liftable[a.id]) >= 2]
+        if not candidates:
+            return None
+        k = min(len(candidates), rng.choice((1, 2, 2, 3, 3)))
+        chosen = rng.sample(candidates, k)
+        parts: list[tuple[str, Lift | None]] = []
+        for a in chosen:
+            for sentence in rng.sample(liftable[a.id], min(len(liftable[a.id]), rng.randint(1, 3))):
+                text, transform, renames = _change(sentence, rng, table)
+                parts.append((text, Lift(Span(0, 0), a.id, "text", transform, renames)))
+        parts += [(s, None) for s in rng.sample(list(own), min(len(own), rng.randint(0, 3)))]
+        rng.shuffle(parts)
+        draft.parts = parts
+        with_title = [a for a in chosen if a in titled]
+        if with_title and rng.random() < 0.5:
+            src = rng.choice(with_title)
+            assert src.title is not None
+            text, transform, renames = _change(src.title, rng, table, headline=True)
+            draft.headline = (text, Lift(Span(0, 0), src.id, "title", transform, renames))
+        sources = [a.id for a in chosen]
+    roll = rng.random()
+    if roll < 0.08:
+        mode = "undated"
+    elif roll < 0.3 and len(sources) >= 2:
+        mode = "between"
+    else:
+        mode = "after"
+    published = _query_date(rng, sources, dates, mode)
+    if mode == "between" and published is not None:
+        q = parse_moment(published)
+        assert q is not None
+        if not any(
+            certainly_before(q, m)
+            for m in (parse_moment(dates[s]) for s in sources)
+            if m is not None
+        ):
+            mode = "after"
+    text, head, lifts = draft.render(rng)
+    title = head_text = None
+    if draft.headline is not None:
+        head_text = draft.headline[0]
+        title = head_text if rng.random() < 0.5 else None
+    del head_text
+    q_moment = parse_moment(published)
+    later = frozenset(
+        s
+        for s in sources
+        if q_moment is not None
+        and (m := parse_moment(dates[s])) is not None
+        and certainly_before(q_moment, m)
+    )
+    valid = {s: dates[s] for s in sources if s not in later}
+    return NewsQuery(
+        Document(qid, text, title=title, source="Newsfarm", published_at=published),
+        split,
+        kind,
+        topic_id,
+        event,
+        tuple(lifts),
+        head,
+        earliest_truth(valid),
+        later,
+        mode,
+    )
