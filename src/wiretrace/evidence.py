@@ -5,6 +5,11 @@ Jong Un", "the first meeting between the leaders"). A sentence aligner finds the
 report, and a passage resting on them says nothing about where the text came from. Each
 passage the aligners return goes through :func:`judge`:
 
+0. **Only what the source holds** (:func:`split_unsupported`). A word passage may run on over a
+   query sentence its source does not hold (the aligner bridges small gaps, and the first
+   word of the next sentence is often "The" on both sides). The passage is cut at query
+   sentences whose content words its source side mostly lacks, and a part of fewer than three
+   words at an edge is dropped.
 1. **Whole names at the edges** (:func:`snap_to_names`). A span edge never cuts inside a name:
    an edge inside an alias (the query's "People's Republic of China" where the source says
    "China") moves out to the whole alias, so the rename becomes an edit; an edge between two
@@ -43,7 +48,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Levenshtein
 
 from wiretrace.align.pair import AlignView, span_edits
 from wiretrace.align.sentences import STOPWORDS, canonical_tokens
@@ -62,9 +67,15 @@ __all__ = [
     "judge",
     "snap_to_names",
     "span_terms",
+    "split_unsupported",
 ]
 
 MIN_EVIDENCE = 0.45
+# A part of a passage in one query sentence is supported when the source side holds this
+# share of its content words (sentence-level passages: the lower share, since they rewrite).
+MIN_SUPPORT = 0.5
+MIN_SENTENCE_SUPPORT = 0.3
+MIN_EDGE_WORDS = 3
 MAX_REPLACED = 0.5
 CONFLICTS = frozenset({EditType.NUMBER, EditType.DATE, EditType.ENTITY})
 _MONTHS = frozenset(
@@ -236,6 +247,82 @@ class Judgement:
 def typed(edits: Iterable[Edit]) -> tuple[Edit, ...]:
     """The edits with their types set."""
     return tuple(replace(e, type=edit_type(e)) for e in edits)
+
+
+def _token_bounds(tokens: Tokens, span: Span) -> tuple[int, int]:
+    first = bisect.bisect_left(tokens.starts, span.start)
+    return first, max(first, bisect.bisect_right(tokens.ends, span.end))
+
+
+def split_unsupported(
+    query: AlignView, source: AlignView, a: Alignment, max_edits: int
+) -> list[Alignment]:
+    """``a`` cut where its query side runs over text its source does not hold (module
+    docstring, step 1): the parts of the query span in each query sentence are kept when the
+    source side holds at least :data:`MIN_SUPPORT` (word passages) or
+    :data:`MIN_SENTENCE_SUPPORT` (sentence passages) of their content words, and an edge part
+    of fewer than :data:`MIN_EDGE_WORDS` words is dropped; each run of kept parts becomes an
+    alignment, its source side the words the two sides' canonical words pair it with."""
+    parts = _sentences_in(query, a.query)
+    if len(parts) < 2:
+        return [a]
+    qt, st = query.canon, source.canon
+    q0, q1 = _token_bounds(qt, a.query)
+    s0, s1 = _token_bounds(st, a.source)
+    held = {w for w in st.words[s0:s1] if w not in STOPWORDS}
+    floor = MIN_SENTENCE_SUPPORT if a.sentence_level else MIN_SUPPORT
+    keep: list[bool] = []
+    for i, part in enumerate(parts):
+        first, end = _token_bounds(qt, part)
+        words = qt.words[first:end]
+        content = [w for w in words if w not in STOPWORDS]
+        edge = i in (0, len(parts) - 1)
+        if edge and len(words) < MIN_EDGE_WORDS:
+            keep.append(False)
+        elif not content:
+            keep.append(not edge)
+        else:
+            keep.append(sum(w in held for w in content) >= floor * len(content))
+    if all(keep):
+        return [a]
+    # Query word -> source word, over the pairs the edit script keeps in place.
+    pairs: dict[int, int] = {}
+    for op in Levenshtein.opcodes(qt.words[q0:q1], st.words[s0:s1]):
+        if op.tag in ("equal", "replace"):
+            for k in range(min(op.src_end - op.src_start, op.dest_end - op.dest_start)):
+                pairs[q0 + op.src_start + k] = s0 + op.dest_start + k
+    out: list[Alignment] = []
+    run: list[Span] = []
+    for part, kept in [*zip(parts, keep, strict=True), (Span(0, 0), False)]:
+        if kept:
+            run.append(part)
+            continue
+        if run:
+            first, _ = _token_bounds(qt, run[0])
+            _, end = _token_bounds(qt, run[-1])
+            mapped = [pairs[i] for i in range(first, end) if i in pairs]
+            if mapped and end > first:
+                q_span = Span(qt.starts[first], qt.ends[end - 1])
+                s_span = Span(st.starts[min(mapped)], st.ends[max(mapped)])
+                score = float(
+                    Indel.normalized_similarity(
+                        st.words[min(mapped) : max(mapped) + 1], qt.words[first:end]
+                    )
+                )
+                edits = span_edits(query, source, q_span, s_span, max_edits)
+                identical = not edits and score == 1.0
+                out.append(
+                    replace(
+                        a,
+                        query=q_span,
+                        source=s_span,
+                        score=round(score, 4),
+                        edits=edits,
+                        identical=identical,
+                    )
+                )
+            run = []
+    return out
 
 
 def judge(

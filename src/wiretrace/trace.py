@@ -15,7 +15,7 @@ from wiretrace.align.pair import AlignView, PairOptions, align_pair, align_view
 from wiretrace.align.sentences import canonical_tokens
 from wiretrace.confidence import with_confidence
 from wiretrace.dates import Moment, certainly_before, parse_moment
-from wiretrace.evidence import idf_of, judge, span_terms
+from wiretrace.evidence import idf_of, judge, snap_to_names, span_terms, split_unsupported
 from wiretrace.headline import headline_alignment
 from wiretrace.index.base import DEFAULT_MAX_DF, Index
 from wiretrace.model import (
@@ -170,20 +170,16 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
     query_time = parse_moment(doc.published_at)
     sources: dict[str, Document] = {}
     passages: list[Passage] = []
-    evidence_of: dict[int, float] = {}
     candidates = 0
     for number, window in enumerate(windows(doc.text)):
         part = _Window(index, doc, window, opts, query_time, headline=number == 0)
         part.run()
         candidates += len(part.aligned)
         sources.update(part.sources)
-        for p, weight in part.found:
-            shifted = replace(
-                p, query=Span(p.query.start + window.start, p.query.end + window.start)
-            )
-            evidence_of[id(shifted)] = weight
-            passages.append(shifted)
-    passages = with_confidence(passages, evidence_of, len(doc.text))
+        for p in part.found:
+            shifted = Span(p.query.start + window.start, p.query.end + window.start)
+            passages.append(replace(p, query=shifted))
+    passages = with_confidence(passages, len(doc.text))
     shown = [p for p in passages if p.confidence >= opts.min_confidence]
     hidden = len(passages) - len(shown)
     passages = shown
@@ -253,7 +249,7 @@ class _Window:
         self.chrome = boilerplate_spans(text)
         self.max_edits = opts.align.words.max_edits
         self.ranking = opts.rank_options()
-        self.found: list[tuple[Passage, float]] = []
+        self.found: list[Passage] = []
         self.sources: dict[str, Document] = {}
         self.views: list[tuple[Document, AlignView]] = []
         self.aligned: set[str] = set()
@@ -277,17 +273,19 @@ class _Window:
     ) -> None:
         if 2 * a.query.overlap(self.chrome) >= len(a.query):
             return  # page chrome shared by pages of one site is not a source
-        verdict = judge(
-            self.query, view, a, classify, self.idf, self.max_edits, check_evidence=floor
-        )
-        if verdict.alignment is None:
-            log.debug("dropped %s %s: %s", src.id, a.query, verdict.reason)
-            return
-        b = verdict.alignment
-        score = max(b.score, b.cosine or 0.0)
-        passage = Passage(b.query, src.id, b.source, score, verdict.kind, b.edits, 0.0, field)
-        self.found.append((passage, verdict.evidence))
-        self.sources[src.id] = src
+        whole = snap_to_names(self.query, view, a, self.max_edits)
+        for part in split_unsupported(self.query, view, whole, self.max_edits):
+            verdict = judge(
+                self.query, view, part, classify, self.idf, self.max_edits, check_evidence=floor
+            )
+            if verdict.alignment is None:
+                log.debug("dropped %s %s: %s", src.id, part.query, verdict.reason)
+                continue
+            b = verdict.alignment
+            score = max(b.score, b.cosine or 0.0)
+            kind = verdict.kind
+            self.found.append(Passage(b.query, src.id, b.source, score, kind, b.edits, 0.0, field))
+            self.sources[src.id] = src
 
     def align_all(self, ids: Iterable[str]) -> None:
         for doc_id in ids:
@@ -307,7 +305,7 @@ class _Window:
             return 0.0
         own = [
             p.query
-            for p, _ in self.found
+            for p in self.found
             if not is_later(self.sources[p.source_id], self.query_time)
         ]
         return 1 - union_length(own) / len(self.doc.text)
@@ -344,7 +342,7 @@ class _Window:
                 self.query,
                 [(src.id, view) for src, view in self.views[: opts.semantic_candidates]],
                 load_encoder(),
-                [p.query for p, _ in self.found],
+                [p.query for p in self.found],
                 opts.semantic_threshold,
                 max_edits=self.max_edits,
             )
@@ -359,7 +357,7 @@ class _Window:
         span = found.headline.span
         for match in found.headlines:
             if any(
-                p.source_id == match.doc_id and p.query.overlap([span]) for p, _ in self.found
+                p.source_id == match.doc_id and p.query.overlap([span]) for p in self.found
             ):
                 continue
             src = self.index.get(match.doc_id)
