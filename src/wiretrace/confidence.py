@@ -37,7 +37,9 @@ FEATURES = (
     "conflict",
 )
 # Fitted by scripts/fit_confidence.py (see the module docstring); the first value is the bias.
-WEIGHTS: tuple[float, ...] = (-2.0, 2.5, 2.0, 0.5, 1.0, 0.4, 2.0, 0.3, 1.0, -0.5)
+WEIGHTS: tuple[float, ...] = (
+    -2.629, 2.4707, 1.2833, 0.7355, 1.6398, 1.3302, 0.5962, 1.0274, 1.1273, -0.5912
+)
 
 
 def features(passage: Passage, source_share: float, source_passages: int) -> tuple[float, ...]:

@@ -8,9 +8,10 @@ its words, entity aliases expanded, then each hit is checked against the stored 
 title and lead, on alias-canonical content words.
 
 - **The query's headline** (:func:`query_headline`): its ``title`` field when it has one, else
-  its first line when that line reads as a headline (3 to 30 words, no sentence end, a line of
-  its own). Only a headline that is the first line has a span in the text, so only such a
-  headline can become a passage; a title given apart from the text finds candidates.
+  its first line when that line reads as a headline (3 to 30 words, not ending with a full
+  stop, a line of its own), or when it is the title. Only a headline that is the first line
+  has a span in the text, so only such a headline can become a passage; a title given apart
+  from the text finds candidates.
 - **A match** (:func:`match_headline`): the stored title holds at least
   :data:`MIN_TITLE_SIMILARITY` of the headline's canonical content words in order (Indel
   similarity), or the first :data:`LEAD_WORDS` words of the stored text contain at least
@@ -50,7 +51,9 @@ MIN_TITLE_SIMILARITY = 0.7
 MIN_LEAD_CONTAINMENT = 0.8
 LEAD_WORDS = 80
 _WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
+# A first line that ends like a sentence is a lead, not a headline ("?" and "!" end headlines
+# too).
+_SENTENCE_END = re.compile(r"[.][\"'”’)\]]*\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,15 +82,19 @@ def query_headline(doc: Document) -> Headline | None:
     end = text.find("\n", start)
     end = len(text) if end < 0 else end
     line = text[start:end].rstrip()
+    span = Span(start, start + len(line))
+    title = doc.title.strip() if doc.title else ""
+    if title and _WORD.findall(title) == _WORD.findall(line):
+        return Headline(line, span)  # the given title, as the text's first line
     words = _WORD.findall(line)
     if (
         MIN_WORDS <= len(words) <= MAX_WORDS
         and not _SENTENCE_END.search(line)
         and end < len(text)  # a line of its own, with more text after it
     ):
-        return Headline(line, Span(start, start + len(line)))
-    if doc.title and doc.title.strip():
-        return Headline(doc.title.strip(), None)
+        return Headline(line, span)
+    if title:
+        return Headline(title, None)
     return None
 
 

@@ -42,6 +42,12 @@ NEAR_VERBATIM_SIMILARITY = 0.8
 # list: on Wikinews recall@5 0.785 against 0.792 over 50, at two fifths of the cost
 # (BENCHMARKS.md, issue 11).
 SUPPORT_DEPTH = 20
+# Passages below this confidence are left out of a trace (and counted): on the fit half of
+# eval news the lowest threshold whose character precision passes 0.97 with a margin
+# (BENCHMARKS.md, issue 11).
+DEFAULT_MIN_CONFIDENCE = 0.8
+# A headline whose span a source's passages cover this much is attributed already.
+HEADLINE_HELD = 0.8
 # Long articles are traced in windows of about this many characters (:func:`windows`).
 WINDOW_CHARS = 20_000
 REWRITTEN_SIMILARITY = 0.5
@@ -68,7 +74,7 @@ class TraceOptions:
     """
 
     max_candidates: int = 20
-    lexical_candidates: int = 5
+    lexical_candidates: int = 8
     lexical_when_uncovered: float = 0.2
     min_shared: int = 2
     max_df: int = DEFAULT_MAX_DF
@@ -76,7 +82,7 @@ class TraceOptions:
     semantic: bool = False
     semantic_candidates: int = 5
     semantic_threshold: float = 0.686
-    min_confidence: float = 0.0
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
 
     def rank_options(self) -> RankOptions:
         """The options of the source ranking this trace uses (:mod:`wiretrace.rank`): sentence
@@ -274,7 +280,8 @@ class _Window:
         if 2 * a.query.overlap(self.chrome) >= len(a.query):
             return  # page chrome shared by pages of one site is not a source
         whole = snap_to_names(self.query, view, a, self.max_edits)
-        for part in split_unsupported(self.query, view, whole, self.max_edits):
+        parts = split_unsupported(self.query, view, whole, self.max_edits) if floor else [whole]
+        for part in parts:
             verdict = judge(
                 self.query, view, part, classify, self.idf, self.max_edits, check_evidence=floor
             )
@@ -356,10 +363,14 @@ class _Window:
         assert found.headline is not None and found.headline.span is not None
         span = found.headline.span
         for match in found.headlines:
-            if any(
-                p.source_id == match.doc_id and p.query.overlap([span]) for p in self.found
-            ):
+            held = [
+                p for p in self.found if p.source_id == match.doc_id and p.query.overlap([span])
+            ]
+            if union_length([p.query for p in held]) >= HEADLINE_HELD * len(span):
                 continue
+            # Parts of the headline aligned on their own give way to the whole headline.
+            inside = [p for p in held if p.query.start >= span.start and p.query.end <= span.end]
+            self.found = [p for p in self.found if p not in inside]
             src = self.index.get(match.doc_id)
             if src is None:
                 continue
