@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import os
 import subprocess
@@ -18,6 +20,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wiretrace.cli import main
 from wiretrace.errors import RecordError
@@ -25,7 +29,7 @@ from wiretrace.ids import MAX_ID_LENGTH, id_problem
 from wiretrace.index.memory import MemoryIndex
 from wiretrace.index.sqlite import SQLiteIndex
 from wiretrace.ingest import ReadOptions
-from wiretrace.ingest.readers import iter_records
+from wiretrace.ingest.readers import _raw_lines, iter_records
 from wiretrace.model import Document
 
 WIRETRACE = [sys.executable, "-m", "wiretrace.cli"]
@@ -228,3 +232,90 @@ def test_cli_writable_rejects_path_is_not_left_behind_when_nothing_is_rejected(
                  "--rejects", str(rejects), "--quiet")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert not rejects.exists()
+
+
+# --- blank-line floods ------------------------------------------------------------------------
+
+
+class CountingStream(io.BytesIO):
+    """A byte stream that counts the reads made of it."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.reads = 0
+
+    def read1(self, size: int | None = -1, /) -> bytes:
+        self.reads += 1
+        return super().read1(size)
+
+
+def reference_lines(data: bytes, limit: int) -> list[tuple[int, bytes | None]]:
+    """The numbered lines that are not blank, plainly; None for a line over ``limit`` (even a
+    blank one: it is not read to tell)."""
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return [(n, line if len(line) <= limit else None)
+            for n, line in enumerate(lines, 1) if line.strip() or len(line) > limit]  # fmt: skip
+
+
+def numbered(data: bytes, limit: int, chunk: int) -> tuple[list[tuple[int, bytes | None]], int]:
+    items = list(_raw_lines(CountingStream(data), limit, chunk))
+    out, lineno, total = [], 0, 0
+    for raw, length, count in items:
+        lineno += count
+        total += length
+        if raw is None or raw.strip():
+            out.append((lineno, raw))
+    assert total == len(data)  # every byte is accounted for, so offsets stay right
+    return out, len(items)
+
+
+PIECES = [b"\n", b" \n", b"\r\n", b"\t \r\n", b"{}", b"x", b"  ", b"\xef\xbb\xbf", b"ab" * 15]
+line_pieces = st.lists(st.sampled_from(PIECES), max_size=40).map(b"".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=line_pieces, limit=st.integers(1, 40), chunk=st.integers(1, 16))
+def test_raw_lines_match_a_plain_split(data: bytes, limit: int, chunk: int) -> None:
+    got, _ = numbered(data, limit, chunk)
+    assert got == reference_lines(data, limit)
+
+
+def test_blank_line_flood_costs_work_per_chunk_not_per_line() -> None:
+    chunk = 64 * 1024
+    costs = []
+    for blank_lines in (1 << 20, 1 << 21, 1 << 22):
+        for unit in (b"\n", b" \r\n"):
+            data = unit * blank_lines + b'{"id": "a", "text": "b"}\n'
+            stream = CountingStream(data)
+            items = list(_raw_lines(stream, 1 << 20, chunk))
+            assert sum(count for _, _, count in items) == blank_lines + 1
+            # One read and at most two items per chunk of blanks (a line cut by the chunk's end
+            # comes alone), never one per line.
+            assert len(items) <= 2 * (len(data) // chunk + 2)
+            assert stream.reads <= len(data) // chunk + 2
+            costs.append(len(items))
+    # Doubling the flood at most doubles the work (and it is a few hundred items, not millions).
+    assert costs[2] <= 2 * costs[1] + 2 and costs[4] <= 2 * costs[2] + 2
+    assert max(costs) < 1000
+
+
+def test_cli_gzip_flood_of_blank_lines_keeps_line_numbers(tmp_path: Path) -> None:
+    flood = 3_000_000  # 3 MB of blank lines in a gzip of a few kB
+    data = tmp_path / "flood.jsonl.gz"
+    with gzip.open(data, "wb") as fh:
+        fh.write(json.dumps({"id": "first", "text": TEXT}).encode() + b"\n")
+        fh.write(b"\n" * flood)
+        fh.write(b" \r\n" * 1000)
+        fh.write(b'{"id": "bad"}\n')
+        fh.write(json.dumps({"id": "last", "text": TEXT + " More."}).encode() + b"\n")
+    assert data.stat().st_size < 20_000
+    db = tmp_path / "i.db"
+    result = run("index", "--db", str(db), str(data), "--skip-bad", "--quiet")
+    assert result.returncode == 0, result.stderr
+    rejects = (tmp_path / "i.db.rejects.jsonl").read_text()
+    assert json.loads(rejects)["location"] == f"{data}:{flood + 1000 + 2}"
+    index = SQLiteIndex(db, create=False, readonly=True)
+    assert sorted(index.ids()) == ["first", "last"]
+    index.close()
