@@ -14,8 +14,10 @@ import gzip
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -319,3 +321,62 @@ def test_cli_gzip_flood_of_blank_lines_keeps_line_numbers(tmp_path: Path) -> Non
     index = SQLiteIndex(db, create=False, readonly=True)
     assert sorted(index.ids()) == ["first", "last"]
     index.close()
+
+
+# --- the HTTP API writes through the same checks ----------------------------------------------
+
+
+def test_api_post_documents_rejects_bad_ids_and_every_stored_one_can_be_fetched(
+    tmp_path: Path,
+) -> None:
+    httpx = pytest.importorskip("httpx", reason="the [serve] extra is not installed")
+    db = tmp_path / "api#1.db"
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert run("index", "--db", str(db), str(empty), "--quiet").returncode == 0
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "WIRETRACE_TOKEN"}
+    log = (tmp_path / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [*WIRETRACE, "serve", "--db", str(db), "--port", str(port), "--log-level", "warning"],
+        stdout=log, stderr=subprocess.STDOUT, env=env,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, (tmp_path / "server.log").read_text()
+            try:
+                if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+        records = [
+            {"id": "fine/1", "text": TEXT},
+            {"id": "nul\u0000", "text": TEXT + " a"},
+            {"id": "esc\u001b[2J", "text": TEXT + " b"},
+            {"id": "w" * 1025, "text": TEXT + " c"},
+            {"id": "w" * 1024, "text": TEXT + " d"},
+        ]
+        response = httpx.post(f"{base}/v1/documents", json=records, timeout=60)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["added"] == 2
+        assert [r["location"] for r in body["rejects"]] == ["item 1", "item 2", "item 3"]
+        assert "U+0000" in body["rejects"][0]["reason"]
+        assert "over the limit of 1,024" in body["rejects"][2]["reason"]
+        index = SQLiteIndex(db, create=False, readonly=True)
+        stored = sorted(index.ids())
+        index.close()
+        assert stored == sorted(["fine/1", "w" * 1024])
+        for doc_id in stored:
+            got = httpx.get(f"{base}/v1/documents/{doc_id}", timeout=30)
+            assert got.status_code == 200 and got.json()["id"] == doc_id
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+        log.close()

@@ -261,3 +261,15 @@ def test_cli_trace_with_markup_and_escapes_in_query_and_stored_title(tmp_path: P
     assert "w[/bold]1" in shown
     assert foreign_controls(found.stdout) == []
     assert "\x1b]" not in found.stdout
+
+
+def test_cli_index_summary_with_markup_and_escapes_in_the_db_path(tmp_path: Path) -> None:
+    data = tmp_path / "news.jsonl"
+    data.write_text(json.dumps({"id": "w1", "text": TEXT}) + "\n")
+    (tmp_path / "[").mkdir()
+    db = tmp_path / "[" / "bold]\x1b]0;t\x07.db"  # the path holds "[/bold]"
+    result = run_cli("index", "--db", str(db), str(data), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "[/bold]" in RICH_SGR.sub("", result.stderr)
+    assert foreign_controls(result.stderr) == []
+    assert db.exists()

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -49,7 +50,8 @@ class _Bar:
     def stage(self, name: str, total: int | None) -> None:
         if self.task is not None:
             self.progress.update(self.task, visible=False)
-        self.task = self.progress.add_task(name, total=total)
+        # The description goes through the column's markup: escape it.
+        self.task = self.progress.add_task(escape(name), total=total)
 
     def advance(self, steps: int = 1) -> None:
         if self.task is not None:
