@@ -380,3 +380,11 @@ def test_api_post_documents_rejects_bad_ids_and_every_stored_one_can_be_fetched(
         proc.terminate()
         proc.wait(timeout=15)
         log.close()
+
+
+def test_cli_gzip_of_blank_lines_named_warc_is_rejected_not_skipped(tmp_path: Path) -> None:
+    data = tmp_path / "flood.warc.gz"
+    data.write_bytes(gzip.compress(b"\n" * 3_000_000))
+    result = run("index", "--db", str(tmp_path / "i.db"), str(data), "--quiet")
+    assert result.returncode == 1
+    assert f"{data}:record 1 (byte 0): not a WARC record: no WARC-Type header" in result.stderr
