@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 from io import StringIO
 from pathlib import Path
 
@@ -140,6 +141,11 @@ def test_hostile_values_never_crash_and_never_reach_the_terminal(
     output = render(trace)
     assert foreign_controls(output) == []
     assert "\x1b]" not in output  # no title change, no hyperlink
+    # Without colours rich writes no escape sequence at all, so any control character in the
+    # output (bar the newlines) could only have come from the data.
+    bare = StringIO()
+    render_trace(trace, Console(file=bare, force_terminal=True, color_system=None, width=100))
+    assert [c for c in bare.getvalue() if unicodedata.category(c) == "Cc" and c != "\n"] == []
 
 
 def test_markup_is_shown_as_written() -> None:
