@@ -388,3 +388,11 @@ def test_cli_gzip_of_blank_lines_named_warc_is_rejected_not_skipped(tmp_path: Pa
     result = run("index", "--db", str(tmp_path / "i.db"), str(data), "--quiet")
     assert result.returncode == 1
     assert f"{data}:record 1 (byte 0): not a WARC record: no WARC-Type header" in result.stderr
+
+
+def test_cli_skip_bad_with_db_in_a_missing_folder_names_the_folder(tmp_path: Path) -> None:
+    data = write_jsonl(tmp_path / "news.jsonl", [{"id": "w1", "text": TEXT}])
+    db = tmp_path / "nowhere" / "i.db"
+    result = run("index", "--db", str(db), str(data), "--skip-bad")
+    assert result.returncode == 1
+    assert f"folder {db.parent} does not exist" in result.stderr

@@ -187,7 +187,8 @@ def index_cmd(
     """
     options = _read_options(fmt, columns, delimiter, detect_encoding, max_bytes)
     path = rejects or db.with_name(db.name + ".rejects.jsonl")
-    if skip_bad or rejects is not None:
+    # The default file sits next to DB: a missing folder there is the index's error to report.
+    if rejects is not None or (skip_bad and db.parent.is_dir()):
         _check_writable(path, "--rejects")
     console = Console(stderr=True, quiet=quiet)
     rejected: list[Rejected] = []
