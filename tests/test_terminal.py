@@ -3,6 +3,7 @@ and the report shows the schema 2.0 model (later documents, ties, confidence, ed
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -138,6 +139,15 @@ def test_hostile_values_never_crash_and_never_reach_the_terminal(
         edits=(Edit(edit, title, EditType.ENTITY),),
         later=(SourceSummary(later_doc, 0.2, 1),),
     )
+    # A second source, tied with the first for the earliest: its id and date are shown too.
+    tied = Document(id=outlet + "\x1b[2J", text="z", title=detail, published_at=detail)
+    trace = dataclasses.replace(
+        trace,
+        sources=(*trace.sources, SourceSummary(tied, 0.1, 0)),
+        earliest_sources=(doc_id, tied.id),
+        earliest_source=None,
+        hidden_passages=2,
+    )
     output = render(trace)
     assert foreign_controls(output) == []
     assert "\x1b]" not in output  # no title change, no hyperlink
@@ -189,12 +199,7 @@ def test_earliest_source_tie_later_documents_and_confidence() -> None:
         earliest_sources=("wire-1", "wire-2"),
         hidden=3,
     )
-    trace = Trace(
-        **{
-            **{f: getattr(base, f) for f in base.__dataclass_fields__},
-            "sources": (*base.sources, SourceSummary(second, 0.1, 1)),
-        }
-    )
+    trace = dataclasses.replace(base, sources=(*base.sources, SourceSummary(second, 0.1, 1)))
     output = plain(trace)
     assert "tie: wire-1 (2019-04-23), wire-2 (2019-04-23)" in output
     assert "their order is unknown at the precision of their dates" in output
