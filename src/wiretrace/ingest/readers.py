@@ -134,6 +134,7 @@ _LINE_FACTOR = 6
 _LINE_OVERHEAD = 1024 * 1024
 _READ_CHUNK = 1024 * 1024
 # White space at the start of a line; the blank lines in it end at its last newline.
+_WHITE = frozenset(b" \t\r\n\f\v")
 _WHITE_RUN = re.compile(rb"[ \t\r\n\f\v]+")
 # What a (possibly compressed) byte stream can raise while being read.
 _STREAM_ERRORS = (OSError, EOFError, zlib.error)
@@ -697,7 +698,7 @@ def _jsonl_items(
             lineno += count
             start = offset
             offset += length
-            if raw is not None and not raw.strip():
+            if raw is not None and (not raw or raw[0] in _WHITE) and not raw.strip():
                 continue
             here = f"{location}:{lineno}"
             position = raw_file.tell() if compressed else offset
@@ -748,8 +749,10 @@ def _raw_lines(
             buf, pos = stream.read1(chunk), 0
             if not buf:
                 return
-        white = _WHITE_RUN.match(buf, pos)
-        last = buf.rfind(b"\n", pos, white.end()) if white is not None else -1
+        last = -1
+        if buf[pos] in _WHITE:  # (a test first: most lines start with no white space)
+            white = _WHITE_RUN.match(buf, pos)
+            last = buf.rfind(b"\n", pos, white.end()) if white is not None else -1
         if last >= 0:  # whole blank lines, up to the last newline in the white space
             yield b"", last + 1 - pos, buf.count(b"\n", pos, last + 1)
             pos = last + 1
