@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,14 @@ def write_jsonl(path: Path, records: list[dict[str, object]]) -> Path:
 def test_id_rule(doc_id: str, why: str) -> None:
     problem = id_problem(doc_id)
     assert problem is not None and why in problem
+
+
+def test_id_rule_matches_unicode_categories_on_every_code_point() -> None:
+    """The fast check (one regular expression) against the plain rule: categories Cc, Cs."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        problem = id_problem("id" + char)
+        assert (problem is not None) == (unicodedata.category(char) in ("Cc", "Cs")), hex(code)
 
 
 def test_ids_that_are_fine() -> None:
