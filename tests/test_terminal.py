@@ -284,3 +284,15 @@ def test_cli_index_summary_with_markup_and_escapes_in_the_db_path(tmp_path: Path
     assert "[/bold]" in RICH_SGR.sub("", result.stderr)
     assert foreign_controls(result.stderr) == []
     assert db.exists()
+
+
+def test_cli_corpus_error_naming_a_file_with_escapes_strips_them(tmp_path: Path) -> None:
+    bad = tmp_path / "feed\x1b]0;owned\x07\x1b[2J.jsonl"
+    bad.write_text('{"id": "a", "text": "fine"}\nnot json\n')
+    for args in (["corpus", "reuse"], ["corpus", "stories"]):
+        result = run_cli(*args, str(bad), "--out", str(tmp_path / "out"))
+        assert result.returncode == 1, result.stderr
+        assert "not valid JSON" in result.stderr
+        message = result.stderr[result.stderr.index("error: ") :]  # after the progress bar
+        assert "feed]0;owned[2J.jsonl:2" in message
+        assert [c for c in message if unicodedata.category(c) == "Cc" and c != "\n"] == []

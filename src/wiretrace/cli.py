@@ -449,7 +449,10 @@ class _Report(Protocol):
 
 def _echo_report(report: _Report, as_json: bool) -> None:
     """Print an evaluation report as JSON or as its plain-text table."""
-    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format_table())
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:  # names in the table come from the corpus: no control characters to the terminal
+        click.echo(terminal_safe(report.format_table(), multiline=True))
 
 
 @main.group("eval")

@@ -28,6 +28,7 @@ from rich.progress import (
 
 from wiretrace.corpus.stories_cli import stories_cmd
 from wiretrace.errors import InputError, WiretraceError
+from wiretrace.report.terminal import terminal_safe
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -59,7 +60,7 @@ class _Bar:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {terminal_safe(message, multiline=True)}", err=True)
     sys.exit(1)
 
 
