@@ -236,3 +236,73 @@ def test_eval_pan_cli_writes_detections_and_json(tmp_path: Path) -> None:
     assert "plagdet" in table and "02-no-obfuscation" in table
     missing = run("eval", "pan", str(tmp_path / "nowhere"), check=False)
     assert missing.returncode == 1 and "nowhere" in missing.stderr
+
+
+# --- trace --published-at, --title, --source, --url (issue 11) ---------------------------------
+
+
+@pytest.fixture
+def indexed(tmp_path: Path, corpus: Path) -> Path:
+    db = tmp_path / "i.db"
+    run("index", "--db", str(db), str(corpus), "--quiet")
+    return db
+
+
+def test_trace_metadata_options_fill_and_override_the_file(tmp_path: Path, indexed: Path) -> None:
+    text = str(ARTICLES[0]["text"])
+    before = run(
+        "trace", "--db", str(indexed), "--json", "-", "--published-at", "2019-04-25",
+        "--title", "A summit", "--source", "Copy Farm", "--url", "https://farm.example/1",
+        stdin=text,
+    )  # fmt: skip
+    report = json.loads(before.stdout)
+    assert report["query"] == {
+        "id": "stdin", "length": len(text), "title": "A summit", "source": "Copy Farm",
+        "url": "https://farm.example/1", "published_at": "2019-04-25",
+    }  # fmt: skip
+    assert [s["id"] for s in report["sources"]] == ["wire-1"]
+
+    # The same article said to be published before wire-1: wire-1 is a later copy, not a source.
+    record = {**ARTICLES[0], "id": "mine", "published_at": "2019-04-25", "title": "Old"}
+    article = tmp_path / "article.jsonl"
+    article.write_text(json.dumps(record) + "\n")
+    earlier = run("trace", "--db", str(indexed), "--json", str(article),
+                  "--published-at", "2019-04-20T08:00:00Z", "--title", "New")  # fmt: skip
+    report = json.loads(earlier.stdout)
+    assert report["query"]["published_at"] == "2019-04-20T08:00:00Z"
+    assert report["query"]["title"] == "New"
+    assert report["sources"] == [] and report["earliest_source"] is None
+
+    shown = run("trace", "--db", str(indexed), str(article), "--published-at", "2019-04-20")
+    assert "Later documents (dated after this article, not sources)" in shown.stdout
+    later_row = next(line for line in shown.stdout.splitlines() if "wire-1" in line)
+    assert "2019-04-23" in later_row
+    assert "direction could not be checked" not in shown.stdout
+
+
+def test_trace_without_a_date_says_direction_was_not_checked(indexed: Path) -> None:
+    shown = run("trace", "--db", str(indexed), "-", stdin=str(ARTICLES[0]["text"]))
+    assert "direction could not be checked: the article has no date" in shown.stdout
+    assert "Earliest source: wire-1 (2019-04-23)" in shown.stdout
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2019-13-01", "23/04/2019", ""])
+def test_trace_published_at_that_is_not_iso_8601_is_a_clear_error(
+    indexed: Path, value: str
+) -> None:
+    result = run("trace", "--db", str(indexed), "-", "--published-at", value,
+                 stdin="Some text.", check=False)  # fmt: skip
+    assert result.returncode == 2
+    assert "Invalid value for --published-at" in result.stderr
+    assert f"{value!r} is not an ISO 8601 date" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "why"), [("2999-01-01", "in the future"), ("1850-06-01T12:00Z", "before 1900")]
+)
+def test_trace_implausible_dates_are_kept_and_flagged(indexed: Path, value: str, why: str) -> None:
+    result = run("trace", "--db", str(indexed), "--json", "-", "--published-at", value,
+                 stdin=str(ARTICLES[1]["text"]))  # fmt: skip
+    assert f"warning: --published-at: the article's date {value} is {why}" in result.stderr
+    assert json.loads(result.stdout)["query"]["published_at"] == value

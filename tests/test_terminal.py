@@ -3,11 +3,13 @@ and the report shows the schema 2.0 model (later documents, ties, confidence, ed
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
 import subprocess
 import sys
+import unicodedata
 from io import StringIO
 from pathlib import Path
 
@@ -137,9 +139,23 @@ def test_hostile_values_never_crash_and_never_reach_the_terminal(
         edits=(Edit(edit, title, EditType.ENTITY),),
         later=(SourceSummary(later_doc, 0.2, 1),),
     )
+    # A second source, tied with the first for the earliest: its id and date are shown too.
+    tied = Document(id=outlet + "\x1b[2J", text="z", title=detail, published_at=detail)
+    trace = dataclasses.replace(
+        trace,
+        sources=(*trace.sources, SourceSummary(tied, 0.1, 0)),
+        earliest_sources=(doc_id, tied.id),
+        earliest_source=None,
+        hidden_passages=2,
+    )
     output = render(trace)
     assert foreign_controls(output) == []
     assert "\x1b]" not in output  # no title change, no hyperlink
+    # Without colours rich writes no escape sequence at all, so any control character in the
+    # output (bar the newlines) could only have come from the data.
+    bare = StringIO()
+    render_trace(trace, Console(file=bare, force_terminal=True, color_system=None, width=100))
+    assert [c for c in bare.getvalue() if unicodedata.category(c) == "Cc" and c != "\n"] == []
 
 
 def test_markup_is_shown_as_written() -> None:
@@ -183,12 +199,7 @@ def test_earliest_source_tie_later_documents_and_confidence() -> None:
         earliest_sources=("wire-1", "wire-2"),
         hidden=3,
     )
-    trace = Trace(
-        **{
-            **{f: getattr(base, f) for f in base.__dataclass_fields__},
-            "sources": (*base.sources, SourceSummary(second, 0.1, 1)),
-        }
-    )
+    trace = dataclasses.replace(base, sources=(*base.sources, SourceSummary(second, 0.1, 1)))
     output = plain(trace)
     assert "tie: wire-1 (2019-04-23), wire-2 (2019-04-23)" in output
     assert "their order is unknown at the precision of their dates" in output
@@ -261,3 +272,27 @@ def test_cli_trace_with_markup_and_escapes_in_query_and_stored_title(tmp_path: P
     assert "w[/bold]1" in shown
     assert foreign_controls(found.stdout) == []
     assert "\x1b]" not in found.stdout
+
+
+def test_cli_index_summary_with_markup_and_escapes_in_the_db_path(tmp_path: Path) -> None:
+    data = tmp_path / "news.jsonl"
+    data.write_text(json.dumps({"id": "w1", "text": TEXT}) + "\n")
+    (tmp_path / "[").mkdir()
+    db = tmp_path / "[" / "bold]\x1b]0;t\x07.db"  # the path holds "[/bold]"
+    result = run_cli("index", "--db", str(db), str(data), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "[/bold]" in RICH_SGR.sub("", result.stderr)
+    assert foreign_controls(result.stderr) == []
+    assert db.exists()
+
+
+def test_cli_corpus_error_naming_a_file_with_escapes_strips_them(tmp_path: Path) -> None:
+    bad = tmp_path / "feed\x1b]0;owned\x07\x1b[2J.jsonl"
+    bad.write_text('{"id": "a", "text": "fine"}\nnot json\n')
+    for args in (["corpus", "reuse"], ["corpus", "stories"]):
+        result = run_cli(*args, str(bad), "--out", str(tmp_path / "out"))
+        assert result.returncode == 1, result.stderr
+        assert "not valid JSON" in result.stderr
+        message = result.stderr[result.stderr.index("error: ") :]  # after the progress bar
+        assert "feed]0;owned[2J.jsonl:2" in message
+        assert [c for c in message if unicodedata.category(c) == "Cc" and c != "\n"] == []

@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -25,6 +26,7 @@ from rich.text import Text
 
 from wiretrace.corpus.cli import corpus_group
 from wiretrace.corpus.stories_cli import eval_stories_cmd
+from wiretrace.dates import implausible, parse_moment
 from wiretrace.errors import InputError, WiretraceError
 from wiretrace.index.sqlite import open_index
 from wiretrace.ingest.base import CsvOptions, Format, os_reason
@@ -180,10 +182,13 @@ def index_cmd(
 
     Reads .jsonl/.jsonl.gz, .txt, .html, .warc/.warc.gz, .rss/.atom feeds, .csv/.tsv files and
     folders of them. A run killed part-way can be rerun: it resumes and ends as a clean run.
+    An id is at most 1,024 characters and holds no control character; other records are
+    rejected with their place.
     """
     options = _read_options(fmt, columns, delimiter, detect_encoding, max_bytes)
     path = rejects or db.with_name(db.name + ".rejects.jsonl")
-    if skip_bad or rejects is not None:
+    # The default file sits next to DB: a missing folder there is the index's error to report.
+    if rejects is not None or (skip_bad and db.parent.is_dir()):
         _check_writable(path, "--rejects")
     console = Console(stderr=True, quiet=quiet)
     rejected: list[Rejected] = []
@@ -337,6 +342,16 @@ def _print_summary(db: Path, size: int, folded: int, summary: Summary) -> None:
     default=None,
     help="Also write the report as one self-contained HTML file that opens offline.",
 )
+@click.option(
+    "--published-at",
+    default=None,
+    metavar="ISO8601",
+    help="When the article was published (e.g. 2019-04-23 or 2019-04-23T08:15Z); overrides "
+    "the file's date. Stored documents dated after it are listed as later, never as sources.",
+)
+@click.option("--title", default=None, help="The article's title; overrides the file's.")
+@click.option("--source", default=None, help="The article's outlet; overrides the file's.")
+@click.option("--url", default=None, help="The article's URL; overrides the file's.")
 def trace_cmd(
     db: Path,
     file: str,
@@ -350,13 +365,24 @@ def trace_cmd(
     delimiter: str | None,
     detect_encoding: bool,
     html_out: Path | None,
+    published_at: str | None,
+    title: str | None,
+    source: str | None,
+    url: str | None,
 ) -> None:
     """Trace the article in FILE (or '-' for standard input) to its sources.
 
     FILE is a text file, an HTML page (traced on its main text; offsets refer to that text),
-    or one article of a JSONL, CSV, WARC or feed file (pick it with --id).
+    or one article of a JSONL, CSV, WARC or feed file (pick it with --id). --published-at,
+    --title, --source and --url give what the file does not carry, or replace it.
     """
     options = _read_options(fmt, columns, delimiter, detect_encoding, max_bytes)
+    if published_at is not None and parse_moment(published_at) is None:
+        raise click.BadParameter(
+            f"{published_at!r} is not an ISO 8601 date or date-time; write e.g. 2019-04-23 "
+            "or 2019-04-23T08:15:00Z",
+            param_hint="--published-at",
+        )
     try:  # the index first: a wrong --db is the likelier mistake, and says so at once
         index = open_index(db, create=False)
     except WiretraceError as exc:
@@ -372,9 +398,25 @@ def trace_cmd(
         index.close()
         _fail(f"{file}: holds no article to trace")
         return
-    doc = entry.item
+    item = entry.item
+    doc = replace(
+        item,
+        published_at=_given(published_at, item.published_at),
+        title=_given(title, item.title),
+        source=_given(source, item.source),
+        url=_given(url, item.url),
+    )
     for warning in entry.warnings:
         click.echo(f"warning: {terminal_safe(file)}: {terminal_safe(warning)}", err=True)
+    moment = parse_moment(doc.published_at)
+    odd = implausible(moment) if moment is not None else None
+    if odd is not None:
+        origin = "--published-at" if published_at is not None else terminal_safe(file)
+        click.echo(
+            f"warning: {origin}: the article's date {terminal_safe(doc.published_at or '')} is "
+            f"{odd}; it is kept, but check it: it decides which documents can be sources",
+            err=True,
+        )
     try:
         result = trace(index, doc, TraceOptions(max_candidates=max_candidates, semantic=semantic))
     except WiretraceError as exc:  # for example the [semantic] extra is missing
@@ -394,6 +436,11 @@ def trace_cmd(
         render_trace(result, Console())
 
 
+def _given(option: str | None, carried: str | None) -> str | None:
+    """An option's value when given (an empty one clears the field), else the file's."""
+    return carried if option is None else (option.strip() or None)
+
+
 class _Report(Protocol):
     def to_dict(self) -> Mapping[str, object]: ...
 
@@ -402,7 +449,10 @@ class _Report(Protocol):
 
 def _echo_report(report: _Report, as_json: bool) -> None:
     """Print an evaluation report as JSON or as its plain-text table."""
-    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else report.format_table())
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:  # names in the table come from the corpus: no control characters to the terminal
+        click.echo(terminal_safe(report.format_table(), multiline=True))
 
 
 @main.group("eval")

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -27,6 +28,7 @@ from rich.progress import (
 
 from wiretrace.corpus.stories_cli import stories_cmd
 from wiretrace.errors import InputError, WiretraceError
+from wiretrace.report.terminal import terminal_safe
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -49,7 +51,8 @@ class _Bar:
     def stage(self, name: str, total: int | None) -> None:
         if self.task is not None:
             self.progress.update(self.task, visible=False)
-        self.task = self.progress.add_task(name, total=total)
+        # The description goes through the column's markup: escape it.
+        self.task = self.progress.add_task(escape(name), total=total)
 
     def advance(self, steps: int = 1) -> None:
         if self.task is not None:
@@ -57,7 +60,7 @@ class _Bar:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {terminal_safe(message, multiline=True)}", err=True)
     sys.exit(1)
 
 

@@ -38,12 +38,13 @@ from wiretrace.corpus.stories import (
 from wiretrace.errors import InputError, WiretraceError
 from wiretrace.ingest.readers import ReadOptions, Rejected, iter_records, write_rejects
 from wiretrace.model import Document
+from wiretrace.report.terminal import terminal_safe
 
 DEFAULT_ECBPLUS = "../shared/data/ecbplus-news-events"
 
 
 def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {terminal_safe(message, multiline=True)}", err=True)
     sys.exit(1)
 
 

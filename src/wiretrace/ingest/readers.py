@@ -69,6 +69,7 @@ import logging
 import multiprocessing
 import multiprocessing.pool
 import os
+import re
 import sys
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -131,7 +132,10 @@ _OPTIONAL_FIELDS = ("title", "url", "source", "published_at", "language")
 # metadata needs some room on top.
 _LINE_FACTOR = 6
 _LINE_OVERHEAD = 1024 * 1024
-_SKIP_CHUNK = 1024 * 1024
+_READ_CHUNK = 1024 * 1024
+# White space at the start of a line; the blank lines in it end at its last newline.
+_WHITE = frozenset(b" \t\r\n\f\v")
+_WHITE_RUN = re.compile(rb"[ \t\r\n\f\v]+")
 # What a (possibly compressed) byte stream can raise while being read.
 _STREAM_ERRORS = (OSError, EOFError, zlib.error)
 
@@ -690,10 +694,12 @@ def _jsonl_items(
                 return
             if item is None:
                 return
-            raw, length = item
-            lineno += 1
+            raw, length, count = item
+            lineno += count
             start = offset
             offset += length
+            if raw is not None and (not raw or raw[0] in _WHITE) and not raw.strip():
+                continue
             here = f"{location}:{lineno}"
             position = raw_file.tell() if compressed else offset
             if raw is None:
@@ -711,7 +717,7 @@ def _jsonl_items(
             if lineno == 1 and raw.startswith(_BOM):
                 raw = raw[len(_BOM) :]
                 start += len(_BOM)
-            if not raw.strip():
+            if not raw.strip():  # a line of white space after a byte order mark
                 continue
             result = _parse_line(raw, start, where, options)
             if isinstance(result, Document):
@@ -721,28 +727,61 @@ def _jsonl_items(
                 yield Rejected(here, problem.reason, shown, problem.error), position
 
 
-def _raw_lines(stream: io.BufferedIOBase, limit: int) -> Iterator[tuple[bytes | None, int]]:
-    """Each line's bytes (without the newline) and its length with the newline.
+def _raw_lines(
+    stream: io.BufferedIOBase, limit: int, chunk: int = _READ_CHUNK
+) -> Iterator[tuple[bytes | None, int, int]]:
+    """Each line's bytes (without the newline), its length with the newline, and how many
+    lines it stands for.
 
-    A line over ``limit`` bytes is skipped in chunks and given as ``None``, so memory stays
-    bounded. Stream errors (I/O, truncated or corrupt gzip) propagate to the caller.
+    A run of blank lines (white space only) comes as one item ``(b"", length, count)``: the
+    run is found by one regular expression and one count over the chunk, both in C, so a flood
+    of blank lines (a small gzip can hold billions) costs work per chunk read, not per line.
+    Other lines come one by one with a count of 1. A line over ``limit`` bytes is skipped a
+    chunk at a time and given as ``None``, so memory stays bounded. Stream errors (I/O,
+    truncated or corrupt gzip) propagate to the caller. Reads take what the stream has
+    (``read1``), so the lines before a corrupt part of a gzip come through first.
     """
+    chunk = max(1, min(chunk, limit))  # so a blank run found in one chunk is never too long
+    buf = b""
+    pos = 0
     while True:
-        line = stream.readline(limit + 1)
-        if not line:
-            return
-        if line.endswith(b"\n"):
-            yield line[:-1], len(line)
-        elif len(line) <= limit:
-            yield line, len(line)  # the last line, without a newline
-        else:
-            length = len(line)
-            while True:
-                chunk = stream.readline(_SKIP_CHUNK)
-                length += len(chunk)
-                if not chunk or chunk.endswith(b"\n"):
-                    break
-            yield None, length
+        if pos == len(buf):
+            buf, pos = stream.read1(chunk), 0
+            if not buf:
+                return
+        last = -1
+        if buf[pos] in _WHITE:  # (a test first: most lines start with no white space)
+            white = _WHITE_RUN.match(buf, pos)
+            last = buf.rfind(b"\n", pos, white.end()) if white is not None else -1
+        if last >= 0:  # whole blank lines, up to the last newline in the white space
+            yield b"", last + 1 - pos, buf.count(b"\n", pos, last + 1)
+            pos = last + 1
+            continue
+        newline = buf.find(b"\n", pos)
+        if newline >= 0 and newline - pos <= limit:
+            yield buf[pos:newline], newline + 1 - pos, 1
+            pos = newline + 1
+            continue
+        # The line goes on past this chunk (or is too long): gather it, or only its length.
+        parts = [buf[pos:newline if newline >= 0 else len(buf)]]
+        length = len(parts[0])
+        while newline < 0:
+            buf, pos = stream.read1(chunk), 0
+            if not buf:
+                break
+            newline = buf.find(b"\n")
+            piece = buf if newline < 0 else buf[:newline]
+            length += len(piece)
+            if length <= limit:
+                parts.append(piece)
+            else:
+                parts = []
+        if newline >= 0:
+            pos = newline + 1
+            yield (b"".join(parts) if length <= limit else None), length + 1, 1
+        else:  # the last line, without a newline
+            pos = len(buf)
+            yield (b"".join(parts) if length <= limit else None), length, 1
 
 
 def _parse_line(

@@ -146,6 +146,12 @@ def _read_record(
 ) -> tuple[Rejected | Skipped | PageJob, tuple[str, ...]]:
     rec_type = record.rec_type
     uri = clean(record.rec_headers.get_header("WARC-Target-URI"))
+    if rec_type is None:  # warcio found no WARC header line (blank lines, other data)
+        return Rejected(
+            locate(),
+            "not a WARC record: no WARC-Type header (blank lines or other data); check the file",
+            error=RecordError,
+        ), ()
     if rec_type not in ("response", "resource"):
         return Skipped(locate(), f"{rec_type} record, not a response"), ()
     status, content_type = _http_status_and_type(record)
