@@ -11,7 +11,7 @@ import pytest
 
 from wiretrace import Document, open_index
 from wiretrace.model import EditType, Trace
-from wiretrace.trace import trace
+from wiretrace.trace import TraceOptions, trace
 
 HEADLINE = "Preparations underway for Kim-Putin summit in Russia"
 AIDE = (
@@ -244,3 +244,43 @@ def _as_span(bounds: tuple[int, int]):  # type: ignore[no-untyped-def]
     from wiretrace.model import Span
 
     return Span(*bounds)
+
+
+def test_min_confidence_hides_and_counts_passages(seed_index) -> None:  # type: ignore[no-untyped-def]
+    every = trace(seed_index, FARM, TraceOptions(min_confidence=0.0))
+    assert every.hidden_passages == 0
+    cut = max(p.confidence for p in every.passages) - 1e-9
+    some = trace(seed_index, FARM, TraceOptions(min_confidence=cut))
+    assert some.passages and all(p.confidence >= cut for p in some.passages)
+    shown = len(some.passages) + len(some.later_passages)
+    assert shown + some.hidden_passages == len(every.passages) + len(every.later_passages)
+    assert some.hidden_passages > 0
+
+
+def test_cli_takes_min_confidence_and_the_article_details(
+    seed_index, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from wiretrace.cli import main
+
+    db = tmp_path / "cli.db"
+    with open_index(db) as index:
+        index.add([WIRE, REPORT_A, REPORT_B, *SAME_EVENT, LATER])
+    article = tmp_path / "farm.txt"
+    article.write_text(FARM.text, encoding="utf-8")
+    run = CliRunner().invoke(
+        main,
+        ["trace", "--db", str(db), str(article), "--json", "--published-at", "2019-04-25",
+         "--min-confidence", "0"],
+    )
+    assert run.exit_code == 0, run.output
+    report = json.loads(run.output)
+    assert report["min_confidence"] == 0 and report["hidden_passages"] == 0
+    assert LATER.id in {s["id"] for s in report["later"]}
+    assert report["earliest_source"] == WIRE.id
+    args = ["trace", "--db", str(db), str(article), "--min-confidence", "2"]
+    bad = CliRunner().invoke(main, args)
+    assert bad.exit_code == 2

@@ -44,7 +44,7 @@ from wiretrace.report.html import render_html
 from wiretrace.report.json import trace_to_json
 from wiretrace.report.terminal import render_trace, terminal_safe
 from wiretrace.serve.cli import serve_cmd
-from wiretrace.trace import TraceOptions, trace
+from wiretrace.trace import DEFAULT_MIN_CONFIDENCE, TraceOptions, trace
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -352,6 +352,14 @@ def _print_summary(db: Path, size: int, folded: int, summary: Summary) -> None:
 @click.option("--title", default=None, help="The article's title; overrides the file's.")
 @click.option("--source", default=None, help="The article's outlet; overrides the file's.")
 @click.option("--url", default=None, help="The article's URL; overrides the file's.")
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0.0, 1.0),
+    default=DEFAULT_MIN_CONFIDENCE,
+    show_default=True,
+    help="Show passages at least this likely to be right; 0 shows every passage found "
+    "(the JSON then holds them all).",
+)
 def trace_cmd(
     db: Path,
     file: str,
@@ -369,6 +377,7 @@ def trace_cmd(
     title: str | None,
     source: str | None,
     url: str | None,
+    min_confidence: float,
 ) -> None:
     """Trace the article in FILE (or '-' for standard input) to its sources.
 
@@ -418,7 +427,10 @@ def trace_cmd(
             err=True,
         )
     try:
-        result = trace(index, doc, TraceOptions(max_candidates=max_candidates, semantic=semantic))
+        opts = TraceOptions(
+            max_candidates=max_candidates, semantic=semantic, min_confidence=min_confidence
+        )
+        result = trace(index, doc, opts)
     except WiretraceError as exc:  # for example the [semantic] extra is missing
         _fail(str(exc))
         return
