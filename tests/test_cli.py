@@ -258,7 +258,7 @@ def test_trace_metadata_options_fill_and_override_the_file(tmp_path: Path, index
     report = json.loads(before.stdout)
     assert report["query"] == {
         "id": "stdin", "length": len(text), "title": "A summit", "source": "Copy Farm",
-        "url": "https://farm.example/1", "published_at": "2019-04-25",
+        "url": "https://farm.example/1", "published_at": "2019-04-25", "published_at_note": None,
     }  # fmt: skip
     assert [s["id"] for s in report["sources"]] == ["wire-1"]
 
