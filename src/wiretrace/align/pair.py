@@ -177,6 +177,10 @@ def span_edits(
     )
 
 
+def _end(span: Span) -> int:
+    return span.end
+
+
 def _extend_canonical(query: AlignView, source: AlignView, a: Alignment) -> Alignment:
     """Grow a word passage over words that are equal once aliases are canonicalised.
 
@@ -191,18 +195,20 @@ def _extend_canonical(query: AlignView, source: AlignView, a: Alignment) -> Alig
         return a
     qw, sw = qt.words, st.words
 
-    q_ends = [span.end for span in query.sentences.sentences]
-    s_ends = [span.end for span in source.sentences.sentences]
+    q_sents, s_sents = query.sentences.sentences, source.sentences.sentences
 
     def same(i: int, j: int) -> bool:
         return 0 <= i < len(qw) and 0 <= j < len(sw) and qw[i] == sw[j]
 
+    def sentence(spans: tuple[Span, ...], end: int) -> int:
+        return bisect.bisect_left(spans, end, key=_end)
+
     def joined(i: int, j: int) -> bool:
         """Whether words ``i`` and ``i + 1`` of the query (``j``, ``j + 1`` of the source) are
         in one sentence: the growth never crosses a sentence end."""
-        return bisect.bisect_left(q_ends, qt.ends[i]) == bisect.bisect_left(
-            q_ends, qt.ends[i + 1]
-        ) and bisect.bisect_left(s_ends, st.ends[j]) == bisect.bisect_left(s_ends, st.ends[j + 1])
+        return sentence(q_sents, qt.ends[i]) == sentence(q_sents, qt.ends[i + 1]) and sentence(
+            s_sents, st.ends[j]
+        ) == sentence(s_sents, st.ends[j + 1])
 
     start = (q0, s0)
     while q0 > 0 and s0 > 0 and joined(q0 - 1, s0 - 1):
