@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import random
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wiretrace.align.pair import AlignView, align_pair, align_view
 from wiretrace.align.sentences import (
@@ -20,6 +23,8 @@ from wiretrace.align.sentences import (
     _pair_cells,
 )
 from wiretrace.align.sentences_dense import align_sentences_reference
+from wiretrace.model import Span
+from wiretrace.semantic import covered_chars
 
 COMMON = [f"common{c}" for c in "abcdefghijklmnopqrstuvwxyz"]
 
@@ -118,3 +123,37 @@ def test_memory_of_one_candidate_grows_at_most_linearly_with_the_query() -> None
     dense_small = _peak(lambda: align_sentences_reference(small.sentences, SOURCE.sentences))
     dense_large = _peak(lambda: align_sentences_reference(large.sentences, SOURCE.sentences))
     assert dense_large > 3 * dense_small
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(1, 30), max_size=20),
+    st.lists(st.tuples(st.integers(0, 300), st.integers(0, 60)), max_size=20),
+)
+def test_covered_chars_sweep_matches_overlap_per_span(
+    lengths: list[int], covered: list[tuple[int, int]]
+) -> None:
+    spans, at = [], 0
+    for n in lengths:
+        spans.append(Span(at, at + n))
+        at += n + 1
+    others = [Span(a, a + n) for a, n in covered]
+    assert covered_chars(spans, others) == [s.overlap(others) for s in spans]
+
+
+def test_covered_chars_work_is_linear() -> None:
+    """Thousands of sentences and passages: one sweep, where a check per pair would take
+    millions of steps (counted through the spans each sentence compares with)."""
+    spans = [Span(10 * i, 10 * i + 8) for i in range(5000)]
+    covered = [Span(20 * i, 20 * i + 5) for i in range(2500)]
+    compared: list[int] = []
+
+    class Counting(Span):
+        def overlap(self, others: Iterable[Span]) -> int:
+            others = list(others)
+            compared.append(len(others))
+            return Span(self.start, self.end).overlap(others)
+
+    got = covered_chars([Counting(s.start, s.end) for s in spans], covered)
+    assert got == [s.overlap(covered) for s in spans]
+    assert sum(compared) <= 2 * (len(spans) + len(covered))
