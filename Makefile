@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_ingest.py
 	$(BIN)/python bench/bench_serve.py
 	$(BIN)/python bench/bench_corpus.py
+	$(BIN)/python bench/bench_long.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

@@ -193,6 +193,23 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+def covered_chars(spans: Sequence[Span], covered: Sequence[Span]) -> list[int]:
+    """``span.overlap(covered)`` for each of ``spans`` (sorted and disjoint, as sentences are),
+    in one sweep: linear in both lists where ``span.overlap`` per span would take their product.
+    """
+    todo = sorted(covered, key=lambda c: c.start)
+    active: list[Span] = []
+    out: list[int] = []
+    k = 0
+    for span in spans:
+        while k < len(todo) and todo[k].start < span.end:
+            active.append(todo[k])
+            k += 1
+        active = [c for c in active if c.end > span.start]
+        out.append(span.overlap(active))
+    return out
+
+
 def semantic_passages(
     query: AlignView,
     source: AlignView,
@@ -215,11 +232,11 @@ def semantic_passages(
     ``rewritten`` when the words mostly agree and ``paraphrase`` otherwise.
     """
     q_text, s_text = query.words.original, source.words.original
+    inside = covered_chars(query.sentences.spans, covered)
     q_spans = [
         span
-        for span in query.sentences.spans
-        if _words(q_text[span.start : span.end]) >= MIN_WORDS
-        and 2 * span.overlap(covered) < len(span)
+        for span, chars in zip(query.sentences.spans, inside, strict=True)
+        if 2 * chars < len(span) and _words(q_text[span.start : span.end]) >= MIN_WORDS
     ]
     s_spans = [
         span

@@ -21,10 +21,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz.distance import Indel, Levenshtein
 
 from wiretrace.fingerprint import HashArray, ngram_hashes, word_hashes
@@ -48,11 +48,29 @@ class AlignOptions:
 
 @dataclass(frozen=True, slots=True)
 class TextView:
-    """A text prepared for alignment: its tokens and their word hashes."""
+    """A text prepared for alignment: its tokens and their word hashes.
+
+    ``grams`` keeps, per n-gram size, the text's n-gram hashes sorted and their positions, made
+    on first use: a query aligned against many candidates sorts its n-grams once.
+    """
 
     original: str = field(repr=False)
     tokens: Tokens = field(repr=False)
     hashes: HashArray = field(repr=False)
+    grams: dict[int, tuple[HashArray, npt.NDArray[np.intp]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+
+def _sorted_grams(view: TextView, n: int) -> tuple[HashArray, npt.NDArray[np.intp]]:
+    """The view's n-gram hashes in sorted order, and the position of each."""
+    got = view.grams.get(n)
+    if got is None:
+        hashes = ngram_hashes(view.hashes, n)
+        order = np.argsort(hashes, kind="stable")
+        got = (hashes[order], order)
+        view.grams[n] = got
+    return got
 
 
 def text_view(text: str) -> TextView:
@@ -71,24 +89,23 @@ class _Chain:
 
 
 def _seeds(query: TextView, source: TextView, n: int, max_repeat: int) -> list[tuple[int, int]]:
-    qh = ngram_hashes(query.hashes, n)
-    sh = ngram_hashes(source.hashes, n)
-    if len(qh) == 0 or len(sh) == 0:
+    """Pairs of positions of n-grams that occur in both texts, at most ``max_repeat`` times in
+    each. The query's sorted n-grams are reused; the work per call is in the source's length
+    (times the logarithm of the query's)."""
+    q_sorted, q_order = _sorted_grams(query, n)
+    s_sorted, s_order = _sorted_grams(source, n)
+    if len(q_sorted) == 0 or len(s_sorted) == 0:
         return []
-    common = np.intersect1d(qh, sh)
-    if len(common) == 0:
-        return []
-    by_hash: defaultdict[int, list[int]] = defaultdict(list)
-    for pos in np.nonzero(np.isin(sh, common))[0].tolist():
-        by_hash[int(sh[pos])].append(pos)
-    q_by_hash: defaultdict[int, list[int]] = defaultdict(list)
-    for pos in np.nonzero(np.isin(qh, common))[0].tolist():
-        q_by_hash[int(qh[pos])].append(pos)
+    s_first = np.flatnonzero(np.concatenate([[True], s_sorted[1:] != s_sorted[:-1]]))
+    s_counts = np.diff(np.append(s_first, len(s_sorted)))
+    unique = s_sorted[s_first]
+    lo = np.searchsorted(q_sorted, unique, side="left")
+    hi = np.searchsorted(q_sorted, unique, side="right")
+    ok = np.flatnonzero((hi > lo) & (hi - lo <= max_repeat) & (s_counts <= max_repeat))
     seeds: list[tuple[int, int]] = []
-    for h, qs in q_by_hash.items():
-        ss = by_hash[h]
-        if len(qs) > max_repeat or len(ss) > max_repeat:
-            continue
+    for u in ok.tolist():
+        qs = q_order[lo[u] : hi[u]].tolist()
+        ss = s_order[s_first[u] : s_first[u] + s_counts[u]].tolist()
         seeds.extend((q, s) for q in qs for s in ss)
     seeds.sort()
     return seeds

@@ -91,13 +91,25 @@ class PairOptions:
     sentences: SentenceOptions | None = field(default_factory=SentenceOptions)
 
 
+# Fragments are looked up by their first words: a query sentence is compared with a source
+# only when the source holds its first ``OPENING_WORDS`` words in a row.
+OPENING_WORDS = 3
+
+
 @dataclass(frozen=True, slots=True)
 class AlignView:
-    """A text prepared for both aligners, with its alias-canonical tokens for edits."""
+    """A text prepared for both aligners, with its alias-canonical tokens for edits.
+
+    ``openings`` maps the first ``OPENING_WORDS`` canonical words of each sentence (of at
+    least that many words) to the sentences' positions in ``sentences.sentences``.
+    """
 
     words: TextView
     canon: Tokens
     sentences: SentenceView
+    openings: dict[tuple[str, ...], list[int]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
 
 def align_view(text: str, options: PairOptions | None = None) -> AlignView:
@@ -106,7 +118,13 @@ def align_view(text: str, options: PairOptions | None = None) -> AlignView:
     words = text_view(text)
     canon = canonical_tokens(text, words.tokens)
     min_terms = opts.sentences.min_terms if opts.sentences else SentenceOptions().min_terms
-    return AlignView(words, canon, sentence_view(text, canon, min_terms))
+    sentences = sentence_view(text, canon, min_terms)
+    openings: dict[tuple[str, ...], list[int]] = {}
+    for i, span in enumerate(sentences.sentences):
+        first, end = _token_range(canon, span)
+        if end - first >= OPENING_WORDS:
+            openings.setdefault(tuple(canon.words[first : first + OPENING_WORDS]), []).append(i)
+    return AlignView(words, canon, sentences, openings)
 
 
 def _token_range(tokens: Tokens, span: Span) -> tuple[int, int]:
@@ -159,6 +177,10 @@ def span_edits(
     )
 
 
+def _end(span: Span) -> int:
+    return span.end
+
+
 def _extend_canonical(query: AlignView, source: AlignView, a: Alignment) -> Alignment:
     """Grow a word passage over words that are equal once aliases are canonicalised.
 
@@ -173,18 +195,20 @@ def _extend_canonical(query: AlignView, source: AlignView, a: Alignment) -> Alig
         return a
     qw, sw = qt.words, st.words
 
-    q_ends = [span.end for span in query.sentences.sentences]
-    s_ends = [span.end for span in source.sentences.sentences]
+    q_sents, s_sents = query.sentences.sentences, source.sentences.sentences
 
     def same(i: int, j: int) -> bool:
         return 0 <= i < len(qw) and 0 <= j < len(sw) and qw[i] == sw[j]
 
+    def sentence(spans: tuple[Span, ...], end: int) -> int:
+        return bisect.bisect_left(spans, end, key=_end)
+
     def joined(i: int, j: int) -> bool:
         """Whether words ``i`` and ``i + 1`` of the query (``j``, ``j + 1`` of the source) are
         in one sentence: the growth never crosses a sentence end."""
-        return bisect.bisect_left(q_ends, qt.ends[i]) == bisect.bisect_left(
-            q_ends, qt.ends[i + 1]
-        ) and bisect.bisect_left(s_ends, st.ends[j]) == bisect.bisect_left(s_ends, st.ends[j + 1])
+        return sentence(q_sents, qt.ends[i]) == sentence(q_sents, qt.ends[i + 1]) and sentence(
+            s_sents, st.ends[j]
+        ) == sentence(s_sents, st.ends[j + 1])
 
     start = (q0, s0)
     while q0 > 0 and s0 > 0 and joined(q0 - 1, s0 - 1):
@@ -320,8 +344,21 @@ def _fragments(
     qt, st = query.canon, source.canon
     src_ranges = [_token_range(st, span) for span in source.sentences.spans]
     src_strings = [" " + " ".join(st.words[a:b]) + " " for a, b in src_ranges]
+    # Only query sentences that open with words the source holds in a row, and only the
+    # source sentences that hold them, are compared: linear work in the source's length.
+    where: dict[tuple[str, ...], list[int]] = {}
+    if min_words >= OPENING_WORDS:
+        for k, (a, b) in enumerate(src_ranges):
+            for i in range(a, b - OPENING_WORDS + 1):
+                holders = where.setdefault(tuple(st.words[i : i + OPENING_WORDS]), [])
+                if not holders or holders[-1] != k:
+                    holders.append(k)
+        todo = sorted(i for key in where for i in query.openings.get(key, ()))
+    else:
+        todo = list(range(len(query.sentences.sentences)))
     out: list[Alignment] = []
-    for span in query.sentences.sentences:
+    for i in todo:
+        span = query.sentences.sentences[i]
         if span.overlap(covered):
             continue
         if cut_only and not _starts_mid_clause(query.words.original, span):
@@ -330,11 +367,14 @@ def _fragments(
         if q1 - q0 < min_words:
             continue
         needle = " " + " ".join(qt.words[q0:q1]) + " "
-        for (a, _), hay in zip(src_ranges, src_strings, strict=True):
-            at = hay.find(needle)
+        holders = where.get(tuple(qt.words[q0 : q0 + OPENING_WORDS]), [])
+        if min_words < OPENING_WORDS:
+            holders = list(range(len(src_ranges)))
+        for k in holders:
+            at = src_strings[k].find(needle)
             if at < 0:
                 continue
-            first = a + hay.count(" ", 0, at)
+            first = src_ranges[k][0] + src_strings[k].count(" ", 0, at)
             q_span = Span(qt.starts[q0], qt.ends[q1 - 1])
             s_span = Span(st.starts[first], st.ends[first + q1 - q0 - 1])
             edits = span_edits(query, source, q_span, s_span, 50)
