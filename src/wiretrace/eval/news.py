@@ -42,15 +42,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from wiretrace.eval.news_build import (
-    DEFAULT_SEED,
-    FORMATS,
-    NewsQuery,
-    NewsSet,
-    build_news,
-    ecb_article,
-    format_moment,
-)
+from wiretrace.eval.news_build import DEFAULT_SEED, NewsQuery, NewsSet, build_news
+from wiretrace.eval.news_ecb import FORMATS, ecb_article, format_moment
 from wiretrace.eval.news_score import (
     QueryScore,
     expected_calibration_error,
@@ -58,7 +51,7 @@ from wiretrace.eval.news_score import (
     score_query,
     truth_by_char,
 )
-from wiretrace.eval.sources import BBC_FILE, _read_jsonl, load_sources_data
+from wiretrace.eval.sources import BBC_FILE, SourcesData, _read_jsonl, load_sources_data
 from wiretrace.eval.spun import run_spun
 from wiretrace.index.sqlite import open_index
 from wiretrace.model import Document, Passage, Trace
@@ -334,11 +327,31 @@ def passage_rows(
 # --------------------------------------------------------------------------------------------
 
 
-def load_news(shared_data: Path, seed: int = DEFAULT_SEED) -> NewsSet:
-    """Read ECB+ from ``shared_data`` and build the set (:func:`build_news`)."""
+@dataclass(frozen=True, slots=True)
+class NewsData:
+    """The built set, the background documents indexed with it, and the Wikinews queries."""
+
+    news: NewsSet
+    background: tuple[Document, ...]  # BBC News, Wikinews cited sources, Wikinews articles
+    wikinews: SourcesData
+
+    @property
+    def stored(self) -> tuple[Document, ...]:
+        return (*self.news.documents, *self.background)
+
+
+def load_news(shared_data: Path, seed: int = DEFAULT_SEED) -> NewsData:
+    """Read ECB+, BBC News and Wikinews from ``shared_data`` and build the set."""
+    wiki = load_sources_data(shared_data)
+    background = (
+        *_background(shared_data, random.Random(seed)),
+        *wiki.pool[: wiki.sources],
+        *(q for q, _ in wiki.queries),
+    )
     path = shared_data / ECBPLUS_FILE
     articles = [ecb_article(record) for _, record in _read_jsonl(path, gz=True)]
-    return build_news(articles, load_aliases(), seed=seed)
+    news = build_news(articles, load_aliases(), seed=seed, background=background)
+    return NewsData(news, background, wiki)
 
 
 def _background(shared_data: Path, rng: random.Random) -> list[Document]:
@@ -378,13 +391,8 @@ def run_news(
     dump_split = dump_split or ("fit" if split == "all" else split)
     opts = options or TraceOptions()
     started = time.perf_counter()
-    rng = random.Random(seed)
-    news = load_news(shared_data, seed)
-    wiki = load_sources_data(shared_data)
-    background = _background(shared_data, rng)
-    wiki_sources = [d for d in wiki.pool[: wiki.sources]]
-    wiki_articles = [q for q, _ in wiki.queries]
-    stored = [*news.documents, *background, *wiki_sources, *wiki_articles]
+    data = load_news(shared_data, seed)
+    news, wiki, stored = data.news, data.wikinews, data.stored
     dates: dict[str, str | None] = {d.id: d.published_at for d in stored}
     texts = {d.id: d.text for d in stored}
     wanted = {"fit", "held-out"} if split == "all" else {split}

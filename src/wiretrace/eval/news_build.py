@@ -1,16 +1,16 @@
 """Building the real-news evaluation set of ``wiretrace eval news`` (:mod:`wiretrace.eval.news`).
 
-Everything here is pure and deterministic for a seed: records in, documents and labelled
-queries out. Reading the shared files is :func:`load_ecbplus` and the runner's job.
+Everything here is pure and deterministic for a seed: articles in, documents and labelled
+queries out. Reading the shared files is the runner's job, and turning ECB+ records into
+articles with headlines, and dating them, is :mod:`wiretrace.eval.news_ecb`.
 
 Stored documents
 ----------------
 - **ECB+** (``ecbplus-news-events``): 43 topics, each with two real events of the same kind
-  (``<topic>_ecb``, ``<topic>_ecbplus``), 982 articles from many outlets. The tokenised text is
-  joined back into plain text (:func:`detokenise`). In ``ecbplus`` articles, sentence 0 is the
-  page URL, followed by the headline: the URL becomes ``url``, a headline-like line becomes
-  ``title`` (and leaves the body, as on a real page), and short dateline/byline lines after it
-  are dropped. ``ecb`` articles have no headline and no title.
+  (``<topic>_ecb``, ``<topic>_ecbplus``), 982 articles from many outlets. ``ecbplus``
+  articles have their headline as ``title`` (and not in the body, as on a real page), ``ecb``
+  articles have no title. Background documents (BBC News, Wikinews and its cited sources) are
+  indexed beside them by the runner.
 - One article per event with enough sentences is **held out** (never indexed): the queries'
   own, unsourced text comes from it, so that it is about the same story as the sources and the
   distractors, yet copied from nothing in the index.
@@ -29,10 +29,12 @@ Queries
   the headline is the only copied part.
 - A query's headline is also its ``title`` field half of the time; otherwise only its first
   line carries it.
-- **Liftable text** must be in no other stored article of its topic: a sentence or headline
-  that shares a six-word sequence with another stored article of the topic, or is close to one
-  of its sentences or titles (Indel similarity 0.7), is never lifted, and held-out sentences
-  must share nothing of that kind with any stored article of the topic (similarity below 0.55).
+- **Liftable text** must be in no other stored document: a sentence or headline that shares a
+  six-word sequence with any other stored document (ECB+ or background: one Wikinews source
+  is the AP story of an ECB+ topic), or is close to a sentence or title of another stored
+  article of its topic (Indel similarity 0.7), is never lifted; held-out sentences must share
+  no six-word sequence with any stored document, and stay below similarity 0.55 with every
+  sentence of the topic.
   So every copied character has exactly one true source, and no unsourced character has one.
 - **Dates of queries:** most are dated a day or two after their last source; about one in five
   (with two sources or more) is dated between its sources, so some "sources" are certainly
@@ -54,7 +56,8 @@ from datetime import date, timedelta
 
 from rapidfuzz import fuzz, process
 
-from wiretrace.dates import Moment, certainly_before, parse_moment
+from wiretrace.dates import certainly_before, parse_moment
+from wiretrace.eval.news_ecb import EcbArticle, earliest_truth, outlet_of, random_moment
 from wiretrace.eval.spinning import (
     _render,
     _targets,
@@ -67,13 +70,10 @@ from wiretrace.text.aliases import AliasTable
 
 __all__ = [
     "DEFAULT_SEED",
-    "EcbArticle",
     "Lift",
     "NewsQuery",
     "NewsSet",
     "build_news",
-    "detokenise",
-    "earliest_truth",
 ]
 
 DEFAULT_SEED = 20190423
@@ -81,20 +81,6 @@ SPLITS = ("fit", "held-out")
 SHARED_NGRAM = 6
 LIFT_SIMILARITY = 70.0  # rapidfuzz ratio (0-100): closer than this to another stored text
 OWN_SIMILARITY = 55.0
-FORMATS = ("date", "local", "utc", "offset")
-
-
-@dataclass(frozen=True, slots=True)
-class EcbArticle:
-    """One ECB+ article as plain text: body sentences with their offsets, and its headline."""
-
-    id: str
-    topic: str
-    event: str
-    title: str | None
-    url: str | None
-    text: str
-    sentences: tuple[Span, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,89 +134,6 @@ class NewsSet:
 # Plain text from ECB+ tokens
 # --------------------------------------------------------------------------------------------
 
-_SUBS = (
-    (re.compile(r"``\s*"), '"'),
-    (re.compile(r"\s*''"), '"'),
-    (re.compile(r"\s+([.,;:!?%)\]}])"), r"\1"),
-    (re.compile(r"([(\[{$])\s+"), r"\1"),
-    (re.compile(r"\s+(n't|'s|'re|'ve|'m|'ll|'d)\b", re.IGNORECASE), r"\1"),
-    (re.compile(r"(\w) - (?=\w)"), r"\1-"),
-    (re.compile(r"\s{2,}"), " "),
-)
-
-
-def detokenise(line: str) -> str:
-    """Join the tokens of one ECB+ sentence back into plain text (good enough to read)."""
-    out = line.strip()
-    for pattern, repl in _SUBS:
-        out = pattern.sub(repl, out)
-    return out.strip()
-
-
-def _is_headline(line: str) -> bool:
-    words = line.split()
-    return 3 <= len(words) <= 25 and not line.startswith("http") and line[:1].isupper()
-
-
-def ecb_article(record: Mapping[str, object]) -> EcbArticle:
-    """An ECB+ record (``ecbplus_docs.jsonl.gz``) as an :class:`EcbArticle`."""
-    lines = [line for line in str(record["text"]).split("\n") if line.strip()]
-    title: str | None = None
-    url: str | None = None
-    if str(record["component"]) == "ecbplus" and lines:
-        url = re.sub(r"\s+", "", lines[0]) if lines[0].startswith("http") else None
-        lines = lines[1:] if url else lines
-        if lines and _is_headline(detokenise(lines[0])):
-            title = detokenise(lines[0])
-            lines = lines[1:]
-            while lines and len(lines[0].split()) < 6:  # dateline, byline
-                lines = lines[1:]
-    sentences = [detokenise(line) for line in lines]
-    text, spans, at = [], [], 0
-    for i, sentence in enumerate(sentences):
-        sep = "" if i == 0 else ("\n\n" if i % 3 == 0 else " ")
-        at += len(sep)
-        spans.append(Span(at, at + len(sentence)))
-        text.append(sep + sentence)
-        at += len(sentence)
-    return EcbArticle(
-        str(record["doc_id"]),
-        str(record["topic"]),
-        str(record["subtopic"]),
-        title,
-        url,
-        "".join(text),
-        tuple(spans),
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Dates
-# --------------------------------------------------------------------------------------------
-
-
-def format_moment(day: date, minute: int, fmt: str) -> str:
-    """``day`` at ``minute`` past midnight in one of :data:`FORMATS`."""
-    if fmt == "date":
-        return day.isoformat()
-    clock = f"{day.isoformat()}T{minute // 60:02d}:{minute % 60:02d}:00"
-    return {"local": clock, "utc": clock + "Z", "offset": clock + "+02:00"}[fmt]
-
-
-def _random_moment(rng: random.Random, day: date) -> str:
-    return format_moment(day, rng.randrange(6 * 60, 23 * 60), rng.choice(FORMATS))
-
-
-def earliest_truth(dates: Mapping[str, str | None]) -> frozenset[str]:
-    """The ids no other id certainly precedes, among the dated ones (undated are never first)."""
-    moments: list[tuple[str, Moment]] = []
-    for doc_id, value in dates.items():
-        moment = parse_moment(value)
-        if moment is not None:
-            moments.append((doc_id, moment))
-    return frozenset(d for d, m in moments if not any(certainly_before(o, m) for _, o in moments))
-
-
 # --------------------------------------------------------------------------------------------
 # What may be lifted
 # --------------------------------------------------------------------------------------------
@@ -245,30 +148,36 @@ def _grams(text: str) -> set[tuple[str, ...]]:
 class _Topic:
     """The stored texts of one topic, to test whether a text is copied from one of them."""
 
-    grams: dict[str, set[tuple[str, ...]]]  # article id -> its six-word sequences
-    texts: list[tuple[str, str]]  # (article id, sentence or title)
+    owners: Mapping[tuple[str, ...], str]  # six-word sequence -> its one stored holder, or "*"
+    texts: list[tuple[str, str]]  # (article id, sentence or title) of the topic
 
     def unique_to(self, text: str, owner: str | None) -> bool:
-        """Whether ``text`` is in no stored article but ``owner`` (and close to none)."""
+        """Whether ``text`` is in no stored document but ``owner`` (and close to none)."""
         limit = LIFT_SIMILARITY if owner else OWN_SIMILARITY
-        mine = _grams(text)
-        if any(mine & g for doc_id, g in self.grams.items() if doc_id != owner):
+        if any(self.owners.get(g, owner) != owner for g in _grams(text)):
             return False
         others = [t for doc_id, t in self.texts if doc_id != owner]
         best = process.extractOne(text.lower(), others, scorer=fuzz.ratio, processor=str.lower)
         return best is None or best[1] < limit
 
 
-def _topic(articles: Sequence[EcbArticle]) -> _Topic:
-    grams: dict[str, set[tuple[str, ...]]] = {}
+def gram_owners(documents: Sequence[Document]) -> dict[tuple[str, ...], str]:
+    """Each six-word sequence of the documents' texts and titles -> the one document that has
+    it, or ``"*"`` when several do."""
+    owners: dict[tuple[str, ...], str] = {}
+    for doc in documents:
+        for g in _grams(doc.text) | _grams(doc.title or ""):
+            owners[g] = doc.id if owners.get(g, doc.id) == doc.id else "*"
+    return owners
+
+
+def _topic(articles: Sequence[EcbArticle], owners: Mapping[tuple[str, ...], str]) -> _Topic:
     texts: list[tuple[str, str]] = []
     for a in articles:
-        parts = [a.text[s.start : s.end] for s in a.sentences]
+        texts.extend((a.id, a.text[s.start : s.end]) for s in a.sentences)
         if a.title:
-            parts.append(a.title)
-        grams[a.id] = set().union(*(_grams(p) for p in parts)) if parts else set()
-        texts.extend((a.id, p) for p in parts)
-    return _Topic(grams, texts)
+            texts.append((a.id, a.title))
+    return _Topic(owners, texts)
 
 
 # --------------------------------------------------------------------------------------------
@@ -365,14 +274,14 @@ def _query_date(
     days = sorted({m.day for m in moments.values() if m is not None})
     if mode == "between":
         for day in days[:-1]:
-            value = _random_moment(rng, day)
+            value = random_moment(rng, day)
             q = parse_moment(value)
             assert q is not None
             later = [s for s, m in moments.items() if m is not None and certainly_before(q, m)]
             if later and len(later) < len(sources):
                 return value
         mode = "after"
-    return _random_moment(rng, days[-1] + timedelta(days=rng.randint(1, 2)))
+    return random_moment(rng, days[-1] + timedelta(days=rng.randint(1, 2)))
 
 
 def build_news(
@@ -382,6 +291,7 @@ def build_news(
     seed: int = DEFAULT_SEED,
     per_event: int = 4,
     headlines: int = 4,
+    background: Sequence[Document] = (),
 ) -> NewsSet:
     """The stored documents, and ``per_event`` lifted and ``headlines`` headline queries per
     event (fewer where the event has too little liftable text or no titled article)."""
@@ -402,17 +312,23 @@ def build_news(
     for event in sorted(by_event):
         base = date(2011, 1, 1) + timedelta(days=rng.randrange(900))
         for a in by_event[event]:
-            dates[a.id] = _random_moment(rng, base + timedelta(days=rng.randint(0, 3)))
+            dates[a.id] = random_moment(rng, base + timedelta(days=rng.randint(0, 3)))
     documents = tuple(
         Document(
-            a.id, a.text, title=a.title, url=a.url, source=_outlet(a.url), published_at=dates[a.id]
+            a.id,
+            a.text,
+            title=a.title,
+            url=a.url,
+            source=outlet_of(a.url),
+            published_at=dates[a.id],
         )
         for a in stored
     )
+    owners = gram_owners([*documents, *background])
     queries: list[NewsQuery] = []
     for topic_id in topics:
         members = [a for a in stored if a.topic == topic_id]
-        topic = _topic(members)
+        topic = _topic(members, owners)
         for event in sorted(e for e in by_event if by_event[e][0].topic == topic_id):
             if event not in held:
                 continue
@@ -451,13 +367,6 @@ def build_news(
         {a.id: a.topic for a in articles},
         {a.id: a.event for a in articles},
     )
-
-
-def _outlet(url: str | None) -> str | None:
-    if not url:
-        return None
-    m = re.match(r"https?://(?:www\.)?([^/]+)", url)
-    return m.group(1) if m else None
 
 
 def _make_query(
