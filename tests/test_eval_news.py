@@ -299,3 +299,27 @@ def test_builder_is_deterministic_and_its_truth_holds() -> None:
 def events_of(doc_id: str) -> str:
     topic, rest = doc_id.split("_", 1)
     return f"{topic}_{rest.lstrip('0123456789')}"
+
+
+def test_an_own_headline_credited_to_a_source_is_counted() -> None:
+    base = _query()
+    q = NewsQuery(
+        base.document,
+        "fit",
+        "lifted",
+        "1",
+        "1_ecb",
+        base.lifts[1:],
+        None,
+        base.earliest,
+        base.later,
+        "after",
+        _span(HEAD),
+    )
+    assert (
+        score_query(q, _trace([_passage(S1, "a")]), DATES, TOPICS, EVENTS).own_headline_credited
+        is False
+    )
+    s = score_query(q, _trace([_passage(HEAD, "same-event", "title")]), DATES, TOPICS, EVENTS)
+    assert s.own_headline_credited is True and s.wrong == {"same-event": _nonspace(HEAD)}
+    assert s.headline is None

@@ -206,6 +206,8 @@ class NewsReport:
             "headline_only": head_n,
             "headline_copied_recall": _ratio(head_copied, copied_n),
             "headline_copied": copied_n,
+            "own_headlines_credited": self._share("own_headline_credited")[0],
+            "own_headlines": self._share("own_headline_credited")[1],
             "earliest_accuracy": self.earliest_accuracy,
             "earliest_queries": self._share("earliest_ok")[1],
             "later_dated_sources": self.later_dated_sources,
@@ -243,6 +245,8 @@ class NewsReport:
             f"  of {d['headline_only']}",
             f"    headline copied with body text         {d['headline_copied_recall']:.4f}"
             f"  of {d['headline_copied']}",
+            f"  own headlines credited to a source       {d['own_headlines_credited']}"
+            f" of {d['own_headlines']}  (should be 0)",
             f"  earliest-source accuracy                 {d['earliest_accuracy']:.4f}"
             f"  of {d['earliest_queries']} queries",
             f"  passages from later-dated sources        {d['later_dated_sources']}  (must be 0)",

@@ -11,9 +11,9 @@ Stored documents
   articles have their headline as ``title`` (and not in the body, as on a real page), ``ecb``
   articles have no title. Background documents (BBC News, Wikinews and its cited sources) are
   indexed beside them by the runner.
-- One article per event with enough sentences is **held out** (never indexed): the queries'
-  own, unsourced text comes from it, so that it is about the same story as the sources and the
-  distractors, yet copied from nothing in the index.
+- One article per event of four or more is **held out** (never indexed; a titled one with the
+  most sentences): the queries' own, unsourced text comes from it, so that it is about the
+  same story as the sources and the distractors, yet copied from nothing in the index.
 - **Dates** are made up (ECB+ has none), per event: a base day, each article 0-3 days later,
   written in one of four precisions: ``2012-05-03``, ``2012-05-03T14:05:00``,
   ``2012-05-03T14:05:00Z`` and ``2012-05-03T14:05:00+02:00``.
@@ -24,7 +24,8 @@ Queries
   verbatim, renamed (a country name for another of its names, the generators of
   :mod:`wiretrace.eval.spinning`), synonym-swapped, or cut (the last 3-8 words dropped), mixed
   with 0-3 sentences of the event's held-out article; half of them open with a source's
-  headline (verbatim or changed the same ways).
+  headline (verbatim or changed the same ways), and most others with the held-out article's
+  own headline (copied from nothing: a headline must not be credited to a same-story title).
 - ``headline``: a source's headline as the first line, the rest from the held-out article:
   the headline is the only copied part.
 - A query's headline is also its ``title`` field half of the time; otherwise only its first
@@ -112,6 +113,7 @@ class NewsQuery:
     earliest: frozenset[str]  # the true earliest sources
     later: frozenset[str]  # true sources certainly dated after the query
     date_mode: str  # "after" | "between" | "undated"
+    own_headline: Span | None = None  # a first-line headline copied from nothing
 
     @property
     def sources(self) -> frozenset[str]:
@@ -306,7 +308,7 @@ def build_news(
     held: dict[str, EcbArticle] = {}
     for event, members in sorted(by_event.items()):
         if len(members) >= 4:
-            held[event] = max(members, key=lambda a: (len(a.sentences), a.id))
+            held[event] = max(members, key=lambda a: (a.title is not None, len(a.sentences), a.id))
     stored = [a for a in sorted(articles, key=lambda a: a.id) if held.get(a.event) is not a]
     dates: dict[str, str] = {}
     for event in sorted(by_event):
@@ -332,32 +334,10 @@ def build_news(
         for event in sorted(e for e in by_event if by_event[e][0].topic == topic_id):
             if event not in held:
                 continue
-            own = [
-                held[event].text[s.start : s.end]
-                for s in held[event].sentences
-                if is_good_sentence(held[event].text[s.start : s.end])
-            ]
-            own = [s for s in own if topic.unique_to(s, None)]
-            pool = [a for a in members if a.event == event]
-            liftable = {a.id: _liftable(a, topic) for a in pool}
-            titled = [a for a in pool if a.title and topic.unique_to(a.title, a.id)]
+            ev = _event_of(event, topic_id, split_of[topic_id], members, held[event], topic)
             kinds = ["lifted"] * per_event + ["headline"] * headlines
             for n, kind in enumerate(kinds):
-                qid = f"news/{event}/{n}"
-                query = _make_query(
-                    rng,
-                    qid,
-                    kind,
-                    topic_id,
-                    event,
-                    split_of[topic_id],
-                    pool,
-                    liftable,
-                    titled,
-                    own,
-                    dates,
-                    table,
-                )
+                query = _make_query(rng, f"news/{event}/{n}", kind, ev, dates, table)
                 if query is not None:
                     queries.append(query)
     return NewsSet(
@@ -369,20 +349,52 @@ def build_news(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Event:
+    """What queries about one event may be made of."""
+
+    event: str
+    topic: str
+    split: str
+    pool: tuple[EcbArticle, ...]  # its stored articles
+    liftable: Mapping[str, list[str]]  # article id -> sentences no other document has
+    titled: tuple[EcbArticle, ...]  # articles whose title no other document has
+    own: tuple[str, ...]  # held-out sentences that no stored document has
+    own_title: str | None  # the held-out article's title, when no stored document has it
+
+
+def _event_of(
+    event: str,
+    topic_id: str,
+    split: str,
+    members: Sequence[EcbArticle],
+    held: EcbArticle,
+    topic: _Topic,
+) -> _Event:
+    own = [held.text[s.start : s.end] for s in held.sentences]
+    pool = tuple(a for a in members if a.event == event)
+    return _Event(
+        event,
+        topic_id,
+        split,
+        pool,
+        {a.id: _liftable(a, topic) for a in pool},
+        tuple(a for a in pool if a.title and topic.unique_to(a.title, a.id)),
+        tuple(s for s in own if is_good_sentence(s) and topic.unique_to(s, None)),
+        held.title if held.title and topic.unique_to(held.title, None) else None,
+    )
+
+
 def _make_query(
     rng: random.Random,
     qid: str,
     kind: str,
-    topic_id: str,
-    event: str,
-    split: str,
-    pool: Sequence[EcbArticle],
-    liftable: Mapping[str, list[str]],
-    titled: Sequence[EcbArticle],
-    own: Sequence[str],
+    ev: _Event,
     dates: Mapping[str, str],
     table: AliasTable,
 ) -> NewsQuery | None:
+    """One query of ``kind`` about ``ev``, or None when the event has too little for it."""
+    own, titled = ev.own, ev.titled
     draft = _Draft()
     if kind == "headline":
         if not titled or len(own) < 2:
@@ -394,14 +406,15 @@ def _make_query(
         draft.parts = [(s, None) for s in rng.sample(list(own), min(len(own), rng.randint(3, 6)))]
         sources = [src.id]
     else:
-        candidates = [a for a in pool if len(liftable[a.id]) >= 2]
+        candidates = [a for a in ev.pool if len(ev.liftable[a.id]) >= 2]
         if not candidates:
             return None
         k = min(len(candidates), rng.choice((1, 2, 2, 3, 3)))
         chosen = rng.sample(candidates, k)
         parts: list[tuple[str, Lift | None]] = []
         for a in chosen:
-            for sentence in rng.sample(liftable[a.id], min(len(liftable[a.id]), rng.randint(1, 3))):
+            liftable = ev.liftable[a.id]
+            for sentence in rng.sample(liftable, min(len(liftable), rng.randint(1, 3))):
                 text, transform, renames = _change(sentence, rng, table)
                 parts.append((text, Lift(Span(0, 0), a.id, "text", transform, renames)))
         parts += [(s, None) for s in rng.sample(list(own), min(len(own), rng.randint(0, 3)))]
@@ -413,6 +426,8 @@ def _make_query(
             assert src.title is not None
             text, transform, renames = _change(src.title, rng, table, headline=True)
             draft.headline = (text, Lift(Span(0, 0), src.id, "title", transform, renames))
+        elif ev.own_title and rng.random() < 0.6:
+            draft.headline = (ev.own_title, None)  # the query's own headline: copied from none
         sources = [a.id for a in chosen]
     roll = rng.random()
     if roll < 0.08:
@@ -432,11 +447,9 @@ def _make_query(
         ):
             mode = "after"
     text, head, lifts = draft.render(rng)
-    title = head_text = None
-    if draft.headline is not None:
-        head_text = draft.headline[0]
-        title = head_text if rng.random() < 0.5 else None
-    del head_text
+    title = None
+    if draft.headline is not None and rng.random() < 0.5:
+        title = draft.headline[0]
     q_moment = parse_moment(published)
     later = frozenset(
         s
@@ -448,13 +461,14 @@ def _make_query(
     valid = {s: dates[s] for s in sources if s not in later}
     return NewsQuery(
         Document(qid, text, title=title, source="Newsfarm", published_at=published),
-        split,
+        ev.split,
         kind,
-        topic_id,
-        event,
+        ev.topic,
+        ev.event,
         tuple(lifts),
         head,
         earliest_truth(valid),
         later,
         mode,
+        None if head is not None or draft.headline is None else Span(0, len(draft.headline[0])),
     )

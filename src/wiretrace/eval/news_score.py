@@ -14,7 +14,9 @@ character attributed to two sources counts twice.
   are all wrong.
 - **Recall:** of the characters that have a true source, those attributed to it.
 - **Headline:** a copied headline whose source may precede the query is found when at least
-  half of its characters are attributed to that source (through its title or its text).
+  half of its characters are attributed to that source (through its title or its text). A
+  headline of the query's own (copied from nothing) is *credited* when at least half of its
+  characters are attributed to any source.
 - **Earliest source:** right when ``earliest_sources`` equals the true set, or when the truth
   is one id and ``earliest_source`` is it.
 - **Later-dated sources:** passages in ``passages`` whose source's stored date is certainly
@@ -63,6 +65,7 @@ class QueryScore:
     sourced: int = 0
     recalled: int = 0
     headline: bool | None = None  # None: no headline that may be found
+    own_headline_credited: bool | None = None  # None: no headline of the query's own
     earliest_ok: bool | None = None
     later_sources: int = 0
     later_truth: int = 0  # true sources certainly dated after the query
@@ -153,6 +156,11 @@ def score_query(
         chars = _chars(text, h.query)
         got = len(chars & by_source.get(h.source_id, set()))
         headline = bool(chars) and got >= HEADLINE_SHARE * len(chars)
+    own: bool | None = None
+    if query.own_headline is not None:
+        chars = _chars(text, query.own_headline)
+        credited = set().union(*by_source.values()) if by_source else set()
+        own = len(chars & credited) >= HEADLINE_SHARE * len(chars)
     earliest_ok: bool | None = None
     if query.earliest:
         earliest_ok = set(result.earliest_sources) == set(query.earliest) or (
@@ -181,6 +189,7 @@ def score_query(
         len(truth),
         recalled,
         headline,
+        own,
         earliest_ok,
         later_dated(result.passages, query.document.published_at, dates),
         len(query.later),
