@@ -323,3 +323,14 @@ def test_an_own_headline_credited_to_a_source_is_counted() -> None:
     s = score_query(q, _trace([_passage(HEAD, "same-event", "title")]), DATES, TOPICS, EVENTS)
     assert s.own_headline_credited is True and s.wrong == {"same-event": _nonspace(HEAD)}
     assert s.headline is None
+
+
+def test_recall_by_transform() -> None:
+    s = score_query(_query(), _trace([_passage(S1, "a")]), DATES, TOPICS, EVENTS)
+    assert s.by_transform == {
+        "headline": (_nonspace(HEAD), 0),
+        "verbatim": (_nonspace(S1), _nonspace(S1)),
+        "cut": (_nonspace(S2), 0),
+    }
+    report = NewsReport("all", 1, (s,), (), 5, None, ())
+    assert report.recall_by_transform() == {"cut": 0.0, "headline": 0.0, "verbatim": 1.0}

@@ -158,6 +158,16 @@ class NewsReport:
         ]
         return sum(bool(v) for v in values), len(values)
 
+    def recall_by_transform(self) -> dict[str, float]:
+        """Sourced-character recall by how the text was copied (a headline apart)."""
+        had: dict[str, int] = {}
+        got: dict[str, int] = {}
+        for s in self.scores:
+            for name, (n, k) in s.by_transform.items():
+                had[name] = had.get(name, 0) + n
+                got[name] = got.get(name, 0) + k
+        return {name: _ratio(got[name], had[name]) for name in sorted(had)}
+
     @property
     def headline_recall(self) -> float:
         return _ratio(*self._share("headline"))
@@ -200,6 +210,7 @@ class NewsReport:
             "wrong_chars": wrong,
             "recall": self.recall,
             "sourced_chars": self._sum("sourced"),
+            "recall_by_transform": self.recall_by_transform(),
             "headline_recall": self.headline_recall,
             "headlines": self._share("headline")[1],
             "headline_only_recall": _ratio(head_only, head_n),
@@ -239,6 +250,8 @@ class NewsReport:
             + (", ".join(f"{k} {v}" for k, v in sorted(d["wrong_chars"].items())) or "none"),
             f"  sourced-character recall                 {d['recall']:.4f}"
             f"  of {d['sourced_chars']} chars",
+            "    by copy: "
+            + ", ".join(f"{k} {v:.4f}" for k, v in d["recall_by_transform"].items()),
             f"  headline recall                          {d['headline_recall']:.4f}"
             f"  of {d['headlines']} headlines",
             f"    headline-only queries                  {d['headline_only_recall']:.4f}"

@@ -73,6 +73,7 @@ class QueryScore:
     renames: int = 0
     renames_reported: int = 0
     labels: tuple[tuple[float, int], ...] = ()  # (confidence, label) per passage
+    by_transform: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # (sourced, got)
 
 
 def truth_by_char(query: NewsQuery) -> dict[int, str]:
@@ -179,6 +180,17 @@ def score_query(
                 and any(_same(e.source, old) and _same(e.query, new) for e in p.edits)
                 for p in result.passages
             )
+    by_transform: dict[str, tuple[int, int]] = {}
+    for lift in query.lifts:
+        if lift.source_id in query.later:
+            continue
+        chars = _chars(text, lift.query)
+        name = "headline" if lift.field == "title" else lift.transform
+        had, got = by_transform.get(name, (0, 0))
+        by_transform[name] = (
+            had + len(chars),
+            got + len(chars & by_source.get(lift.source_id, set())),
+        )
     later_ids = {s.document.id for s in result.later} | {p.source_id for p in result.later_passages}
     return QueryScore(
         query.document.id,
@@ -197,6 +209,7 @@ def score_query(
         renames,
         reported,
         tuple((p.confidence, passage_label(text, p, truth)) for p in result.passages),
+        by_transform,
     )
 
 
