@@ -206,6 +206,9 @@ def test_detokenise_and_headline() -> None:
         '"We can\'t," he said (reportedly).'
     )
     assert detokenise("Reid 's 90 - day stay") == "Reid's 90-day stay"
+    assert detokenise("A 6 . 1 quake in the U . S . , TMZ . com said .") == (
+        "A 6.1 quake in the U.S., TMZ.com said."
+    )
     record = {
         "doc_id": "1_1ecbplus",
         "topic": 1,

@@ -27,7 +27,8 @@ Queries
   headline (verbatim or changed the same ways), and most others with the held-out article's
   own headline (copied from nothing: a headline must not be credited to a same-story title).
 - ``headline``: a source's headline as the first line, the rest from the held-out article:
-  the headline is the only copied part.
+  the headline is the only copied part. Each stored headline is copied by one such query at
+  most.
 - A query's headline is also its ``title`` field half of the time; otherwise only its first
   line carries it.
 - **Liftable text** must be in no other stored document: a sentence or headline that shares a
@@ -190,14 +191,17 @@ def _topic(articles: Sequence[EcbArticle], owners: Mapping[tuple[str, ...], str]
 def _change(
     sentence: str, rng: random.Random, table: AliasTable, headline: bool = False
 ) -> tuple[str, str, tuple[tuple[str, str], ...]]:
-    """``(new text, transform, renames)``: verbatim, renamed, synonym-swapped or cut."""
+    """``(new text, transform, renames)``: verbatim, renamed, synonym-swapped or cut.
+
+    Few headlines name a country or hold a word of the synonym table, so a headline that can
+    be renamed or swapped mostly is (the seed's headline was renamed)."""
     mentions = renameable_mentions(sentence, table)
     synonyms = synonym_options(sentence, [])
     choices = ["verbatim", "verbatim"]
     if mentions:
-        choices += ["renamed", "renamed"]
-    if len(synonyms) >= 2:
-        choices.append("synonyms")
+        choices += ["renamed"] * (6 if headline else 2)
+    if len(synonyms) >= (1 if headline else 2):
+        choices += ["synonyms"] * (4 if headline else 1)
     if not headline and len(sentence.split()) >= 14:
         choices.append("cut")
     transform = rng.choice(choices)
@@ -206,7 +210,7 @@ def _change(
         new = rng.choice([t for t in _targets(table, m.key) if t != m.surface] or [m.surface])
         return _render(sentence, [(m.start, m.end, new)]), transform, ((m.surface, new),)
     if transform == "synonyms":
-        picks = rng.sample(synonyms, min(len(synonyms), rng.randint(2, 3)))
+        picks = rng.sample(synonyms, min(len(synonyms), rng.randint(1 if headline else 2, 3)))
         return _render(sentence, picks), transform, ()
     if transform == "cut":
         words = sentence.split()
@@ -291,8 +295,8 @@ def build_news(
     table: AliasTable,
     *,
     seed: int = DEFAULT_SEED,
-    per_event: int = 4,
-    headlines: int = 4,
+    per_event: int = 6,
+    headlines: int = 6,
     background: Sequence[Document] = (),
 ) -> NewsSet:
     """The stored documents, and ``per_event`` lifted and ``headlines`` headline queries per
@@ -336,8 +340,12 @@ def build_news(
                 continue
             ev = _event_of(event, topic_id, split_of[topic_id], members, held[event], topic)
             kinds = ["lifted"] * per_event + ["headline"] * headlines
+            heads = rng.sample(ev.titled, len(ev.titled))  # each headline copied once at most
             for n, kind in enumerate(kinds):
-                query = _make_query(rng, f"news/{event}/{n}", kind, ev, dates, table)
+                head = heads.pop() if kind == "headline" and heads else None
+                if kind == "headline" and head is None:
+                    continue
+                query = _make_query(rng, f"news/{event}/{n}", kind, ev, dates, table, head)
                 if query is not None:
                     queries.append(query)
     return NewsSet(
@@ -392,14 +400,16 @@ def _make_query(
     ev: _Event,
     dates: Mapping[str, str],
     table: AliasTable,
+    head: EcbArticle | None = None,
 ) -> NewsQuery | None:
-    """One query of ``kind`` about ``ev``, or None when the event has too little for it."""
+    """One query of ``kind`` about ``ev`` (a ``headline`` query copies ``head``'s title), or
+    None when the event has too little for it."""
     own, titled = ev.own, ev.titled
     draft = _Draft()
     if kind == "headline":
-        if not titled or len(own) < 2:
+        if head is None or len(own) < 2:
             return None
-        src = rng.choice(list(titled))
+        src = head
         assert src.title is not None
         text, transform, renames = _change(src.title, rng, table, headline=True)
         draft.headline = (text, Lift(Span(0, 0), src.id, "title", transform, renames))

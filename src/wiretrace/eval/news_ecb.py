@@ -57,6 +57,9 @@ _SUBS = (
     (re.compile(r"\s+(n't|'s|'re|'ve|'m|'ll|'d)\b", re.IGNORECASE), r"\1"),
     (re.compile(r"(\w) - (?=\w)"), r"\1-"),
     (re.compile(r"\s{2,}"), " "),
+    (re.compile(r"(?<=\d)\. (?=\d)"), "."),  # "6. 1" -> "6.1"
+    (re.compile(r"\b([A-Z])\. (?=[A-Z]\.)"), r"\1."),  # "U. S." -> "U.S."
+    (re.compile(r"(?<=\w)\. (?=(?:com|org|net)\b)"), "."),  # "TMZ. com" -> "TMZ.com"
 )
 
 
