@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from wiretrace.cli import main
 from wiretrace.dates import certainly_before, parse_moment
-from wiretrace.eval.news import NewsReport, copied_chars, passage_rows
+from wiretrace.eval.news import NewsReport, copied_chars, passage_rows, run_news
 from wiretrace.eval.news_build import Lift, NewsQuery, build_news
 from wiretrace.eval.news_ecb import EcbArticle, detokenise, earliest_truth, ecb_article
 from wiretrace.eval.news_score import (
@@ -337,3 +340,11 @@ def test_recall_by_transform() -> None:
     }
     report = NewsReport("all", 1, (s,), (), 5, None, ())
     assert report.recall_by_transform() == {"cut": 0.0, "headline": 0.0, "verbatim": 1.0}
+
+
+def test_the_command_names_missing_data(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["eval", "news", str(tmp_path), "--no-spun"])
+    assert result.exit_code != 0
+    assert "wikinews_with_sources.jsonl: not found" in result.output
+    with pytest.raises(ValueError, match="split must be"):
+        run_news(tmp_path, split="test")
