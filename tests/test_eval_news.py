@@ -212,6 +212,7 @@ def test_detokenise_and_headline() -> None:
     assert detokenise("A 6 . 1 quake in the U . S . , TMZ . com said .") == (
         "A 6.1 quake in the U.S., TMZ.com said."
     )
+    assert detokenise("The \u201c Mean Girls \u201d star") == "The \u201cMean Girls\u201d star"
     record = {
         "doc_id": "1_1ecbplus",
         "topic": 1,

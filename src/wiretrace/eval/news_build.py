@@ -400,16 +400,16 @@ def _make_query(
     ev: _Event,
     dates: Mapping[str, str],
     table: AliasTable,
-    head: EcbArticle | None = None,
+    titled_source: EcbArticle | None = None,
 ) -> NewsQuery | None:
-    """One query of ``kind`` about ``ev`` (a ``headline`` query copies ``head``'s title), or
-    None when the event has too little for it."""
+    """One query of ``kind`` about ``ev`` (a ``headline`` query copies ``titled_source``'s
+    title), or None when the event has too little for it."""
     own, titled = ev.own, ev.titled
     draft = _Draft()
     if kind == "headline":
-        if head is None or len(own) < 2:
+        if titled_source is None or len(own) < 2:
             return None
-        src = head
+        src = titled_source
         assert src.title is not None
         text, transform, renames = _change(src.title, rng, table, headline=True)
         draft.headline = (text, Lift(Span(0, 0), src.id, "title", transform, renames))

@@ -52,7 +52,8 @@ class EcbArticle:
 _SUBS = (
     (re.compile(r"``\s*"), '"'),
     (re.compile(r"\s*''"), '"'),
-    (re.compile(r"\s+([.,;:!?%)\]}])"), r"\1"),
+    (re.compile(r"\s+([.,;:!?%)\]}\u201d])"), r"\1"),
+    (re.compile(r"\u201c\s+"), "\u201c"),
     (re.compile(r"([(\[{$])\s+"), r"\1"),
     (re.compile(r"\s+(n't|'s|'re|'ve|'m|'ll|'d)\b", re.IGNORECASE), r"\1"),
     (re.compile(r"(\w) - (?=\w)"), r"\1-"),
