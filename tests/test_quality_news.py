@@ -47,23 +47,23 @@ def test_the_set_is_the_fixed_one(report: NewsReport) -> None:
     data = report.to_dict()
     # Enough of every case to measure it (BENCHMARKS.md has the exact counts of the run).
     assert data["queries"] >= 600 and data["wikinews_queries"] >= 70
-    assert data["headline_only"] >= 150 and data["headline_copied"] >= 80
+    assert data["headline_only"] >= 150 and data["headline_copied"] >= 60
     assert data["later_truth"] >= 80 and data["earliest_queries"] >= 600
     assert data["calibration_passages"] >= 500
     assert data["spun_rename_recall"] is not None
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: strict precision 0.8758 today")
+@pytest.mark.xfail(strict=True, reason="issue 11: strict precision 0.8773 today")
 def test_precision_floor(report: NewsReport) -> None:
     assert report.precision >= PRECISION_FLOOR, report.format_table()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: headline recall 0.0449 today")
+@pytest.mark.xfail(strict=True, reason="issue 11: headline recall 0.0607 today")
 def test_headline_recall_floor(report: NewsReport) -> None:
     assert report.headline_recall >= HEADLINE_RECALL_FLOOR, report.format_table()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: earliest-source accuracy 0.7348 today")
+@pytest.mark.xfail(strict=True, reason="issue 11: earliest-source accuracy 0.7393 today")
 def test_earliest_accuracy_floor(report: NewsReport) -> None:
     assert report.earliest_accuracy >= EARLIEST_ACCURACY_FLOOR, report.format_table()
 
