@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -349,3 +350,12 @@ def test_the_command_names_missing_data(tmp_path: Path) -> None:
     assert "wikinews_with_sources.jsonl: not found" in result.output
     with pytest.raises(ValueError, match="split must be"):
         run_news(tmp_path, split="test")
+
+
+def test_direction_flag_must_follow_the_query_date() -> None:
+    checked = replace(_trace([]), direction_checked=True)
+    assert score_query(_query(), checked, DATES, TOPICS, EVENTS).direction_ok
+    assert not score_query(_query(), _trace([]), DATES, TOPICS, EVENTS).direction_ok
+    undated = _query(published_at=None)
+    assert score_query(undated, _trace([]), DATES, TOPICS, EVENTS).direction_ok
+    assert not score_query(undated, checked, DATES, TOPICS, EVENTS).direction_ok

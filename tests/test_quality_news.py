@@ -76,3 +76,7 @@ def test_no_later_dated_sources(report: NewsReport) -> None:
 def test_renames_as_edits_floor(report: NewsReport) -> None:
     recall = report.spun_rename_recall
     assert recall is not None and recall >= RENAMES_AS_EDITS_FLOOR, report.format_table()
+
+
+def test_direction_is_checked_exactly_for_dated_queries(report: NewsReport) -> None:
+    assert report.to_dict()["direction_flag_wrong"] == 0, report.format_table()

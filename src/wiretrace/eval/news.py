@@ -22,6 +22,11 @@ Wikinews queries are traced without a date (their sources have none), in both sp
 position: even ``fit``, odd ``held-out``), and their passages are dumped with ``set:
 "wikinews"`` and label 1 when the source is cited.
 
+Calibration
+-----------
+The calibration error is over the passages of the ``held-out`` ECB+ queries (none when only
+``fit`` is traced); Wikinews passages are left out, their label being per source.
+
 Generated composites
 --------------------
 ``renames as edits`` is :func:`wiretrace.eval.spun.run_spun`'s rename recall, run with its

@@ -180,6 +180,7 @@ class NewsReport:
             "earliest_accuracy": self.earliest_accuracy,
             "earliest_queries": self._share("earliest_ok")[1],
             "later_dated_sources": self.later_dated_sources,
+            "direction_flag_wrong": sum(not s.direction_ok for s in self.scores),
             "later_truth": self._sum("later_truth"),
             "later_found": self._sum("later_found"),
             "calibration_error": self.calibration_error,
@@ -222,6 +223,7 @@ class NewsReport:
             f"  of {d['earliest_queries']} queries",
             f"  passages from later-dated sources        {d['later_dated_sources']}  (must be 0)",
             f"  later-dated true sources in `later`      {d['later_found']} of {d['later_truth']}",
+            f"  direction_checked wrong (dated or not)   {d['direction_flag_wrong']}",
             "  calibration error (ECE, 10 bins, held-out) "
             + (f"{ece:.4f}" if ece is not None else "n/a")
             + f"  of {d['calibration_passages']} passages",

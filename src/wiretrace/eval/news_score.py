@@ -20,7 +20,8 @@ character attributed to two sources counts twice.
 - **Earliest source:** right when ``earliest_sources`` equals the true set, or when the truth
   is one id and ``earliest_source`` is it.
 - **Later-dated sources:** passages in ``passages`` whose source's stored date is certainly
-  after the query's date (read from the stored documents, not from ``later``).
+  after the query's date (read from the stored documents, not from ``later``). The trace's
+  ``direction_checked`` must be True exactly when the query has a date.
 - **Passage label** (for calibration and the dump): 1 when the passage's source is the true
   source of more than half of the passage's characters.
 """
@@ -68,6 +69,7 @@ class QueryScore:
     own_headline_credited: bool | None = None  # None: no headline of the query's own
     earliest_ok: bool | None = None
     later_sources: int = 0
+    direction_ok: bool = True  # ``direction_checked`` is True exactly when the query is dated
     later_truth: int = 0  # true sources certainly dated after the query
     later_found: int = 0  # of those, how many are in ``later``
     renames: int = 0
@@ -204,6 +206,7 @@ def score_query(
         own,
         earliest_ok,
         later_dated(result.passages, query.document.published_at, dates),
+        result.direction_checked == (parse_moment(query.document.published_at) is not None),
         len(query.later),
         len(query.later & later_ids),
         renames,
