@@ -274,6 +274,8 @@ def _liftable(article: EcbArticle, topic: _Topic) -> list[str]:
 def _query_date(
     rng: random.Random, sources: Sequence[str], dates: Mapping[str, str], mode: str
 ) -> str | None:
+    """The query's date: none, on a source's day with a later source after it (``between``),
+    or a day or two after the last source (``after``, and ``between`` when no day works)."""
     if mode == "undated":
         return None
     moments = {s: parse_moment(dates[s]) for s in sources}
@@ -286,7 +288,6 @@ def _query_date(
             later = [s for s, m in moments.items() if m is not None and certainly_before(q, m)]
             if later and len(later) < len(sources):
                 return value
-        mode = "after"
     return random_moment(rng, days[-1] + timedelta(days=rng.randint(1, 2)))
 
 
