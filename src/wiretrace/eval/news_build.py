@@ -1,19 +1,19 @@
 """Building the real-news evaluation set of ``wiretrace eval news`` (:mod:`wiretrace.eval.news`).
 
-Everything here is pure and deterministic for a seed: records in, documents and labelled
-queries out. Reading the shared files is :func:`load_ecbplus` and the runner's job.
+Everything here is pure and deterministic for a seed: articles in, documents and labelled
+queries out. Reading the shared files is the runner's job, and turning ECB+ records into
+articles with headlines, and dating them, is :mod:`wiretrace.eval.news_ecb`.
 
 Stored documents
 ----------------
 - **ECB+** (``ecbplus-news-events``): 43 topics, each with two real events of the same kind
-  (``<topic>_ecb``, ``<topic>_ecbplus``), 982 articles from many outlets. The tokenised text is
-  joined back into plain text (:func:`detokenise`). In ``ecbplus`` articles, sentence 0 is the
-  page URL, followed by the headline: the URL becomes ``url``, a headline-like line becomes
-  ``title`` (and leaves the body, as on a real page), and short dateline/byline lines after it
-  are dropped. ``ecb`` articles have no headline and no title.
-- One article per event with enough sentences is **held out** (never indexed): the queries'
-  own, unsourced text comes from it, so that it is about the same story as the sources and the
-  distractors, yet copied from nothing in the index.
+  (``<topic>_ecb``, ``<topic>_ecbplus``), 982 articles from many outlets. ``ecbplus``
+  articles have their headline as ``title`` (and not in the body, as on a real page), ``ecb``
+  articles have no title. Background documents (BBC News, Wikinews and its cited sources) are
+  indexed beside them by the runner.
+- One article per event of four or more is **held out** (never indexed; a titled one with the
+  most sentences): the queries' own, unsourced text comes from it, so that it is about the
+  same story as the sources and the distractors, yet copied from nothing in the index.
 - **Dates** are made up (ECB+ has none), per event: a base day, each article 0-3 days later,
   written in one of four precisions: ``2012-05-03``, ``2012-05-03T14:05:00``,
   ``2012-05-03T14:05:00Z`` and ``2012-05-03T14:05:00+02:00``.
@@ -24,15 +24,19 @@ Queries
   verbatim, renamed (a country name for another of its names, the generators of
   :mod:`wiretrace.eval.spinning`), synonym-swapped, or cut (the last 3-8 words dropped), mixed
   with 0-3 sentences of the event's held-out article; half of them open with a source's
-  headline (verbatim or changed the same ways).
+  headline (verbatim or changed the same ways), and most others with the held-out article's
+  own headline (copied from nothing: a headline must not be credited to a same-story title).
 - ``headline``: a source's headline as the first line, the rest from the held-out article:
-  the headline is the only copied part.
+  the headline is the only copied part. Each stored headline is copied by one such query at
+  most.
 - A query's headline is also its ``title`` field half of the time; otherwise only its first
   line carries it.
-- **Liftable text** must be in no other stored article of its topic: a sentence or headline
-  that shares a six-word sequence with another stored article of the topic, or is close to one
-  of its sentences or titles (Indel similarity 0.7), is never lifted, and held-out sentences
-  must share nothing of that kind with any stored article of the topic (similarity below 0.55).
+- **Liftable text** must be in no other stored document: a sentence or headline that shares a
+  six-word sequence with any other stored document (ECB+ or background: one Wikinews source
+  is the AP story of an ECB+ topic), or is close to a sentence or title of another stored
+  article of its topic (Indel similarity 0.7), is never lifted; held-out sentences must share
+  no six-word sequence with any stored document, and stay below similarity 0.55 with every
+  sentence of the topic.
   So every copied character has exactly one true source, and no unsourced character has one.
 - **Dates of queries:** most are dated a day or two after their last source; about one in five
   (with two sources or more) is dated between its sources, so some "sources" are certainly
@@ -54,7 +58,8 @@ from datetime import date, timedelta
 
 from rapidfuzz import fuzz, process
 
-from wiretrace.dates import Moment, certainly_before, parse_moment
+from wiretrace.dates import certainly_before, parse_moment
+from wiretrace.eval.news_ecb import EcbArticle, earliest_truth, outlet_of, random_moment
 from wiretrace.eval.spinning import (
     _render,
     _targets,
@@ -67,13 +72,10 @@ from wiretrace.text.aliases import AliasTable
 
 __all__ = [
     "DEFAULT_SEED",
-    "EcbArticle",
     "Lift",
     "NewsQuery",
     "NewsSet",
     "build_news",
-    "detokenise",
-    "earliest_truth",
 ]
 
 DEFAULT_SEED = 20190423
@@ -81,20 +83,6 @@ SPLITS = ("fit", "held-out")
 SHARED_NGRAM = 6
 LIFT_SIMILARITY = 70.0  # rapidfuzz ratio (0-100): closer than this to another stored text
 OWN_SIMILARITY = 55.0
-FORMATS = ("date", "local", "utc", "offset")
-
-
-@dataclass(frozen=True, slots=True)
-class EcbArticle:
-    """One ECB+ article as plain text: body sentences with their offsets, and its headline."""
-
-    id: str
-    topic: str
-    event: str
-    title: str | None
-    url: str | None
-    text: str
-    sentences: tuple[Span, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +114,7 @@ class NewsQuery:
     earliest: frozenset[str]  # the true earliest sources
     later: frozenset[str]  # true sources certainly dated after the query
     date_mode: str  # "after" | "between" | "undated"
+    own_headline: Span | None = None  # a first-line headline copied from nothing
 
     @property
     def sources(self) -> frozenset[str]:
@@ -148,89 +137,6 @@ class NewsSet:
 # Plain text from ECB+ tokens
 # --------------------------------------------------------------------------------------------
 
-_SUBS = (
-    (re.compile(r"``\s*"), '"'),
-    (re.compile(r"\s*''"), '"'),
-    (re.compile(r"\s+([.,;:!?%)\]}])"), r"\1"),
-    (re.compile(r"([(\[{$])\s+"), r"\1"),
-    (re.compile(r"\s+(n't|'s|'re|'ve|'m|'ll|'d)\b", re.IGNORECASE), r"\1"),
-    (re.compile(r"(\w) - (?=\w)"), r"\1-"),
-    (re.compile(r"\s{2,}"), " "),
-)
-
-
-def detokenise(line: str) -> str:
-    """Join the tokens of one ECB+ sentence back into plain text (good enough to read)."""
-    out = line.strip()
-    for pattern, repl in _SUBS:
-        out = pattern.sub(repl, out)
-    return out.strip()
-
-
-def _is_headline(line: str) -> bool:
-    words = line.split()
-    return 3 <= len(words) <= 25 and not line.startswith("http") and line[:1].isupper()
-
-
-def ecb_article(record: Mapping[str, object]) -> EcbArticle:
-    """An ECB+ record (``ecbplus_docs.jsonl.gz``) as an :class:`EcbArticle`."""
-    lines = [line for line in str(record["text"]).split("\n") if line.strip()]
-    title: str | None = None
-    url: str | None = None
-    if str(record["component"]) == "ecbplus" and lines:
-        url = re.sub(r"\s+", "", lines[0]) if lines[0].startswith("http") else None
-        lines = lines[1:] if url else lines
-        if lines and _is_headline(detokenise(lines[0])):
-            title = detokenise(lines[0])
-            lines = lines[1:]
-            while lines and len(lines[0].split()) < 6:  # dateline, byline
-                lines = lines[1:]
-    sentences = [detokenise(line) for line in lines]
-    text, spans, at = [], [], 0
-    for i, sentence in enumerate(sentences):
-        sep = "" if i == 0 else ("\n\n" if i % 3 == 0 else " ")
-        at += len(sep)
-        spans.append(Span(at, at + len(sentence)))
-        text.append(sep + sentence)
-        at += len(sentence)
-    return EcbArticle(
-        str(record["doc_id"]),
-        str(record["topic"]),
-        str(record["subtopic"]),
-        title,
-        url,
-        "".join(text),
-        tuple(spans),
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Dates
-# --------------------------------------------------------------------------------------------
-
-
-def format_moment(day: date, minute: int, fmt: str) -> str:
-    """``day`` at ``minute`` past midnight in one of :data:`FORMATS`."""
-    if fmt == "date":
-        return day.isoformat()
-    clock = f"{day.isoformat()}T{minute // 60:02d}:{minute % 60:02d}:00"
-    return {"local": clock, "utc": clock + "Z", "offset": clock + "+02:00"}[fmt]
-
-
-def _random_moment(rng: random.Random, day: date) -> str:
-    return format_moment(day, rng.randrange(6 * 60, 23 * 60), rng.choice(FORMATS))
-
-
-def earliest_truth(dates: Mapping[str, str | None]) -> frozenset[str]:
-    """The ids no other id certainly precedes, among the dated ones (undated are never first)."""
-    moments: list[tuple[str, Moment]] = []
-    for doc_id, value in dates.items():
-        moment = parse_moment(value)
-        if moment is not None:
-            moments.append((doc_id, moment))
-    return frozenset(d for d, m in moments if not any(certainly_before(o, m) for _, o in moments))
-
-
 # --------------------------------------------------------------------------------------------
 # What may be lifted
 # --------------------------------------------------------------------------------------------
@@ -245,30 +151,36 @@ def _grams(text: str) -> set[tuple[str, ...]]:
 class _Topic:
     """The stored texts of one topic, to test whether a text is copied from one of them."""
 
-    grams: dict[str, set[tuple[str, ...]]]  # article id -> its six-word sequences
-    texts: list[tuple[str, str]]  # (article id, sentence or title)
+    owners: Mapping[tuple[str, ...], str]  # six-word sequence -> its one stored holder, or "*"
+    texts: list[tuple[str, str]]  # (article id, sentence or title) of the topic
 
     def unique_to(self, text: str, owner: str | None) -> bool:
-        """Whether ``text`` is in no stored article but ``owner`` (and close to none)."""
+        """Whether ``text`` is in no stored document but ``owner`` (and close to none)."""
         limit = LIFT_SIMILARITY if owner else OWN_SIMILARITY
-        mine = _grams(text)
-        if any(mine & g for doc_id, g in self.grams.items() if doc_id != owner):
+        if any(self.owners.get(g, owner) != owner for g in _grams(text)):
             return False
         others = [t for doc_id, t in self.texts if doc_id != owner]
         best = process.extractOne(text.lower(), others, scorer=fuzz.ratio, processor=str.lower)
         return best is None or best[1] < limit
 
 
-def _topic(articles: Sequence[EcbArticle]) -> _Topic:
-    grams: dict[str, set[tuple[str, ...]]] = {}
+def gram_owners(documents: Sequence[Document]) -> dict[tuple[str, ...], str]:
+    """Each six-word sequence of the documents' texts and titles -> the one document that has
+    it, or ``"*"`` when several do."""
+    owners: dict[tuple[str, ...], str] = {}
+    for doc in documents:
+        for g in _grams(doc.text) | _grams(doc.title or ""):
+            owners[g] = doc.id if owners.get(g, doc.id) == doc.id else "*"
+    return owners
+
+
+def _topic(articles: Sequence[EcbArticle], owners: Mapping[tuple[str, ...], str]) -> _Topic:
     texts: list[tuple[str, str]] = []
     for a in articles:
-        parts = [a.text[s.start : s.end] for s in a.sentences]
+        texts.extend((a.id, a.text[s.start : s.end]) for s in a.sentences)
         if a.title:
-            parts.append(a.title)
-        grams[a.id] = set().union(*(_grams(p) for p in parts)) if parts else set()
-        texts.extend((a.id, p) for p in parts)
-    return _Topic(grams, texts)
+            texts.append((a.id, a.title))
+    return _Topic(owners, texts)
 
 
 # --------------------------------------------------------------------------------------------
@@ -279,14 +191,17 @@ def _topic(articles: Sequence[EcbArticle]) -> _Topic:
 def _change(
     sentence: str, rng: random.Random, table: AliasTable, headline: bool = False
 ) -> tuple[str, str, tuple[tuple[str, str], ...]]:
-    """``(new text, transform, renames)``: verbatim, renamed, synonym-swapped or cut."""
+    """``(new text, transform, renames)``: verbatim, renamed, synonym-swapped or cut.
+
+    Few headlines name a country or hold a word of the synonym table, so a headline that can
+    be renamed or swapped mostly is (the seed's headline was renamed)."""
     mentions = renameable_mentions(sentence, table)
     synonyms = synonym_options(sentence, [])
     choices = ["verbatim", "verbatim"]
     if mentions:
-        choices += ["renamed", "renamed"]
-    if len(synonyms) >= 2:
-        choices.append("synonyms")
+        choices += ["renamed"] * (6 if headline else 2)
+    if len(synonyms) >= (1 if headline else 2):
+        choices += ["synonyms"] * (4 if headline else 1)
     if not headline and len(sentence.split()) >= 14:
         choices.append("cut")
     transform = rng.choice(choices)
@@ -295,7 +210,7 @@ def _change(
         new = rng.choice([t for t in _targets(table, m.key) if t != m.surface] or [m.surface])
         return _render(sentence, [(m.start, m.end, new)]), transform, ((m.surface, new),)
     if transform == "synonyms":
-        picks = rng.sample(synonyms, min(len(synonyms), rng.randint(2, 3)))
+        picks = rng.sample(synonyms, min(len(synonyms), rng.randint(1 if headline else 2, 3)))
         return _render(sentence, picks), transform, ()
     if transform == "cut":
         words = sentence.split()
@@ -359,20 +274,21 @@ def _liftable(article: EcbArticle, topic: _Topic) -> list[str]:
 def _query_date(
     rng: random.Random, sources: Sequence[str], dates: Mapping[str, str], mode: str
 ) -> str | None:
+    """The query's date: none, on a source's day with a later source after it (``between``),
+    or a day or two after the last source (``after``, and ``between`` when no day works)."""
     if mode == "undated":
         return None
     moments = {s: parse_moment(dates[s]) for s in sources}
     days = sorted({m.day for m in moments.values() if m is not None})
     if mode == "between":
         for day in days[:-1]:
-            value = _random_moment(rng, day)
+            value = random_moment(rng, day)
             q = parse_moment(value)
             assert q is not None
             later = [s for s, m in moments.items() if m is not None and certainly_before(q, m)]
             if later and len(later) < len(sources):
                 return value
-        mode = "after"
-    return _random_moment(rng, days[-1] + timedelta(days=rng.randint(1, 2)))
+    return random_moment(rng, days[-1] + timedelta(days=rng.randint(1, 2)))
 
 
 def build_news(
@@ -380,8 +296,9 @@ def build_news(
     table: AliasTable,
     *,
     seed: int = DEFAULT_SEED,
-    per_event: int = 4,
-    headlines: int = 4,
+    per_event: int = 6,
+    headlines: int = 6,
+    background: Sequence[Document] = (),
 ) -> NewsSet:
     """The stored documents, and ``per_event`` lifted and ``headlines`` headline queries per
     event (fewer where the event has too little liftable text or no titled article)."""
@@ -396,52 +313,40 @@ def build_news(
     held: dict[str, EcbArticle] = {}
     for event, members in sorted(by_event.items()):
         if len(members) >= 4:
-            held[event] = max(members, key=lambda a: (len(a.sentences), a.id))
+            held[event] = max(members, key=lambda a: (a.title is not None, len(a.sentences), a.id))
     stored = [a for a in sorted(articles, key=lambda a: a.id) if held.get(a.event) is not a]
     dates: dict[str, str] = {}
     for event in sorted(by_event):
         base = date(2011, 1, 1) + timedelta(days=rng.randrange(900))
         for a in by_event[event]:
-            dates[a.id] = _random_moment(rng, base + timedelta(days=rng.randint(0, 3)))
+            dates[a.id] = random_moment(rng, base + timedelta(days=rng.randint(0, 3)))
     documents = tuple(
         Document(
-            a.id, a.text, title=a.title, url=a.url, source=_outlet(a.url), published_at=dates[a.id]
+            a.id,
+            a.text,
+            title=a.title,
+            url=a.url,
+            source=outlet_of(a.url),
+            published_at=dates[a.id],
         )
         for a in stored
     )
+    owners = gram_owners([*documents, *background])
     queries: list[NewsQuery] = []
     for topic_id in topics:
         members = [a for a in stored if a.topic == topic_id]
-        topic = _topic(members)
+        topic = _topic(members, owners)
         for event in sorted(e for e in by_event if by_event[e][0].topic == topic_id):
             if event not in held:
                 continue
-            own = [
-                held[event].text[s.start : s.end]
-                for s in held[event].sentences
-                if is_good_sentence(held[event].text[s.start : s.end])
-            ]
-            own = [s for s in own if topic.unique_to(s, None)]
-            pool = [a for a in members if a.event == event]
-            liftable = {a.id: _liftable(a, topic) for a in pool}
-            titled = [a for a in pool if a.title and topic.unique_to(a.title, a.id)]
+            ev = _event_of(event, topic_id, split_of[topic_id], members, held[event], topic)
             kinds = ["lifted"] * per_event + ["headline"] * headlines
+            heads = rng.sample(ev.titled, len(ev.titled))  # each headline copied once at most
             for n, kind in enumerate(kinds):
-                qid = f"news/{event}/{n}"
-                query = _make_query(
-                    rng,
-                    qid,
-                    kind,
-                    topic_id,
-                    event,
-                    split_of[topic_id],
-                    pool,
-                    liftable,
-                    titled,
-                    own,
-                    dates,
-                    table,
-                )
+                head = heads.pop() if kind == "headline" and heads else None
+                if kind == "headline" and head is None:
+                    continue
+                query = _make_query(rng, f"news/{event}/{n}", kind, ev, dates, table, head)
                 if query is not None:
                     queries.append(query)
     return NewsSet(
@@ -453,46 +358,74 @@ def build_news(
     )
 
 
-def _outlet(url: str | None) -> str | None:
-    if not url:
-        return None
-    m = re.match(r"https?://(?:www\.)?([^/]+)", url)
-    return m.group(1) if m else None
+@dataclass(frozen=True, slots=True)
+class _Event:
+    """What queries about one event may be made of."""
+
+    event: str
+    topic: str
+    split: str
+    pool: tuple[EcbArticle, ...]  # its stored articles
+    liftable: Mapping[str, list[str]]  # article id -> sentences no other document has
+    titled: tuple[EcbArticle, ...]  # articles whose title no other document has
+    own: tuple[str, ...]  # held-out sentences that no stored document has
+    own_title: str | None  # the held-out article's title, when no stored document has it
+
+
+def _event_of(
+    event: str,
+    topic_id: str,
+    split: str,
+    members: Sequence[EcbArticle],
+    held: EcbArticle,
+    topic: _Topic,
+) -> _Event:
+    own = [held.text[s.start : s.end] for s in held.sentences]
+    pool = tuple(a for a in members if a.event == event)
+    return _Event(
+        event,
+        topic_id,
+        split,
+        pool,
+        {a.id: _liftable(a, topic) for a in pool},
+        tuple(a for a in pool if a.title and topic.unique_to(a.title, a.id)),
+        tuple(s for s in own if is_good_sentence(s) and topic.unique_to(s, None)),
+        held.title if held.title and topic.unique_to(held.title, None) else None,
+    )
 
 
 def _make_query(
     rng: random.Random,
     qid: str,
     kind: str,
-    topic_id: str,
-    event: str,
-    split: str,
-    pool: Sequence[EcbArticle],
-    liftable: Mapping[str, list[str]],
-    titled: Sequence[EcbArticle],
-    own: Sequence[str],
+    ev: _Event,
     dates: Mapping[str, str],
     table: AliasTable,
+    titled_source: EcbArticle | None = None,
 ) -> NewsQuery | None:
+    """One query of ``kind`` about ``ev`` (a ``headline`` query copies ``titled_source``'s
+    title), or None when the event has too little for it."""
+    own, titled = ev.own, ev.titled
     draft = _Draft()
     if kind == "headline":
-        if not titled or len(own) < 2:
+        if titled_source is None or len(own) < 2:
             return None
-        src = rng.choice(list(titled))
+        src = titled_source
         assert src.title is not None
         text, transform, renames = _change(src.title, rng, table, headline=True)
         draft.headline = (text, Lift(Span(0, 0), src.id, "title", transform, renames))
         draft.parts = [(s, None) for s in rng.sample(list(own), min(len(own), rng.randint(3, 6)))]
         sources = [src.id]
     else:
-        candidates = [a for a in pool if len(liftable[a.id]) >= 2]
+        candidates = [a for a in ev.pool if len(ev.liftable[a.id]) >= 2]
         if not candidates:
             return None
         k = min(len(candidates), rng.choice((1, 2, 2, 3, 3)))
         chosen = rng.sample(candidates, k)
         parts: list[tuple[str, Lift | None]] = []
         for a in chosen:
-            for sentence in rng.sample(liftable[a.id], min(len(liftable[a.id]), rng.randint(1, 3))):
+            liftable = ev.liftable[a.id]
+            for sentence in rng.sample(liftable, min(len(liftable), rng.randint(1, 3))):
                 text, transform, renames = _change(sentence, rng, table)
                 parts.append((text, Lift(Span(0, 0), a.id, "text", transform, renames)))
         parts += [(s, None) for s in rng.sample(list(own), min(len(own), rng.randint(0, 3)))]
@@ -504,6 +437,8 @@ def _make_query(
             assert src.title is not None
             text, transform, renames = _change(src.title, rng, table, headline=True)
             draft.headline = (text, Lift(Span(0, 0), src.id, "title", transform, renames))
+        elif ev.own_title and rng.random() < 0.6:
+            draft.headline = (ev.own_title, None)  # the query's own headline: copied from none
         sources = [a.id for a in chosen]
     roll = rng.random()
     if roll < 0.08:
@@ -523,11 +458,9 @@ def _make_query(
         ):
             mode = "after"
     text, head, lifts = draft.render(rng)
-    title = head_text = None
-    if draft.headline is not None:
-        head_text = draft.headline[0]
-        title = head_text if rng.random() < 0.5 else None
-    del head_text
+    title = None
+    if draft.headline is not None and rng.random() < 0.5:
+        title = draft.headline[0]
     q_moment = parse_moment(published)
     later = frozenset(
         s
@@ -539,13 +472,14 @@ def _make_query(
     valid = {s: dates[s] for s in sources if s not in later}
     return NewsQuery(
         Document(qid, text, title=title, source="Newsfarm", published_at=published),
-        split,
+        ev.split,
         kind,
-        topic_id,
-        event,
+        ev.topic,
+        ev.event,
         tuple(lifts),
         head,
         earliest_truth(valid),
         later,
         mode,
+        None if head is not None or draft.headline is None else Span(0, len(draft.headline[0])),
     )

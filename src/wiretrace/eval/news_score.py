@@ -14,11 +14,14 @@ character attributed to two sources counts twice.
   are all wrong.
 - **Recall:** of the characters that have a true source, those attributed to it.
 - **Headline:** a copied headline whose source may precede the query is found when at least
-  half of its characters are attributed to that source (through its title or its text).
+  half of its characters are attributed to that source (through its title or its text). A
+  headline of the query's own (copied from nothing) is *credited* when at least half of its
+  characters are attributed to any source.
 - **Earliest source:** right when ``earliest_sources`` equals the true set, or when the truth
   is one id and ``earliest_source`` is it.
 - **Later-dated sources:** passages in ``passages`` whose source's stored date is certainly
-  after the query's date (read from the stored documents, not from ``later``).
+  after the query's date (read from the stored documents, not from ``later``). The trace's
+  ``direction_checked`` must be True exactly when the query has a date.
 - **Passage label** (for calibration and the dump): 1 when the passage's source is the true
   source of more than half of the passage's characters.
 """
@@ -63,13 +66,16 @@ class QueryScore:
     sourced: int = 0
     recalled: int = 0
     headline: bool | None = None  # None: no headline that may be found
+    own_headline_credited: bool | None = None  # None: no headline of the query's own
     earliest_ok: bool | None = None
     later_sources: int = 0
+    direction_ok: bool = True  # ``direction_checked`` is True exactly when the query is dated
     later_truth: int = 0  # true sources certainly dated after the query
     later_found: int = 0  # of those, how many are in ``later``
     renames: int = 0
     renames_reported: int = 0
     labels: tuple[tuple[float, int], ...] = ()  # (confidence, label) per passage
+    by_transform: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # (sourced, got)
 
 
 def truth_by_char(query: NewsQuery) -> dict[int, str]:
@@ -153,6 +159,11 @@ def score_query(
         chars = _chars(text, h.query)
         got = len(chars & by_source.get(h.source_id, set()))
         headline = bool(chars) and got >= HEADLINE_SHARE * len(chars)
+    own: bool | None = None
+    if query.own_headline is not None:
+        chars = _chars(text, query.own_headline)
+        credited = set().union(*by_source.values()) if by_source else set()
+        own = len(chars & credited) >= HEADLINE_SHARE * len(chars)
     earliest_ok: bool | None = None
     if query.earliest:
         earliest_ok = set(result.earliest_sources) == set(query.earliest) or (
@@ -171,6 +182,17 @@ def score_query(
                 and any(_same(e.source, old) and _same(e.query, new) for e in p.edits)
                 for p in result.passages
             )
+    by_transform: dict[str, tuple[int, int]] = {}
+    for lift in query.lifts:
+        if lift.source_id in query.later:
+            continue
+        chars = _chars(text, lift.query)
+        name = "headline" if lift.field == "title" else lift.transform
+        had, got = by_transform.get(name, (0, 0))
+        by_transform[name] = (
+            had + len(chars),
+            got + len(chars & by_source.get(lift.source_id, set())),
+        )
     later_ids = {s.document.id for s in result.later} | {p.source_id for p in result.later_passages}
     return QueryScore(
         query.document.id,
@@ -181,13 +203,16 @@ def score_query(
         len(truth),
         recalled,
         headline,
+        own,
         earliest_ok,
         later_dated(result.passages, query.document.published_at, dates),
+        result.direction_checked == (parse_moment(query.document.published_at) is not None),
         len(query.later),
         len(query.later & later_ids),
         renames,
         reported,
         tuple((p.confidence, passage_label(text, p, truth)) for p in result.passages),
+        by_transform,
     )
 
 
