@@ -31,6 +31,8 @@ HEADLINE_RECALL_FLOOR = 0.90
 EARLIEST_ACCURACY_FLOOR = 0.95
 LATER_DATED_SOURCES_MAX = 0
 RENAMES_AS_EDITS_FLOOR = 0.95
+# Calibration of passage confidence on the held-out half (0.017 measured when it was fitted).
+CALIBRATION_ERROR_MAX = 0.05
 
 pytestmark = pytest.mark.slow
 
@@ -53,17 +55,14 @@ def test_the_set_is_the_fixed_one(report: NewsReport) -> None:
     assert data["spun_rename_recall"] is not None
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: strict precision 0.8773 today")
 def test_precision_floor(report: NewsReport) -> None:
     assert report.precision >= PRECISION_FLOOR, report.format_table()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: headline recall 0.0607 today")
 def test_headline_recall_floor(report: NewsReport) -> None:
     assert report.headline_recall >= HEADLINE_RECALL_FLOOR, report.format_table()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: earliest-source accuracy 0.7393 today")
 def test_earliest_accuracy_floor(report: NewsReport) -> None:
     assert report.earliest_accuracy >= EARLIEST_ACCURACY_FLOOR, report.format_table()
 
@@ -72,7 +71,6 @@ def test_no_later_dated_sources(report: NewsReport) -> None:
     assert report.later_dated_sources <= LATER_DATED_SOURCES_MAX, report.format_table()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: renames as edits (spun) 0.9127 today")
 def test_renames_as_edits_floor(report: NewsReport) -> None:
     recall = report.spun_rename_recall
     assert recall is not None and recall >= RENAMES_AS_EDITS_FLOOR, report.format_table()
@@ -80,3 +78,8 @@ def test_renames_as_edits_floor(report: NewsReport) -> None:
 
 def test_direction_is_checked_exactly_for_dated_queries(report: NewsReport) -> None:
     assert report.to_dict()["direction_flag_wrong"] == 0, report.format_table()
+
+
+def test_confidence_is_calibrated_on_the_held_out_half(report: NewsReport) -> None:
+    error = report.to_dict()["calibration_error"]
+    assert error is not None and error <= CALIBRATION_ERROR_MAX, report.format_table()

@@ -38,7 +38,7 @@ FEATURES = (
 )
 # Fitted by scripts/fit_confidence.py (see the module docstring); the first value is the bias.
 WEIGHTS: tuple[float, ...] = (
-    -2.629, 2.4707, 1.2833, 0.7355, 1.6398, 1.3302, 0.5962, 1.0274, 1.1273, -0.5912
+    -4.9818, 3.3265, 1.1127, 0.2506, 3.3475, 1.7627, 0.9652, 1.3611, 0.6375, -0.4056
 )
 
 

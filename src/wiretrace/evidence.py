@@ -17,9 +17,10 @@ passage the aligners return goes through :func:`judge`:
    name, on each side by its own text. Edits and the word similarity are computed again.
 2. **Typed edits** (:func:`edit_type`): ``rename`` (one entity's other name), ``number``,
    ``date`` (a month, a weekday or a year), ``entity`` (capitalised names that differ and are
-   not one entity's names), ``negation`` (a "not"/"no"/"never" added or dropped), else
-   ``other``. Number, date and entity edits are *conflicts*: the two sides name different
-   people, places, numbers or dates in one slot.
+   not one entity's names, except in a title-case headline, where every word is
+   capitalised), ``negation`` (a "not"/"no"/"never" added or dropped), else ``other``.
+   Number, date and entity edits are *conflicts*: the two sides name different people,
+   places, numbers or dates in one slot.
 3. **The rule for conflicts.** A passage copied nearly word for word (``verbatim`` or
    ``near_verbatim``) keeps its conflicts as edits: that is a fact changed in a copy, which a
    fact-checker wants to see. A ``rewritten`` or ``paraphrase`` passage with an ``entity``
@@ -71,11 +72,14 @@ __all__ = [
 ]
 
 MIN_EVIDENCE = 0.45
-# A part of a passage in one query sentence is supported when the source side holds this
-# share of its content words (sentence-level passages: the lower share, since they rewrite).
+# A part of a word passage in one query sentence is supported when it matches the source
+# words it is paired with at this similarity; a part of a sentence passage, when the source
+# side holds this share of its content words.
 MIN_SUPPORT = 0.5
 MIN_SENTENCE_SUPPORT = 0.3
 MIN_EDGE_WORDS = 3
+# A text whose content words are capitalised at least this often is in title case.
+TITLE_CASE_SHARE = 0.8
 MAX_REPLACED = 0.5
 CONFLICTS = frozenset({EditType.NUMBER, EditType.DATE, EditType.ENTITY})
 _MONTHS = frozenset(
@@ -131,6 +135,16 @@ def _edit_type(source: str, query: str) -> EditType:
         if _names(edit.source) and _names(edit.query):
             return EditType.ENTITY
     return EditType.OTHER
+
+
+def _title_case(text: str) -> bool:
+    """Whether a text capitalises most of its words, stop words aside (a headline style)."""
+    tokens = tokenize(text)
+    content = [i for i, w in enumerate(tokens.words) if w not in STOPWORDS and w.isalpha()]
+    if len(content) < 3:
+        return False
+    capital = sum(_capitalised(text, tokens.starts[i]) for i in content)
+    return capital >= TITLE_CASE_SHARE * len(content)
 
 
 def _names(text: str) -> bool:
@@ -258,19 +272,25 @@ def split_unsupported(
     query: AlignView, source: AlignView, a: Alignment, max_edits: int
 ) -> list[Alignment]:
     """``a`` cut where its query side runs over text its source does not hold (module
-    docstring, step 1): the parts of the query span in each query sentence are kept when the
-    source side holds at least :data:`MIN_SUPPORT` (word passages) or
-    :data:`MIN_SENTENCE_SUPPORT` (sentence passages) of their content words, and an edge part
-    of fewer than :data:`MIN_EDGE_WORDS` words is dropped; each run of kept parts becomes an
-    alignment, its source side the words the two sides' canonical words pair it with."""
+    docstring, step 0). The parts of the query span in each query sentence are kept when, for
+    a word passage, their words match the source words the edit script pairs them with at a
+    similarity of at least :data:`MIN_SUPPORT`, or, for a sentence passage, the source side
+    holds :data:`MIN_SENTENCE_SUPPORT` of their content words; an edge part of fewer than
+    :data:`MIN_EDGE_WORDS` words is dropped. Each run of kept parts becomes an alignment, its
+    source side the words the two sides' canonical words pair it with."""
     parts = _sentences_in(query, a.query)
     if len(parts) < 2:
         return [a]
     qt, st = query.canon, source.canon
     q0, q1 = _token_bounds(qt, a.query)
     s0, s1 = _token_bounds(st, a.source)
+    # Query word -> source word, over the pairs the edit script keeps in place.
+    pairs: dict[int, int] = {}
+    for op in Levenshtein.opcodes(qt.words[q0:q1], st.words[s0:s1]):
+        if op.tag in ("equal", "replace"):
+            for k in range(min(op.src_end - op.src_start, op.dest_end - op.dest_start)):
+                pairs[q0 + op.src_start + k] = s0 + op.dest_start + k
     held = {w for w in st.words[s0:s1] if w not in STOPWORDS}
-    floor = MIN_SENTENCE_SUPPORT if a.sentence_level else MIN_SUPPORT
     keep: list[bool] = []
     for i, part in enumerate(parts):
         first, end = _token_bounds(qt, part)
@@ -281,16 +301,16 @@ def split_unsupported(
             keep.append(False)
         elif not content:
             keep.append(not edge)
+        elif a.sentence_level:
+            # A rewrite moves words about: the part's words must be on the source side.
+            keep.append(sum(w in held for w in content) >= MIN_SENTENCE_SUPPORT * len(content))
         else:
-            keep.append(sum(w in held for w in content) >= floor * len(content))
+            # A copy keeps its order: the part must match the source words it pairs with.
+            mapped = [pairs[j] for j in range(first, end) if j in pairs]
+            there = st.words[min(mapped) : max(mapped) + 1] if mapped else []
+            keep.append(Indel.normalized_similarity(words, there) >= MIN_SUPPORT)
     if all(keep):
         return [a]
-    # Query word -> source word, over the pairs the edit script keeps in place.
-    pairs: dict[int, int] = {}
-    for op in Levenshtein.opcodes(qt.words[q0:q1], st.words[s0:s1]):
-        if op.tag in ("equal", "replace"):
-            for k in range(min(op.src_end - op.src_start, op.dest_end - op.dest_start)):
-                pairs[q0 + op.src_start + k] = s0 + op.dest_start + k
     out: list[Alignment] = []
     run: list[Span] = []
     for part, kept in [*zip(parts, keep, strict=True), (Span(0, 0), False)]:
@@ -339,6 +359,16 @@ def judge(
     step 4, for passages found by other evidence (a headline match, sentence embeddings)."""
     a = snap_to_names(query, source, a, max_edits)
     a = replace(a, edits=typed(a.edits))
+    if _title_case(query.words.original[a.query.start : a.query.end]):
+        # In a headline written in title case every word is capitalised: a capitalised swap
+        # ("Large Riot" -> "Sizeable Riot") is no sign of another name.
+        a = replace(
+            a,
+            edits=tuple(
+                replace(e, type=EditType.OTHER) if e.type is EditType.ENTITY else e
+                for e in a.edits
+            ),
+        )
     kind = classify(a)
     if kind in (PassageKind.VERBATIM, PassageKind.NEAR_VERBATIM):
         return Judgement(a, kind, 1.0)  # a copy is its own evidence

@@ -41,7 +41,7 @@ import random
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -153,6 +153,7 @@ def run_news(
         raise ValueError(f"split must be one of {', '.join(SPLIT_CHOICES)}, not {split!r}")
     dump_split = dump_split or ("fit" if split == "all" else split)
     opts = options or TraceOptions()
+    every = replace(opts, min_confidence=0.0)
     started = time.perf_counter()
     data = load_news(shared_data, seed)
     news, wiki, stored = data.news, data.wikinews, data.stored
@@ -177,17 +178,22 @@ def run_news(
                 times.append(time.perf_counter() - t0)
                 score = score_query(q, result, dates, news.topics, news.events)
                 scores.append(score)
+                _examples(examples, q, result, [y for _, y in score.labels], texts)
+                dumped = dump is not None and q.split == dump_split
+                if q.split != "held-out" and not dumped:
+                    continue
+                # Calibration and the dump see every passage, below the threshold too.
+                full = result if every == opts else trace(store, q.document, every)
+                labels_of = score_query(q, full, dates, news.topics, news.events).labels
                 if q.split == "held-out":
-                    pairs.extend(score.labels)
-                labels = [y for _, y in score.labels]
-                _examples(examples, q, result, labels, texts)
-                if dump is not None and q.split == dump_split:
-                    shares = [
-                        label_share(q.document.text, p, truth_by_char(q)) for p in result.passages
-                    ]
+                    pairs.extend(labels_of)
+                if dumped:
+                    truth = truth_by_char(q)
+                    shares = [label_share(q.document.text, p, truth) for p in full.passages]
+                    labels = [y for _, y in labels_of]
                     rows.extend(
                         passage_rows(
-                            q.document, q.split, q.kind, result, labels, shares, dates, "ecbplus"
+                            q.document, q.split, q.kind, full, labels, shares, dates, "ecbplus"
                         )
                     )
             for i, (doc, relevant) in enumerate(wiki.queries):
@@ -200,13 +206,14 @@ def run_news(
                 times.append(time.perf_counter() - t0)
                 wikis.append(score_wikinews(query, relevant, result, texts, wsplit))
                 if dump is not None and wsplit == dump_split:
-                    labels = [int(p.source_id in relevant) for p in result.passages]
+                    full = result if every == opts else trace(store, query, every)
+                    labels = [int(p.source_id in relevant) for p in full.passages]
                     rows.extend(
                         passage_rows(
                             query,
                             wsplit,
                             "wikinews",
-                            result,
+                            full,
                             labels,
                             [float(y) for y in labels],
                             dates,

@@ -72,9 +72,31 @@ def detokenise(line: str) -> str:
     return out.strip()
 
 
+# Words of datelines and page furniture that ECB+ keeps where a headline would be ("Posted
+# 11/27/2005 7:21 AM", "Last Updated: Monday, 28 November 2005, 02:24 GMT", "Jan 05, 2011").
+_DATELINE_WORDS = frozenset(
+    """posted updated published last am pm gmt et est edt pst utc at on by jan feb mar apr may
+    jun jul aug sep sept oct nov dec january february march april june july august september
+    october november december monday tuesday wednesday thursday friday saturday sunday
+    """.split()  # noqa: SIM905
+)
+
+
 def _is_headline(line: str) -> bool:
+    """Whether a line reads as a headline: 3 to 25 words, capitalised, not all capitals ("THE
+    WHITE HOUSE" is a section name), and at least three words that are not dateline words or
+    numbers (a dateline is not a headline)."""
     words = line.split()
-    return 3 <= len(words) <= 25 and not line.startswith("http") and line[:1].isupper()
+    telling = [
+        w for w in re.findall(r"[A-Za-z]+", line) if w.lower() not in _DATELINE_WORDS
+    ]
+    return (
+        3 <= len(words) <= 25
+        and not line.startswith("http")
+        and line[:1].isupper()
+        and not line.isupper()
+        and len(telling) >= 3
+    )
 
 
 def ecb_article(record: Mapping[str, object]) -> EcbArticle:
