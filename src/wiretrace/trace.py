@@ -33,7 +33,7 @@ from wiretrace.rank import RankOptions, Retrieval, find_headlines, rank_sources,
 from wiretrace.signals import boilerplate_spans, source_free_signals
 from wiretrace.text.aliases import alias_mentions, load_aliases
 from wiretrace.text.normalise import normalise
-from wiretrace.text.tokens import tokenize
+from wiretrace.text.tokens import Tokens, tokenize
 
 log = logging.getLogger(__name__)
 
@@ -178,9 +178,13 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
     sources: dict[str, Document] = {}
     passages: list[Passage] = []
     candidates = 0
-    for number, window in enumerate(windows(doc.text)):
+    cuts = windows(doc.text)
+    tokens: Tokens | None = None
+    for number, window in enumerate(cuts):
         part = _Window(index, doc, window, opts, query_time, headline=number == 0)
         part.run()
+        if len(cuts) == 1:
+            tokens = part.query.words.tokens  # the text's own tokens, made once
         candidates += len(part.aligned)
         sources.update(part.sources)
         for p in part.found:
@@ -191,6 +195,8 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
     hidden = len(passages) - len(shown)
     passages = shown
     passages.sort(key=lambda p: (p.query.start, -p.score, p.source_id, p.source.start))
+    if tokens is None:
+        tokens = tokenize(doc.text)
     later_ids = {src_id for src_id, src in sources.items() if is_later(src, query_time)}
     earlier = [p for p in passages if p.source_id not in later_ids]
     after = [p for p in passages if p.source_id in later_ids]
@@ -204,7 +210,7 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
         passages=tuple(earlier),
         sources=tuple(summaries),
         earliest_source=first[0] if len(first) == 1 else None,
-        signals=tuple(signals_of(doc.text, align_view(doc.text, opts.align), earlier)),
+        signals=tuple(signals_of(doc.text, tokens, earlier)),
         candidates_considered=candidates,
         options=asdict(opts),
         later=tuple(summarise(after, sources, len(doc.text))),
@@ -381,14 +387,14 @@ class _Window:
                 self.keep(a, src, align_view(text), field=match.field, floor=False)
 
 
-def signals_of(text: str, query: AlignView, passages: list[Passage]) -> list[Signal]:
+def signals_of(text: str, tokens: Tokens, passages: list[Passage]) -> list[Signal]:
     """Source-free signals of the text, then spin signals from the passages' edits."""
-    mentions = alias_mentions(query.words.tokens, load_aliases(), text=text)
+    mentions = alias_mentions(tokens, load_aliases(), text=text)
     names = [(m.canonical, Span(m.start, m.end)) for m in mentions if m.kind == "name"]
-    return source_free_signals(text, names) + spin_signals(text, query, passages)
+    return source_free_signals(text, names) + spin_signals(text, tokens, passages)
 
 
-def spin_signals(text: str, query: AlignView, passages: list[Passage]) -> list[Signal]:
+def spin_signals(text: str, tokens: Tokens, passages: list[Passage]) -> list[Signal]:
     """Consistent substitutions across passages, gathered into ``spin`` signals.
 
     - A renamed entity gives "Russia -> Russian Federation, 4 of 5 mentions": how many of the
@@ -408,7 +414,7 @@ def spin_signals(text: str, query: AlignView, passages: list[Passage]) -> list[S
                 swaps[key] += 1
     out: list[Signal] = []
     if renames:
-        mentions = alias_mentions(query.words.tokens, load_aliases(), text=text)
+        mentions = alias_mentions(tokens, load_aliases(), text=text)
         by_key: dict[str, Counter[str]] = {}
         for m in mentions:
             surface = normalise(text[m.start : m.end]).text
