@@ -1,0 +1,77 @@
+"""Fragments (whole query sentences found inside a source sentence), looked up by their first
+words, against the plain search of every source sentence for every query sentence."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wiretrace.align.pair import AlignView, _fragments, _starts_mid_clause, _token_range, align_view
+from wiretrace.model import Alignment, Span
+
+
+def _reference(
+    query: AlignView, source: AlignView, covered: list[Span], min_words: int, cut_only: bool
+) -> list[tuple[Span, Span]]:
+    qt, st_ = query.canon, source.canon
+    src_ranges = [_token_range(st_, span) for span in source.sentences.spans]
+    out = []
+    for span in query.sentences.sentences:
+        if span.overlap(covered):
+            continue
+        if cut_only and not _starts_mid_clause(query.words.original, span):
+            continue
+        q0, q1 = _token_range(qt, span)
+        if q1 - q0 < min_words:
+            continue
+        needle = qt.words[q0:q1]
+        for a, b in src_ranges:
+            hay = st_.words[a:b]
+            at = next(
+                (
+                    i
+                    for i in range(len(hay) - len(needle) + 1)
+                    if hay[i : i + len(needle)] == needle
+                ),
+                None,
+            )
+            if at is None:
+                continue
+            first = a + at
+            out.append(
+                (
+                    Span(qt.starts[q0], qt.ends[q1 - 1]),
+                    Span(st_.starts[first], st_.ends[first + q1 - q0 - 1]),
+                )
+            )
+            break
+    return out
+
+
+def _spans(found: list[Alignment]) -> list[tuple[Span, Span]]:
+    return [(a.query, a.source) for a in found]
+
+
+WORDS = ["alpha", "beta", "gamma", "delta", "Epsilon", "zeta"]
+sentence = st.lists(st.sampled_from(WORDS), min_size=1, max_size=9).map(
+    lambda ws: " ".join(ws) + "."
+)
+text = st.lists(sentence, min_size=1, max_size=10).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text, text, st.integers(1, 6), st.booleans())
+def test_fragments_match_the_plain_search(q: str, s: str, min_words: int, cut_only: bool) -> None:
+    query, source = align_view(q), align_view(s)
+    got = _spans(_fragments(query, source, [], min_words, cut_only=cut_only))
+    assert got == _reference(query, source, [], min_words, cut_only)
+
+
+def test_fragment_lookup_finds_a_cut_sentence() -> None:
+    source = align_view(
+        "The council said the bridge over the river would reopen in May after repairs."
+    )
+    query = align_view("Other news. the bridge over the river would reopen in May after repairs.")
+    got = _spans(_fragments(query, source, [], 5, cut_only=True))
+    assert got == _reference(query, source, [], 5, True)
+    assert len(got) == 1
