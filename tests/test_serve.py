@@ -625,7 +625,7 @@ def test_an_internal_failure_is_a_json_500_without_details(tmp_path: Path) -> No
 
     async def call() -> httpx.Response:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
             return await c.get("/v1/documents/x")
 
     response = asyncio.run(call())

@@ -1,9 +1,10 @@
-"""The index as the service uses it: one writer behind a lock, a small pool of readers.
+"""The index as the service uses it: one writer behind a lock, two small pools of readers.
 
 SQLite in WAL mode lets readers go on while one writer commits, so traces keep working while
-documents are added. Reads borrow one of at most ``readers`` read-only connections (opened on
+documents are added. Traces borrow one of at most ``readers`` read-only connections (opened on
 first need): tracing is CPU-bound Python, so more concurrent traces than that only add memory
-(each connection keeps its own page cache), and waiting requests queue for a free connection.
+(each connection keeps its own page cache). Health checks and document reads borrow from a
+pool of their own (``quick=True``), so they never wait for a trace to give a connection back.
 Additions go through the single writer connection, one request at a time; fingerprinting
 happens before the lock is taken, so the lock is held only while SQLite writes.
 """
@@ -20,6 +21,14 @@ from wiretrace.index.sqlite import SQLiteIndex, open_index
 from wiretrace.model import Document
 from wiretrace.serve.options import DEFAULT_READERS
 
+QUICK_READERS = 2
+
+
+class _Pool:
+    def __init__(self, size: int) -> None:
+        self.slots = threading.BoundedSemaphore(size)
+        self.idle: list[SQLiteIndex] = []
+
 
 class IndexStore:
     """Thread-safe access to one SQLite index file for a server process."""
@@ -30,20 +39,21 @@ class IndexStore:
         self.path = Path(path)
         self._writer = open_index(self.path, create=True)
         self._write_lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(readers)
+        self._pools = {False: _Pool(readers), True: _Pool(QUICK_READERS)}
         self._lock = threading.Lock()
-        self._idle: list[SQLiteIndex] = []
         self._all: list[SQLiteIndex] = []
         self._closed = False
 
     @contextmanager
-    def reading(self) -> Iterator[SQLiteIndex]:
-        """Borrow a read-only connection; blocks while all ``readers`` are in use."""
-        with self._slots:
+    def reading(self, *, quick: bool = False) -> Iterator[SQLiteIndex]:
+        """Borrow a read-only connection; blocks while all of its pool are in use. ``quick``
+        connections are for short reads (health, one document), never for traces."""
+        pool = self._pools[quick]
+        with pool.slots:
             with self._lock:
                 if self._closed:
                     raise RuntimeError("the index store is closed")
-                index = self._idle.pop() if self._idle else None
+                index = pool.idle.pop() if pool.idle else None
             if index is None:
                 index = open_index(self.path, create=False, readonly=True)
                 with self._lock:
@@ -52,14 +62,14 @@ class IndexStore:
                 yield index
             finally:
                 with self._lock:
-                    self._idle.append(index)
+                    pool.idle.append(index)
 
     def get(self, doc_id: str) -> Document | None:
-        with self.reading() as index:
+        with self.reading(quick=True) as index:
             return index.get(doc_id)
 
     def count(self) -> int:
-        with self.reading() as index:
+        with self.reading(quick=True) as index:
             return len(index)
 
     def add(self, documents: Sequence[Document]) -> AddReport:
@@ -76,6 +86,7 @@ class IndexStore:
             for index in self._all:
                 index.close()
             self._all.clear()
-            self._idle.clear()
+            for pool in self._pools.values():
+                pool.idle.clear()
         with self._write_lock:
             self._writer.close()
