@@ -175,7 +175,11 @@ def _lanes(options: ServeOptions, index: IndexStore) -> tuple[Lane, Lane]:
     """The ordinary and the long-article lanes, on threads or worker processes."""
 
     def trace_here(doc: Document) -> Trace:
-        with index.reading() as reader:
+        with index.reading("trace") as reader:
+            return trace(reader, doc, options.trace)
+
+    def trace_long(doc: Document) -> Trace:
+        with index.reading("long") as reader:
             return trace(reader, doc, options.trace)
 
     queue = options.trace_queue
@@ -185,7 +189,7 @@ def _lanes(options: ServeOptions, index: IndexStore) -> tuple[Lane, Lane]:
         long = Lane("long-article", ProcessLane(options.db, options.trace, 1), queue, 10)
     else:
         ordinary = Lane("ordinary", ThreadLane(trace_here, options.readers, "wt-trace"), queue, 1)
-        long = Lane("long-article", ThreadLane(trace_here, 1, "wt-long"), queue, 10)
+        long = Lane("long-article", ThreadLane(trace_long, 1, "wt-long"), queue, 10)
     return ordinary, long
 
 

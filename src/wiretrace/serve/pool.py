@@ -56,6 +56,10 @@ class WorkerLost(Exception):
 class Backend(Protocol):
     slots: int
 
+    @property
+    def abandoned(self) -> int:
+        """Traces still running whose request has given up (only threads can have any)."""
+
     async def run(self, doc: Document) -> Trace: ...
 
     def close(self) -> None: ...
@@ -74,7 +78,7 @@ class Lane:
         self.refused = 0
 
     async def run(self, doc: Document) -> Trace:
-        if self.admitted >= self.capacity:
+        if self.admitted + self.backend.abandoned >= self.capacity:
             self.refused += 1
             raise Busy(self.name, self.retry_after)
         self.admitted += 1
@@ -95,6 +99,11 @@ class ThreadLane:
         self._trace_one = trace_one
         self._executor = ThreadPoolExecutor(max_workers=slots, thread_name_prefix=name)
         self._free: asyncio.Semaphore | None = None
+        self._abandoned = 0
+
+    @property
+    def abandoned(self) -> int:
+        return self._abandoned
 
     async def run(self, doc: Document) -> Trace:
         loop = asyncio.get_running_loop()
@@ -103,9 +112,23 @@ class ThreadLane:
         free = self._free
         await free.acquire()
         future = self._executor.submit(self._trace_one, doc)
+        given_up = False
+
+        def finished() -> None:
+            nonlocal given_up
+            free.release()
+            if given_up:
+                self._abandoned -= 1
+
         # The slot is given back when the thread is done, not when the request gives up.
-        future.add_done_callback(lambda _: loop.call_soon_threadsafe(free.release))
-        return await asyncio.wrap_future(future)
+        future.add_done_callback(lambda _: loop.call_soon_threadsafe(finished))
+        try:
+            return await asyncio.shield(asyncio.wrap_future(future))
+        except asyncio.CancelledError:
+            if not future.done():
+                given_up = True
+                self._abandoned += 1
+            raise
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
@@ -168,6 +191,10 @@ class ProcessLane:
         self._idle: asyncio.Queue[_Worker] | None = None
         self._closed = False
         self.replaced = 0
+
+    @property
+    def abandoned(self) -> int:
+        return 0  # a cancelled trace's process is killed at once
 
     def _queue(self) -> asyncio.Queue[_Worker]:
         if self._idle is None:

@@ -3,8 +3,9 @@
 SQLite in WAL mode lets readers go on while one writer commits, so traces keep working while
 documents are added. Traces borrow one of at most ``readers`` read-only connections (opened on
 first need): tracing is CPU-bound Python, so more concurrent traces than that only add memory
-(each connection keeps its own page cache). Health checks and document reads borrow from a
-pool of their own (``quick=True``), so they never wait for a trace to give a connection back.
+(each connection keeps its own page cache). The long-article lane has one connection of its
+own (``pool="long"``), and health checks and document reads a pool of their own
+(``pool="quick"``), so neither ever waits for an ordinary trace to give a connection back.
 Additions go through the single writer connection, one request at a time; fingerprinting
 happens before the lock is taken, so the lock is held only while SQLite writes.
 """
@@ -15,6 +16,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 from wiretrace.index.base import AddReport, prepare
 from wiretrace.index.sqlite import SQLiteIndex, open_index
@@ -22,6 +24,7 @@ from wiretrace.model import Document
 from wiretrace.serve.options import DEFAULT_READERS
 
 QUICK_READERS = 2
+Pool = Literal["trace", "long", "quick"]
 
 
 class _Pool:
@@ -39,16 +42,18 @@ class IndexStore:
         self.path = Path(path)
         self._writer = open_index(self.path, create=True)
         self._write_lock = threading.Lock()
-        self._pools = {False: _Pool(readers), True: _Pool(QUICK_READERS)}
+        self._pools: dict[Pool, _Pool] = {
+            "trace": _Pool(readers), "long": _Pool(1), "quick": _Pool(QUICK_READERS)
+        }
         self._lock = threading.Lock()
         self._all: list[SQLiteIndex] = []
         self._closed = False
 
     @contextmanager
-    def reading(self, *, quick: bool = False) -> Iterator[SQLiteIndex]:
+    def reading(self, pool_name: Pool = "trace") -> Iterator[SQLiteIndex]:
         """Borrow a read-only connection; blocks while all of its pool are in use. ``quick``
         connections are for short reads (health, one document), never for traces."""
-        pool = self._pools[quick]
+        pool = self._pools[pool_name]
         with pool.slots:
             with self._lock:
                 if self._closed:
@@ -65,11 +70,11 @@ class IndexStore:
                     pool.idle.append(index)
 
     def get(self, doc_id: str) -> Document | None:
-        with self.reading(quick=True) as index:
+        with self.reading("quick") as index:
             return index.get(doc_id)
 
     def count(self) -> int:
-        with self.reading(quick=True) as index:
+        with self.reading("quick") as index:
             return len(index)
 
     def add(self, documents: Sequence[Document]) -> AddReport:
