@@ -112,9 +112,30 @@ def _error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+def _openapi_schema(node: Any) -> Any:
+    """A JSON schema as the OpenAPI document gives it: a tuple (``prefixItems: [a, b, c]``)
+    becomes ``items: {anyOf: [a, b, c]}`` (with the length bounds kept). schemathesis 4.32
+    turns ``prefixItems`` into the draft-07 ``items: [...]`` form and then rejects that as
+    invalid OpenAPI 3.1; the report's own schema (``wiretrace.report.json.trace_schema``)
+    keeps the exact tuple."""
+    if isinstance(node, list):
+        return [_openapi_schema(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _openapi_schema(v) for k, v in node.items()}
+    tuple_items = out.pop("prefixItems", None)
+    if isinstance(out.get("items"), list):
+        tuple_items = out.pop("items")
+    if isinstance(tuple_items, list):
+        out["items"] = {"anyOf": tuple_items}
+    return out
+
+
 def _report_schema() -> dict[str, Any]:
     schema = trace_schema()
-    return {k: v for k, v in schema.items() if not k.startswith("$")}
+    result = _openapi_schema({k: v for k, v in schema.items() if not k.startswith("$")})
+    assert isinstance(result, dict)
+    return result
 
 
 _TRACE_REQUEST = {
