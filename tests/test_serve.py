@@ -621,7 +621,7 @@ def test_an_internal_failure_is_a_json_500_without_details(tmp_path: Path) -> No
             raise RuntimeError("secret detail /etc/shadow")
 
     db = tmp_path / "i.db"
-    app = create_app(ServeOptions(db=db), BrokenStore(db))
+    app = create_app(ServeOptions(db=db, trace_processes=0), BrokenStore(db))
 
     async def call() -> httpx.Response:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)

@@ -82,7 +82,8 @@ def start(tmp_path: Path, bbc_db: Path) -> Iterator[Callable[..., Server]]:
 def test_reads_answer_while_traces_fill_every_slot_and_the_queue_is_bounded(
     start: Callable[..., Server], long_text: str
 ) -> None:
-    server: Server = start("--readers", "1", "--trace-queue", "0", "--trace-timeout", "2",
+    server: Server = start("--trace-processes", "0", "--readers", "1", "--trace-queue", "0",
+                           "--trace-timeout", "2",
                            "--long-chars", "1000000")
     results: list[httpx.Response] = []
 
@@ -149,8 +150,8 @@ def test_a_trace_whose_client_goes_away_is_killed(
 def test_long_articles_have_a_lane_of_their_own(
     start: Callable[..., Server], long_text: str
 ) -> None:
-    server: Server = start("--readers", "1", "--trace-queue", "0", "--long-chars", "50000",
-                           "--trace-timeout", "60")
+    server: Server = start("--trace-processes", "0", "--readers", "1", "--trace-queue", "0",
+                           "--long-chars", "50000", "--trace-timeout", "60")
     done = threading.Event()
 
     def long_trace() -> None:
