@@ -170,3 +170,28 @@ def test_long_articles_have_a_lane_of_their_own(
         for _ in range(3):
             assert c.post("/v1/trace", json={"text": SHORT}).status_code == 200
     thread.join(timeout=120)
+
+
+def test_a_trace_that_would_wait_too_long_is_refused_at_once(
+    start: Callable[..., Server], long_text: str
+) -> None:
+    server: Server = start("--trace-processes", "0", "--readers", "1", "--trace-queue", "8",
+                           "--trace-max-wait", "0.5", "--long-chars", "1000000",
+                           "--trace-timeout", "120")
+    slow = long_text[:100_000]
+    with server.client(timeout=120) as c:
+        assert c.post("/v1/trace", json={"text": slow}).status_code == 200  # seconds: learnt
+        results: list[httpx.Response] = []
+        thread = threading.Thread(
+            target=lambda: results.append(c.post("/v1/trace", json={"text": slow + " x"}))
+        )
+        thread.start()
+        time.sleep(1)
+        with server.client(timeout=30) as other:
+            # The queue has room, but the trace ahead takes seconds: no point waiting.
+            busy = other.post("/v1/trace", json={"text": SHORT})
+            assert_error(busy, 503, "busy")
+            assert int(busy.headers["retry-after"]) >= 1
+        thread.join(timeout=120)
+        assert results[0].status_code == 200
+        assert c.post("/v1/trace", json={"text": SHORT}).status_code == 200

@@ -54,7 +54,7 @@ from wiretrace.serve.inputs import (
     validate_doc_id,
 )
 from wiretrace.serve.options import ServeOptions
-from wiretrace.serve.pool import Busy, Lane, ProcessLane, ThreadLane, WorkerLost
+from wiretrace.serve.pool import Backend, Busy, Lane, ProcessLane, ThreadLane, WorkerLost
 from wiretrace.serve.store import IndexStore
 from wiretrace.trace import trace
 
@@ -192,6 +192,11 @@ async def _client_gone(request: Request) -> None:
             return
 
 
+# CPU priority of the trace worker processes below the server's own (see ProcessLane).
+ORDINARY_NICENESS = 5
+LONG_NICENESS = 15
+
+
 def _lanes(options: ServeOptions, index: IndexStore) -> tuple[Lane, Lane]:
     """The ordinary and the long-article lanes, on threads or worker processes."""
 
@@ -203,15 +208,21 @@ def _lanes(options: ServeOptions, index: IndexStore) -> tuple[Lane, Lane]:
         with index.reading("long") as reader:
             return trace(reader, doc, options.trace)
 
-    queue = options.trace_queue
+    ordinary_backend: Backend
+    long_backend: Backend
     if options.trace_processes:
-        ordinary = Lane("ordinary", ProcessLane(options.db, options.trace,
-                                                options.trace_processes), queue, 1)
-        long = Lane("long-article", ProcessLane(options.db, options.trace, 1), queue, 10)
+        ordinary_backend = ProcessLane(options.db, options.trace, options.trace_processes,
+                                       ORDINARY_NICENESS)
+        long_backend = ProcessLane(options.db, options.trace, 1, LONG_NICENESS)
     else:
-        ordinary = Lane("ordinary", ThreadLane(trace_here, options.readers, "wt-trace"), queue, 1)
-        long = Lane("long-article", ThreadLane(trace_long, 1, "wt-long"), queue, 10)
-    return ordinary, long
+        ordinary_backend = ThreadLane(trace_here, options.readers, "wt-trace")
+        long_backend = ThreadLane(trace_long, 1, "wt-long")
+    queue, deadline = options.trace_queue, options.trace_timeout
+    return (
+        Lane("ordinary", ordinary_backend, queue, 1, min(options.trace_max_wait, deadline)),
+        # A long article waits at most its deadline: a longer wait could never end in time.
+        Lane("long-article", long_backend, queue, 10, deadline),
+    )
 
 
 def _describe_validation(exc: RequestValidationError) -> str:
@@ -328,7 +339,8 @@ def create_app(options: ServeOptions, store: IndexStore | None = None) -> FastAP
     async def read_article(request: Request) -> Document:
         kind = media_type(request.headers.get("content-type"))
         if kind in JSON_TYPES or kind.endswith("+json"):
-            return parse_trace_json(await request.body(), limit)
+            body = await request.body()
+            return await run_in_threadpool(parse_trace_json, body, limit)
         if kind == MULTIPART:
             async with request.form(max_files=1, max_fields=len(TRACE_FIELDS)) as form:
                 upload = form.get("file")

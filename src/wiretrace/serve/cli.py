@@ -15,6 +15,7 @@ from wiretrace.serve.options import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_PORT,
     DEFAULT_READERS,
+    DEFAULT_TRACE_MAX_WAIT,
     DEFAULT_TRACE_PROCESSES,
     DEFAULT_TRACE_QUEUE,
     DEFAULT_TRACE_TIMEOUT,
@@ -113,6 +114,14 @@ MISSING_EXTRA = (
     "beyond that, 503 with Retry-After.",
 )
 @click.option(
+    "--trace-max-wait",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TRACE_MAX_WAIT,
+    show_default=True,
+    help="An ordinary trace that would wait longer than this many seconds for a slot (by "
+    "the recent trace times) gets 503 with Retry-After at once.",
+)
+@click.option(
     "--long-chars",
     type=click.IntRange(min=1),
     default=DEFAULT_LONG_CHARS,
@@ -151,6 +160,7 @@ def serve_cmd(
     trace_processes: int,
     trace_timeout: float,
     trace_queue: int,
+    trace_max_wait: float,
     long_chars: int,
     header_timeout: float,
     idle_timeout: float,
@@ -184,6 +194,7 @@ def serve_cmd(
             trace_processes=trace_processes,
             trace_timeout=trace_timeout,
             trace_queue=trace_queue,
+            trace_max_wait=trace_max_wait,
             long_chars=long_chars,
             host=host,
             allowed_hosts=allowed_hosts,

@@ -15,6 +15,7 @@ DEFAULT_READERS = 4
 DEFAULT_TRACE_PROCESSES = 2
 DEFAULT_TRACE_TIMEOUT = 30.0
 DEFAULT_TRACE_QUEUE = 8
+DEFAULT_TRACE_MAX_WAIT = 1.0
 DEFAULT_LONG_CHARS = 100_000
 DEFAULT_HEADER_TIMEOUT = 10.0
 DEFAULT_IDLE_TIMEOUT = 30.0
@@ -60,6 +61,8 @@ class ServeOptions:
       the request gets 503 ``trace_timeout``;
     - ``trace_queue``: traces that may wait for a free slot, per lane; beyond that, 503
       ``busy`` with ``Retry-After``;
+    - ``trace_max_wait``: an ordinary trace is refused the same way when the wait it would
+      face (traces ahead of it times their recent mean time) is over this many seconds;
     - ``long_chars``: queries longer than this go to the long-article lane, which has one
       slot, so that they never hold up ordinary traces;
     - ``host`` and ``allowed_hosts``: the bound address and other names the server answers to
@@ -74,6 +77,7 @@ class ServeOptions:
     trace_processes: int = DEFAULT_TRACE_PROCESSES
     trace_timeout: float = DEFAULT_TRACE_TIMEOUT
     trace_queue: int = DEFAULT_TRACE_QUEUE
+    trace_max_wait: float = DEFAULT_TRACE_MAX_WAIT
     long_chars: int = DEFAULT_LONG_CHARS
     host: str = DEFAULT_HOST
     allowed_hosts: tuple[str, ...] = ()
@@ -93,6 +97,8 @@ class ServeOptions:
             )
         if not self.trace_timeout > 0:
             raise ValueError(f"trace_timeout must be positive, got {self.trace_timeout}")
+        if self.trace_max_wait < 0:
+            raise ValueError(f"trace_max_wait must be 0 or more, got {self.trace_max_wait}")
         if self.trace_queue < 0:
             raise ValueError(f"trace_queue must be 0 or more, got {self.trace_queue}")
         if self.long_chars < 1:

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
@@ -55,6 +57,7 @@ class WorkerLost(Exception):
 
 class Backend(Protocol):
     slots: int
+    mean_seconds: float
 
     @property
     def abandoned(self) -> int:
@@ -66,21 +69,33 @@ class Backend(Protocol):
 
 
 class Lane:
-    """Admission for one backend: ``slots`` traces run, ``queue`` more wait, others are
-    refused with :class:`Busy`."""
+    """Admission for one backend: ``slots`` traces run, at most ``queue`` more wait, and a
+    trace is refused with :class:`Busy` when the queue is full or when the wait it would
+    face is over ``max_wait`` seconds. The wait is estimated from the traces ahead of it and a
+    moving average of recent trace times, so the bound follows the machine: on a slow or busy
+    host fewer traces wait, and those that do are answered in time."""
 
-    def __init__(self, name: str, backend: Backend, queue: int, retry_after: int) -> None:
+    def __init__(
+        self, name: str, backend: Backend, queue: int, retry_after: int, max_wait: float
+    ) -> None:
         self.name = name
         self.backend = backend
         self.capacity = backend.slots + queue
         self.retry_after = retry_after
+        self.max_wait = max_wait
         self.admitted = 0  # running or waiting now
         self.refused = 0
 
+    def expected_wait(self) -> float:
+        ahead = self.admitted + self.backend.abandoned - self.backend.slots + 1
+        return max(0, ahead) * self.backend.mean_seconds / self.backend.slots
+
     async def run(self, doc: Document) -> Trace:
-        if self.admitted + self.backend.abandoned >= self.capacity:
+        busy = self.admitted + self.backend.abandoned
+        wait = self.expected_wait()
+        if busy >= self.capacity or wait > self.max_wait:
             self.refused += 1
-            raise Busy(self.name, self.retry_after)
+            raise Busy(self.name, max(self.retry_after, math.ceil(wait)))
         self.admitted += 1
         try:
             return await self.backend.run(doc)
@@ -88,10 +103,21 @@ class Lane:
             self.admitted -= 1
 
 
+class _Timing:
+    """A moving average of the time traces take once started (finished traces only)."""
+
+    mean_seconds = 0.0
+
+    def _took(self, seconds: float) -> None:
+        self.mean_seconds = (
+            seconds if not self.mean_seconds else 0.8 * self.mean_seconds + 0.2 * seconds
+        )
+
+
 # -- threads ------------------------------------------------------------------------------------
 
 
-class ThreadLane:
+class ThreadLane(_Timing):
     """Traces on ``slots`` threads of this process; ``trace_one`` does the work."""
 
     def __init__(self, trace_one: Callable[[Document], Trace], slots: int, name: str) -> None:
@@ -111,12 +137,14 @@ class ThreadLane:
             self._free = asyncio.Semaphore(self.slots)
         free = self._free
         await free.acquire()
+        began = loop.time()
         future = self._executor.submit(self._trace_one, doc)
         given_up = False
 
         def finished() -> None:
             nonlocal given_up
             free.release()
+            self._took(loop.time() - began)
             if given_up:
                 self._abandoned -= 1
 
@@ -137,10 +165,13 @@ class ThreadLane:
 # -- processes ----------------------------------------------------------------------------------
 
 
-def _worker_main(conn: Connection, db: str, options: TraceOptions) -> None:
+def _worker_main(conn: Connection, db: str, options: TraceOptions, niceness: int) -> None:
     """A worker process: trace each document received, send back the result."""
     from wiretrace.index.sqlite import open_index
     from wiretrace.trace import trace
+
+    if niceness:
+        os.nice(niceness)
 
     index = open_index(db, create=False, readonly=True)
     while True:
@@ -159,11 +190,11 @@ def _worker_main(conn: Connection, db: str, options: TraceOptions) -> None:
 
 
 class _Worker:
-    def __init__(self, db: str, options: TraceOptions) -> None:
+    def __init__(self, db: str, options: TraceOptions, niceness: int) -> None:
         context = multiprocessing.get_context("spawn")
         self.conn, child = context.Pipe()
         self.process: BaseProcess = context.Process(
-            target=_worker_main, args=(child, db, options), daemon=True,
+            target=_worker_main, args=(child, db, options, niceness), daemon=True,
             name="wiretrace-trace",
         )
         self.process.start()
@@ -176,16 +207,23 @@ class _Worker:
         self.conn.close()
 
 
-class ProcessLane:
-    """Traces in ``slots`` worker processes against the index at ``db``."""
+class ProcessLane(_Timing):
+    """Traces in ``slots`` worker processes against the index at ``db``.
 
-    def __init__(self, db: str | Path, options: TraceOptions, slots: int) -> None:
+    The workers run at a lower CPU priority (``niceness``) than the server process, so that
+    on a saturated machine the event loop (health, document reads, admission) still gets the
+    CPU at once; the long-article lane runs lower still, behind ordinary traces."""
+
+    def __init__(
+        self, db: str | Path, options: TraceOptions, slots: int, niceness: int = 0
+    ) -> None:
         if slots < 1:
             raise ValueError(f"processes must be at least 1, got {slots}")
         self.slots = slots
         self._db = str(db)
         self._options = options
-        self._workers = [_Worker(self._db, options) for _ in range(slots)]
+        self._niceness = niceness
+        self._workers = [_Worker(self._db, options, niceness) for _ in range(slots)]
         # Threads that wait on the workers' pipes (one per slot) and start replacements.
         self._waiters = ThreadPoolExecutor(max_workers=slots + 1, thread_name_prefix="wt-wait")
         self._idle: asyncio.Queue[_Worker] | None = None
@@ -211,6 +249,7 @@ class ProcessLane:
         idle = self._queue()
         worker = await idle.get()
         loop = asyncio.get_running_loop()
+        began = loop.time()
         try:
             worker.conn.send(doc)
             reply = await loop.run_in_executor(self._waiters, worker.conn.recv)
@@ -221,6 +260,7 @@ class ProcessLane:
             self._replace(worker, f"died ({exc!r})")
             raise WorkerLost("a trace worker process died during the trace") from exc
         idle.put_nowait(worker)
+        self._took(loop.time() - began)
         kind, value = reply
         if kind == "ok":
             assert isinstance(value, Trace)
@@ -239,7 +279,7 @@ class ProcessLane:
             worker.kill()
             if self._closed:
                 return None
-            return _Worker(self._db, self._options)
+            return _Worker(self._db, self._options, self._niceness)
 
         def done(future: asyncio.Future[_Worker | None]) -> None:
             fresh = future.result()
