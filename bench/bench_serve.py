@@ -25,12 +25,27 @@ Usage::
     python bench/bench_serve.py --seconds 30 --clients 1,4,16,32
 
 Results go to ``bench/results/serve.json`` and ``bench/results/serve.md``.
+
+Mixed load (issue 12), ``--mixed``: the index also holds the 2,225 BBC articles of
+``../shared/data/bbc-news``; for ``--seconds`` (60 by default in this mode) 16 clients post
+ordinary traces, 2 clients post 1 MB traces (BBC articles run together, so every one has
+sources), a writer adds batches of documents, and one more client asks ``/v1/health``
+every 50 ms. Reported: health p50/p99, ordinary and 1 MB trace latencies (answered traces
+only), throughput, the 503s by code, any other 5xx (must be 0), and the server's RSS (with its
+worker processes). Each client stops at the deadline or after ``--max-requests``; a 503
+``busy`` is retried after its ``Retry-After`` (capped at 1 s)::
+
+    python bench/bench_serve.py --mixed                      # threads (the default mode)
+    python bench/bench_serve.py --mixed --trace-processes 2  # worker processes
+
+Results go to ``bench/results/serve-mixed[-pN].json`` and ``.md``.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import gzip
 import hashlib
 import itertools
 import json
@@ -54,6 +69,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_core import iter_documents, latency_stats, machine, vm_hwm_mb, wiretrace_cmd
 from corpus import DEFAULT_SEED, REPO_ROOT, ensure_corpus, read_jsonl
 
+BBC = REPO_ROOT.parent / "shared" / "data" / "bbc-news" / "bbc_news.jsonl.gz"
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 CACHE_DIR = REPO_ROOT / "bench" / ".cache"
 DEFAULT_LEVELS = (1, 4, 16)
@@ -355,6 +371,231 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# -- mixed load (issue 12) ------------------------------------------------------------------------
+
+LONG_BYTES = 1_000_000
+
+
+def bbc_rows() -> list[dict[str, Any]]:
+    if not BBC.exists():
+        raise SystemExit(f"--mixed needs {BBC} (the project's shared data folder)")
+    with gzip.open(BBC, "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def long_bodies(rows: list[dict[str, Any]], count: int) -> list[bytes]:
+    """``count`` different articles of about 1 MB, each BBC articles run together."""
+    bodies = []
+    for k in range(count):
+        parts: list[str] = []
+        size = 0
+        for row in itertools.islice(itertools.cycle(rows), k * 97, None):
+            parts.append(row["text"])
+            size += len(row["text"].encode("utf-8")) + 2
+            if size >= LONG_BYTES:
+                break
+        bodies.append(json.dumps({"id": f"long-{k}", "text": "\n\n".join(parts)}).encode())
+    return bodies
+
+
+def health_probe(base: str, deadline: float, latencies: list[float],
+                 failures: list[str]) -> None:
+    """GET /v1/health every 50 ms until ``deadline``."""
+    with httpx.Client(base_url=base, timeout=10) as c:
+        while time.perf_counter() < deadline:
+            t0 = time.perf_counter()
+            try:
+                r = c.get("/v1/health")
+                if r.status_code == 200:
+                    latencies.append(time.perf_counter() - t0)
+                else:
+                    failures.append(str(r.status_code))
+            except httpx.HTTPError as exc:
+                failures.append(repr(exc))
+            time.sleep(0.05)
+
+
+def mixed_round(base: str, ordinary: list[bytes], long: list[bytes], writes: list[bytes],
+                seconds: float, max_requests: int, clients: int, long_clients: int
+                ) -> dict[str, Any]:
+    lock = threading.Lock()
+    stats: dict[str, dict[str, Any]] = {
+        kind: {"latencies": [], "statuses": {}, "codes": {}, "samples": []}
+        for kind in ("ordinary", "long", "write")
+    }
+    deadline = time.perf_counter() + seconds
+    counter = itertools.count()
+
+    def record(kind: str, code: int, elapsed: float, response: httpx.Response | None) -> None:
+        with lock:
+            entry = stats[kind]
+            entry["statuses"][code] = entry["statuses"].get(code, 0) + 1
+            if code == 200:
+                entry["latencies"].append(elapsed)
+            elif response is not None and code >= 400:
+                try:
+                    error = response.json()["error"]["code"]
+                except (ValueError, KeyError, TypeError):
+                    error = response.text[:80]
+                key = f"{code} {error}"
+                entry["codes"][key] = entry["codes"].get(key, 0) + 1
+            elif response is None and len(entry["samples"]) < 5:
+                entry["samples"].append("transport error")
+
+    def client(kind: str, bodies: list[bytes], path: str, content_type: str) -> None:
+        with httpx.Client(base_url=base, timeout=120,
+                          headers={"content-type": content_type}) as c:
+            for _ in range(max_requests):
+                if time.perf_counter() >= deadline:
+                    return
+                body = bodies[next(counter) % len(bodies)]
+                t0 = time.perf_counter()
+                response: httpx.Response | None = None
+                try:
+                    response = c.post(path, content=body)
+                    code = response.status_code
+                except httpx.HTTPError:
+                    code = -1
+                record(kind, code, time.perf_counter() - t0, response)
+                if code == 503 and response is not None and "retry-after" in response.headers:
+                    time.sleep(min(1.0, float(response.headers["retry-after"])))
+
+    health_latencies: list[float] = []
+    health_failures: list[str] = []
+    threads = [threading.Thread(target=health_probe,
+                                args=(base, deadline, health_latencies, health_failures))]
+    threads += [threading.Thread(target=client, args=("ordinary", ordinary, "/v1/trace",
+                                                      "application/json"))
+               for _ in range(clients)]
+    threads += [threading.Thread(target=client, args=("long", long, "/v1/trace",
+                                                       "application/json"))
+                for _ in range(long_clients)]
+    threads.append(threading.Thread(target=client, args=("write", writes, "/v1/documents",
+                                                          "application/x-ndjson")))
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - began
+    out: dict[str, Any] = {"seconds": round(wall, 1), "health": {
+        "latency": latency_stats(health_latencies), "failures": len(health_failures),
+        "failure_samples": health_failures[:5]}}
+    for kind, entry in stats.items():
+        ok = entry["statuses"].get(200, 0)
+        out[kind] = {
+            "requests": sum(entry["statuses"].values()),
+            "ok": ok,
+            "throughput_rps": round(ok / wall, 2),
+            "latency": latency_stats(entry["latencies"]),
+            "statuses": {str(k): v for k, v in sorted(entry["statuses"].items())},
+            "errors": dict(sorted(entry["codes"].items())),
+        }
+    statuses = [(int(k), v) for e in out.values() if isinstance(e, dict) and "statuses" in e
+                for k, v in e["statuses"].items()]
+    out["count_503"] = sum(v for k, v in statuses if k == 503)
+    out["other_5xx"] = sum(v for k, v in statuses if k >= 500 and k != 503)
+    out["transport_errors"] = sum(v for k, v in statuses if k == -1)
+    return out
+
+
+def mixed_markdown(result: dict[str, Any]) -> str:
+    m, r, s = result["machine"], result["round"], result["server"]
+    mode = (f"{s['trace_processes']} trace worker processes (+1 for long articles)"
+            if s["trace_processes"] else "traces in the server's threads")
+    h, o, lg, w = r["health"], r["ordinary"], r["long"], r["write"]
+
+    def lat(entry: dict[str, Any], key: str) -> str:
+        return str(entry["latency"].get(key, "-"))
+
+    return "\n".join([
+        f"### Mixed load, {mode}",
+        "",
+        f"Command: `{result['command']}` ({result['started']}); machine: {m['cpu']}, "
+        f"{m['nproc']} CPUs, {m['memory_gib']} GiB, Python {m['python']}; load average "
+        f"before {result['load_average_before']} (shared machine). Index: "
+        f"{result['corpus']['documents']:,} bench corpus documents + {result['bbc']:,} BBC "
+        f"articles. {result['clients']} ordinary trace clients, {result['long_clients']} "
+        "clients of 1 MB traces, 1 writer (JSONL batches of 50), health asked every 50 ms "
+        "by one more client thread.",
+        "",
+        "| | requests | answered 200 | throughput (/s) | p50 ms | p99 ms | max ms | refusals |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+        f"| `GET /v1/health` | {h['latency'].get('n', 0) + h['failures']} | "
+        f"{h['latency'].get('n', 0)} | - | {lat(h, 'p50_ms')} | {lat(h, 'p99_ms')} | "
+        f"{lat(h, 'max_ms')} | {h['failures']} failed |",
+        *[f"| {name} | {e['requests']} | {e['ok']} | {e['throughput_rps']} | "
+          f"{lat(e, 'p50_ms')} | {lat(e, 'p99_ms')} | {lat(e, 'max_ms')} | "
+          f"{', '.join(f'{k}: {v}' for k, v in e['errors'].items()) or '-'} |"
+          for name, e in (("ordinary trace", o), ("1 MB trace", lg), ("add documents", w))],
+        "",
+        f"503s: {r['count_503']}; other 5xx: {r['other_5xx']} (must be 0); transport errors: "
+        f"{r['transport_errors']}. Server RSS (with worker processes): {s['rss_idle_mb']} MiB "
+        f"idle, peak {s['rss_peak_mb']} MiB, {s['rss_end_mb']} MiB at the end.",
+        "",
+    ])
+
+
+def mixed_main(args: argparse.Namespace, command: str) -> None:
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    files = ensure_corpus(args.docs, args.queries)
+    queries = read_jsonl(files.queries)
+    cached_db, _ = ensure_index(files.corpus, args.docs)
+    rows = bbc_rows()
+    with tempfile.TemporaryDirectory(prefix="wiretrace-serve-mixed-") as tmp:
+        db = Path(tmp) / "index.db"
+        for suffix in ("", "-wal"):
+            if Path(f"{cached_db}{suffix}").exists():
+                shutil.copy(f"{cached_db}{suffix}", f"{db}{suffix}")
+        from wiretrace import Document, open_index
+
+        with open_index(db) as index:
+            index.add([Document(f"bbc/{r['id']}", r["text"], r.get("title"), None,
+                                r.get("source")) for r in rows if r.get("text", "").strip()])
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        proc = start_server(db, port, Path(tmp) / "server.log", args.trace_processes)
+        sampler = RssSampler(proc.pid)
+        sampler.start()
+        try:
+            run_round(base, request_bodies(queries), 2, args.warmup, None)
+            sampler.mark()
+            rss_idle = sampler.now_mb()
+            r = mixed_round(base, request_bodies(queries), long_bodies(rows, 4),
+                            writer_batches(files.corpus, 5_000), args.seconds,
+                            args.max_requests, 16, 2)
+            rss_peak = sampler.mark()
+            rss_end = sampler.now_mb()
+        finally:
+            sampler.stop.set()
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        log_tail = (Path(tmp) / "server.log").read_text(errors="replace")[-2000:]
+    result = {
+        "started": started, "command": command, "machine": machine(),
+        "load_average_before": load_before,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "corpus": {"documents": args.docs, "queries": len(queries)}, "bbc": len(rows),
+        "clients": 16, "long_clients": 2,
+        "server": {"trace_processes": args.trace_processes, "rss_idle_mb": rss_idle,
+                   "rss_peak_mb": rss_peak, "rss_end_mb": rss_end},
+        "round": r, "server_log_tail": log_tail,
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    name = "serve-mixed" + (f"-p{args.trace_processes}" if args.trace_processes else "")
+    (args.out / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n")
+    md = mixed_markdown(result)
+    (args.out / f"{name}.md").write_text(md)
+    print(md)
+    if r["other_5xx"]:
+        raise SystemExit(f"{r['other_5xx']} responses were 5xx other than 503")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--docs", type=int, default=10_000, help="corpus size")
@@ -367,6 +608,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--trace-processes", type=int, default=0,
                         help="pass --trace-processes N to the server (0: trace in threads)")
     parser.add_argument("--quick", action="store_true", help="1,000 documents, 3 s rounds")
+    parser.add_argument("--mixed", action="store_true",
+                        help="the mixed load of issue 12 (ordinary + 1 MB traces + a writer)")
+    parser.add_argument("--max-requests", type=int, default=2_000,
+                        help="--mixed: most requests per client")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR)
     args = parser.parse_args(argv)
     if args.quick:
@@ -374,6 +619,11 @@ def main(argv: list[str] | None = None) -> None:
     levels = [int(x) for x in args.clients.split(",") if x.strip()]
     command = "python bench/bench_serve.py" + (" " + " ".join(argv if argv is not None
                                                               else sys.argv[1:])).rstrip()
+    if args.mixed:
+        if "--seconds" not in (argv if argv is not None else sys.argv[1:]):
+            args.seconds = 60.0
+        mixed_main(args, command)
+        return
     started = datetime.now(UTC).isoformat(timespec="seconds")
     load_before = [round(x, 2) for x in os.getloadavg()]
 

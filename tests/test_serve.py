@@ -622,11 +622,11 @@ def test_an_internal_failure_is_a_json_500_without_details(tmp_path: Path) -> No
             raise RuntimeError("secret detail /etc/shadow")
 
     db = tmp_path / "i.db"
-    app = create_app(ServeOptions(db=db), BrokenStore(db))
+    app = create_app(ServeOptions(db=db, trace_processes=0), BrokenStore(db))
 
     async def call() -> httpx.Response:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
             return await c.get("/v1/documents/x")
 
     response = asyncio.run(call())

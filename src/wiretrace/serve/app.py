@@ -12,12 +12,16 @@ Endpoints (OpenAPI at ``/openapi.json``)::
     GET  /                      the web page; /static/... its script and style
 
 Errors are JSON ``{"error": {"status", "code", "message"}}`` with a 4xx status for anything the
-client can fix; nothing the client sends produces a 500. The routes only parse, call the library
-(:func:`wiretrace.trace.trace`, the index) in a worker thread, and format.
+client can fix; nothing the client sends produces a 500. A trace that cannot start because its
+queue is full gets 503 ``busy`` with ``Retry-After``; one that passes its deadline gets 503
+``trace_timeout`` and is stopped (see :mod:`wiretrace.serve.pool`); one whose client goes away
+is stopped too. The routes only parse, call the library (:func:`wiretrace.trace.trace`, the
+index) off the event loop, and format.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -30,12 +34,13 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from wiretrace.errors import WiretraceError
 from wiretrace.model import SCHEMA_VERSION, Document, Trace
 from wiretrace.report.html import asset_text, render_html, report_csp, view_payload
 from wiretrace.report.json import trace_schema, trace_to_dict
-from wiretrace.serve.guard import Guard
+from wiretrace.serve.guard import Guard, HostPolicy
 from wiretrace.serve.inputs import (
     JSON_TYPES,
     JSONL_TYPES,
@@ -49,7 +54,7 @@ from wiretrace.serve.inputs import (
     validate_doc_id,
 )
 from wiretrace.serve.options import ServeOptions
-from wiretrace.serve.pool import BrokenProcessPool, TracePool
+from wiretrace.serve.pool import Backend, Busy, Lane, ProcessLane, ThreadLane, WorkerLost
 from wiretrace.serve.store import IndexStore
 from wiretrace.trace import trace
 
@@ -80,16 +85,57 @@ _ERROR_SCHEMA = {
 }
 
 
+_ERROR_MEANING = {
+    400: "malformed request (bad Content-Length, no Host)",
+    401: "API token missing or wrong",
+    403: "cross-site request refused",
+    404: "not found",
+    405: "method not allowed",
+    413: "request body over the limit",
+    415: "unsupported media type",
+    421: "Host header not one this server answers to",
+    422: "invalid request",
+    500: "internal error",
+    503: "busy (queue full: see Retry-After), past the trace deadline, or index unavailable",
+}
+# What any /v1 request may get from the guard, whatever the route.
+_GUARD_STATUSES = (400, 401, 403, 421)
+
+
 def _error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {
-        s: {"description": "error", "content": {"application/json": {"schema": _ERROR_SCHEMA}}}
-        for s in statuses
+        s: {
+            "description": _ERROR_MEANING.get(s, "error"),
+            "content": {"application/json": {"schema": _ERROR_SCHEMA}},
+        }
+        for s in sorted({*statuses, *_GUARD_STATUSES})
     }
+
+
+def _openapi_schema(node: Any) -> Any:
+    """A JSON schema as the OpenAPI document gives it: a tuple (``prefixItems: [a, b, c]``)
+    becomes ``items: {anyOf: [a, b, c]}`` (with the length bounds kept). schemathesis 4.32
+    turns ``prefixItems`` into the draft-07 ``items: [...]`` form and then rejects that as
+    invalid OpenAPI 3.1; the report's own schema (``wiretrace.report.json.trace_schema``)
+    keeps the exact tuple."""
+    if isinstance(node, list):
+        return [_openapi_schema(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _openapi_schema(v) for k, v in node.items()}
+    tuple_items = out.pop("prefixItems", None)
+    if isinstance(out.get("items"), list):
+        tuple_items = out.pop("items")
+    if isinstance(tuple_items, list):
+        out["items"] = {"anyOf": tuple_items}
+    return out
 
 
 def _report_schema() -> dict[str, Any]:
     schema = trace_schema()
-    return {k: v for k, v in schema.items() if not k.startswith("$")}
+    result = _openapi_schema({k: v for k, v in schema.items() if not k.startswith("$")})
+    assert isinstance(result, dict)
+    return result
 
 
 _TRACE_REQUEST = {
@@ -133,7 +179,50 @@ def _version() -> str:
 
 
 def _json_error(error: ApiError, headers: Mapping[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(error.body(), status_code=error.status, headers=headers)
+    return JSONResponse(
+        error.body(), status_code=error.status, headers={**error.headers, **(headers or {})}
+    )
+
+
+async def _client_gone(request: Request) -> None:
+    """Returns when the client of ``request`` (whose body was read) disconnects."""
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            return
+
+
+# CPU priority of the trace worker processes below the server's own (see ProcessLane).
+ORDINARY_NICENESS = 5
+LONG_NICENESS = 15
+
+
+def _lanes(options: ServeOptions, index: IndexStore) -> tuple[Lane, Lane]:
+    """The ordinary and the long-article lanes, on threads or worker processes."""
+
+    def trace_here(doc: Document) -> Trace:
+        with index.reading("trace") as reader:
+            return trace(reader, doc, options.trace)
+
+    def trace_long(doc: Document) -> Trace:
+        with index.reading("long") as reader:
+            return trace(reader, doc, options.trace)
+
+    ordinary_backend: Backend
+    long_backend: Backend
+    if options.trace_processes:
+        ordinary_backend = ProcessLane(options.db, options.trace, options.trace_processes,
+                                       ORDINARY_NICENESS)
+        long_backend = ProcessLane(options.db, options.trace, 1, LONG_NICENESS)
+    else:
+        ordinary_backend = ThreadLane(trace_here, options.readers, "wt-trace")
+        long_backend = ThreadLane(trace_long, 1, "wt-long")
+    queue, deadline = options.trace_queue, options.trace_timeout
+    return (
+        Lane("ordinary", ordinary_backend, queue, 1, min(options.trace_max_wait, deadline)),
+        # A long article waits at most its deadline: a longer wait could never end in time.
+        Lane("long-article", long_backend, queue, 10, deadline),
+    )
 
 
 def _describe_validation(exc: RequestValidationError) -> str:
@@ -150,17 +239,13 @@ def create_app(options: ServeOptions, store: IndexStore | None = None) -> FastAP
     on shutdown."""
     index = store or IndexStore(options.db, readers=options.readers)
     limit = options.max_body_bytes
-    pool = (
-        TracePool(options.db, options.trace, options.trace_processes)
-        if options.trace_processes
-        else None
-    )
+    ordinary, long = _lanes(options, index)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        if pool is not None:
-            pool.close()
+        ordinary.backend.close()
+        long.backend.close()
         index.close()
 
     app = FastAPI(
@@ -178,7 +263,13 @@ def create_app(options: ServeOptions, store: IndexStore | None = None) -> FastAP
         openapi_url="/openapi.json",
         lifespan=lifespan,
     )
-    app.add_middleware(Guard, token=options.token, max_body=limit)
+    app.state.lanes = (ordinary, long)
+    app.add_middleware(
+        Guard,
+        token=options.token,
+        max_body=limit,
+        hosts=HostPolicy.for_bind(options.host, options.allowed_hosts),
+    )
 
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: Exception) -> Response:
@@ -198,34 +289,58 @@ def create_app(options: ServeOptions, store: IndexStore | None = None) -> FastAP
         if exc.status_code == 404 and message == "Not Found":
             message = f"no such endpoint: {request.method} {request.url.path}"
         elif exc.status_code == 405:
-            message = f"{request.method} is not allowed on {request.url.path}"
+            method = request.scope.get("wiretrace.method", request.method)
+            message = f"{method} is not allowed on {request.url.path}"
         code = codes.get(exc.status_code, "bad_request")
         return _json_error(ApiError(exc.status_code, code, message), exc.headers)
 
-    @app.exception_handler(Exception)
-    async def internal_error(_: Request, exc: Exception) -> Response:
-        log.exception("internal error", exc_info=exc)
-        return _json_error(ApiError(500, "internal_error", "internal error; see the server log"))
+    # Any other exception reaches the Guard, which logs it and answers a JSON 500.
 
-    def trace_here(doc: Document) -> Trace:
-        with index.reading() as reader:
-            return trace(reader, doc, options.trace)
-
-    async def run_trace(doc: Document) -> Trace:
+    async def run_trace(request: Request, doc: Document) -> Trace:
+        """Trace ``doc`` in its lane; stopped at the deadline or when the client goes away."""
+        lane = long if len(doc.text) > options.long_chars else ordinary
+        work = asyncio.ensure_future(lane.run(doc))
+        gone = asyncio.ensure_future(_client_gone(request))
         try:
-            if pool is None:
-                return await run_in_threadpool(trace_here, doc)
-            return await pool.trace(doc)
+            await asyncio.wait(
+                (work, gone), timeout=options.trace_timeout,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+        finally:
+            gone.cancel()
+            if not work.done():
+                work.cancel()
+        if not work.done() or work.cancelled():
+            if gone.done() and not gone.cancelled():
+                raise ClientDisconnect()
+            raise ApiError(
+                503,
+                "trace_timeout",
+                f"the trace took longer than {options.trace_timeout:g} s and was stopped; "
+                "send a shorter article, or ask the operator to raise --trace-timeout",
+            )
+        try:
+            return work.result()
+        except Busy as exc:
+            raise ApiError(
+                503,
+                "busy",
+                f"the {exc.lane} trace queue is full; try again in {exc.retry_after} s",
+                headers={"retry-after": str(exc.retry_after)},
+            ) from exc
         except WiretraceError as exc:
             raise ApiError(503, "index_unavailable", str(exc)) from exc
-        except BrokenProcessPool as exc:
-            raise ApiError(503, "workers_unavailable", "a trace worker process died; "
-                           "restart the server") from exc
+        except WorkerLost as exc:
+            raise ApiError(
+                503, "workers_unavailable", f"{exc}; it is being replaced, try again",
+                headers={"retry-after": "2"},
+            ) from exc
 
     async def read_article(request: Request) -> Document:
         kind = media_type(request.headers.get("content-type"))
         if kind in JSON_TYPES or kind.endswith("+json"):
-            return parse_trace_json(await request.body(), limit)
+            body = await request.body()
+            return await run_in_threadpool(parse_trace_json, body, limit)
         if kind == MULTIPART:
             async with request.form(max_files=1, max_fields=len(TRACE_FIELDS)) as form:
                 upload = form.get("file")
@@ -259,7 +374,7 @@ def create_app(options: ServeOptions, store: IndexStore | None = None) -> FastAP
                     "text/html": {"schema": {"type": "string"}},
                 },
             },
-            **_error_responses(401, 413, 415, 422),
+            **_error_responses(401, 413, 415, 422, 503),
         },
         openapi_extra={
             "requestBody": {
@@ -277,7 +392,7 @@ def create_app(options: ServeOptions, store: IndexStore | None = None) -> FastAP
         format: Literal["json", "html"] = Query("json", description="json or html"),
     ) -> Response:
         doc = await read_article(request)
-        result = await run_trace(doc)
+        result = await run_trace(request, doc)
         if format == "html":
             body = await run_in_threadpool(render_html, result)
             return Response(
@@ -310,7 +425,7 @@ def create_app(options: ServeOptions, store: IndexStore | None = None) -> FastAP
                     }
                 },
             },
-            **_error_responses(401, 413, 415, 422),
+            **_error_responses(401, 413, 415, 422, 503),
         },
         openapi_extra={
             "requestBody": {
@@ -357,7 +472,7 @@ def create_app(options: ServeOptions, store: IndexStore | None = None) -> FastAP
     @app.get(
         "/v1/documents/{doc_id:path}",
         summary="One stored document",
-        responses=_error_responses(401, 404, 422),
+        responses=_error_responses(401, 404, 422, 503),
     )
     async def get_document(doc_id: str) -> dict[str, Any]:
         validate_doc_id(doc_id)
@@ -374,7 +489,7 @@ def create_app(options: ServeOptions, store: IndexStore | None = None) -> FastAP
             "text": doc.text,
         }
 
-    @app.get("/v1/health", summary="Service status", responses=_error_responses(401))
+    @app.get("/v1/health", summary="Service status", responses=_error_responses(401, 503))
     async def health() -> dict[str, Any]:
         count = await run_in_threadpool(index.count)
         return {

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 from wiretrace.serve.options import (
+    DEFAULT_HEADER_TIMEOUT,
     DEFAULT_HOST,
+    DEFAULT_IDLE_TIMEOUT,
+    DEFAULT_LONG_CHARS,
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_PORT,
     DEFAULT_READERS,
-    LOOPBACK_HOSTS,
+    DEFAULT_TRACE_MAX_WAIT,
+    DEFAULT_TRACE_PROCESSES,
+    DEFAULT_TRACE_QUEUE,
+    DEFAULT_TRACE_TIMEOUT,
     TOKEN_ENV,
+    exposure_warning,
 )
+
+# Seconds a connection may stay open with no request after a response.
+KEEP_ALIVE_SECONDS = 5
 
 MISSING_EXTRA = (
     "wiretrace serve needs the [serve] extra (FastAPI, uvicorn, python-multipart); "
@@ -36,7 +47,18 @@ MISSING_EXTRA = (
     show_default=True,
     help="Address to bind. Anything but loopback exposes the service to the network.",
 )
-@click.option("--port", type=int, default=DEFAULT_PORT, show_default=True, help="TCP port.")
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Another name the server answers to in the Host header (repeatable), e.g. when it "
+    "is reached as wiretrace.example.org. Other names get 421, which stops DNS rebinding.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
+    help="TCP port.",
+)
 @click.option(
     "--token",
     envvar=TOKEN_ENV,
@@ -64,15 +86,62 @@ MISSING_EXTRA = (
     type=click.IntRange(min=1),
     default=DEFAULT_READERS,
     show_default=True,
-    help="Index read connections; more concurrent traces than this wait their turn.",
+    help="Traces that run at once in the server's threads (with --trace-processes 0); "
+    "more wait their turn.",
 )
 @click.option(
     "--trace-processes",
     type=click.IntRange(min=0),
-    default=0,
+    default=DEFAULT_TRACE_PROCESSES,
     show_default=True,
-    help="Trace in this many worker processes (0: in the server's threads). Tracing is "
-    "CPU-bound, so on a machine with spare cores this raises throughput.",
+    help="Trace in this many worker processes, plus one for long articles (0: in the "
+    "server's threads). A worker whose trace passes its deadline, or whose client goes "
+    "away, is killed and replaced; a thread cannot be stopped and runs on.",
+)
+@click.option(
+    "--trace-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TRACE_TIMEOUT,
+    show_default=True,
+    help="Seconds a trace may take, waiting included; past it the request gets 503.",
+)
+@click.option(
+    "--trace-queue",
+    type=click.IntRange(min=0),
+    default=DEFAULT_TRACE_QUEUE,
+    show_default=True,
+    help="Traces that may wait for a free slot (per lane: ordinary and long articles); "
+    "beyond that, 503 with Retry-After.",
+)
+@click.option(
+    "--trace-max-wait",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_TRACE_MAX_WAIT,
+    show_default=True,
+    help="An ordinary trace that would wait longer than this many seconds for a slot (by "
+    "the recent trace times) gets 503 with Retry-After at once.",
+)
+@click.option(
+    "--long-chars",
+    type=click.IntRange(min=1),
+    default=DEFAULT_LONG_CHARS,
+    show_default=True,
+    help="Articles longer than this (characters) are traced in a lane of their own, one at "
+    "a time, so they never hold up ordinary ones.",
+)
+@click.option(
+    "--header-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_HEADER_TIMEOUT,
+    show_default=True,
+    help="Seconds a client has to send its request line and headers.",
+)
+@click.option(
+    "--idle-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_IDLE_TIMEOUT,
+    show_default=True,
+    help="Seconds a client may send nothing while sending a request body.",
 )
 @click.option(
     "--log-level",
@@ -89,6 +158,13 @@ def serve_cmd(
     max_candidates: int,
     readers: int,
     trace_processes: int,
+    trace_timeout: float,
+    trace_queue: int,
+    trace_max_wait: float,
+    long_chars: int,
+    header_timeout: float,
+    idle_timeout: float,
+    allowed_hosts: tuple[str, ...],
     log_level: str,
 ) -> None:
     """Serve the HTTP API (/v1, OpenAPI at /openapi.json) and the web page at / (needs the
@@ -101,18 +177,27 @@ def serve_cmd(
         raise click.ClickException(f"{MISSING_EXTRA} ({exc})") from exc
     from wiretrace.errors import WiretraceError
     from wiretrace.serve.options import ServeOptions
+    from wiretrace.serve.protocol import protocol_class
     from wiretrace.serve.store import IndexStore
     from wiretrace.trace import TraceOptions
 
+    if token is None and TOKEN_ENV in os.environ:
+        token = os.environ[TOKEN_ENV]  # click reads an empty variable as unset; it is not
     if not db.parent.exists():
         raise click.ClickException(f"{db}: folder {db.parent} does not exist")
     try:
         options = ServeOptions(
             db=db,
-            token=token or None,
+            token=token,
             max_body_bytes=max_body,
             readers=readers,
             trace_processes=trace_processes,
+            trace_timeout=trace_timeout,
+            trace_queue=trace_queue,
+            trace_max_wait=trace_max_wait,
+            long_chars=long_chars,
+            host=host,
+            allowed_hosts=allowed_hosts,
             trace=TraceOptions(max_candidates=max_candidates),
         )
         store = IndexStore(db, readers=readers)
@@ -122,12 +207,9 @@ def serve_cmd(
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"wiretrace: {count:,} documents in {db}", err=True)
     click.echo(f"wiretrace: open http://{shown}:{port}/ in a browser", err=True)
-    if host not in LOOPBACK_HOSTS and not options.token:
-        click.echo(
-            f"wiretrace: warning: listening on {host} without a token; anyone who can reach "
-            f"this address can add documents. Set {TOKEN_ENV} or pass --token.",
-            err=True,
-        )
+    warning = exposure_warning(host, options.token)
+    if warning:
+        click.echo(f"wiretrace: {warning}", err=True)
     app = create_app(options, store)
     uvicorn.run(
         app,
@@ -137,4 +219,6 @@ def serve_cmd(
         server_header=False,
         proxy_headers=False,
         timeout_graceful_shutdown=5,
+        http=protocol_class(header_timeout, idle_timeout),
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )

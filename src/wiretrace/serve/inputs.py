@@ -46,13 +46,22 @@ MULTIPART = "multipart/form-data"
 
 
 class ApiError(Exception):
-    """A client error: HTTP ``status``, a stable ``code`` and a human ``message``."""
+    """A client error: HTTP ``status``, a stable ``code`` and a human ``message`` (and any
+    response ``headers``, such as ``Retry-After``)."""
 
-    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers or {}
         self.extra = extra
 
     def body(self) -> dict[str, Any]:

@@ -1,9 +1,11 @@
-"""The index as the service uses it: one writer behind a lock, a small pool of readers.
+"""The index as the service uses it: one writer behind a lock, two small pools of readers.
 
 SQLite in WAL mode lets readers go on while one writer commits, so traces keep working while
-documents are added. Reads borrow one of at most ``readers`` read-only connections (opened on
+documents are added. Traces borrow one of at most ``readers`` read-only connections (opened on
 first need): tracing is CPU-bound Python, so more concurrent traces than that only add memory
-(each connection keeps its own page cache), and waiting requests queue for a free connection.
+(each connection keeps its own page cache). The long-article lane has one connection of its
+own (``pool="long"``), and health checks and document reads a pool of their own
+(``pool="quick"``), so neither ever waits for an ordinary trace to give a connection back.
 Additions go through the single writer connection, one request at a time; fingerprinting
 happens before the lock is taken, so the lock is held only while SQLite writes.
 """
@@ -14,11 +16,21 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 from wiretrace.index.base import AddReport, prepare
 from wiretrace.index.sqlite import SQLiteIndex, open_index
 from wiretrace.model import Document
 from wiretrace.serve.options import DEFAULT_READERS
+
+QUICK_READERS = 2
+Pool = Literal["trace", "long", "quick"]
+
+
+class _Pool:
+    def __init__(self, size: int) -> None:
+        self.slots = threading.BoundedSemaphore(size)
+        self.idle: list[SQLiteIndex] = []
 
 
 class IndexStore:
@@ -30,20 +42,23 @@ class IndexStore:
         self.path = Path(path)
         self._writer = open_index(self.path, create=True)
         self._write_lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(readers)
+        self._pools: dict[Pool, _Pool] = {
+            "trace": _Pool(readers), "long": _Pool(1), "quick": _Pool(QUICK_READERS)
+        }
         self._lock = threading.Lock()
-        self._idle: list[SQLiteIndex] = []
         self._all: list[SQLiteIndex] = []
         self._closed = False
 
     @contextmanager
-    def reading(self) -> Iterator[SQLiteIndex]:
-        """Borrow a read-only connection; blocks while all ``readers`` are in use."""
-        with self._slots:
+    def reading(self, pool_name: Pool = "trace") -> Iterator[SQLiteIndex]:
+        """Borrow a read-only connection; blocks while all of its pool are in use. ``quick``
+        connections are for short reads (health, one document), never for traces."""
+        pool = self._pools[pool_name]
+        with pool.slots:
             with self._lock:
                 if self._closed:
                     raise RuntimeError("the index store is closed")
-                index = self._idle.pop() if self._idle else None
+                index = pool.idle.pop() if pool.idle else None
             if index is None:
                 index = open_index(self.path, create=False, readonly=True)
                 with self._lock:
@@ -52,14 +67,14 @@ class IndexStore:
                 yield index
             finally:
                 with self._lock:
-                    self._idle.append(index)
+                    pool.idle.append(index)
 
     def get(self, doc_id: str) -> Document | None:
-        with self.reading() as index:
+        with self.reading("quick") as index:
             return index.get(doc_id)
 
     def count(self) -> int:
-        with self.reading() as index:
+        with self.reading("quick") as index:
             return len(index)
 
     def add(self, documents: Sequence[Document]) -> AddReport:
@@ -76,6 +91,7 @@ class IndexStore:
             for index in self._all:
                 index.close()
             self._all.clear()
-            self._idle.clear()
+            for pool in self._pools.values():
+                pool.idle.clear()
         with self._write_lock:
             self._writer.close()
