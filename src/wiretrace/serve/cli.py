@@ -149,6 +149,13 @@ MISSING_EXTRA = (
     default="info",
     show_default=True,
 )
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    help="Report passages at least this likely to be right (default: that of 'trace "
+    "--min-confidence'); 0 reports every passage found.",
+)
 def serve_cmd(
     db: Path,
     host: str,
@@ -166,6 +173,7 @@ def serve_cmd(
     idle_timeout: float,
     allowed_hosts: tuple[str, ...],
     log_level: str,
+    min_confidence: float | None,
 ) -> None:
     """Serve the HTTP API (/v1, OpenAPI at /openapi.json) and the web page at / (needs the
     [serve] extra)."""
@@ -198,7 +206,9 @@ def serve_cmd(
             long_chars=long_chars,
             host=host,
             allowed_hosts=allowed_hosts,
-            trace=TraceOptions(max_candidates=max_candidates),
+            trace=TraceOptions(max_candidates=max_candidates)
+            if min_confidence is None
+            else TraceOptions(max_candidates=max_candidates, min_confidence=min_confidence),
         )
         store = IndexStore(db, readers=readers)
     except (ValueError, WiretraceError) as exc:
