@@ -514,8 +514,10 @@ def mixed_markdown(result: dict[str, Any]) -> str:
         f"Command: `{result['command']}` ({result['started']}); machine: {m['cpu']}, "
         f"{m['nproc']} CPUs, {m['memory_gib']} GiB, Python {m['python']}; load average "
         f"before {result['load_average_before']} (shared machine). Index: "
-        f"{result['corpus']['documents']:,} bench corpus documents + {result['bbc']:,} BBC "
-        f"articles. {result['clients']} ordinary trace clients, {result['long_clients']} "
+        f"{result['index_documents']:,} documents: the bench corpus "
+        f"({result['corpus']['documents']:,}) and the {result['bbc']:,} BBC articles the 1 MB "
+        f"traces are made of ({result['bbc_added']:,} of them not already in the corpus). "
+        f"{result['clients']} ordinary trace clients, {result['long_clients']} "
         "clients of 1 MB traces, 1 writer (JSONL batches of 50), health asked every 50 ms "
         "by one more client thread.",
         "",
@@ -550,9 +552,12 @@ def mixed_main(args: argparse.Namespace, command: str) -> None:
                 shutil.copy(f"{cached_db}{suffix}", f"{db}{suffix}")
         from wiretrace import Document, open_index
 
-        with open_index(db) as index:
-            index.add([Document(f"bbc/{r['id']}", r["text"], r.get("title"), None,
-                                r.get("source")) for r in rows if r.get("text", "").strip()])
+        with open_index(db) as index:  # the bench corpus may hold them already
+            bbc_added = index.add([
+                Document(f"bbc/{r['id']}", r["text"], r.get("title"), None, r.get("source"))
+                for r in rows if r.get("text", "").strip()
+            ]).added
+            index_documents = len(index)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         proc = start_server(db, port, Path(tmp) / "server.log", args.trace_processes)
@@ -581,6 +586,7 @@ def mixed_main(args: argparse.Namespace, command: str) -> None:
         "load_average_before": load_before,
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "corpus": {"documents": args.docs, "queries": len(queries)}, "bbc": len(rows),
+        "bbc_added": bbc_added, "index_documents": index_documents,
         "clients": 16, "long_clients": 2,
         "server": {"trace_processes": args.trace_processes, "rss_idle_mb": rss_idle,
                    "rss_peak_mb": rss_peak, "rss_end_mb": rss_end},

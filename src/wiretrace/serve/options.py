@@ -56,7 +56,9 @@ class ServeOptions:
       connection); health and document reads have connections of their own;
     - ``trace_processes``: when above 0, traces run in that many worker processes instead of
       the server's threads (plus one for long articles); a trace past its deadline, or whose
-      client went away, is stopped by ending its process;
+      client went away, is stopped by ending its process. The default (2) was picked by
+      the mixed-load bench in BENCHMARKS.md: health stays fast and memory bounded, which
+      threads cannot promise, as a thread cannot be stopped;
     - ``trace_timeout``: seconds a trace may take from admission (waiting included); past it
       the request gets 503 ``trace_timeout``;
     - ``trace_queue``: traces that may wait for a free slot, per lane; beyond that, 503
