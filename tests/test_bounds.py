@@ -7,10 +7,15 @@ memory allocated while one candidate is aligned (``tracemalloc``, which numpy re
 
 from __future__ import annotations
 
+import json
 import random
 import re
+import subprocess
+import sys
 import tracemalloc
 from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -187,3 +192,89 @@ def test_boilerplate_alternation_matches_the_patterns_one_by_one(bits: list[str]
 def test_boilerplate_alternation_is_not_vacuous() -> None:
     kinds = {_match_normalised(n) for n in ("share this article", "advertisement", "tags: news")}
     assert None not in kinds and len(kinds) >= 2
+
+
+# Through the real CLI ---------------------------------------------------------------------------
+
+# Runs ``wiretrace trace`` (the click command, in a fresh interpreter) with the sentence
+# aligner's pair scorer wrapped to record each candidate's work and source entries.
+_COUNTING_CLI = """
+import json, sys
+import wiretrace.align.sentences as s
+from wiretrace.cli import main
+calls = []
+scorer = s._pair_cells
+def counted(pair, opts):
+    cells = scorer(pair, opts)
+    calls.append([cells.work, len(pair.source.hashes), len(cells.rows), pair.source.sentences])
+    return cells
+s._pair_cells = counted
+try:
+    main(sys.argv[2:], standalone_mode=False)
+finally:
+    with open(sys.argv[1], "w") as f:
+        json.dump(calls, f)
+"""
+
+
+def _cli_trace(db: Path, query: str, tmp: Path) -> tuple[dict[str, Any], list[list[int]]]:
+    qfile, counts = tmp / f"q{len(query)}.txt", tmp / f"work{len(query)}.json"
+    qfile.write_text(query)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _COUNTING_CLI,
+            str(counts),
+            "trace",
+            "--db",
+            str(db),
+            str(qfile),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    return json.loads(proc.stdout), json.loads(counts.read_text())
+
+
+def test_cli_trace_of_a_long_article_does_bounded_work_per_candidate(tmp_path: Path) -> None:
+    docs = [" ".join(_sentences(100 * d, 40, seed=d)) for d in range(30)]
+    corpus = tmp_path / "docs.jsonl"
+    corpus.write_text(
+        "".join(json.dumps({"id": f"d{d}", "text": t}) + "\n" for d, t in enumerate(docs))
+    )
+    db = tmp_path / "long.db"
+    subprocess.run(
+        [sys.executable, "-m", "wiretrace.cli", "index", "--db", str(db), str(corpus), "--quiet"],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+
+    def query(noise: int) -> str:
+        # Filler sentences made of the indexed documents' own words: every candidate's terms
+        # recur in the query, more often the longer it is.
+        rng = random.Random(noise)
+        vocab = [
+            _word(3 * i + k)
+            for d in range(30)
+            for i in range(100 * d, 100 * d + 40)
+            for k in (0, 1, 2)
+        ]
+        filler = [" ".join(rng.sample(vocab, 6)).capitalize() + "." for _ in range(noise)]
+        return " ".join([*filler[: noise // 2], docs[3], docs[17], *filler[noise // 2 :]])
+
+    small, small_work = _cli_trace(db, query(3000), tmp_path)
+    large, large_work = _cli_trace(db, query(6000), tmp_path)
+    opts = SentenceOptions()
+    for work, entries, pairs, sentences in small_work + large_work:
+        assert work <= entries * (opts.max_postings + opts.max_pairs_per_sentence)
+        assert pairs <= sentences * opts.max_pairs_per_sentence
+    total_small = sum(w for w, *_ in small_work)
+    total_large = sum(w for w, *_ in large_work)
+    assert 0 < total_large <= 2.2 * total_small, (total_small, total_large)
+    for report in (small, large):
+        assert {"d3", "d17"} <= {s["id"] for s in report["sources"]}

@@ -147,7 +147,8 @@ class SentenceOptions:
 
 @dataclass(frozen=True, slots=True)
 class SentenceView:
-    """A text as sentences (character spans) and their term lists."""
+    """A text as sentences (character spans) and their term lists; ``index`` holds the terms
+    as a :class:`TermIndex`, built once when the view is made."""
 
     spans: tuple[Span, ...]
     terms: tuple[tuple[str, ...], ...] = field(repr=False)
