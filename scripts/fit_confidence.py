@@ -65,11 +65,43 @@ def ece(probs: np.ndarray, labels: np.ndarray, bins: int = 10) -> tuple[float, l
     return total, lines
 
 
+def reliability_plot(probs: np.ndarray, labels: np.ndarray, out: Path, bins: int = 10) -> None:
+    """Mean confidence against the share right, per bin, with the bins' sizes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    edges = np.linspace(0, 1, bins + 1)
+    xs, ys, ns = [], [], []
+    for i in range(bins):
+        inside = (probs >= edges[i]) & ((probs < edges[i + 1]) | (i == bins - 1))
+        if inside.any():
+            xs.append(float(probs[inside].mean()))
+            ys.append(float(labels[inside].mean()))
+            ns.append(int(inside.sum()))
+    fig, ax = plt.subplots(figsize=(4.5, 4.5), dpi=120)
+    ax.plot([0, 1], [0, 1], color="grey", linestyle="--", linewidth=1, label="perfect")
+    ax.scatter(xs, ys, s=[20 + 3 * n**0.5 * 4 for n in ns], color="#1f5fa8", zorder=3)
+    ax.plot(xs, ys, color="#1f5fa8", linewidth=1)
+    for x, y, n in zip(xs, ys, ns, strict=True):
+        ax.annotate(str(n), (x, y), textcoords="offset points", xytext=(4, -10), fontsize=7)
+    ax.set_xlabel("mean confidence in bin")
+    ax.set_ylabel("share of passages right")
+    ax.set_title("Passage confidence, held-out half of eval news", fontsize=9)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("fit", type=Path)
     parser.add_argument("held_out", type=Path)
     parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
+    parser.add_argument("--plot", type=Path, default=None, help="write a reliability plot (PNG)")
     args = parser.parse_args()
     fit, held = read(args.fit), read(args.held_out)
     x = np.array([row_features(r) for r in fit])
@@ -84,6 +116,8 @@ def main() -> None:
     probs = np.array([confidence(f, weights) for f in hx])
     error, table = ece(probs, hy)
     print(f"held-out: {len(held)} passages, {int(hy.sum())} right; ECE {error:.4f}")
+    if args.plot is not None:
+        reliability_plot(probs, hy, args.plot)
     print("| confidence | passages | mean confidence | share right |")
     print("|---|---:|---:|---:|")
     print("\n".join(table))
