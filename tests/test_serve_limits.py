@@ -38,8 +38,11 @@ def bbc_db(tmp_path_factory: pytest.TempPathFactory, bbc_articles: list[dict[str
 
 @pytest.fixture(scope="module")
 def long_text(bbc_articles: list[dict[str, str]]) -> str:
-    """About 200 kB of BBC articles run together: seconds of tracing, whatever the machine."""
-    return "\n\n".join(a["text"] for a in bbc_articles[:100])
+    """About 3 MB of BBC articles run together (300 articles, five times over), under the 5 MB
+    body limit: tracing it takes many seconds on any machine, now that a trace's work grows
+    only linearly with the text (200 kB took under a second)."""
+    text = "\n\n".join(a["text"] for a in bbc_articles[:300])
+    return "\n\n".join([text] * 5)
 
 
 def workers(server: Server) -> set[int]:
@@ -84,7 +87,7 @@ def test_reads_answer_while_traces_fill_every_slot_and_the_queue_is_bounded(
 ) -> None:
     server: Server = start("--trace-processes", "0", "--readers", "1", "--trace-queue", "0",
                            "--trace-timeout", "2",
-                           "--long-chars", "1000000")
+                           "--long-chars", "10000000")  # the long text in the ordinary lane
     results: list[httpx.Response] = []
 
     def long_trace() -> None:
@@ -178,7 +181,7 @@ def test_a_trace_that_would_wait_too_long_is_refused_at_once(
     server: Server = start("--trace-processes", "0", "--readers", "1", "--trace-queue", "8",
                            "--trace-max-wait", "0.5", "--long-chars", "1000000",
                            "--trace-timeout", "120")
-    slow = long_text[:100_000]
+    slow = long_text[:900_000]  # seconds of tracing, under --long-chars
     with server.client(timeout=120) as c:
         assert c.post("/v1/trace", json={"text": slow}).status_code == 200  # seconds: learnt
         results: list[httpx.Response] = []
