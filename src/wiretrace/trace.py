@@ -75,7 +75,7 @@ class TraceOptions:
     """
 
     max_candidates: int = 20
-    lexical_candidates: int = 8
+    lexical_candidates: int = 5
     lexical_when_uncovered: float = 0.2
     min_shared: int = 2
     max_df: int = DEFAULT_MAX_DF
