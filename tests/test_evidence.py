@@ -1,0 +1,111 @@
+"""The evidence checks of a passage (wiretrace.evidence): whole names at the edges, typed edits,
+the conflict rule, telling evidence, run-on passages cut, readable edits."""
+
+from __future__ import annotations
+
+import pytest
+
+from wiretrace.align.pair import align_view, span_edits
+from wiretrace.evidence import (
+    MIN_EVIDENCE,
+    edit_type,
+    evidence,
+    judge,
+    snap_to_names,
+    split_unsupported,
+)
+from wiretrace.model import Alignment, Edit, EditType, PassageKind, Span
+from wiretrace.trace import classify
+
+
+def _idf(term: str) -> float:
+    return 1.0
+
+
+@pytest.mark.parametrize(
+    ("source", "query", "expected"),
+    [
+        ("Russia", "Russian Federation", EditType.RENAME),
+        ("China", "People's Republic of China", EditType.RENAME),
+        ("Kim Jong Un", "Kim Jong Il", EditType.ENTITY),
+        ("2019", "2002", EditType.DATE),
+        ("April", "August", EditType.DATE),
+        ("five", "seven", EditType.NUMBER),
+        ("11", "12", EditType.NUMBER),
+        ("is", "is not", EditType.NEGATION),
+        ("said", "stated", EditType.OTHER),
+    ],
+)
+def test_edit_types(source: str, query: str, expected: EditType) -> None:
+    assert edit_type(Edit(source, query)) is expected
+
+
+def test_a_span_edge_inside_a_name_moves_out_to_the_whole_name() -> None:
+    q = "Putin, right, smiles as he hugs North Korean leader Kim Jong Il in Vladivostok."
+    s = "Putin and North Korean leader Kim Jong Un met in Vladivostok on Thursday."
+    qv, sv = align_view(q), align_view(s)
+    # An alignment that stops at "Kim Jong" on both sides, hiding the different names.
+    a = Alignment(
+        Span(q.index("North"), q.index(" Il")), Span(s.index("North"), s.index(" Un")), 1.0
+    )
+    snapped = snap_to_names(qv, sv, a, 50)
+    assert q[snapped.query.start : snapped.query.end].endswith("Kim Jong Il")
+    assert s[snapped.source.start : snapped.source.end].endswith("Kim Jong Un")
+    assert Edit("Un", "Il") in [Edit(e.source, e.query) for e in snapped.edits]
+
+
+def test_an_edge_inside_an_alias_takes_in_the_whole_renamed_entity() -> None:
+    q = "People's Republic of China remains the main area of concern for the carmaker."
+    s = "China remains the main area of concern for the carmaker."
+    qv, sv = align_view(q), align_view(s)
+    a = Alignment(Span(q.index("China"), len(q)), Span(0, len(s)), 1.0)
+    snapped = snap_to_names(qv, sv, a, 50)
+    assert snapped.query.start == 0
+    assert [(e.source, e.query) for e in snapped.edits] == [
+        ("China", "People's Republic of China")
+    ]
+
+
+def test_a_rewrite_naming_another_person_is_dropped_a_copy_keeps_the_conflict() -> None:
+    q = "Russian President Vladimir Putin, right, smiles as he hugs North Korean leader Kim Jong Il"
+    s = "Russian President Vladimir Putin and North Korean leader Kim Jong Un"
+    qv, sv = align_view(q), align_view(s)
+    edits = span_edits(qv, sv, Span(0, len(q)), Span(0, len(s)), 50)
+    rewrite = Alignment(Span(0, len(q)), Span(0, len(s)), 0.6, edits)
+    verdict = judge(qv, sv, rewrite, classify, _idf, 50)
+    assert verdict.alignment is None and "different entity" in verdict.reason
+    copy_q = "The minister said 120 people were hurt in the blast on Tuesday."
+    copy_s = "The minister said 150 people were hurt in the blast on Tuesday."
+    cq, cs = align_view(copy_q), align_view(copy_s)
+    edits = span_edits(cq, cs, Span(0, len(copy_q)), Span(0, len(copy_s)), 50)
+    a = Alignment(Span(0, len(copy_q)), Span(0, len(copy_s)), 0.92, edits)
+    kept = judge(cq, cs, a, classify, _idf, 50)
+    assert kept.alignment is not None and kept.kind is PassageKind.NEAR_VERBATIM
+    assert [e.type for e in kept.alignment.edits] == [EditType.NUMBER]
+
+
+def test_evidence_weighs_terms_by_their_rarity() -> None:
+    common = {"north": 0.1, "korean": 0.1, "leader": 0.1, "kim": 0.1}
+    weight = {**common, "hug": 3.0, "caption": 3.0}
+
+    def idf(t: str) -> float:
+        return weight.get(t, 1.0)
+
+    query = {"north", "korean", "leader", "kim", "hug", "caption"}
+    assert evidence(query, set(common), idf) < MIN_EVIDENCE
+    assert evidence(query, query, idf) == 1.0
+
+
+def test_a_run_on_passage_is_cut_at_the_sentence_its_source_lacks() -> None:
+    first = "The council approved the new budget for the harbour district on Monday night."
+    other = "Fishing crews moved their boats to the old slipway near the lighthouse."
+    last = "Officials said work on the harbour walls would begin within a month."
+    q = f"{first} {other} {last}"
+    s = f"{first} Residents welcomed the decision at a packed meeting of the town hall. {last}"
+    qv, sv = align_view(q), align_view(s)
+    run_on = Alignment(Span(0, len(q)), Span(0, len(s)), 0.7)
+    parts = split_unsupported(qv, sv, run_on, 50)
+    texts = [q[p.query.start : p.query.end] for p in parts]
+    assert texts == [first.rstrip("."), last.rstrip(".")]
+    for p in parts:
+        assert s[p.source.start : p.source.end] == q[p.query.start : p.query.end]
