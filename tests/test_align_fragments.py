@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wiretrace.align.pair import AlignView, _fragments, _starts_mid_clause, _token_range, align_view
+from wiretrace.align.pair import AlignView, _fragments, _starts_mid_clause, align_view, token_range
 from wiretrace.model import Alignment, Span
 
 
@@ -14,14 +14,14 @@ def _reference(
     query: AlignView, source: AlignView, covered: list[Span], min_words: int, cut_only: bool
 ) -> list[tuple[Span, Span]]:
     qt, st_ = query.canon, source.canon
-    src_ranges = [_token_range(st_, span) for span in source.sentences.spans]
+    src_ranges = [token_range(st_, span) for span in source.sentences.spans]
     out = []
     for span in query.sentences.sentences:
         if span.overlap(covered):
             continue
         if cut_only and not _starts_mid_clause(query.words.original, span):
             continue
-        q0, q1 = _token_range(qt, span)
+        q0, q1 = token_range(qt, span)
         if q1 - q0 < min_words:
             continue
         needle = qt.words[q0:q1]

@@ -25,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_cli import run as run_cli
 
 from wiretrace.cli import main
 from wiretrace.errors import RecordError
@@ -43,14 +44,8 @@ TEXT = (
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*WIRETRACE, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "COLUMNS": "120"},
-    )
+    """The real CLI, whatever its exit status (these tests check failures too)."""
+    return run_cli(*args, stdin=stdin, check=False)
 
 
 def write_jsonl(path: Path, records: list[dict[str, object]]) -> Path:

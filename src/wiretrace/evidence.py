@@ -51,7 +51,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Indel, Levenshtein
 
-from wiretrace.align.pair import AlignView, span_edits
+from wiretrace.align.pair import AlignView, span_edits, token_range
 from wiretrace.align.sentences import STOPWORDS, canonical_tokens
 from wiretrace.index.lexical import stems
 from wiretrace.model import Alignment, Edit, EditType, PassageKind, Span
@@ -65,6 +65,7 @@ __all__ = [
     "Judgement",
     "edit_type",
     "evidence",
+    "examine",
     "judge",
     "snap_to_names",
     "span_terms",
@@ -205,10 +206,8 @@ def snap_to_names(
 
 
 def _canon_range(view: AlignView, span: Span) -> list[str]:
-    tokens = view.canon
-    first = bisect.bisect_left(tokens.starts, span.start)
-    last = bisect.bisect_right(tokens.ends, span.end)
-    return tokens.words[first:last]
+    first, end = token_range(view.canon, span)
+    return view.canon.words[first:end]
 
 
 def span_terms(view: AlignView, span: Span) -> set[str]:
@@ -263,11 +262,6 @@ def typed(edits: Iterable[Edit]) -> tuple[Edit, ...]:
     return tuple(replace(e, type=edit_type(e)) for e in edits)
 
 
-def _token_bounds(tokens: Tokens, span: Span) -> tuple[int, int]:
-    first = bisect.bisect_left(tokens.starts, span.start)
-    return first, max(first, bisect.bisect_right(tokens.ends, span.end))
-
-
 def split_unsupported(
     query: AlignView, source: AlignView, a: Alignment, max_edits: int
 ) -> list[Alignment]:
@@ -282,8 +276,8 @@ def split_unsupported(
     if len(parts) < 2:
         return [a]
     qt, st = query.canon, source.canon
-    q0, q1 = _token_bounds(qt, a.query)
-    s0, s1 = _token_bounds(st, a.source)
+    q0, q1 = token_range(qt, a.query)
+    s0, s1 = token_range(st, a.source)
     # Query word -> source word, over the pairs the edit script keeps in place.
     pairs: dict[int, int] = {}
     for op in Levenshtein.opcodes(qt.words[q0:q1], st.words[s0:s1]):
@@ -293,7 +287,7 @@ def split_unsupported(
     held = {w for w in st.words[s0:s1] if w not in STOPWORDS}
     keep: list[bool] = []
     for i, part in enumerate(parts):
-        first, end = _token_bounds(qt, part)
+        first, end = token_range(qt, part)
         words = qt.words[first:end]
         content = [w for w in words if w not in STOPWORDS]
         edge = i in (0, len(parts) - 1)
@@ -318,8 +312,8 @@ def split_unsupported(
             run.append(part)
             continue
         if run:
-            first, _ = _token_bounds(qt, run[0])
-            _, end = _token_bounds(qt, run[-1])
+            first, _ = token_range(qt, run[0])
+            _, end = token_range(qt, run[-1])
             mapped = [pairs[i] for i in range(first, end) if i in pairs]
             if mapped and end > first:
                 q_span = Span(qt.starts[first], qt.ends[end - 1])
@@ -355,9 +349,9 @@ def judge(
     *,
     check_evidence: bool = True,
 ) -> Judgement:
-    """Apply the module docstring's steps to one alignment. ``check_evidence=False`` skips
-    step 4, for passages found by other evidence (a headline match, sentence embeddings)."""
-    a = snap_to_names(query, source, a, max_edits)
+    """Apply steps 2 to 6 of the module docstring to one alignment whose edges are already
+    whole names (:func:`examine` runs every step). ``check_evidence=False`` skips steps 4
+    and 5, for passages found by other evidence (a headline match, sentence embeddings)."""
     a = replace(a, edits=typed(a.edits))
     if _title_case(query.words.original[a.query.start : a.query.end]):
         # In a headline written in title case every word is capitalised: a capitalised swap
@@ -387,3 +381,23 @@ def judge(
         named = tuple(e for e in a.edits if e.type is not EditType.OTHER)
         return Judgement(replace(a, edits=named), PassageKind.PARAPHRASE, weight)
     return Judgement(a, kind, weight)
+
+
+def examine(
+    query: AlignView,
+    source: AlignView,
+    a: Alignment,
+    classify: Callable[[Alignment], PassageKind],
+    idf: Callable[[str], float],
+    max_edits: int,
+    *,
+    check_evidence: bool = True,
+) -> list[Judgement]:
+    """Every step of the module docstring: whole names at the edges, the passage cut where
+    its source lacks the text (only with ``check_evidence``), and :func:`judge` on each part."""
+    whole = snap_to_names(query, source, a, max_edits)
+    parts = split_unsupported(query, source, whole, max_edits) if check_evidence else [whole]
+    return [
+        judge(query, source, part, classify, idf, max_edits, check_evidence=check_evidence)
+        for part in parts
+    ]

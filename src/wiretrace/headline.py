@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel, Levenshtein
 
-from wiretrace.align.pair import AlignView, align_view, span_edits
+from wiretrace.align.pair import AlignView, align_view, span_edits, token_range
 from wiretrace.align.sentences import STOPWORDS, canonical_tokens
 from wiretrace.model import Alignment, Document, Span
 from wiretrace.text.aliases import load_aliases
@@ -154,8 +154,7 @@ def headline_alignment(
     fewer than half of the headline's words are found."""
     source = align_view(_lead(source_text))
     qt, st = query.canon, source.canon
-    first = next((i for i, s in enumerate(qt.starts) if s >= headline.start), len(qt))
-    last = next((i for i, e in enumerate(qt.ends) if e > headline.end), len(qt))
+    first, last = token_range(qt, headline)
     q_words = qt.words[first:last]
     if not q_words or not st.words:
         return None

@@ -15,7 +15,7 @@ from wiretrace.align.pair import AlignView, PairOptions, align_pair, align_view
 from wiretrace.align.sentences import canonical_tokens
 from wiretrace.confidence import with_confidence
 from wiretrace.dates import Moment, certainly_before, parse_moment
-from wiretrace.evidence import idf_of, judge, snap_to_names, span_terms, split_unsupported
+from wiretrace.evidence import examine, idf_of, span_terms
 from wiretrace.headline import headline_alignment
 from wiretrace.index.base import DEFAULT_MAX_DF, Index
 from wiretrace.model import (
@@ -286,14 +286,12 @@ class _Window:
     ) -> None:
         if 2 * a.query.overlap(self.chrome) >= len(a.query):
             return  # page chrome shared by pages of one site is not a source
-        whole = snap_to_names(self.query, view, a, self.max_edits)
-        parts = split_unsupported(self.query, view, whole, self.max_edits) if floor else [whole]
-        for part in parts:
-            verdict = judge(
-                self.query, view, part, classify, self.idf, self.max_edits, check_evidence=floor
-            )
+        verdicts = examine(
+            self.query, view, a, classify, self.idf, self.max_edits, check_evidence=floor
+        )
+        for verdict in verdicts:
             if verdict.alignment is None:
-                log.debug("dropped %s %s: %s", src.id, part.query, verdict.reason)
+                log.debug("dropped a passage of %s: %s", src.id, verdict.reason)
                 continue
             b = verdict.alignment
             score = max(b.score, b.cosine or 0.0)

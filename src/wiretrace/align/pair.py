@@ -121,13 +121,13 @@ def align_view(text: str, options: PairOptions | None = None) -> AlignView:
     sentences = sentence_view(text, canon, min_terms)
     openings: dict[tuple[str, ...], list[int]] = {}
     for i, span in enumerate(sentences.sentences):
-        first, end = _token_range(canon, span)
+        first, end = token_range(canon, span)
         if end - first >= OPENING_WORDS:
             openings.setdefault(tuple(canon.words[first : first + OPENING_WORDS]), []).append(i)
     return AlignView(words, canon, sentences, openings)
 
 
-def _token_range(tokens: Tokens, span: Span) -> tuple[int, int]:
+def token_range(tokens: Tokens, span: Span) -> tuple[int, int]:
     """Half-open range of the tokens that lie inside a character span."""
     first = bisect.bisect_left(tokens.starts, span.start)
     last = bisect.bisect_right(tokens.ends, span.end)
@@ -148,8 +148,8 @@ def span_edits(
     edit too (a rename). Adjacent changed words form one edit.
     """
     qt, st = query.canon, source.canon
-    q0, q1 = _token_range(qt, q)
-    s0, s1 = _token_range(st, s)
+    q0, q1 = token_range(qt, q)
+    s0, s1 = token_range(st, s)
     q_text, s_text = query.words.original, source.words.original
     runs: list[list[int]] = []
     renames: set[int] = set()  # indices of runs that are renames, kept apart from neighbours
@@ -189,8 +189,8 @@ def _extend_canonical(query: AlignView, source: AlignView, a: Alignment) -> Alig
     beyond. One other word may be taken in when the canonical word beyond it is equal again.
     """
     qt, st = query.canon, source.canon
-    q0, q1 = _token_range(qt, a.query)
-    s0, s1 = _token_range(st, a.source)
+    q0, q1 = token_range(qt, a.query)
+    s0, s1 = token_range(st, a.source)
     if q0 >= q1 or s0 >= s1:
         return a
     qw, sw = qt.words, st.words
@@ -236,8 +236,8 @@ def _extend_canonical(query: AlignView, source: AlignView, a: Alignment) -> Alig
 
 def _overlap(query: AlignView, source: AlignView, q: Span, s: Span) -> float:
     """Similarity of the two sides' canonical word sequences (normalised Indel, 0..1)."""
-    q0, q1 = _token_range(query.canon, q)
-    s0, s1 = _token_range(source.canon, s)
+    q0, q1 = token_range(query.canon, q)
+    s0, s1 = token_range(source.canon, s)
     return float(Indel.normalized_similarity(source.canon.words[s0:s1], query.canon.words[q0:q1]))
 
 
@@ -306,7 +306,7 @@ def _is_verbatim(query: AlignView, a: Alignment) -> bool:
     """Whether a word passage is a verbatim copy (module docstring, "Beside a verbatim copy")."""
     if a.sentence_level or a.score < VERBATIM_SIMILARITY:
         return False
-    first, end = _token_range(query.words.tokens, a.query)
+    first, end = token_range(query.words.tokens, a.query)
     return end - first >= VERBATIM_MIN_WORDS
 
 
@@ -342,7 +342,7 @@ def _fragments(
     looked up: the rule for a pair that holds a verbatim copy.
     """
     qt, st = query.canon, source.canon
-    src_ranges = [_token_range(st, span) for span in source.sentences.spans]
+    src_ranges = [token_range(st, span) for span in source.sentences.spans]
     src_strings = [" " + " ".join(st.words[a:b]) + " " for a, b in src_ranges]
     # Only query sentences that open with words the source holds in a row, and only the
     # source sentences that hold them, are compared: linear work in the source's length.
@@ -363,7 +363,7 @@ def _fragments(
             continue
         if cut_only and not _starts_mid_clause(query.words.original, span):
             continue
-        q0, q1 = _token_range(qt, span)
+        q0, q1 = token_range(qt, span)
         if q1 - q0 < min_words:
             continue
         needle = " " + " ".join(qt.words[q0:q1]) + " "

@@ -228,7 +228,7 @@ def ngram_containment(answer: str, source: str, n: int = 3) -> float:
     return len(mine & grams(source)) / len(mine) if mine else 0.0
 
 
-def _token_range(tokens: Tokens, span: Span) -> tuple[int, int]:
+def token_range(tokens: Tokens, span: Span) -> tuple[int, int]:
     first = bisect.bisect_left(tokens.starts, span.start)
     return first, max(first, bisect.bisect_right(tokens.ends, span.end))
 
@@ -253,8 +253,8 @@ def copied_share(text: str, passages: Sequence[Passage], sources: Mapping[str, s
         st = source_words.get(p.source_id)
         if st is None:
             st = source_words[p.source_id] = _canonical(sources[p.source_id])
-        q0, q1 = _token_range(words, p.query)
-        s0, s1 = _token_range(st, p.source)
+        q0, q1 = token_range(words, p.query)
+        s0, s1 = token_range(st, p.source)
         inside[q0:q1] = True
         for op in Indel.opcodes(words.words[q0:q1], st.words[s0:s1]):
             if op.tag == "equal":
