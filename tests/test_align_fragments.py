@@ -6,6 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wiretrace.align import pair as pair_module
 from wiretrace.align.pair import AlignView, _fragments, _starts_mid_clause, align_view, token_range
 from wiretrace.model import Alignment, Span
 
@@ -75,3 +76,20 @@ def test_fragment_lookup_finds_a_cut_sentence() -> None:
     got = _spans(_fragments(query, source, [], 5, cut_only=True))
     assert got == _reference(query, source, [], 5, True)
     assert len(got) == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(text, text, st.integers(1, 6), st.booleans())
+def test_the_first_words_lookup_finds_what_the_scan_finds(
+    q: str, s: str, min_words: int, cut_only: bool
+) -> None:
+    """Past the scan budget, fragments are looked up by their first words only: same result."""
+    query, source = align_view(q), align_view(s)
+    scanned = _spans(_fragments(query, source, [], min_words, cut_only=cut_only))
+    original = pair_module.FRAGMENT_SCAN_CHARS
+    pair_module.FRAGMENT_SCAN_CHARS = 0
+    try:
+        by_first_words = _spans(_fragments(query, source, [], min_words, cut_only=cut_only))
+    finally:
+        pair_module.FRAGMENT_SCAN_CHARS = original
+    assert by_first_words == scanned

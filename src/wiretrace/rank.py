@@ -40,6 +40,7 @@ step.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Sequence
@@ -89,6 +90,7 @@ FloatMatrix = npt.NDArray[np.float32]
 # How many candidates each step takes, and how deep the Wikinews evaluation scores.
 DEPTH = 50
 _WORD = re.compile(r"\w+")
+_CONTENT_WORD = re.compile(r"\w\w+")
 # A sentence of fewer content terms is merged into the one before it ("He said so.").
 MIN_SENTENCE_TERMS = 3
 
@@ -171,11 +173,17 @@ def query_text(doc: Document) -> str:
 def sentences_of(text: str) -> list[tuple[str, list[str]]]:
     """The text's sentences, each as its text and its content-word Porter stems; a sentence of
     fewer than :data:`MIN_SENTENCE_TERMS` terms is merged into the one before it."""
+    spans = split_sentences(text)
+    # Words of two or more characters, lower-cased sentence by sentence; all stemmed at once.
+    bags = [
+        [w for w in _CONTENT_WORD.findall(text[s.start : s.end].lower()) if w not in STOPWORDS]
+        for s in spans
+    ]
+    stemmed = iter(stems([w for bag in bags for w in bag]))
     out: list[tuple[str, list[str]]] = []
     start = 0
-    for span in split_sentences(text):
-        words = [w.lower() for w in _WORD.findall(text[span.start : span.end])]
-        terms = stems([w for w in words if len(w) > 1 and w not in STOPWORDS])
+    for span, bag in zip(spans, bags, strict=True):
+        terms = list(itertools.islice(stemmed, len(bag)))
         if len(terms) < MIN_SENTENCE_TERMS and out:
             out[-1] = (text[start : span.end], out[-1][1] + terms)
         elif terms:
@@ -234,11 +242,9 @@ def support_scores(
     ``document_counts`` maps every term to the number of the ``documents`` that hold it
     (missing terms count 0).
     """
-    weight = {
-        t: 1.0 + math.log((documents + 1) / (document_counts.get(t, 0) + 1))
-        for sentence in [*query, *(s for c in candidates for s in c)]
-        for t in sentence
-    }
+    terms = {t for sentence in query for t in sentence}
+    terms.update(t for c in candidates for sentence in c for t in sentence)
+    weight = {t: 1.0 + math.log((documents + 1) / (document_counts.get(t, 0) + 1)) for t in terms}
     columns: dict[str, int] = {}
     for sentence in query:
         for t in sentence:

@@ -48,6 +48,8 @@ Edits of every passage are computed here, over alias-canonical tokens, so that a
 from __future__ import annotations
 
 import bisect
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz.distance import Indel, Levenshtein
@@ -94,6 +96,9 @@ class PairOptions:
 # Fragments are looked up by their first words: a query sentence is compared with a source
 # only when the source holds its first ``OPENING_WORDS`` words in a row.
 OPENING_WORDS = 3
+# Past this many characters scanned (query sentences x source characters), fragments are
+# looked up by their first words only.
+FRAGMENT_SCAN_CHARS = 4_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,18 +349,23 @@ def _fragments(
     qt, st = query.canon, source.canon
     src_ranges = [token_range(st, span) for span in source.sentences.spans]
     src_strings = [" " + " ".join(st.words[a:b]) + " " for a, b in src_ranges]
-    # Only query sentences that open with words the source holds in a row, and only the
-    # source sentences that hold them, are compared: linear work in the source's length.
-    where: dict[tuple[str, ...], list[int]] = {}
-    if min_words >= OPENING_WORDS:
-        for k, (a, b) in enumerate(src_ranges):
-            for i in range(a, b - OPENING_WORDS + 1):
-                holders = where.setdefault(tuple(st.words[i : i + OPENING_WORDS]), [])
-                if not holders or holders[-1] != k:
-                    holders.append(k)
-        todo = sorted(i for key in where for i in query.openings.get(key, ()))
-    else:
-        todo = list(range(len(query.sentences.sentences)))
+    # The source's sentences in one string: a needle of whole words bounded by spaces cannot
+    # run across the NUL between two of them, so its first match is in the first source
+    # sentence that holds it. Each look-up is a linear scan in C; when the query has so many
+    # sentences that the scans would add up past FRAGMENT_SCAN_CHARS, only the sentences
+    # whose first words the source holds in a row are looked up (one pass over the source).
+    hay = "\0".join(src_strings)
+    offsets = list(itertools.accumulate((len(h) + 1 for h in src_strings), initial=0))
+    todo: Sequence[int] = range(len(query.sentences.sentences))
+    if min_words >= OPENING_WORDS and len(todo) * len(hay) > FRAGMENT_SCAN_CHARS:
+        wanted = query.openings
+        held = {
+            key
+            for a, b in src_ranges
+            for i in range(a, b - OPENING_WORDS + 1)
+            if (key := tuple(st.words[i : i + OPENING_WORDS])) in wanted
+        }
+        todo = sorted(i for key in held for i in wanted[key])
     out: list[Alignment] = []
     for i in todo:
         span = query.sentences.sentences[i]
@@ -366,18 +376,13 @@ def _fragments(
         q0, q1 = token_range(qt, span)
         if q1 - q0 < min_words:
             continue
-        needle = " " + " ".join(qt.words[q0:q1]) + " "
-        holders = where.get(tuple(qt.words[q0 : q0 + OPENING_WORDS]), [])
-        if min_words < OPENING_WORDS:
-            holders = list(range(len(src_ranges)))
-        for k in holders:
-            at = src_strings[k].find(needle)
-            if at < 0:
-                continue
-            first = src_ranges[k][0] + src_strings[k].count(" ", 0, at)
-            q_span = Span(qt.starts[q0], qt.ends[q1 - 1])
-            s_span = Span(st.starts[first], st.ends[first + q1 - q0 - 1])
-            edits = span_edits(query, source, q_span, s_span, 50)
-            out.append(Alignment(q_span, s_span, 1.0, edits, not edits, sentence_level=True))
-            break
+        at = hay.find(" " + " ".join(qt.words[q0:q1]) + " ")
+        if at < 0:
+            continue
+        k = bisect.bisect_right(offsets, at) - 1
+        first = src_ranges[k][0] + src_strings[k].count(" ", 0, at - offsets[k])
+        q_span = Span(qt.starts[q0], qt.ends[q1 - 1])
+        s_span = Span(st.starts[first], st.ends[first + q1 - q0 - 1])
+        edits = span_edits(query, source, q_span, s_span, 50)
+        out.append(Alignment(q_span, s_span, 1.0, edits, not edits, sentence_level=True))
     return out

@@ -90,7 +90,6 @@ from __future__ import annotations
 import bisect
 import itertools
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -100,6 +99,7 @@ from wiretrace.fingerprint import HashArray, word_hashes
 from wiretrace.model import Span
 from wiretrace.text.aliases import canonicalise, load_aliases
 from wiretrace.text.sentences import split_sentences
+from wiretrace.text.stemming import english_stems
 from wiretrace.text.tokens import Tokens
 
 FloatMatrix = npt.NDArray[np.float32]
@@ -159,13 +159,6 @@ class SentenceView:
         object.__setattr__(self, "index", term_index(self.terms))
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> object:
-    import Stemmer  # PyStemmer: Snowball stemmers in C
-
-    return Stemmer.Stemmer("english")
-
-
 def canonical_tokens(text: str, tokens: Tokens) -> Tokens:
     """``tokens`` with every entity alias replaced by its entity key (one token per name)."""
     return canonicalise(tokens, load_aliases(), text=text)
@@ -188,7 +181,7 @@ def sentence_view(
         ends = np.fromiter((s.end for s in sentences), dtype=np.int64, count=len(sentences))
         starts = np.asarray(canon.starts, dtype=np.int64)[keep]
         where = np.searchsorted(ends, starts, side="right").tolist()
-        stems = _stemmer().stemWords([canon.words[i] for i in keep])  # type: ignore[attr-defined]
+        stems = english_stems([canon.words[i] for i in keep])
         for i, stem in zip(where, stems, strict=True):
             if i < len(bags):
                 bags[i].append(stem)

@@ -98,10 +98,11 @@ from datetime import UTC
 import numpy as np
 import numpy.typing as npt
 
-from wiretrace.align.sentences import STOPWORDS, _stemmer, canonical_tokens
+from wiretrace.align.sentences import STOPWORDS, canonical_tokens
 from wiretrace.dates import parse_date
 from wiretrace.model import Document
 from wiretrace.text.aliases import load_aliases
+from wiretrace.text.stemming import english_stems
 from wiretrace.text.tokens import tokenize
 
 __all__ = [
@@ -189,7 +190,7 @@ def _content_stems(text: str) -> list[str]:
     words = [
         w for w in canonical_tokens(text, tokenize(text)).words if len(w) > 1 and w not in STOPWORDS
     ]
-    stems: list[str] = _stemmer().stemWords(words)  # type: ignore[attr-defined]
+    stems = english_stems(words)
     return stems
 
 

@@ -55,7 +55,8 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel, LCSseq
 
-from wiretrace.align.sentences import STOPWORDS, _stemmer, canonical_tokens
+from wiretrace.align.sentences import STOPWORDS, canonical_tokens
+from wiretrace.text.stemming import english_stems
 from wiretrace.text.tokens import tokenize
 
 __all__ = [
@@ -128,8 +129,7 @@ class SentenceTerms:
 def sentence_terms(text: str) -> SentenceTerms:
     """Words of ``text`` as the sentence aligner sees them: canonical, stemmed, filtered."""
     words = canonical_tokens(text, tokenize(text)).words
-    stemmer = _stemmer()
-    stems: list[str] = stemmer.stemWords(words)  # type: ignore[attr-defined]
+    stems = english_stems(words)
     content = tuple(
         s for w, s in zip(words, stems, strict=True) if len(w) > 1 and w not in STOPWORDS
     )
@@ -140,7 +140,7 @@ def sentence_terms(text: str) -> SentenceTerms:
         for m in _CAPITALISED.finditer(text)
         if first is None or m.start() != first.start()
     ]
-    names: list[str] = stemmer.stemWords(capitalised)  # type: ignore[attr-defined]
+    names = english_stems(capitalised)
     return SentenceTerms(tuple(stems), content, numbers, frozenset(names))
 
 

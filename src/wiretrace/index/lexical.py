@@ -16,24 +16,17 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 
 from wiretrace.align.sentences import STOPWORDS
+from wiretrace.text.stemming import porter_stems
 
 DEFAULT_TERMS = 24
 _WORD = re.compile(r"\w+")
 
 
-@lru_cache(maxsize=1)
-def _porter() -> object:
-    import Stemmer
-
-    return Stemmer.Stemmer("porter")
-
-
 def stems(words: Sequence[str]) -> list[str]:
     """Porter stems of lower-case words."""
-    return list(_porter().stemWords(list(words)))  # type: ignore[attr-defined]
+    return porter_stems(words)
 
 
 def document_terms(text: str) -> list[str]:

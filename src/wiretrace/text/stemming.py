@@ -1,0 +1,56 @@
+"""Word stems, remembered: the Porter stems of the lexical index and the Snowball English stems
+of the sentence aligner.
+
+Stemming is a pure function of the word, and news reuses a small vocabulary: a trace stems the
+same few thousand words again for every candidate it reads. PyStemmer (C) is fast per word,
+but most of its cost is crossing into C and back; a dictionary look-up is three times cheaper.
+Each stemmer keeps its own memo, cleared whenever it grows past :data:`MEMO_WORDS`, so memory
+stays bounded whatever the input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+
+__all__ = ["MEMO_WORDS", "english_stems", "porter_stems"]
+
+# About 30 MB of short strings at most, per stemmer.
+MEMO_WORDS = 200_000
+
+
+class _Memo:
+    """One PyStemmer algorithm with a bounded memo of the words it has stemmed."""
+
+    def __init__(self, algorithm: str) -> None:
+        import Stemmer  # PyStemmer: Snowball stemmers in C
+
+        self._stemmer = Stemmer.Stemmer(algorithm)
+        self._seen: dict[str, str] = {}
+
+    def stems(self, words: Sequence[str]) -> list[str]:
+        seen = self._seen
+        out = list(map(seen.get, words))
+        if None not in out:
+            return out  # type: ignore[return-value]
+        missing = list({w for w, s in zip(words, out, strict=True) if s is None})
+        if len(seen) + len(missing) > MEMO_WORDS:
+            seen.clear()
+            missing = list(set(words))
+        seen.update(zip(missing, self._stemmer.stemWords(missing), strict=True))
+        return [seen[w] for w in words]
+
+
+@cache
+def _memo(algorithm: str) -> _Memo:
+    return _Memo(algorithm)
+
+
+def porter_stems(words: Sequence[str]) -> list[str]:
+    """Porter stems of lower-case words (the algorithm of SQLite FTS5's ``porter`` tokenizer)."""
+    return _memo("porter").stems(words)
+
+
+def english_stems(words: Sequence[str]) -> list[str]:
+    """Snowball English ("Porter2") stems of lower-case words."""
+    return _memo("english").stems(words)
