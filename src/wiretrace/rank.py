@@ -86,6 +86,7 @@ __all__ = [
 ]
 
 FloatMatrix = npt.NDArray[np.float32]
+FloatArray = npt.NDArray[np.float64]
 
 # How many candidates each step takes, and how deep the Wikinews evaluation scores.
 DEPTH = 50
@@ -93,6 +94,9 @@ _WORD = re.compile(r"\w+")
 _CONTENT_WORD = re.compile(r"\w\w+")
 # A sentence of fewer content terms is merged into the one before it ("He said so.").
 MIN_SENTENCE_TERMS = 3
+# Supports are rounded so that float32 noise does not order candidates that tie: two copies of
+# the query's sentences score 2.3999999 and 2.4000001, and then keep their fused order.
+SUPPORT_DECIMALS = 5
 
 
 def reciprocal_rank_fusion(
@@ -198,35 +202,49 @@ def sentence_terms(text: str) -> list[list[str]]:
 
 
 def _weighted_rows(
-    sentences: Sequence[Sequence[str]], columns: dict[str, int], weight: dict[str, float]
+    ids: npt.NDArray[np.int64],
+    owner: npt.NDArray[np.int64],
+    sentences: int,
+    idf: FloatArray,
+    columns: int,
 ) -> FloatMatrix:
-    """tf-idf rows, one per sentence, over the ``columns`` terms only, each divided by the norm
-    of the sentence's *whole* tf-idf vector: dot products with rows over the same columns are
-    then the cosines of the whole vectors when the other side has no term outside them."""
-    rows = np.zeros((len(sentences), len(columns)), dtype=np.float32)
-    for i, terms in enumerate(sentences):
-        norm = 0.0
-        counts: dict[str, int] = {}
-        for t in terms:
-            counts[t] = counts.get(t, 0) + 1
-        for t, n in counts.items():
-            w = n * weight[t]
-            norm += w * w
-            column = columns.get(t)
-            if column is not None:
-                rows[i, column] = w
-        if norm > 0:
-            rows[i] /= math.sqrt(norm)
+    """tf-idf rows, one per sentence, over the first ``columns`` terms only, each divided by the
+    norm of the sentence's *whole* tf-idf vector: dot products with rows over the same columns
+    are then the cosines of the whole vectors when the other side has no term outside them.
+
+    ``ids[k]`` is a term (an index into ``idf``) of sentence ``owner[k]``.
+    """
+    rows = np.zeros((sentences, columns), dtype=np.float32)
+    if len(ids) == 0:
+        return rows
+    keys, counts = np.unique(owner * len(idf) + ids, return_counts=True)
+    sentence, term = keys // len(idf), keys % len(idf)
+    weights = counts * idf[term]
+    norms = np.sqrt(np.bincount(sentence, weights=weights * weights, minlength=sentences))
+    kept = term < columns
+    sentence, term = sentence[kept], term[kept]
+    rows[sentence, term] = weights[kept].astype(np.float32) / norms[sentence].astype(np.float32)
     return rows
+
+
+def _flat(
+    sentences: Sequence[Sequence[str]], vocabulary: dict[str, int]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Term ids of the sentences' terms in order, and the sentence each belongs to."""
+    lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
+    ids = np.fromiter(
+        (vocabulary[t] for s in sentences for t in s), dtype=np.int64, count=int(lengths.sum())
+    )
+    return ids, np.repeat(np.arange(len(sentences), dtype=np.int64), lengths)
 
 
 def support_from_similarities(similarities: npt.NDArray[np.floating], floor: float) -> float:
     """``sum over query sentences of max(0, best similarity - floor)``, from a (query sentences
-    x candidate sentences) matrix."""
+    x candidate sentences) matrix, rounded to :data:`SUPPORT_DECIMALS` places."""
     if similarities.size == 0:
         return 0.0
     best = similarities.max(axis=1)
-    return float(np.maximum(best - floor, 0.0).sum())
+    return round(float(np.maximum(best - floor, 0.0).sum()), SUPPORT_DECIMALS)
 
 
 def support_scores(
@@ -242,18 +260,28 @@ def support_scores(
     ``document_counts`` maps every term to the number of the ``documents`` that hold it
     (missing terms count 0).
     """
-    terms = {t for sentence in query for t in sentence}
-    terms.update(t for c in candidates for sentence in c for t in sentence)
-    weight = {t: 1.0 + math.log((documents + 1) / (document_counts.get(t, 0) + 1)) for t in terms}
-    columns: dict[str, int] = {}
-    for sentence in query:
-        for t in sentence:
-            columns.setdefault(t, len(columns))
-    q = _weighted_rows(query, columns, weight)
-    return [
-        support_from_similarities(q @ _weighted_rows(c, columns, weight).T, floor)
-        for c in candidates
-    ]
+    # Query terms first: they are the columns of every row.
+    chain = itertools.chain.from_iterable
+    vocabulary = {t: i for i, t in enumerate(dict.fromkeys(chain(query)))}
+    columns = len(vocabulary)
+    for t in dict.fromkeys(chain(chain(candidates))):
+        vocabulary.setdefault(t, len(vocabulary))
+    idf = np.fromiter(
+        (1.0 + math.log((documents + 1) / (document_counts.get(t, 0) + 1)) for t in vocabulary),
+        dtype=np.float64,
+        count=len(vocabulary),
+    )
+    q = _weighted_rows(*_flat(query, vocabulary), len(query), idf, columns)
+    # All candidates' sentences in one matrix; each candidate is a run of its columns.
+    everything = [sentence for c in candidates for sentence in c]
+    rows = _weighted_rows(*_flat(everything, vocabulary), len(everything), idf, columns)
+    similarities = q @ rows.T
+    out: list[float] = []
+    start = 0
+    for c in candidates:
+        out.append(support_from_similarities(similarities[:, start : start + len(c)], floor))
+        start += len(c)
+    return out
 
 
 def retrieve(

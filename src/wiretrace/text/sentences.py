@@ -54,13 +54,18 @@ _LATIN_STOPS = ".!?\u2026\u203c\u2047\u2048\u2049"
 _CJK_STOPS = "\u3002\uff01\uff1f\uff61\ufe12"
 _CLOSERS = "\"'\u201d\u2019\u00bb\u203a)]}\u300d\u300f\uff09\u3011"
 
+# The look-ahead lets the regex engine skip to the next stop character with a quick scan
+# instead of trying both branches at every position (three times faster on news).
 _BOUNDARY = re.compile(
-    rf"(?P<stop>[{re.escape(_LATIN_STOPS)}]+)(?P<close>[{re.escape(_CLOSERS)}]*)(?P<ws>\s+)"
-    rf"|(?P<cjk>[{re.escape(_CJK_STOPS)}]+)(?P<cjkclose>[{re.escape(_CLOSERS)}]*)(?P<cjkws>\s*)"
+    rf"(?=[{re.escape(_LATIN_STOPS + _CJK_STOPS)}])"
+    rf"(?:(?P<stop>[{re.escape(_LATIN_STOPS)}]+)(?P<close>[{re.escape(_CLOSERS)}]*)(?P<ws>\s+)"
+    rf"|(?P<cjk>[{re.escape(_CJK_STOPS)}]+)(?P<cjkclose>[{re.escape(_CLOSERS)}]*)(?P<cjkws>\s*))"
 )
 
 # Line breaks as ``str.splitlines`` sees them; "\r\n" counts as one.
-_LINE_BREAKS = str.maketrans(dict.fromkeys("\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", "\n"))
+_OTHER_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_LINE_BREAKS = str.maketrans(dict.fromkeys(_OTHER_BREAKS, "\n"))
+_OTHER_BREAK = re.compile(f"[{_OTHER_BREAKS}]")
 
 # Titles that stand before a name: a "." after them never ends a sentence.
 _TITLES_LIST = """
@@ -96,6 +101,8 @@ _STARTERS_LIST = """
 _STARTERS = frozenset(_STARTERS_LIST.split())
 
 _QUOTES = frozenset("\"'\u201d\u2019\u00bb\u203a")
+# How far back the word before a stop is looked for at first.
+_WORD_WINDOW = 40
 _INITIALISM = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
 _SENTENCE_PUNCT = frozenset(_LATIN_STOPS + _CJK_STOPS + ":")
 
@@ -110,7 +117,9 @@ def split_sentences(text: str) -> list[Span]:
 
 def split_blocks(text: str) -> list[Span]:
     """Split ``text`` at hard line boundaries into trimmed, non-empty block spans."""
-    canon = text.replace("\r\n", " \n").translate(_LINE_BREAKS)
+    canon = text.replace("\r\n", " \n")
+    if _OTHER_BREAK.search(canon):  # translate() works a character at a time: only if needed
+        canon = canon.translate(_LINE_BREAKS)
     lines = _lines(canon)
     if not lines:
         return []
@@ -131,21 +140,21 @@ def split_blocks(text: str) -> list[Span]:
 def block_sentences(text: str, block: Span) -> list[Span]:
     """Sentence spans inside one block (as returned by :func:`split_blocks`)."""
     out: list[Span] = []
-    start = block.start
-    for m in _BOUNDARY.finditer(text, block.start, block.end):
-        if m.group("cjk") is not None:
-            end = m.start("cjkws")
-            nxt = m.end()
+    start, stop = block.start, block.end
+    # Groups by number (see _BOUNDARY): 3 is "ws", 4 "cjk" (-1 when it did not take part).
+    for m in _BOUNDARY.finditer(text, start, stop):
+        nxt = m.end()
+        if m.start(4) >= 0:
+            end = m.start(6)
         else:
-            end = m.start("ws")
-            nxt = m.end()
-            if nxt >= block.end or not _ends_sentence(text, m, nxt):
+            end = m.start(3)
+            if nxt >= stop or not _ends_sentence(text, m, nxt):
                 continue
-        if nxt >= block.end:
+        if nxt >= stop:
             break
         out.append(Span(start, end))
         start = nxt
-    out.append(Span(start, block.end))
+    out.append(Span(start, stop))
     return out
 
 
@@ -154,15 +163,16 @@ def _ends_sentence(text: str, m: re.Match[str], nxt: int) -> bool:
     following = text[nxt]
     if following in _LATIN_STOPS:
         return False  # a spaced ellipsis goes on: "a strange match . . . momentum swings"
-    stop = m.group("stop")
-    if following.islower() and (stop != "." or _QUOTES.intersection(m.group("close"))):
+    stop = m.group(1)
+    if following.islower() and (stop != "." or _QUOTES.intersection(m.group(2))):
         # After "!", "?", an ellipsis, or a quotation closed by a stop, a lower-case word
         # continues the sentence: '"Why?" he asked', '"We won." said Smith'.
         return False
     if stop != ".":
         return True
-    word = _word_before(text, m.start("stop"))
-    if not any(c.isalnum() for c in word):
+    word = _word_before(text, m.start(1))
+    plain = word.isalpha()  # the common case, decided without the slower checks below
+    if not plain and not any(c.isalnum() for c in word):
         # A spaced ellipsis (". . .") or a stop standing alone (" ." in tokenised text).
         return not following.islower()
     key = word.lower().replace(".", "")
@@ -170,7 +180,7 @@ def _ends_sentence(text: str, m: re.Match[str], nxt: int) -> bool:
         return False
     if key in _NUMBER_ABBREVIATIONS:
         return not following.isdigit()
-    if key in _ABBREVIATIONS or _INITIALISM.fullmatch(word):
+    if key in _ABBREVIATIONS or (not (plain and len(word) > 1) and _INITIALISM.fullmatch(word)):
         following_word = _next_word(text, nxt)
         return following_word[:1].isupper() and following_word.lower() in _STARTERS
     return True
@@ -178,7 +188,14 @@ def _ends_sentence(text: str, m: re.Match[str], nxt: int) -> bool:
 
 def _word_before(text: str, stop: int) -> str:
     """The run of non-space characters ending at ``stop``, without leading opening marks."""
-    i = stop
+    low = max(0, stop - _WORD_WINDOW)
+    chunk = text[low:stop]
+    if not chunk or chunk[-1].isspace():
+        return ""
+    parts = chunk.rsplit(None, 1)  # splits at str.isspace() white space
+    if len(parts) == 2 or low == 0 or chunk[0].isspace():
+        return parts[-1].lstrip("\"'(\u201c\u2018[{\u00ab")
+    i = stop  # a word longer than the window
     while i > 0 and not text[i - 1].isspace():
         i -= 1
     return text[i:stop].lstrip("\"'(\u201c\u2018[{\u00ab")
