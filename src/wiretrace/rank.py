@@ -61,9 +61,9 @@ from wiretrace.headline import (
 )
 from wiretrace.headline import query_headline as query_headline
 from wiretrace.index.base import DEFAULT_MAX_DF, Candidate, Index
-from wiretrace.index.lexical import stems
 from wiretrace.model import Document
 from wiretrace.text.sentences import split_sentences
+from wiretrace.text.stemming import porter_content_stems
 from wiretrace.text.tokens import words_of
 
 if TYPE_CHECKING:
@@ -178,16 +178,13 @@ def sentences_of(text: str) -> list[tuple[str, list[str]]]:
     """The text's sentences, each as its text and its content-word Porter stems; a sentence of
     fewer than :data:`MIN_SENTENCE_TERMS` terms is merged into the one before it."""
     spans = split_sentences(text)
-    # Words of two or more characters, lower-cased sentence by sentence; all stemmed at once.
-    bags = [
-        [w for w in _CONTENT_WORD.findall(text[s.start : s.end].lower()) if w not in STOPWORDS]
-        for s in spans
-    ]
-    stemmed = iter(stems([w for bag in bags for w in bag]))
+    # Words of two or more characters, sentence by sentence, stemmed all at once.
+    words = [_CONTENT_WORD.findall(text[s.start : s.end].lower()) for s in spans]
+    stemmed = iter(porter_content_stems(list(itertools.chain.from_iterable(words)), STOPWORDS))
     out: list[tuple[str, list[str]]] = []
     start = 0
-    for span, bag in zip(spans, bags, strict=True):
-        terms = list(itertools.islice(stemmed, len(bag)))
+    for span, sentence in zip(spans, words, strict=True):
+        terms = list(filter(None, itertools.islice(stemmed, len(sentence))))
         if len(terms) < MIN_SENTENCE_TERMS and out:
             out[-1] = (text[start : span.end], out[-1][1] + terms)
         elif terms:

@@ -99,7 +99,7 @@ from wiretrace.fingerprint import HashArray, word_hashes
 from wiretrace.model import Span
 from wiretrace.text.aliases import canonicalise, load_aliases
 from wiretrace.text.sentences import split_sentences
-from wiretrace.text.stemming import english_stems
+from wiretrace.text.stemming import english_content_stems
 from wiretrace.text.tokens import Tokens
 
 FloatMatrix = npt.NDArray[np.float32]
@@ -176,15 +176,18 @@ def sentence_view(
     """
     sentences = _cut_long(split_sentences(text), canon, max_terms)
     bags: list[list[str]] = [[] for _ in sentences]
-    keep = [i for i, w in enumerate(canon.words) if len(w) > 1 and w not in STOPWORDS]
+    stems = english_content_stems(canon.words, STOPWORDS)  # "" for the words left out
+    keep = list(itertools.compress(range(len(stems)), stems))
     if keep and sentences:
         ends = np.fromiter((s.end for s in sentences), dtype=np.int64, count=len(sentences))
         starts = np.asarray(canon.starts, dtype=np.int64)[keep]
-        where = np.searchsorted(ends, starts, side="right").tolist()
-        stems = english_stems([canon.words[i] for i in keep])
-        for i, stem in zip(where, stems, strict=True):
+        where = np.searchsorted(ends, starts, side="right")
+        # Words are in text order, so each sentence's terms are a run of the kept stems.
+        kept = iter(filter(None, stems))
+        for i, n in enumerate(np.bincount(where, minlength=len(sentences)).tolist()):
+            run = list(itertools.islice(kept, n))
             if i < len(bags):
-                bags[i].append(stem)
+                bags[i] = run
     spans: list[Span] = []
     terms: list[tuple[str, ...]] = []
     pending_start: int | None = None

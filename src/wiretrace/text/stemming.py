@@ -13,19 +13,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 
-__all__ = ["MEMO_WORDS", "english_stems", "porter_stems"]
+__all__ = [
+    "MEMO_WORDS",
+    "english_content_stems",
+    "english_stems",
+    "porter_content_stems",
+    "porter_stems",
+]
 
 # About 30 MB of short strings at most, per stemmer.
 MEMO_WORDS = 200_000
 
 
 class _Memo:
-    """One PyStemmer algorithm with a bounded memo of the words it has stemmed."""
+    """One PyStemmer algorithm with a bounded memo of the words it has stemmed; the words of
+    ``drop``, and words of one character when ``drop`` is given, stem to the empty string."""
 
-    def __init__(self, algorithm: str) -> None:
+    def __init__(self, algorithm: str, drop: frozenset[str] = frozenset()) -> None:
         import Stemmer  # PyStemmer: Snowball stemmers in C
 
         self._stemmer = Stemmer.Stemmer(algorithm)
+        self._drop = drop
         self._seen: dict[str, str] = {}
 
     def stems(self, words: Sequence[str]) -> list[str]:
@@ -37,18 +45,35 @@ class _Memo:
         if len(seen) + len(missing) > MEMO_WORDS:
             seen.clear()
             missing = list(set(words))
-        seen.update(zip(missing, self._stemmer.stemWords(missing), strict=True))
+        stemmed = self._stemmer.stemWords(missing)
+        drop = self._drop
+        seen.update(
+            (w, "" if drop and (len(w) < 2 or w in drop) else s)
+            for w, s in zip(missing, stemmed, strict=True)
+        )
         return [seen[w] for w in words]
 
 
 @cache
-def _memo(algorithm: str) -> _Memo:
-    return _Memo(algorithm)
+def _memo(algorithm: str, drop: frozenset[str] = frozenset()) -> _Memo:
+    return _Memo(algorithm, drop)
 
 
 def porter_stems(words: Sequence[str]) -> list[str]:
     """Porter stems of lower-case words (the algorithm of SQLite FTS5's ``porter`` tokenizer)."""
     return _memo("porter").stems(words)
+
+
+def porter_content_stems(words: Sequence[str], stopwords: frozenset[str]) -> list[str]:
+    """Porter stems of lower-case words, one for each word; the empty string for the words of
+    ``stopwords`` and words of one character."""
+    return _memo("porter", stopwords).stems(words)
+
+
+def english_content_stems(words: Sequence[str], stopwords: frozenset[str]) -> list[str]:
+    """:func:`english_stems`, with the empty string for the words of ``stopwords`` and words
+    of one character."""
+    return _memo("english", stopwords).stems(words)
 
 
 def english_stems(words: Sequence[str]) -> list[str]:
