@@ -229,9 +229,8 @@ def _flat(
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Term ids of the sentences' terms in order, and the sentence each belongs to."""
     lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
-    ids = np.fromiter(
-        (vocabulary[t] for s in sentences for t in s), dtype=np.int64, count=int(lengths.sum())
-    )
+    terms = itertools.chain.from_iterable(sentences)
+    ids = np.fromiter(map(vocabulary.__getitem__, terms), dtype=np.int64, count=int(lengths.sum()))
     return ids, np.repeat(np.arange(len(sentences), dtype=np.int64), lengths)
 
 
@@ -368,8 +367,9 @@ def rank_sources(
     candidate_split = [sentences_of(t) for t in texts]
     query_sentences = [terms for _, terms in query_split]
     candidate_sentences = [[terms for _, terms in c] for c in candidate_split]
-    terms = {t for s in query_sentences for t in s}
-    terms.update(t for c in candidate_sentences for s in c for t in s)
+    chain = itertools.chain.from_iterable
+    terms = set(chain(query_sentences))
+    terms.update(chain(chain(candidate_sentences)))
     counts, documents = index.term_document_counts(terms)
     support = support_scores(
         query_sentences, candidate_sentences, counts, documents, opts.support_floor

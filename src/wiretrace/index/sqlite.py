@@ -584,7 +584,8 @@ class SQLiteIndex:
         """
         if len(self._term_counts) > TERM_COUNT_CACHE:
             self._term_counts.clear()
-        wanted = sorted(set(terms) - self._term_counts.keys())
+        asked = set(terms)
+        wanted = sorted(asked - self._term_counts.keys())
         if not self._vocab:
             self._db.execute(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS temp.lexical_vocab"
@@ -602,8 +603,8 @@ class SQLiteIndex:
             self._term_counts.update((t, found.get(t, 0)) for t in chunk)
         if self._documents < 0:
             (self._documents,) = self._db.execute("SELECT count(*) FROM lexical").fetchone()
-        asked = set(terms)
-        return {t: self._term_counts[t] for t in asked}, self._documents
+        counts = map(self._term_counts.__getitem__, asked)
+        return dict(zip(asked, counts, strict=True)), self._documents
 
     def _ids_of(self, rowids: list[int]) -> dict[int, str]:
         out: dict[int, str] = {}
