@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from wiretrace import fingerprint as fingerprint_module
 from wiretrace.fingerprint import fingerprint, ngram_hashes, winnow, word_hash
 from wiretrace.text import tokenize
 
@@ -73,3 +75,12 @@ def test_case_and_punctuation_do_not_change_fingerprints() -> None:
     a = fingerprint(tokenize(SENTENCE))
     b = fingerprint(tokenize(SENTENCE.upper().replace(",", " ;")))
     assert a.hashes.tolist() == b.hashes.tolist()
+
+
+def test_word_hashes_stay_right_when_the_memo_is_cleared(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fingerprint_module, "HASH_MEMO_WORDS", 3)
+    monkeypatch.setattr(fingerprint_module, "_HASHES", {})
+    for words in (["alpha", "beta"], ["gamma", "delta", "alpha"], ["alpha", "epsilon"] * 3):
+        got = fingerprint_module.word_hashes(words).tolist()
+        assert got == [fingerprint_module.word_hash(w) for w in words]
+        assert len(fingerprint_module._HASHES) <= 3

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -35,7 +34,12 @@ HashArray = npt.NDArray[np.uint64]
 PosArray = npt.NDArray[np.int64]
 
 
-@lru_cache(maxsize=1 << 18)
+# Hashes of the words seen so far; cleared when it holds this many (a dictionary look-up is
+# cheaper than lru_cache's, and texts repeat the same words).
+HASH_MEMO_WORDS = 1 << 18
+_HASHES: dict[str, int] = {}
+
+
 def word_hash(word: str) -> int:
     """A stable 64-bit hash of one normalised word."""
     return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
@@ -43,7 +47,20 @@ def word_hash(word: str) -> int:
 
 def word_hashes(words: list[str]) -> HashArray:
     """Stable 64-bit hashes of each word."""
-    return np.fromiter(map(word_hash, words), dtype=np.uint64, count=len(words))
+    memo = _HASHES
+    try:
+        return np.fromiter(map(memo.__getitem__, words), dtype=np.uint64, count=len(words))
+    except KeyError:
+        pass
+    # Values are taken from this call's own look-ups, so another thread clearing the memo
+    # meanwhile changes nothing.
+    known = list(map(memo.get, words))
+    fresh = {w: word_hash(w) for w, h in zip(words, known, strict=True) if h is None}
+    if len(memo) + len(fresh) > HASH_MEMO_WORDS:
+        memo.clear()
+    memo.update(fresh)
+    values = (fresh[w] if h is None else h for w, h in zip(words, known, strict=True))
+    return np.fromiter(values, dtype=np.uint64, count=len(words))
 
 
 def ngram_hashes(words: list[str] | HashArray, n: int = DEFAULT_N) -> HashArray:

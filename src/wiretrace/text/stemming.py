@@ -42,16 +42,16 @@ class _Memo:
         if None not in out:
             return out  # type: ignore[return-value]
         missing = list({w for w, s in zip(words, out, strict=True) if s is None})
-        if len(seen) + len(missing) > MEMO_WORDS:
-            seen.clear()
-            missing = list(set(words))
-        stemmed = self._stemmer.stemWords(missing)
         drop = self._drop
-        seen.update(
-            (w, "" if drop and (len(w) < 2 or w in drop) else s)
-            for w, s in zip(missing, stemmed, strict=True)
-        )
-        return [seen[w] for w in words]
+        fresh = {
+            w: "" if drop and (len(w) < 2 or w in drop) else s
+            for w, s in zip(missing, self._stemmer.stemWords(missing), strict=True)
+        }
+        if len(seen) + len(fresh) > MEMO_WORDS:
+            seen.clear()
+        seen.update(fresh)
+        # Values come from this call's own look-ups: another thread may clear the memo.
+        return [fresh[w] if s is None else s for w, s in zip(words, out, strict=True)]
 
 
 @cache
