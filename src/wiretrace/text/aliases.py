@@ -42,6 +42,7 @@ and honorifics as they are.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -201,10 +202,13 @@ def _matches(
     """
     words = tokens.words
     n = len(words)
-    root = table._root
-    i = 0
-    while i < n:
-        node = root.children.get(words[i])
+    first = table._root.children
+    resume = 0
+    # Only words that start some alias can start a match: found by one pass in C.
+    for i in itertools.compress(range(n), map(first.__contains__, words)):
+        if i < resume:
+            continue
+        node = first.get(words[i])
         best: tuple[int, Alias] | None = None
         j = i
         while node is not None:
@@ -218,11 +222,9 @@ def _matches(
             if j >= n:
                 break
             node = node.children.get(words[j])
-        if best is None:
-            i += 1
-        else:
+        if best is not None:
             yield i, best[0], best[1]
-            i = best[0] + 1
+            resume = best[0] + 1
 
 
 def canonicalise(tokens: Tokens, table: AliasTable, *, text: str | None = None) -> Tokens:
