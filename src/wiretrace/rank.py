@@ -75,6 +75,7 @@ __all__ = [
     "RankedSource",
     "Retrieval",
     "find_headlines",
+    "lexical_search",
     "query_text",
     "rank_sources",
     "reciprocal_rank_fusion",
@@ -300,18 +301,25 @@ def retrieve(
 
 
 def find_headlines(
-    index: Index, doc: Document, found: Retrieval, options: RankOptions | None = None
+    index: Index,
+    doc: Document,
+    found: Retrieval,
+    options: RankOptions | None = None,
+    *,
+    hits: Sequence[Candidate] | None = None,
 ) -> Retrieval:
     """``found`` with the documents whose title or lead holds the query's headline
     (:mod:`wiretrace.headline`): BM25 on the headline's words with every name of its entities,
-    the top ``headline_depth`` checked against their titles and leads."""
+    the top ``headline_depth`` checked against their titles and leads. With ``hits``, those
+    documents are checked instead, and no search is made."""
     opts = options or RankOptions()
     if found.headline is None or opts.headline_depth < 1:
         return found
     wanted = headline_words(found.headline.text)
-    hits = index.lexical_candidates(
-        headline_terms(found.headline.text), limit=opts.headline_depth, exclude=doc.id
-    )
+    if hits is None:
+        hits = index.lexical_candidates(
+            headline_terms(found.headline.text), limit=opts.headline_depth, exclude=doc.id
+        )
     matches: list[HeadlineMatch] = []
     for hit in hits:
         stored = index.get(hit.doc_id)
@@ -321,15 +329,23 @@ def find_headlines(
     return replace(found, headlines=tuple(matches))
 
 
+def lexical_search(index: Index, doc: Document, opts: RankOptions) -> list[Candidate]:
+    """Step 1 of the module docstring: BM25 on the most telling words of the title and text."""
+    return index.lexical_candidates(query_text(doc), limit=opts.lexical_depth, exclude=doc.id)
+
+
 def _fused(
-    index: Index, doc: Document, opts: RankOptions, found: Retrieval
+    index: Index,
+    doc: Document,
+    opts: RankOptions,
+    found: Retrieval,
+    lexical: Sequence[Candidate] | None = None,
 ) -> list[tuple[str, float]]:
     """Steps 1 to 3 of the module docstring."""
-    lexical = [
-        c.doc_id
-        for c in index.lexical_candidates(query_text(doc), limit=opts.lexical_depth, exclude=doc.id)
-    ]
-    return reciprocal_rank_fusion([lexical, [c.doc_id for c in found.copies]], opts.fusion_k)
+    if lexical is None:
+        lexical = lexical_search(index, doc, opts)
+    words = [c.doc_id for c in lexical]
+    return reciprocal_rank_fusion([words, [c.doc_id for c in found.copies]], opts.fusion_k)
 
 
 def _by_score(ids: Sequence[str], scores: Sequence[float]) -> list[str]:
@@ -345,6 +361,7 @@ def rank_sources(
     *,
     encoder: SentenceEncoder | None = None,
     retrieval: Retrieval | None = None,
+    lexical: Sequence[Candidate] | None = None,
 ) -> list[RankedSource]:
     """Candidate sources of ``doc`` in ``index``, best first (see the module docstring).
 
@@ -352,10 +369,10 @@ def rank_sources(
     support is fused in too. Scores are the fusion scores of the last step that ranked a
     document; documents past ``support_depth`` keep their fused order after the others.
     ``retrieval`` is what :func:`retrieve` gave for the same document and options, when the
-    caller has it already.
+    caller has it already; ``lexical`` what :func:`lexical_search` gave, likewise.
     """
     opts = options or RankOptions()
-    fused = _fused(index, doc, opts, retrieval or retrieve(index, doc, opts))
+    fused = _fused(index, doc, opts, retrieval or retrieve(index, doc, opts), lexical)
     if not fused or opts.support_depth < 1 or opts.support_floor <= 0:
         return [RankedSource(d, round(s, 8)) for d, s in fused]
     top = [d for d, _ in fused[: opts.support_depth]]

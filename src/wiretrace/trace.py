@@ -17,7 +17,7 @@ from wiretrace.confidence import with_confidence
 from wiretrace.dates import Moment, certainly_before, parse_moment
 from wiretrace.evidence import examine, idf_of, span_terms
 from wiretrace.headline import headline_alignment
-from wiretrace.index.base import DEFAULT_MAX_DF, Index
+from wiretrace.index.base import DEFAULT_MAX_DF, Candidate, Index
 from wiretrace.model import (
     Alignment,
     Document,
@@ -29,7 +29,14 @@ from wiretrace.model import (
     Span,
     Trace,
 )
-from wiretrace.rank import RankOptions, Retrieval, find_headlines, rank_sources, retrieve
+from wiretrace.rank import (
+    RankOptions,
+    Retrieval,
+    find_headlines,
+    lexical_search,
+    rank_sources,
+    retrieve,
+)
 from wiretrace.signals import boilerplate_spans, source_free_signals
 from wiretrace.text.aliases import alias_mentions, load_aliases
 from wiretrace.text.normalise import normalise
@@ -331,18 +338,27 @@ class _Window:
         # unexplained (it can only bring candidates).
         self.align_all(c.doc_id for c in found.copies[: opts.max_candidates])
         headline = found.headline
-        if headline is not None and (
-            headline.span is not None or self.uncovered() > opts.lexical_when_uncovered
-        ):
+        words: list[Candidate] | None = None
+        if headline is not None and headline.span is not None:
             found = find_headlines(self.index, doc, found, ranking)
             self.align_all(m.doc_id for m in found.headlines)
-            if headline.span is not None:
-                self.attribute_headline(found)
+            self.attribute_headline(found)
+        elif headline is not None and self.uncovered() > opts.lexical_when_uncovered:
+            # A title given apart can only bring candidates. When the rewrite step below will
+            # search the title and text by their words anyway, the title is matched against
+            # the top of that search, which ranks pages with the same title first, instead
+            # of a search of its own.
+            hits = None
+            if opts.lexical_candidates > 0:
+                words = lexical_search(self.index, doc, ranking)
+                hits = words[: ranking.headline_depth]
+            found = find_headlines(self.index, doc, found, ranking, hits=hits)
+            self.align_all(m.doc_id for m in found.headlines)
         if opts.lexical_candidates > 0 and self.uncovered() > opts.lexical_when_uncovered:
             # Rewrites are found by words, in the order source ranking gives (wiretrace.rank);
             # they are looked for only while a good part of the text is still unexplained,
             # since each costs an alignment.
-            ranked = rank_sources(self.index, doc, ranking, retrieval=found)
+            ranked = rank_sources(self.index, doc, ranking, retrieval=found, lexical=words)
             extra = [r.doc_id for r in ranked if r.doc_id not in self.aligned]
             self.align_all(extra[: opts.lexical_candidates])
         if opts.semantic and self.views:
