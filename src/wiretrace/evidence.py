@@ -138,12 +138,16 @@ def _edit_type(source: str, query: str) -> EditType:
     return EditType.OTHER
 
 
-def _title_case(text: str) -> bool:
-    """Whether a text capitalises most of its words, stop words aside (a headline style)."""
-    tokens = tokenize(text)
-    content = [i for i, w in enumerate(tokens.words) if w not in STOPWORDS and w.isalpha()]
+def _title_case(view: AlignView, span: Span) -> bool:
+    """Whether a span of a text capitalises most of its words, stop words aside (a headline
+    style)."""
+    tokens = view.words.tokens
+    first, end = token_range(tokens, span)
+    words = tokens.words
+    content = [i for i in range(first, end) if words[i] not in STOPWORDS and words[i].isalpha()]
     if len(content) < 3:
         return False
+    text = view.words.original
     capital = sum(_capitalised(text, tokens.starts[i]) for i in content)
     return capital >= TITLE_CASE_SHARE * len(content)
 
@@ -353,7 +357,7 @@ def judge(
     whole names (:func:`examine` runs every step). ``check_evidence=False`` skips steps 4
     and 5, for passages found by other evidence (a headline match, sentence embeddings)."""
     a = replace(a, edits=typed(a.edits))
-    if _title_case(query.words.original[a.query.start : a.query.end]):
+    if _title_case(query, a.query):
         # In a headline written in title case every word is capitalised: a capitalised swap
         # ("Large Riot" -> "Sizeable Riot") is no sign of another name.
         a = replace(
