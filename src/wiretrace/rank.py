@@ -41,7 +41,6 @@ step.
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -259,15 +258,16 @@ def support_scores(
     """
     # Query terms first: they are the columns of every row.
     chain = itertools.chain.from_iterable
-    vocabulary = {t: i for i, t in enumerate(dict.fromkeys(chain(query)))}
-    columns = len(vocabulary)
-    for t in dict.fromkeys(chain(chain(candidates))):
-        vocabulary.setdefault(t, len(vocabulary))
-    idf = np.fromiter(
-        (1.0 + math.log((documents + 1) / (document_counts.get(t, 0) + 1)) for t in vocabulary),
+    ordered = dict.fromkeys(chain(query))
+    columns = len(ordered)
+    ordered.update(dict.fromkeys(chain(chain(candidates))))  # new terms after the query's
+    vocabulary = dict(zip(ordered, range(len(ordered)), strict=True))
+    df = np.fromiter(
+        map(document_counts.get, vocabulary, itertools.repeat(0)),
         dtype=np.float64,
         count=len(vocabulary),
     )
+    idf = 1.0 + np.log((documents + 1) / (df + 1))
     q = _weighted_rows(*_flat(query, vocabulary), len(query), idf, columns)
     # All candidates' sentences in one matrix; each candidate is a run of its columns.
     everything = [sentence for c in candidates for sentence in c]
