@@ -294,7 +294,7 @@ def test_spark_engine_names_the_extra_when_pyspark_is_missing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from wiretrace.corpus.spark import SparkEngine
-    from wiretrace.semantic import MissingExtraError
+    from wiretrace.errors import MissingExtraError
 
     monkeypatch.setitem(sys.modules, "pyspark", None)
     monkeypatch.setitem(sys.modules, "pyspark.sql", None)

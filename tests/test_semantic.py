@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from wiretrace.align.pair import align_view
+from wiretrace.errors import MissingExtraError
 from wiretrace.eval.mrpc import MrpcPair, read_mrpc
 from wiretrace.model import Span
 from wiretrace.rank import sentences_of
@@ -26,7 +27,6 @@ from wiretrace.semantic import (
     SENTENCE_THRESHOLD,
     Encoder,
     FloatMatrix,
-    MissingExtraError,
     load_encoder,
     semantic_attributions,
     semantic_available,

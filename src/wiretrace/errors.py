@@ -8,7 +8,9 @@
     │   ├── RecordError            a malformed record (bad JSON, missing id or text, empty text)
     │   └── SizeLimitError         a document larger than the configured limit
     ├── IndexError_                the index cannot be opened, read or written
-    └── CorpusError                an evaluation corpus is missing files or malformed
+    ├── CorpusError                an evaluation corpus is missing files or malformed
+    └── MissingExtraError          an optional extra is needed and not installed (also an
+                                   ImportError)
 
 Every message names the file and line, or the record id, and says what to do next.
 """
@@ -50,3 +52,7 @@ class IndexError_(WiretraceError):
 
 class CorpusError(WiretraceError):
     """An evaluation corpus is missing files or is malformed."""
+
+
+class MissingExtraError(WiretraceError, ImportError):
+    """An optional extra is needed and not installed; the message says what to install."""

@@ -52,11 +52,12 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel, Levenshtein
 
 from wiretrace.align.pair import AlignView, span_edits, token_range
-from wiretrace.align.sentences import STOPWORDS, canonical_tokens
+from wiretrace.align.sentences import canonical_tokens
 from wiretrace.index.lexical import stems
 from wiretrace.model import Alignment, Edit, EditType, PassageKind, Span
 from wiretrace.text.normalise import normalise
 from wiretrace.text.tokens import Tokens, tokenize
+from wiretrace.text.words import STOPWORDS
 
 __all__ = [
     "CONFLICTS",

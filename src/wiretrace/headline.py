@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Indel, Levenshtein
 
 from wiretrace.align.pair import AlignView, align_view, span_edits, token_range
-from wiretrace.align.sentences import STOPWORDS, canonical_tokens
+from wiretrace.align.sentences import canonical_tokens
 from wiretrace.model import Alignment, Document, Span
 from wiretrace.text.aliases import load_aliases
 from wiretrace.text.tokens import tokenize
+from wiretrace.text.words import STOPWORDS, WORD
 
 __all__ = [
     "Headline",
@@ -50,7 +51,6 @@ MIN_CONTENT_WORDS = 3
 MIN_TITLE_SIMILARITY = 0.7
 MIN_LEAD_CONTAINMENT = 0.8
 LEAD_WORDS = 80
-_WORD = re.compile(r"\w+")
 # A first line that ends like a sentence is a lead, not a headline ("?" and "!" end headlines
 # too).
 _SENTENCE_END = re.compile(r"[.][\"'”’)\]]*\s*$")
@@ -84,9 +84,9 @@ def query_headline(doc: Document) -> Headline | None:
     line = text[start:end].rstrip()
     span = Span(start, start + len(line))
     title = doc.title.strip() if doc.title else ""
-    if title and _WORD.findall(title) == _WORD.findall(line):
+    if title and WORD.findall(title) == WORD.findall(line):
         return Headline(line, span)  # the given title, as the text's first line
-    words = _WORD.findall(line)
+    words = WORD.findall(line)
     if (
         MIN_WORDS <= len(words) <= MAX_WORDS
         and not _SENTENCE_END.search(line)
@@ -142,7 +142,7 @@ def match_headline(wanted: list[str], doc: Document) -> HeadlineMatch | None:
 
 def _lead(text: str) -> str:
     """The first :data:`LEAD_WORDS` words of a text."""
-    ends = [m.end() for m in _WORD.finditer(text[: 16 * LEAD_WORDS])][:LEAD_WORDS]
+    ends = [m.end() for m in WORD.finditer(text[: 16 * LEAD_WORDS])][:LEAD_WORDS]
     return text[: ends[-1]] if ends else ""
 
 

@@ -49,7 +49,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from wiretrace.align.sentences import STOPWORDS
 from wiretrace.fingerprint import ngram_hashes
 from wiretrace.headline import (
     Headline,
@@ -64,6 +63,7 @@ from wiretrace.model import Document
 from wiretrace.text.sentences import split_sentences
 from wiretrace.text.stemming import porter_content_stems
 from wiretrace.text.tokens import words_of
+from wiretrace.text.words import STOPWORDS
 
 if TYPE_CHECKING:
     from wiretrace.semantic import SentenceEncoder
@@ -90,7 +90,6 @@ FloatArray = npt.NDArray[np.float64]
 
 # How many candidates each step takes, and how deep the Wikinews evaluation scores.
 DEPTH = 50
-_WORD = re.compile(r"\w+")
 _CONTENT_WORD = re.compile(r"\w\w+")
 # A sentence of fewer content terms is merged into the one before it ("He said so.").
 MIN_SENTENCE_TERMS = 3

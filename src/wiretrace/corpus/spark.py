@@ -36,7 +36,7 @@ from wiretrace.corpus import schema
 from wiretrace.corpus.kernels import CorpusOptions, DocMeta, PairAligner, doc_postings, group_pairs
 from wiretrace.corpus.pipeline import Progress
 from wiretrace.corpus.stages import StageStore
-from wiretrace.semantic import MissingExtraError
+from wiretrace.errors import MissingExtraError
 
 log = logging.getLogger(__name__)
 

@@ -98,12 +98,13 @@ from datetime import UTC
 import numpy as np
 import numpy.typing as npt
 
-from wiretrace.align.sentences import STOPWORDS, canonical_tokens
+from wiretrace.align.sentences import canonical_tokens
 from wiretrace.dates import parse_date
 from wiretrace.model import Document
 from wiretrace.text.aliases import load_aliases
 from wiretrace.text.stemming import english_stems
 from wiretrace.text.tokens import tokenize
+from wiretrace.text.words import STOPWORDS
 
 __all__ = [
     "HASH_BUCKETS",

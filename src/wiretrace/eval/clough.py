@@ -73,6 +73,7 @@ from wiretrace.errors import CorpusError
 from wiretrace.index.memory import MemoryIndex
 from wiretrace.model import Document, Passage, PassageKind, Span
 from wiretrace.text.tokens import Tokens, tokenize
+from wiretrace.text.words import WORD
 from wiretrace.trace import TraceOptions, trace, union_length
 
 __all__ = [
@@ -110,7 +111,6 @@ KINDS = tuple(k.value for k in PassageKind)
 MEASURES = ("coverage", *KINDS, "close", "copied", "containment3")
 """The per-answer measures summarised per class (``close`` is verbatim or near-verbatim)."""
 FALLBACK_ENCODING = "cp1252"
-_WORD = re.compile(r"\w+")
 _ANSWER_NAME = re.compile(r"^g\d+p[A-Z]_task([a-e])\.txt$")
 
 
@@ -221,7 +221,7 @@ def ngram_containment(answer: str, source: str, n: int = 3) -> float:
     """Share of the answer's distinct word n-grams that occur in the source (0 for none)."""
 
     def grams(text: str) -> set[tuple[str, ...]]:
-        words = _WORD.findall(text.lower())
+        words = WORD.findall(text.lower())
         return set(zip(*(words[k:] for k in range(n)), strict=False))
 
     mine = grams(answer)

@@ -55,9 +55,10 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import Indel, LCSseq
 
-from wiretrace.align.sentences import STOPWORDS, canonical_tokens
+from wiretrace.align.sentences import canonical_tokens
 from wiretrace.text.stemming import english_stems
 from wiretrace.text.tokens import tokenize
+from wiretrace.text.words import STOPWORDS
 
 __all__ = [
     "FEATURE_GROUPS",

@@ -61,7 +61,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Sequence
@@ -83,6 +82,7 @@ from wiretrace.corpus.stories import (
 )
 from wiretrace.errors import CorpusError
 from wiretrace.model import Document
+from wiretrace.text.words import WORD
 
 __all__ = [
     "BASELINE_THRESHOLDS",
@@ -123,7 +123,6 @@ SHUFFLES = 5
 TUNING_SHUFFLES = (101, 102)
 """Seeds of the extra arrival orders ``ours`` is tuned on (the scoring shuffles use 1-5)."""
 _LSH_PERMUTATIONS = 128
-_WORD = re.compile(r"\w+")
 
 
 # --------------------------------------------------------------------------------------------
@@ -259,7 +258,7 @@ def tfidf_complete_clusters(texts: Sequence[str], thresholds: Sequence[float]) -
 
 
 def _shingles(text: str, size: int) -> set[bytes]:
-    words = _WORD.findall(text.lower())
+    words = WORD.findall(text.lower())
     if len(words) < size:
         return {" ".join(words).encode("utf-8")}
     return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}

@@ -13,15 +13,13 @@ tokenizer), so the two indexes agree.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from wiretrace.align.sentences import STOPWORDS
 from wiretrace.text.stemming import porter_stems
+from wiretrace.text.words import STOPWORDS, WORD
 
 DEFAULT_TERMS = 24
-_WORD = re.compile(r"\w+")
 
 
 def stems(words: Sequence[str]) -> list[str]:
@@ -31,7 +29,7 @@ def stems(words: Sequence[str]) -> list[str]:
 
 def document_terms(text: str) -> list[str]:
     """The stems of every word of a text, for indexing."""
-    return stems([w.lower() for w in _WORD.findall(text)])
+    return stems([w.lower() for w in WORD.findall(text)])
 
 
 def query_terms(text: str, limit: int = DEFAULT_TERMS) -> list[tuple[str, str]]:
@@ -42,7 +40,7 @@ def query_terms(text: str, limit: int = DEFAULT_TERMS) -> list[tuple[str, str]]:
     of fewer than three letters are left out. No corpus statistics are needed, so choosing
     terms costs nothing at query time.
     """
-    words = _WORD.findall(text)
+    words = WORD.findall(text)
     lower = [w.lower() for w in words]
     keys = stems(lower)
     tf: Counter[str] = Counter()

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from wiretrace.text.normalise import NormalizedText, normalise
+from wiretrace.text.words import WORD
 
-_WORD = re.compile(r"\w+")
-_WORD_SPLIT = re.compile(r"(\w+)")
+_WORD_SPLIT = re.compile(f"({WORD.pattern})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +60,6 @@ def _split_words(text: str, offsets: list[int] | None) -> Tokens:
 def words_of(text: str | NormalizedText) -> list[str]:
     """Just the normalised words of a text, without offsets (the fast path for indexing)."""
     if isinstance(text, str) and text.isascii():
-        return _WORD.findall(text.lower())
+        return WORD.findall(text.lower())
     norm = text if isinstance(text, NormalizedText) else normalise(text)
-    return _WORD.findall(norm.text)
+    return WORD.findall(norm.text)
