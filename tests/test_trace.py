@@ -8,7 +8,7 @@ import pytest
 from wiretrace import Document, MemoryIndex, PassageKind, open_index, trace, trace_to_dict
 from wiretrace.model import SourceSummary, Span
 from wiretrace.report.json import trace_schema
-from wiretrace.trace import earliest, union_length
+from wiretrace.trace import earliest
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -115,8 +115,8 @@ def test_earliest_ignores_undated_and_names_every_tie() -> None:
 
 
 def test_union_length_counts_overlaps_once() -> None:
-    assert union_length([Span(0, 10), Span(5, 15), Span(20, 25), Span(21, 22)]) == 20
-    assert union_length([]) == 0
+    assert Span.union_length([Span(0, 10), Span(5, 15), Span(20, 25), Span(21, 22)]) == 20
+    assert Span.union_length([]) == 0
 
 
 def test_memory_index_is_a_faithful_double(tmp_path: Path, bbc_articles) -> None:

@@ -65,12 +65,10 @@ def confidence(x: Sequence[float], weights: Sequence[float] = WEIGHTS) -> float:
 
 def with_confidence(passages: Sequence[Passage], length: int) -> list[Passage]:
     """The passages with their confidence set (``length``: the query's length)."""
-    from wiretrace.trace import union_length  # the one home of span unions
-
     spans: dict[str, list[Span]] = {}
     for p in passages:
         spans.setdefault(p.source_id, []).append(p.query)
-    share = {d: union_length(s) / length if length else 0.0 for d, s in spans.items()}
+    share = {d: Span.union_length(s) / length if length else 0.0 for d, s in spans.items()}
     return [
         replace(
             p,

@@ -117,3 +117,12 @@ def implausible(moment: Moment, now: datetime | None = None) -> str | None:
     if moment.utc > current + _ZONE_EAST:
         return "in the future"
     return None
+
+
+def time_key(published_at: str | None, doc_id: str) -> tuple[int, datetime, str]:
+    """The sort key of time order, the one every part of wiretrace uses: dated documents
+    first, by UTC time (:func:`parse_date`), then by id; undated ones last, by id."""
+    when = parse_date(published_at)
+    if when is None:
+        return (1, datetime.max, doc_id)
+    return (0, when, doc_id)

@@ -88,6 +88,20 @@ class Span:
         """Characters of this span inside the ``others``, counted once per other span."""
         return sum(max(0, min(self.end, o.end) - max(self.start, o.start)) for o in others)
 
+    @staticmethod
+    def union_length(spans: Iterable[Span]) -> int:
+        """Number of characters covered by at least one of the spans."""
+        total = 0
+        end = -1
+        for span in sorted(spans, key=lambda s: s.start):
+            if span.start >= end:
+                total += len(span)
+                end = span.end
+            elif span.end > end:
+                total += span.end - end
+                end = span.end
+        return total
+
 
 class EditType(StrEnum):
     """What an edit changes (``DESIGN.md``).

@@ -48,10 +48,10 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from wiretrace.align.pair import AlignView, _overlap, span_edits
+from wiretrace.align.pair import AlignView, canonical_similarity, span_edits
 from wiretrace.errors import MissingExtraError
 from wiretrace.model import Alignment, Span
-from wiretrace.rank import support_from_similarities
+from wiretrace.support import support_from_similarities
 
 __all__ = [
     "EXTRA_HINT",
@@ -252,7 +252,7 @@ def semantic_passages(
         if cosine < threshold:
             continue
         s = s_spans[j]
-        overlap = _overlap(query, source, q, s)
+        overlap = canonical_similarity(query, source, q, s)
         out.append(
             Alignment(
                 q,

@@ -235,11 +235,11 @@ def _extend_canonical(query: AlignView, source: AlignView, a: Alignment) -> Alig
         return a
     q_span = Span(min(a.query.start, qt.starts[q0]), max(a.query.end, qt.ends[q1 - 1]))
     s_span = Span(min(a.source.start, st.starts[s0]), max(a.source.end, st.ends[s1 - 1]))
-    score = round(_overlap(query, source, q_span, s_span), 4)
+    score = round(canonical_similarity(query, source, q_span, s_span), 4)
     return replace(a, query=q_span, source=s_span, score=score, identical=False)
 
 
-def _overlap(query: AlignView, source: AlignView, q: Span, s: Span) -> float:
+def canonical_similarity(query: AlignView, source: AlignView, q: Span, s: Span) -> float:
     """Similarity of the two sides' canonical word sequences (normalised Indel, 0..1)."""
     q0, q1 = token_range(query.canon, q)
     s0, s1 = token_range(source.canon, s)
@@ -280,7 +280,7 @@ def align_pair(
                 continue
             if verbatim and not _stands_beside_copy(p, opts.sentences):
                 continue
-            overlap = _overlap(query, source, p.query, p.source)
+            overlap = canonical_similarity(query, source, p.query, p.source)
             if overlap < LOOSE_OVERLAP and len(p.query) > MAX_LENGTH_RATIO * len(p.source):
                 continue
             # A loose word passage inside a sentence passage is a partial view of the same

@@ -35,7 +35,6 @@ import hashlib
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -43,11 +42,12 @@ import numpy.typing as npt
 
 from wiretrace.align.pair import AlignView, PairOptions, align_pair, align_view
 from wiretrace.dates import parse_date
+from wiretrace.dates import time_key as time_key  # re-exported for corpus.pipeline
 from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
 from wiretrace.index.base import document_hashes
 from wiretrace.model import Alignment, PassageKind, Span
 from wiretrace.signals import boilerplate_spans
-from wiretrace.trace import classify, union_length
+from wiretrace.trace import classify
 
 IntArray = npt.NDArray[np.int64]
 
@@ -270,14 +270,6 @@ def passage_row(a: Alignment) -> dict[str, Any]:
     }
 
 
-def time_key(published_at: str | None, doc_id: str) -> tuple[int, datetime, str]:
-    """The sort key of time order: dated documents first by UTC time then id, undated last."""
-    when = parse_date(published_at)
-    if when is None:
-        return (1, datetime.max, doc_id)
-    return (0, when, doc_id)
-
-
 def pair_record(
     a: DocMeta, b: DocMeta, shared: int, passages: Sequence[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -321,8 +313,8 @@ def pair_record(
         "same_time": same_time,
         "shared_fingerprints": int(shared),
         "n_passages": len(passages),
-        "a_chars": union_length(a_spans),
-        "b_chars": union_length(b_spans),
+        "a_chars": Span.union_length(a_spans),
+        "b_chars": Span.union_length(b_spans),
         "a_length": a.length,
         "b_length": b.length,
         "score": round(weighted / total, 4) if total else 0.0,
@@ -472,10 +464,10 @@ def doc_reuse(sides: Iterable[tuple[str, str, list[Span]]]) -> DocReuse:
         if role == "from":
             upstream.setdefault(other, []).extend(found)
     return DocReuse(
-        union_length(spans["from"]),
-        union_length(spans["by"]),
-        union_length(spans["undirected"]),
-        {outlet: union_length(s) for outlet, s in upstream.items()},
+        Span.union_length(spans["from"]),
+        Span.union_length(spans["by"]),
+        Span.union_length(spans["undirected"]),
+        {outlet: Span.union_length(s) for outlet, s in upstream.items()},
     )
 
 

@@ -93,13 +93,13 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 
 import numpy as np
 import numpy.typing as npt
 
 from wiretrace.align.sentences import canonical_tokens
-from wiretrace.dates import parse_date
+from wiretrace.dates import parse_date, time_key
 from wiretrace.model import Document
 from wiretrace.text.aliases import load_aliases
 from wiretrace.text.stemming import english_stems
@@ -264,10 +264,9 @@ def parse_time(value: str | None) -> float | None:
     return parsed.replace(tzinfo=UTC).timestamp()
 
 
-def order_key(doc: Document) -> tuple[int, float, str]:
-    """The batch order: dated documents by time then id, then undated ones by id."""
-    when = parse_time(doc.published_at)
-    return (0, when, doc.id) if when is not None else (1, 0.0, doc.id)
+def order_key(doc: Document) -> tuple[int, datetime, str]:
+    """The batch order: time order (:func:`wiretrace.dates.time_key`)."""
+    return time_key(doc.published_at, doc.id)
 
 
 def story_id(founder_id: str) -> str:

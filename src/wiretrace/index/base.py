@@ -14,7 +14,7 @@ from functools import partial
 from itertools import islice
 from typing import Protocol
 
-from wiretrace.dates import parse_date
+from wiretrace.dates import time_key
 from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW, ngram_hashes, winnow
 from wiretrace.model import Appearance, Document
 from wiretrace.text.tokens import words_of
@@ -151,14 +151,13 @@ def appearance_of(doc: Document, document_id: str) -> Appearance:
     )
 
 
-def first_key(item: Document | Appearance) -> tuple[bool, datetime, str]:
+def first_key(item: Document | Appearance) -> tuple[int, datetime, str]:
     """Sort key that puts the earliest dated appearance first (undated last, then by id).
 
     Of the ids that carry one text, the first by this key is the stored document's own id, so
     that its date and outlet are those of whoever had the text first.
     """
-    when = parse_date(item.published_at)
-    return (when is None, when or datetime.max, item.id)
+    return time_key(item.published_at, item.id)
 
 
 def prepare_batches(
