@@ -84,4 +84,3 @@ class StageStore:
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
-
