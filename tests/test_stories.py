@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import require_shared
 
+from wiretrace.cli.eval import eval_stories_cmd
 from wiretrace.corpus.stories import (
     StoryClusterer,
     StoryOptions,
@@ -27,7 +28,6 @@ from wiretrace.corpus.stories import (
     story_features,
     story_id,
 )
-from wiretrace.corpus.stories_cli import eval_stories_cmd
 from wiretrace.eval.stories import (
     bcubed,
     pairwise,
@@ -351,7 +351,7 @@ def test_cli_writes_jsonl_and_parquet(tmp_path: Path) -> None:
     assignments = pq.read_table(out / "assignments.parquet")
     assert assignments.num_rows == len(docs)
     assert set(assignments.column_names) == {"document_id", "story_id", "score", "new_story"}
-    assert not list(out.glob(".*partial"))
+    assert not list(out.glob(".*"))  # no temporary file left behind
     exact = _run("corpus", "stories", str(src), "--out", str(tmp_path / "exact"), "--exact")
     assert exact.returncode == 0, exact.stderr
     assert "19 documents -> 3 stories" in exact.stdout

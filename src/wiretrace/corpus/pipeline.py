@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +42,8 @@ from wiretrace.corpus.kernels import (
     story_record,
     time_key,
 )
-from wiretrace.corpus.stages import StageStore, write_atomic
+from wiretrace.corpus.stages import StageStore
+from wiretrace.fileio import atomic_path, write_atomic
 from wiretrace.ingest.readers import ReadOptions, Rejected, iter_records
 from wiretrace.model import Document, Span
 
@@ -389,31 +388,20 @@ def finish(store: StageStore, pairs_dir: Path | None, out: Path, sink: Progress)
     }
 
 
-def _tmp_path(path: Path) -> Path:
-    return path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex}")
-
-
 def _write_table_stream(path: Path, sch: pa.Schema, tables: Iterator[pa.Table]) -> int:
-    tmp = _tmp_path(path)
     count = 0
-    try:
-        with pq.ParquetWriter(tmp, sch) as writer:
-            for t in tables:
-                writer.write_table(t.select(sch.names).cast(sch))
-                count += len(t)
-            if count == 0:
-                writer.write_table(sch.empty_table())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with atomic_path(path) as tmp, pq.ParquetWriter(tmp, sch) as writer:
+        for t in tables:
+            writer.write_table(t.select(sch.names).cast(sch))
+            count += len(t)
+        if count == 0:
+            writer.write_table(sch.empty_table())
     return count
 
 
 def _write_rows(path: Path, sch: pa.Schema, rows: list[dict[str, Any]]) -> None:
-    tmp = _tmp_path(path)
-    pq.write_table(pa.Table.from_pylist(rows, schema=sch), tmp)
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        pq.write_table(pa.Table.from_pylist(rows, schema=sch), tmp)
 
 
 def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:

@@ -19,9 +19,9 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from wiretrace.corpus.stages import write_atomic
 from wiretrace.dates import parse_date
 from wiretrace.errors import CorpusError
+from wiretrace.fileio import write_atomic
 
 REQUIRED = ("summary.json", "pairs.parquet", "clusters.parquet", "outlets.parquet")
 TIMELINE_SHOWN = 12

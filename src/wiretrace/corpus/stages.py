@@ -16,17 +16,17 @@ import json
 import logging
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from wiretrace.fileio import TMP_MARK, temporary_name, write_atomic
+
 log = logging.getLogger(__name__)
 
 MARKER = "_COMPLETE"
 CONFIG = "config.json"
-_TMP = ".tmp-"
 
 
 class StageStore:
@@ -49,7 +49,7 @@ class StageStore:
 
     def _drop_temporaries(self) -> None:
         for child in self.root.iterdir():
-            if child.name.startswith(".") and _TMP in child.name:
+            if child.name.startswith(".") and TMP_MARK in child.name:
                 log.info("removing the half-written stage %s", child)
                 shutil.rmtree(child, ignore_errors=True)
 
@@ -72,7 +72,7 @@ class StageStore:
     def write(self, name: str, info: dict[str, Any] | None = None) -> Iterator[Path]:
         """A temporary folder to write the stage into; it is put in place only when the
         block ends without an exception. ``info`` (mutable) is stored in the marker."""
-        tmp = self.root / f".{name}{_TMP}{uuid.uuid4().hex}"
+        tmp = temporary_name(self.path(name))
         tmp.mkdir(parents=True)
         try:
             yield tmp
@@ -84,10 +84,3 @@ class StageStore:
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write a text file through a temporary file and a rename."""
-    tmp = path.with_name(f".{path.name}{_TMP}{uuid.uuid4().hex}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

@@ -1,6 +1,7 @@
 """HTTP API and web page for tracing articles (the ``[serve]`` extra).
 
-- :mod:`~wiretrace.serve.cli`: the ``wiretrace serve`` command (imports FastAPI lazily);
+- :mod:`~wiretrace.serve.server`: runs the application under uvicorn (the command itself is
+  :mod:`wiretrace.cli.serve`, which imports FastAPI lazily);
 - :mod:`~wiretrace.serve.app`: ``create_app(ServeOptions)``, the FastAPI application;
 - :mod:`~wiretrace.serve.guard`: token, body limit and safety headers (plain ASGI);
 - :mod:`~wiretrace.serve.inputs`: request bodies to documents, or precise 4xx errors;

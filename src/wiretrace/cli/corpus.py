@@ -1,17 +1,16 @@
 """``wiretrace corpus``: commands over whole corpora.
 
-The commands are thin adapters over :func:`wiretrace.corpus.pipeline.run_reuse` and
-:func:`wiretrace.corpus.report.write_report`; the corpus modules (pyarrow, and PySpark for
-``--engine spark``) are imported only when a command runs, to keep the CLI start-up fast.
+The commands are thin adapters over :func:`wiretrace.corpus.pipeline.run_reuse`,
+:func:`wiretrace.corpus.report.write_report` and :mod:`wiretrace.corpus.stories`; the corpus
+modules (pyarrow, and PySpark for ``--engine spark``) are imported only when a command runs, to
+keep the CLI start-up fast.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -26,19 +25,24 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from wiretrace.corpus.stories_cli import stories_cmd
+from wiretrace.cli._shared import (
+    SKIP_BAD_HINT,
+    CommandError,
+    json_option,
+    max_bytes_option,
+    skip_bad_option,
+    workers_option,
+)
+from wiretrace.corpus.stories import StoryOptions
 from wiretrace.errors import InputError, WiretraceError
-from wiretrace.report.terminal import terminal_safe
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+if TYPE_CHECKING:
+    from wiretrace.corpus.pipeline import ReuseSummary
 
 
 @click.group("corpus")
 def corpus_group() -> None:
     """Find reuse, stories and first publishers across a whole corpus."""
-
-
-corpus_group.add_command(stories_cmd)
 
 
 class _Bar:
@@ -59,9 +63,12 @@ class _Bar:
             self.progress.advance(self.task, steps)
 
 
-def _fail(message: str) -> None:
-    click.echo(f"error: {terminal_safe(message, multiline=True)}", err=True)
-    sys.exit(1)
+def _spark_conf(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """``--spark-conf KEY=VALUE`` items as pairs."""
+    pairs = [item.split("=", 1) for item in items]
+    if any(len(p) != 2 or not p[0] for p in pairs):
+        raise CommandError("--spark-conf takes KEY=VALUE, e.g. --spark-conf spark.driver.memory=4g")
+    return tuple((k, v) for k, v in pairs)
 
 
 @corpus_group.command("reuse")
@@ -96,13 +103,7 @@ def _fail(message: str) -> None:
     metavar="KEY=VALUE",
     help="A Spark setting for --engine spark (repeatable), e.g. spark.driver.memory=4g.",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=min(2, os.cpu_count() or 1),
-    show_default=True,
-    help="Worker processes of the local engine.",
-)
+@workers_option("Worker processes of the local engine.")
 @click.option(
     "--max-df",
     type=click.IntRange(min=1),
@@ -120,17 +121,9 @@ def _fail(message: str) -> None:
     is_flag=True,
     help="Also run the sentence aligner of 'trace' on every pair (finds spun sentences; slower).",
 )
-@click.option(
-    "--skip-bad", is_flag=True, help="Go on past bad records and list them in OUT/rejects.jsonl."
-)
-@click.option(
-    "--max-bytes",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_BYTES,
-    show_default=True,
-    help="Largest document accepted, in bytes of UTF-8 text.",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the run summary as JSON.")
+@skip_bad_option("Go on past bad records and list them in OUT/rejects.jsonl.")
+@max_bytes_option("Largest document accepted, in bytes of UTF-8 text.")
+@json_option("Print the run summary as JSON.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def reuse_cmd(
     inputs: tuple[Path, ...],
@@ -150,75 +143,57 @@ def reuse_cmd(
 ) -> None:
     """Find every pair of documents in INPUTS that share passages, the story families they
     form with their first publishers, and how original each outlet is."""
-    from wiretrace.align.pair import PairOptions
-    from wiretrace.corpus.kernels import CORPUS_ALIGN, CorpusOptions
-    from wiretrace.corpus.pipeline import Engine, run_reuse
+    from wiretrace.corpus.engines import EngineOptions, reuse_options, running_engine
+    from wiretrace.corpus.local import LocalOptions
+    from wiretrace.corpus.pipeline import run_reuse
+    from wiretrace.corpus.spark import SparkOptions
     from wiretrace.ingest.readers import ReadOptions
 
-    settings: dict[str, Any] = {"align": PairOptions() if sentences else CORPUS_ALIGN}
-    if max_df is not None:
-        settings["max_df"] = max_df
-    if min_shared is not None:
-        settings["min_shared"] = min_shared
     try:
-        options = CorpusOptions(**settings)
+        options = reuse_options(max_df=max_df, min_shared=min_shared, sentences=sentences)
         read = ReadOptions(max_bytes=max_bytes)
     except ValueError as exc:
-        _fail(str(exc))
-        return
-    chosen: Engine
-    if engine == "spark":
-        from wiretrace.corpus.spark import SparkEngine, SparkOptions
-
-        pairs = [item.split("=", 1) for item in spark_conf]
-        if any(len(p) != 2 or not p[0] for p in pairs):
-            _fail("--spark-conf takes KEY=VALUE, e.g. --spark-conf spark.driver.memory=4g")
-        conf = tuple((k, v) for k, v in pairs)
-        chosen = SparkEngine(
-            SparkOptions(master=spark_master, partitions=spark_partitions, conf=conf)
-        )
-    else:
-        from wiretrace.corpus.local import LocalEngine, LocalOptions
-
-        if workers < 1:
-            _fail("--workers must be at least 1")
-        chosen = LocalEngine(LocalOptions(workers=workers))
-    console = Console(stderr=True, quiet=quiet)
+        raise CommandError(str(exc)) from exc
+    chosen = EngineOptions(
+        name="spark" if engine == "spark" else "local",
+        local=LocalOptions(workers=workers),
+        spark=SparkOptions(
+            master=spark_master,
+            partitions=spark_partitions,
+            conf=_spark_conf(spark_conf) if engine == "spark" else (),
+        ),
+    )
     bar = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
-        console=console,
+        console=Console(stderr=True, quiet=quiet),
         transient=True,
     )
     try:
-        with bar:
+        with running_engine(chosen) as runner, bar:
             summary = run_reuse(
                 list(inputs),
                 out,
-                chosen,
+                runner,
                 options,
                 read=read,
                 skip_bad=skip_bad,
                 progress=_Bar(bar),
             )
     except InputError as exc:
-        _fail(
-            f"{exc}\nFix the record, or pass --skip-bad to skip bad records"
-            " and list them in OUT/rejects.jsonl."
-        )
-        return
+        raise CommandError(f"{exc}\n{SKIP_BAD_HINT} and list them in OUT/rejects.jsonl.") from exc
     except WiretraceError as exc:
-        _fail(str(exc))
-        return
-    finally:
-        stop = getattr(chosen, "stop", None)
-        if stop is not None:
-            stop()
+        raise CommandError(str(exc)) from exc
     if as_json:
         click.echo(json.dumps(summary.as_dict(), indent=1, sort_keys=True))
+    _print_summary(summary, out)
+
+
+def _print_summary(summary: ReuseSummary, out: Path) -> None:
+    """What the run found, and where, on standard error."""
     if summary.documents == 0:
         click.echo(f"No documents found in the inputs; wrote empty outputs to {out}.", err=True)
         return
@@ -267,6 +242,94 @@ def report_cmd(folder: Path, html_out: Path, top: int) -> None:
     try:
         write_report(folder, html_out, top=top)
     except WiretraceError as exc:
-        _fail(str(exc))
-        return
+        raise CommandError(str(exc)) from exc
     click.echo(f"Wrote {html_out}", err=True)
+
+
+@corpus_group.command("stories")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for stories.{jsonl,parquet} and assignments.{jsonl,parquet}.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(min=0),
+    default=StoryOptions().threshold,
+    show_default=True,
+    help="Smallest similarity at which an article joins a story.",
+)
+@click.option(
+    "--window-days",
+    type=click.FloatRange(min=0, min_open=True),
+    default=StoryOptions().window_days,
+    show_default=True,
+    help="An article joins a story only within this many days of its dated articles.",
+)
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="Batch only: complete-link over the whole input (more accurate; memory grows with "
+    "the square of the number of documents).",
+)
+@click.option(
+    "--exact-threshold",
+    type=click.FloatRange(min=0),
+    default=StoryOptions().exact_threshold,
+    show_default=True,
+    help="With --exact: the complete-link similarity threshold.",
+)
+@skip_bad_option("Go on past bad records and list them in OUT/rejects.jsonl.")
+def stories_cmd(
+    inputs: tuple[Path, ...],
+    out: Path,
+    threshold: float,
+    window_days: float,
+    exact: bool,
+    exact_threshold: float,
+    skip_bad: bool,
+) -> None:
+    """Group articles about the same event, online in time order, even when they share no
+    text (INPUT: .jsonl, .jsonl.gz, .txt files and folders of them)."""
+    from wiretrace.corpus.stories import cluster_stories, cluster_stories_exact
+    from wiretrace.corpus.story_files import accepted_documents, write_story_outputs
+    from wiretrace.ingest.readers import ReadOptions, Rejected, iter_records, write_rejects
+
+    rejected: list[Rejected] = []
+    try:
+        options = StoryOptions(
+            threshold=threshold, window_days=window_days, exact_threshold=exact_threshold
+        )
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
+    try:
+        records = iter_records(list(inputs), ReadOptions())
+        docs = list(accepted_documents(records, skip_bad, rejected))
+        result = (cluster_stories_exact if exact else cluster_stories)(docs, options)
+        write_story_outputs(result, out)
+    except InputError as exc:
+        raise CommandError(f"{exc}\n{SKIP_BAD_HINT}.") from exc
+    except (WiretraceError, OSError, ValueError) as exc:
+        raise CommandError(str(exc)) from exc
+    if rejected:
+        write_rejects(rejected, out / "rejects.jsonl")
+        click.echo(f"rejected {len(rejected)} records, listed in {out / 'rejects.jsonl'}", err=True)
+    if not docs:
+        click.echo(
+            f"no documents in {', '.join(map(str, inputs))}: wrote empty stories and "
+            f"assignments files to {out}",
+            err=True,
+        )
+        return
+    undated = sum(1 for d in docs if not d.published_at)
+    largest = max(s.size for s in result.stories)
+    click.echo(
+        f"{len(docs)} documents -> {len(result.stories)} stories (largest {largest}) in {out}"
+    )
+    click.echo(
+        "order: by published_at, then id for identical timestamps"
+        + (f"; {undated} undated documents last, never counted as first" if undated else ""),
+        err=True,
+    )

@@ -1,4 +1,8 @@
-"""``wiretrace serve``: the command only; FastAPI and uvicorn are imported when it runs."""
+"""``wiretrace serve``: the command and its options; :mod:`wiretrace.serve.server` runs the
+server (FastAPI and uvicorn are imported only then).
+
+Its errors are plain :class:`click.ClickException` (``Error: ...``), as they always were.
+"""
 
 from __future__ import annotations
 
@@ -21,14 +25,6 @@ from wiretrace.serve.options import (
     DEFAULT_TRACE_TIMEOUT,
     TOKEN_ENV,
     exposure_warning,
-)
-
-# Seconds a connection may stay open with no request after a response.
-KEEP_ALIVE_SECONDS = 5
-
-MISSING_EXTRA = (
-    "wiretrace serve needs the [serve] extra (FastAPI, uvicorn, python-multipart); "
-    "install it with: pip install 'wiretrace[serve]'"
 )
 
 
@@ -56,7 +52,10 @@ MISSING_EXTRA = (
     "is reached as wiretrace.example.org. Other names get 421, which stops DNS rebinding.",
 )
 @click.option(
-    "--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True,
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
     help="TCP port.",
 )
 @click.option(
@@ -177,18 +176,16 @@ def serve_cmd(
 ) -> None:
     """Serve the HTTP API (/v1, OpenAPI at /openapi.json) and the web page at / (needs the
     [serve] extra)."""
-    try:
-        import uvicorn
-
-        from wiretrace.serve.app import create_app
-    except ImportError as exc:
-        raise click.ClickException(f"{MISSING_EXTRA} ({exc})") from exc
-    from wiretrace.errors import WiretraceError
+    from wiretrace.errors import MissingExtraError, WiretraceError
     from wiretrace.serve.options import ServeOptions
-    from wiretrace.serve.protocol import protocol_class
+    from wiretrace.serve.server import Listen, check_extra, run_server
     from wiretrace.serve.store import IndexStore
     from wiretrace.trace import TraceOptions
 
+    try:
+        check_extra()
+    except MissingExtraError as exc:
+        raise click.ClickException(str(exc)) from exc
     if token is None and TOKEN_ENV in os.environ:
         token = os.environ[TOKEN_ENV]  # click reads an empty variable as unset; it is not
     if not db.parent.exists():
@@ -220,15 +217,4 @@ def serve_cmd(
     warning = exposure_warning(host, options.token)
     if warning:
         click.echo(f"wiretrace: {warning}", err=True)
-    app = create_app(options, store)
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level=log_level,
-        server_header=False,
-        proxy_headers=False,
-        timeout_graceful_shutdown=5,
-        http=protocol_class(header_timeout, idle_timeout),
-        timeout_keep_alive=KEEP_ALIVE_SECONDS,
-    )
+    run_server(options, store, Listen(port, log_level, header_timeout, idle_timeout))

@@ -1,0 +1,5 @@
+"""``python -m wiretrace.cli``: the ``wiretrace`` command line."""
+
+from wiretrace.cli import main
+
+main()
