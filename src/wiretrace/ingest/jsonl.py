@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
@@ -23,7 +24,7 @@ from wiretrace.ingest.base import (
 from wiretrace.ingest.records import json_type, record_to_document, utf8_reason
 from wiretrace.model import Document
 
-BOM = b"\xef\xbb\xbf"
+BOM = codecs.BOM_UTF8
 _GZIP_MAGIC = b"\x1f\x8b"
 # A JSON string can take up to 6 bytes per byte of UTF-8 text (``\u0000`` escapes), and the
 # metadata needs some room on top.

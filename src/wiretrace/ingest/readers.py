@@ -5,10 +5,13 @@ values. Everything it cannot turn into a document comes out as a :class:`Rejecte
 names the place (``path:line`` for JSONL, the path for a text file) and says why, so a batch job
 can stop on it or, with ``--skip-bad``, record it and keep going. Nothing is dropped silently.
 
-The formats other than JSONL and text have their own modules: :mod:`~wiretrace.ingest.html`
-(trafilatura), :mod:`~wiretrace.ingest.warc` (warcio), :mod:`~wiretrace.ingest.feeds`
-(feedparser) and :mod:`~wiretrace.ingest.tables` (CSV). :mod:`~wiretrace.ingest.sniff` picks
-the reader: by extension, else by the first bytes; :attr:`ReadOptions.format` overrides both.
+This module holds the entry points; each format has its own module: JSONL
+(:mod:`~wiretrace.ingest.jsonl`, records checked by :mod:`~wiretrace.ingest.records`), text
+(:mod:`~wiretrace.ingest.textfiles`), :mod:`~wiretrace.ingest.html` (trafilatura),
+:mod:`~wiretrace.ingest.warc` (warcio), :mod:`~wiretrace.ingest.feeds` (feedparser) and
+:mod:`~wiretrace.ingest.tables` (CSV). :mod:`~wiretrace.ingest.walk` walks folders and hands
+each file to its reader; :mod:`~wiretrace.ingest.sniff` picks the reader: by extension, else by
+the first bytes; :attr:`ReadOptions.format` overrides both.
 :func:`iter_entries` gives every record with its format, its warnings and any record skipped
 on purpose (a WARC request, an image); :func:`iter_records` gives documents and rejections only.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import sys
 from pathlib import Path
@@ -10,10 +11,10 @@ from typing import BinaryIO
 from wiretrace.errors import EncodingError, Problem
 from wiretrace.ingest.base import ReadOptions, size_problem
 from wiretrace.ingest.encoding import Decoded, decode
-from wiretrace.ingest.jsonl import BOM
 from wiretrace.ingest.records import utf8_reason
 
 STDIN_LOCATION = "<stdin>"
+BOM = codecs.BOM_UTF8
 
 
 def read_head(path: Path, options: ReadOptions) -> tuple[bytes, int | None]:
