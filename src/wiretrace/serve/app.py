@@ -35,12 +35,11 @@ from fastapi import FastAPI
 from wiretrace.serve.guard import Guard, HostPolicy
 from wiretrace.serve.handlers import add_handlers
 from wiretrace.serve.options import ServeOptions
-from wiretrace.serve.routes import ROUTERS
-from wiretrace.serve.routes.page import STATIC_FILES
-from wiretrace.serve.service import LONG_NICENESS, ORDINARY_NICENESS, Service
+from wiretrace.serve.routes import routers
+from wiretrace.serve.service import Service
 from wiretrace.serve.store import IndexStore
 
-__all__ = ["LONG_NICENESS", "ORDINARY_NICENESS", "STATIC_FILES", "create_app"]
+__all__ = ["create_app"]
 
 _DESCRIPTION = (
     "Versioned JSON API of wiretrace. No URL given in a request is ever fetched. "
@@ -78,7 +77,6 @@ def create_app(options: ServeOptions, store: IndexStore | None = None) -> FastAP
         lifespan=lifespan,
     )
     app.state.service = service
-    app.state.lanes = (service.ordinary, service.long)
     app.add_middleware(
         Guard,
         token=options.token,
@@ -86,6 +84,6 @@ def create_app(options: ServeOptions, store: IndexStore | None = None) -> FastAP
         hosts=HostPolicy.for_bind(options.host, options.allowed_hosts),
     )
     add_handlers(app)  # any other exception reaches the Guard, which answers a JSON 500
-    for router in ROUTERS:
+    for router in routers():
         app.include_router(router)
     return app

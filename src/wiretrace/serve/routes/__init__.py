@@ -8,10 +8,13 @@ The routes only parse, call the library off the event loop, and format; what the
 the :class:`~wiretrace.serve.service.Service` they get with a ``ServiceDep`` parameter.
 """
 
-from wiretrace.serve.routes.documents import router as documents_router
-from wiretrace.serve.routes.page import router as page_router
-from wiretrace.serve.routes.trace import router as trace_router
+from fastapi import APIRouter
 
-ROUTERS = (trace_router, documents_router, page_router)
+from wiretrace.serve.routes import documents, page, trace
 
-__all__ = ["ROUTERS"]
+__all__ = ["routers"]
+
+
+def routers() -> tuple[APIRouter, ...]:
+    """The application's routers, in the order their paths appear in the OpenAPI document."""
+    return (trace.build_router(), documents.router, page.router)

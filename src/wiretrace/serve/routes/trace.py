@@ -13,34 +13,7 @@ from wiretrace.report.json import trace_to_dict
 from wiretrace.serve.openapi import TRACE_REQUEST, UPLOAD_REQUEST, error_responses, report_schema
 from wiretrace.serve.service import ServiceDep
 
-router = APIRouter()
 
-
-@router.post(
-    "/v1/trace",
-    summary="Trace an article to its sources",
-    response_class=JSONResponse,
-    responses={
-        200: {
-            "description": "the JSON trace report (schema_version 1.x); with "
-            "format=html, the standalone HTML report",
-            "content": {
-                "application/json": {"schema": report_schema()},
-                "text/html": {"schema": {"type": "string"}},
-            },
-        },
-        **error_responses(401, 413, 415, 422, 503),
-    },
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": TRACE_REQUEST},
-                "multipart/form-data": {"schema": UPLOAD_REQUEST},
-            },
-        }
-    },
-)
 async def post_trace(
     request: Request,
     svc: ServiceDep,
@@ -61,3 +34,37 @@ async def post_trace(
         )
     payload = await run_in_threadpool(view_payload if view else trace_to_dict, result)
     return JSONResponse(payload)
+
+
+def build_router() -> APIRouter:
+    """The router of ``POST /v1/trace`` (built when the application is, since the report's
+    schema is read from a file)."""
+    built = APIRouter()
+    built.add_api_route(
+        "/v1/trace",
+        summary="Trace an article to its sources",
+        response_class=JSONResponse,
+        responses={
+            200: {
+                "description": "the JSON trace report (schema_version 1.x); with "
+                "format=html, the standalone HTML report",
+                "content": {
+                    "application/json": {"schema": report_schema()},
+                    "text/html": {"schema": {"type": "string"}},
+                },
+            },
+            **error_responses(401, 413, 415, 422, 503),
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": TRACE_REQUEST},
+                    "multipart/form-data": {"schema": UPLOAD_REQUEST},
+                },
+            }
+        },
+        endpoint=post_trace,
+        methods=["POST"],
+    )
+    return built
