@@ -5,12 +5,13 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import pickle
 import sys
 from pathlib import Path
 
 import pytest
 
-from wiretrace.errors import EncodingError, InputError, RecordError, SizeLimitError
+from wiretrace.errors import EncodingError, InputError, Problem, RecordError, SizeLimitError
 from wiretrace.ingest import (
     ReadOptions,
     Rejected,
@@ -19,6 +20,7 @@ from wiretrace.ingest import (
     read_document,
     write_rejects,
 )
+from wiretrace.ingest.records import record_to_document
 from wiretrace.model import Document
 
 OPTIONS = ReadOptions()
@@ -71,6 +73,35 @@ def test_rejected_as_error_builds_the_named_subclass() -> None:
     assert error.location == "a.jsonl:3"
     assert error.reason == "text is too large"
     assert isinstance(Rejected("a.txt", "x").as_error(), InputError)
+
+
+def test_input_errors_carry_a_problem_with_a_stable_code() -> None:
+    error = SizeLimitError("a.txt", "text is too large", hint="raise the limit with --max-bytes")
+    assert error.code == "size_limit"
+    assert error.problem == Problem(
+        "size_limit", "text is too large", "a.txt", "raise the limit with --max-bytes"
+    )
+    assert error.reason == "text is too large; raise the limit with --max-bytes"
+    assert str(error) == f"a.txt: {error.reason}"
+    assert [cls("x", "y").code for cls in (InputError, EncodingError, RecordError)] == [
+        "input",
+        "encoding",
+        "record",
+    ]
+    copy = pickle.loads(pickle.dumps(error))  # errors cross process boundaries
+    assert type(copy) is SizeLimitError and copy.problem == error.problem
+    empty = Problem("empty_text", "empty text").at("a.jsonl:2").as_error()
+    assert type(empty) is RecordError and empty.code == "empty_text"
+    assert empty.location == "a.jsonl:2"
+
+
+def test_record_problems_keep_the_command_line_hint_apart() -> None:
+    too_big = record_to_document({"id": "a", "text": "x" * 11}, ReadOptions(max_bytes=10))
+    assert isinstance(too_big, Problem) and too_big.code == "size_limit"
+    assert "--max-bytes" not in too_big.message and "--max-bytes" in too_big.hint
+    empty = record_to_document({"id": "a", "text": " "}, OPTIONS)
+    assert isinstance(empty, Problem) and empty.code == "empty_text"
+    assert empty.error is RecordError
 
 
 # --- JSONL: good records -----------------------------------------------------------------------

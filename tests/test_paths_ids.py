@@ -33,7 +33,8 @@ from wiretrace.ids import MAX_ID_LENGTH, id_problem
 from wiretrace.index.memory import MemoryIndex
 from wiretrace.index.sqlite import SQLiteIndex
 from wiretrace.ingest import ReadOptions
-from wiretrace.ingest.readers import _raw_lines, iter_records
+from wiretrace.ingest.jsonl import _raw_lines
+from wiretrace.ingest.readers import iter_records
 from wiretrace.model import Document
 
 WIRETRACE = [sys.executable, "-m", "wiretrace.cli"]

@@ -330,6 +330,16 @@ def test_bad_trace_requests_get_precise_errors(
     assert_error(client.post("/v1/trace", **kwargs), status, code, *words)
 
 
+def test_a_text_over_the_limit_gets_the_api_hint_not_the_command_line_one() -> None:
+    from wiretrace.serve.inputs import ApiError, parse_trace_json
+
+    with pytest.raises(ApiError) as caught:
+        parse_trace_json(b'{"text": "' + b"x" * 40 + b'"}', 20)
+    assert caught.value.code == "invalid_field"
+    assert caught.value.message.endswith("over the limit of 20 bytes; send a shorter text")
+    assert "--max-bytes" not in caught.value.message
+
+
 def test_bodies_over_the_limit_get_413(client: httpx.Client) -> None:
     big = json.dumps({"text": "x" * LIMIT}).encode()
     assert_error(client.post("/v1/trace", content=big, headers=JSON), 413, "body_too_large",

@@ -13,9 +13,48 @@
                                    ImportError)
 
 Every message names the file and line, or the record id, and says what to do next.
+
+An input problem is also a value, :class:`Problem`: a stable ``code`` (``"encoding"``,
+``"record"``, ``"empty_text"``, ``"size_limit"`` or ``"input"``), the ``place`` (``file:line``
+or the record id; empty while a pure helper does not know it), the ``message`` (what is
+wrong) and an optional ``hint`` (what to do, in the words of the command line). Pure readers
+return a ``Problem``; :class:`InputError` carries one as ``problem``. An edge that speaks to
+someone else (the HTTP API) reads ``code`` and ``message`` and adds its own hint instead of
+the command line's.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why some bytes or a record are not a document: ``code``, ``place``, ``message``, and
+    the command line's ``hint`` (``""`` when there is none)."""
+
+    code: str
+    message: str
+    place: str = ""
+    hint: str = ""
+
+    @property
+    def reason(self) -> str:
+        """The message with its hint, as the command line shows it."""
+        return f"{self.message}; {self.hint}" if self.hint else self.message
+
+    @property
+    def error(self) -> type[InputError]:
+        """The exception class of this problem's code."""
+        return ERROR_CLASSES.get(self.code, InputError)
+
+    def at(self, place: str) -> Problem:
+        """This problem at ``place``."""
+        return replace(self, place=place)
+
+    def as_error(self) -> InputError:
+        """This problem as an exception (of the class its code names)."""
+        return self.error(self.place, self.message, hint=self.hint, code=self.code)
 
 
 class WiretraceError(Exception):
@@ -25,25 +64,59 @@ class WiretraceError(Exception):
 class InputError(WiretraceError):
     """A record or file cannot be read as a document.
 
-    ``location`` is ``file:line`` or the record id, so batch jobs can report it.
+    ``location`` is ``file:line`` or the record id, so batch jobs can report it; ``reason``
+    is the message with the command line's hint; ``problem`` is the same as a
+    :class:`Problem` and ``code`` its stable code (the class's own unless given).
     """
 
-    def __init__(self, location: str, reason: str) -> None:
-        super().__init__(f"{location}: {reason}")
+    code = "input"
+
+    def __init__(
+        self, location: str, reason: str, *, hint: str = "", code: str | None = None
+    ) -> None:
+        self.problem = Problem(code or type(self).code, reason, location, hint)
+        super().__init__(f"{location}: {self.problem.reason}")
         self.location = location
-        self.reason = reason
+        self.reason = self.problem.reason
+        self.code = self.problem.code
+
+    def __reduce__(self) -> tuple[object, ...]:  # so errors cross process boundaries
+        p = self.problem
+        return (_rebuild, (type(self), p.place, p.message, p.hint, p.code))
 
 
 class EncodingError(InputError):
     """The input bytes are not valid UTF-8."""
 
+    code = "encoding"
+
 
 class RecordError(InputError):
-    """A malformed record: not JSON, missing ``id`` or ``text``, or an empty text."""
+    """A malformed record: not JSON, missing ``id`` or ``text``, or an empty text (whose
+    problem code is ``"empty_text"``)."""
+
+    code = "record"
 
 
 class SizeLimitError(InputError):
     """A document is larger than the configured size limit."""
+
+    code = "size_limit"
+
+
+ERROR_CLASSES: dict[str, type[InputError]] = {
+    "input": InputError,
+    "encoding": EncodingError,
+    "record": RecordError,
+    "empty_text": RecordError,
+    "size_limit": SizeLimitError,
+}
+
+
+def _rebuild(
+    cls: type[InputError], location: str, message: str, hint: str, code: str
+) -> InputError:
+    return cls(location, message, hint=hint, code=code)
 
 
 class IndexError_(WiretraceError):

@@ -9,7 +9,8 @@ A reader turns one input file into a stream of :class:`Entry` values. Each entry
 - a :class:`Skipped` record: a record that is fine but holds no article (a WARC request, an
   image response). It is counted, never silently dropped.
 
-The readers never raise for bad input; see :mod:`wiretrace.ingest.readers`.
+The readers never raise for bad input; see :mod:`wiretrace.ingest.readers`. Pure helpers
+return a :class:`~wiretrace.errors.Problem` (re-exported here) instead of raising.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from wiretrace.errors import InputError
+from wiretrace.errors import InputError, Problem
 from wiretrace.model import Document
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -117,6 +118,11 @@ class Rejected:
         """This rejection as an exception, for callers that do not skip bad records."""
         return self.error(self.location, self.reason)
 
+    @classmethod
+    def of(cls, problem: Problem, location: str, raw: str | None = None) -> Rejected:
+        """The rejection of ``problem`` at ``location``."""
+        return cls(location, problem.reason, raw, problem.error)
+
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
@@ -146,19 +152,20 @@ class Entry:
     resume: tuple[int, int] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Why some bytes or a record are not a document (pure helpers return this, not raise)."""
+# What the command line says to do about a document over the size limit. The HTTP API gives
+# its own advice instead (see ``Problem.hint``).
+MAX_BYTES_HINT = "raise the limit with --max-bytes"
 
-    reason: str
-    error: type[InputError]
+
+def size_problem(size: str, options: ReadOptions, what: str = "text") -> Problem:
+    """``what`` (of ``size``, such as ``"1,234 bytes"``) is over ``options.max_bytes``."""
+    message = f"{what} is too large: {size}, over the limit of {options.max_bytes:,} bytes"
+    return Problem("size_limit", message, hint=MAX_BYTES_HINT)
 
 
 def size_reason(size: str, options: ReadOptions, what: str = "text") -> str:
-    return (
-        f"{what} is too large: {size}, over the limit of {options.max_bytes:,} bytes; "
-        "raise the limit with --max-bytes"
-    )
+    """The reason of :func:`size_problem`, hint included."""
+    return size_problem(size, options, what).reason
 
 
 def os_reason(exc: BaseException) -> str:

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 
 import charset_normalizer
 
-from wiretrace.errors import EncodingError
-from wiretrace.ingest.base import Problem
+from wiretrace.errors import Problem
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -40,9 +39,9 @@ def nul_problem(data: bytes, what: str = "file") -> Problem | None:
     if nul < 0:
         return None
     return Problem(
+        "encoding",
         f"binary {what}: NUL byte at byte offset {nul}; expected text (HTML, XML, CSV or "
         "plain text)",
-        EncodingError,
     )
 
 
@@ -58,7 +57,7 @@ def decode(data: bytes, declared: str | None = None, *, what: str = "file") -> D
             try:
                 return Decoded(data.decode(name), name)
             except UnicodeDecodeError as exc:
-                return Problem(f"not valid {name} after its byte order mark: {exc}", EncodingError)
+                return Problem("encoding", f"not valid {name} after its byte order mark: {exc}")
     binary = nul_problem(data, what)
     if binary is not None:
         return binary
@@ -75,9 +74,9 @@ def decode(data: bytes, declared: str | None = None, *, what: str = "file") -> D
     best = _best_match(data)
     if best is None:
         return Problem(
+            "encoding",
             f"cannot tell the text encoding of this {what}: it is not UTF-8 and no encoding "
             "explains its bytes; re-save it as UTF-8",
-            EncodingError,
         )
     return Decoded(str(best), best.encoding, detected=True)
 

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wiretrace.dates import is_iso8601
-from wiretrace.errors import RecordError, SizeLimitError
-from wiretrace.ingest.base import Entry, Format, Problem, ReadOptions, Rejected, clean, size_reason
+from wiretrace.errors import Problem
+from wiretrace.ingest.base import Entry, Format, ReadOptions, Rejected, clean, size_problem
 from wiretrace.ingest.encoding import Decoded, decode
 from wiretrace.model import Document
 
@@ -111,7 +111,7 @@ def page_to_document(
     bytes that are not text, and a page with no main text.
     """
     if len(data) > options.max_bytes:
-        return Problem(size_reason(f"{len(data):,} bytes", options, "page"), SizeLimitError)
+        return size_problem(f"{len(data):,} bytes", options, "page")
     decoded = decode(data, charset, what="page")
     if isinstance(decoded, Problem):
         return decoded
@@ -133,7 +133,7 @@ def _extract(
 
     tree = trafilatura.load_html(decoded.text)
     if tree is None:
-        return Problem("not an HTML document: no element could be parsed", RecordError)
+        return Problem("record", "not an HTML document: no element could be parsed")
     declared = _declared_date(tree)
     language = clean(tree.get("lang"))
     result = trafilatura.bare_extraction(
@@ -150,13 +150,13 @@ def _extract(
     text = _main_text(result, title)
     if not text:
         return Problem(
+            "record",
             "no main text: the page holds only navigation, images or boilerplate (or is "
             "empty); trace or index the article's own page",
-            RecordError,
         )
     size = len(text.encode("utf-8"))
     if size > options.max_bytes:
-        return Problem(size_reason(f"{size:,} bytes of UTF-8", options), SizeLimitError)
+        return size_problem(f"{size:,} bytes of UTF-8", options)
     published = None
     if declared is not None:
         if is_iso8601(declared):

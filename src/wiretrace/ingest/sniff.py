@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 import zlib
 
-from wiretrace.errors import EncodingError, RecordError
-from wiretrace.ingest.base import Format, Problem
+from wiretrace.errors import Problem
+from wiretrace.ingest.base import Format
 from wiretrace.ingest.encoding import nul_problem
 
 SNIFF_BYTES = 8192
@@ -63,26 +63,26 @@ def sniff(head: bytes) -> Format | Problem:
             return Format.WARC
         if inner.lstrip().startswith(b"{"):
             return Format.JSONL
-        return Problem("a gzip file that holds neither WARC records nor JSON lines", RecordError)
+        return Problem("record", "a gzip file that holds neither WARC records nor JSON lines")
     if head.startswith(b"WARC/"):
         return Format.WARC
     binary = nul_problem(head)
     if binary is not None:
-        return Problem(binary.reason, EncodingError)
+        return Problem("encoding", binary.reason)
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"<?xml"):
         if _FEED_ROOT.search(text):
             return Format.FEED
         if re.search(rb"<html[\s>]", text, re.IGNORECASE):
             return Format.HTML
-        return Problem("an XML file that is not an RSS, Atom or RDF feed", RecordError)
+        return Problem("record", "an XML file that is not an RSS, Atom or RDF feed")
     if _HTML_START.match(text):
         return Format.HTML
     if _FEED_ROOT.match(text):
         return Format.FEED
     if text.startswith(b"{"):
         return Format.JSONL
-    return Problem("content is not HTML, XML, WARC or JSON lines", RecordError)
+    return Problem("record", "content is not HTML, XML, WARC or JSON lines")
 
 
 def _gunzip_head(head: bytes) -> bytes:

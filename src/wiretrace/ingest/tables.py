@@ -27,12 +27,11 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from wiretrace.dates import is_iso8601
-from wiretrace.errors import EncodingError, RecordError, SizeLimitError
+from wiretrace.errors import EncodingError, Problem, RecordError, SizeLimitError
 from wiretrace.ingest.base import (
     CSV_FIELDS,
     Entry,
     Format,
-    Problem,
     ReadOptions,
     Rejected,
     clean,

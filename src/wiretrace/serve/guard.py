@@ -200,7 +200,9 @@ class Guard:
         site = _header(scope, b"sec-fetch-site")
         if site is not None and site.strip().lower() not in OWN_FETCH_SITES:
             return ApiError(
-                403, "cross_site", "cross-site requests to the API are refused (Sec-Fetch-Site: "
+                403,
+                "cross_site",
+                "cross-site requests to the API are refused (Sec-Fetch-Site: "
                 f"{site.decode('latin-1')[:40]}); use the server's own page, or start the "
                 "server with a token and send it",
             )
@@ -225,60 +227,52 @@ class Guard:
         head = scope.get("method") == "HEAD"
         if head:  # answered as GET, without the body
             scope = {**scope, "method": "GET", "wiretrace.method": "HEAD"}
-        started = False
+        reply = _Reply(send, head)
+        refusal = self._refusal(scope)
+        if refusal is not None:
+            if refusal.drain:
+                await drain(receive, DRAIN_FACTOR * self.max_body)
+            await send_error(reply, refusal.error, list(refusal.headers))
+            return
+        await self._forward(scope, receive, reply)
 
-        async def send_with_headers(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-                headers = list(message.get("headers", []))
-                names = {k.lower() for k, _ in headers}
-                headers += [(k, v) for k, v in SAFETY_HEADERS if k not in names]
-                message = {**message, "headers": headers}
-            elif head and message["type"] == "http.response.body":
-                message = {**message, "body": b""}
-            await send(message)
-
+    def _refusal(self, scope: Scope) -> _Refusal | None:
+        """Why the request is refused before any route sees it, or ``None``."""
         refusal = self._host_error(scope)
         if refusal is not None:
-            await send_error(send_with_headers, refusal, [])
-            return
+            return _Refusal(refusal)
         declared = None
         length = _header(scope, b"content-length")
         if length is not None:
             try:
                 declared = int(length)
             except ValueError:
-                await send_error(
-                    send_with_headers,
-                    ApiError(400, "bad_content_length", "Content-Length is not a number"),
-                    [],
+                return _Refusal(
+                    ApiError(400, "bad_content_length", "Content-Length is not a number")
                 )
-                return
-        budget = DRAIN_FACTOR * self.max_body
+        # A body the client will write anyway is read and dropped first (see DRAIN_FACTOR).
+        drainable = declared is not None and declared <= DRAIN_FACTOR * self.max_body
         if not self._authorised(scope):
-            if declared is not None and declared <= budget:
-                await drain(receive, budget)
-            await send_error(
-                send_with_headers,
+            return _Refusal(
                 ApiError(
                     401,
                     "unauthorized",
                     "this server needs an API token: send 'Authorization: Bearer <token>'",
                 ),
-                [(b"www-authenticate", b'Bearer realm="wiretrace"')],
+                ((b"www-authenticate", b'Bearer realm="wiretrace"'),),
+                drainable,
             )
-            return
         refusal = self._cross_site_error(scope)
         if refusal is not None:
-            await send_error(send_with_headers, refusal, [])
-            return
+            return _Refusal(refusal)
         if declared is not None and declared > self.max_body:
-            if declared <= budget:
-                await drain(receive, budget)
-            await send_error(send_with_headers, BodyTooLarge(self.max_body), [])
-            return
+            return _Refusal(BodyTooLarge(self.max_body), drain=drainable)
+        return None
 
+    async def _forward(self, scope: Scope, receive: Receive, reply: _Reply) -> None:
+        """Run the application with the body counted against the limit; the last word on
+        what it raises."""
+        budget = DRAIN_FACTOR * self.max_body
         received = 0
 
         async def limited_receive() -> Message:
@@ -293,14 +287,45 @@ class Guard:
             return message
 
         try:
-            await self.app(scope, limited_receive, send_with_headers)
+            await self.app(scope, limited_receive, reply)
         except ClientDisconnect:
             log.info("client went away during %s %s", scope.get("method"), scope.get("path"))
         except Exception as exc:  # the last word: nothing the client sends gives a traceback
             log.exception("internal error", exc_info=exc)
-            if not started:
+            if not reply.started:
                 await send_error(
-                    send_with_headers,
+                    reply,
                     ApiError(500, "internal_error", "internal error; see the server log"),
                     [],
                 )
+
+
+@dataclass(frozen=True, slots=True)
+class _Refusal:
+    """A request refused by the guard: the error, extra response headers, and whether to
+    read and drop the body first."""
+
+    error: ApiError
+    headers: tuple[tuple[bytes, bytes], ...] = ()
+    drain: bool = False
+
+
+class _Reply:
+    """The ``send`` of a request: adds the safety headers, drops the body of a ``HEAD``
+    answer, and remembers whether the response has started."""
+
+    def __init__(self, send: Send, head: bool) -> None:
+        self.send = send
+        self.head = head
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+            headers = list(message.get("headers", []))
+            names = {k.lower() for k, _ in headers}
+            headers += [(k, v) for k, v in SAFETY_HEADERS if k not in names]
+            message = {**message, "headers": headers}
+        elif self.head and message["type"] == "http.response.body":
+            message = {**message, "body": b""}
+        await self.send(message)

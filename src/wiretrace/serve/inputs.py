@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from wiretrace.errors import Problem
 from wiretrace.index.base import AddReport
-from wiretrace.ingest.base import Problem
+from wiretrace.ingest.base import ReadOptions
 from wiretrace.ingest.html import page_to_document
-from wiretrace.ingest.readers import ReadOptions, record_to_document
+from wiretrace.ingest.records import record_to_document
 from wiretrace.model import Document
 
 __all__ = [
@@ -65,8 +66,10 @@ class ApiError(Exception):
         self.extra = extra
 
     def body(self) -> dict[str, Any]:
-        return {"error": {"status": self.status, "code": self.code, "message": self.message}
-                | self.extra}
+        return {
+            "error": {"status": self.status, "code": self.code, "message": self.message}
+            | self.extra
+        }
 
 
 def media_type(content_type: str | None) -> str:
@@ -101,15 +104,22 @@ def _json_kind(value: object) -> str:
     return "a string" if isinstance(value, str) else "a scalar"
 
 
+# The API's own advice for a problem, where the command line names one of its options.
+API_HINTS = {"size_limit": "send a shorter text"}
+
+
+def problem_message(problem: Problem) -> str:
+    """The message of ``problem`` with the API's hint instead of the command line's."""
+    hint = API_HINTS.get(problem.code)
+    return f"{problem.message}; {hint}" if hint else problem.reason
+
+
 def _to_document(record: dict[str, Any], max_bytes: int) -> Document:
     result = record_to_document(record, ReadOptions(max_bytes=max_bytes))
     if isinstance(result, Document):
         return result
-    reason = result.reason.replace(
-        "raise the limit with --max-bytes", "send a shorter text"
-    )
-    code = "empty_text" if reason.startswith("empty text") else "invalid_field"
-    raise ApiError(422, code, reason)
+    code = "empty_text" if result.code == "empty_text" else "invalid_field"
+    raise ApiError(422, code, problem_message(result))
 
 
 def parse_trace_json(body: bytes, max_bytes: int) -> Document:
@@ -117,8 +127,9 @@ def parse_trace_json(body: bytes, max_bytes: int) -> Document:
     value = _load_json(body)
     if not isinstance(value, dict):
         raise ApiError(
-            422, "invalid_body", f"expected a JSON object with a 'text' field, got "
-            f"{_json_kind(value)}"
+            422,
+            "invalid_body",
+            f"expected a JSON object with a 'text' field, got {_json_kind(value)}",
         )
     unknown = sorted(set(value) - set(TRACE_FIELDS))
     if unknown:
@@ -139,7 +150,8 @@ def _decode_text_file(name: str, data: bytes) -> str:
     nul = data.find(b"\x00")
     if nul >= 0:
         raise ApiError(
-            422, "invalid_encoding",
+            422,
+            "invalid_encoding",
             f"{name}: binary file (NUL byte at offset {nul}); upload UTF-8 text",
         )
     try:
@@ -157,7 +169,7 @@ def _html_text(name: str, data: bytes, max_bytes: int) -> tuple[str, str | None]
     """The main text and the title of an HTML page, read as ``wiretrace trace`` reads one."""
     page = page_to_document(data, name or DEFAULT_QUERY_ID, ReadOptions(max_bytes=max_bytes))
     if isinstance(page, Problem):
-        raise ApiError(422, "unreadable_page", f"{name}: {page.reason}")
+        raise ApiError(422, "unreadable_page", f"{name}: {problem_message(page)}")
     return page.document.text, page.document.title
 
 
@@ -181,13 +193,15 @@ def trace_upload(
         )
     if "text" in fields:
         raise ApiError(
-            422, "ambiguous_input",
+            422,
+            "ambiguous_input",
             "the multipart body has both a file and a 'text' field; send one or the other",
         )
     unknown = sorted(set(fields) - set(TRACE_FIELDS))
     if unknown:
         raise ApiError(
-            422, "unknown_field",
+            422,
+            "unknown_field",
             f"unknown form field {unknown[0]!r}; the fields are file, title, url, source, "
             "published_at, id",
         )
@@ -241,7 +255,7 @@ def parse_documents(body: bytes, content_type: str, max_bytes: int) -> DocumentB
                 422,
                 "invalid_body",
                 f"expected a JSON array of documents, got {_json_kind(value)}; send "
-                "[{\"id\": ..., \"text\": ...}, ...] or JSONL as application/x-ndjson",
+                '[{"id": ..., "text": ...}, ...] or JSONL as application/x-ndjson',
             )
         records = [(f"item {i}", item) for i, item in enumerate(value)]
     else:
@@ -253,19 +267,35 @@ def parse_documents(body: bytes, content_type: str, max_bytes: int) -> DocumentB
             try:
                 records.append((f"line {lineno}", json.loads(raw.decode("utf-8"))))
             except UnicodeDecodeError as exc:
-                rejects.append({"location": f"line {lineno}", "id": None,
-                                "reason": f"not valid UTF-8: bad byte at offset {exc.start}"})
+                rejects.append(
+                    {
+                        "location": f"line {lineno}",
+                        "id": None,
+                        "reason": f"not valid UTF-8: bad byte at offset {exc.start}",
+                    }
+                )
             except json.JSONDecodeError as exc:
-                rejects.append({"location": f"line {lineno}", "id": None,
-                                "reason": f"not valid JSON: {exc.msg} (column {exc.colno})"})
+                rejects.append(
+                    {
+                        "location": f"line {lineno}",
+                        "id": None,
+                        "reason": f"not valid JSON: {exc.msg} (column {exc.colno})",
+                    }
+                )
             except (ValueError, RecursionError) as exc:
-                rejects.append({"location": f"line {lineno}", "id": None,
-                                "reason": f"not valid JSON: {exc}"})
+                rejects.append(
+                    {"location": f"line {lineno}", "id": None, "reason": f"not valid JSON: {exc}"}
+                )
     documents: list[Document] = []
     for location, value in records:
         if not isinstance(value, dict):
-            rejects.append({"location": location, "id": None,
-                            "reason": f"expected a JSON object, got {_json_kind(value)}"})
+            rejects.append(
+                {
+                    "location": location,
+                    "id": None,
+                    "reason": f"expected a JSON object, got {_json_kind(value)}",
+                }
+            )
             continue
         try:
             documents.append(_to_document(value, max_bytes))
@@ -286,14 +316,16 @@ def validate_doc_id(doc_id: str) -> str:
         raise ApiError(422, "invalid_id", "the document id is empty or only white space")
     if len(doc_id) > MAX_ID_LENGTH:
         raise ApiError(
-            422, "invalid_id",
+            422,
+            "invalid_id",
             f"the document id is {len(doc_id):,} characters long; ids are at most "
             f"{MAX_ID_LENGTH:,}",
         )
     bad = next((c for c in doc_id if unicodedata.category(c) in ("Cc", "Cs")), None)
     if bad is not None:
         raise ApiError(
-            422, "invalid_id",
+            422,
+            "invalid_id",
             f"the document id holds the control character U+{ord(bad):04X}; ids are printable",
         )
     return doc_id

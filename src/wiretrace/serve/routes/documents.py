@@ -1,0 +1,120 @@
+"""The index's documents: ``POST /v1/documents``, ``GET /v1/documents/{id}``, and
+``GET /v1/health``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from wiretrace.errors import WiretraceError
+from wiretrace.model import SCHEMA_VERSION
+from wiretrace.serve.inputs import (
+    JSON_TYPES,
+    JSONL_TYPES,
+    ApiError,
+    media_type,
+    parse_documents,
+    validate_doc_id,
+)
+from wiretrace.serve.openapi import DOCUMENT, error_responses
+from wiretrace.serve.service import ServiceDep
+
+router = APIRouter()
+
+_ADD_RESPONSE = {
+    "type": "object",
+    "properties": {
+        k: {"type": "integer"} for k in ("added", "updated", "unchanged", "rejected", "documents")
+    }
+    | {"rejects": {"type": "array", "items": {"type": "object"}}},
+}
+
+
+@router.post(
+    "/v1/documents",
+    summary="Add documents to the index",
+    responses={
+        200: {
+            "description": "what was added, and every rejected record with its reason",
+            "content": {"application/json": {"schema": _ADD_RESPONSE}},
+        },
+        **error_responses(401, 413, 415, 422, 503),
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"type": "array", "items": DOCUMENT}},
+                "application/x-ndjson": {"schema": {"type": "string"}},
+            },
+        }
+    },
+)
+async def post_documents(
+    request: Request,
+    svc: ServiceDep,
+    all_or_nothing: bool = Query(
+        False, description="add nothing (422) when any record is rejected"
+    ),
+) -> Response:
+    kind = media_type(request.headers.get("content-type"))
+    if kind not in JSON_TYPES and kind not in JSONL_TYPES:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"Content-Type {kind or '(none)'!r} is not accepted: send a JSON array as "
+            "application/json, or JSONL as application/x-ndjson",
+        )
+    body = await request.body()
+    batch = await run_in_threadpool(parse_documents, body, kind, svc.options.max_body_bytes)
+    if all_or_nothing and batch.rejects:
+        first = batch.rejects[0]
+        raise ApiError(
+            422,
+            "rejected_records",
+            f"{len(batch.rejects)} record(s) rejected, nothing added; first: "
+            f"{first['location']}: {first['reason']}",
+            rejects=batch.rejects,
+        )
+    try:
+        report = await run_in_threadpool(svc.index.add, batch.documents)
+        total = await run_in_threadpool(svc.index.count)
+    except WiretraceError as exc:
+        raise ApiError(503, "index_unavailable", str(exc)) from exc
+    return JSONResponse(batch.response(report, total))
+
+
+@router.get(
+    "/v1/documents/{doc_id:path}",
+    summary="One stored document",
+    responses=error_responses(401, 404, 422, 503),
+)
+async def get_document(doc_id: str, svc: ServiceDep) -> dict[str, Any]:
+    validate_doc_id(doc_id)
+    doc = await run_in_threadpool(svc.index.get, doc_id)
+    if doc is None:
+        raise ApiError(404, "unknown_document", f"no document with id {doc_id!r}")
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "url": doc.url,
+        "source": doc.source,
+        "published_at": doc.published_at,
+        "language": doc.language,
+        "text": doc.text,
+    }
+
+
+@router.get("/v1/health", summary="Service status", responses=error_responses(401, 503))
+async def health(request: Request, svc: ServiceDep) -> dict[str, Any]:
+    count = await run_in_threadpool(svc.index.count)
+    return {
+        "status": "ok",
+        "version": request.app.version,
+        "schema_version": SCHEMA_VERSION,
+        "documents": count,
+        "max_body_bytes": svc.options.max_body_bytes,
+    }
