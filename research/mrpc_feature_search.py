@@ -1,6 +1,6 @@
 """Choose the logistic MRPC matcher's features by 5-fold cross-validation on the train split.
 
-Run ``python scripts/mrpc_feature_search.py ../shared/data/mrpc [--semantic]``. Only the train
+Run ``python research/mrpc_feature_search.py ../shared/data/mrpc [--semantic]``. Only the train
 split is read: every figure printed is a cross-validated train accuracy (see
 :func:`wiretrace.eval.mrpc_fit.cross_validate`). The chosen set and its figures are recorded in
 the module docstring of :mod:`wiretrace.eval.mrpc_fit`. With ``--semantic`` it also scores the

@@ -37,7 +37,7 @@ threshold is then fitted on the train probabilities by :func:`fit_threshold` (ti
 
 Choosing the features: 5-fold cross-validation within train (fold ``k`` holds the pairs whose
 index is ``k`` mod 5), each fold fitting the model and its threshold on four folds and scoring
-accuracy on the fifth; ``scripts/mrpc_feature_search.py`` prints every figure. The five base
+accuracy on the fifth; ``research/mrpc_feature_search.py`` prints every figure. The five base
 features alone reach 0.731. Each group added alone to them: ``ngram4`` 0.745, ``ngrams``
 0.744, ``content2`` 0.742, ``length`` 0.740, ``negation`` 0.736, ``unmatched_idf`` 0.733,
 ``unmatched`` 0.732, ``lcs`` 0.731, ``names`` 0.729, ``chars`` 0.729, ``char_ngrams`` 0.729,

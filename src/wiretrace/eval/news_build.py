@@ -21,8 +21,9 @@ Stored documents
 Queries
 -------
 - ``lifted``: sentences from 1-3 indexed articles of one event (the true sources), each copied
-  verbatim, renamed (a country name for another of its names, the generators of
-  :mod:`wiretrace.eval.spinning`), synonym-swapped, or cut (the last 3-8 words dropped), mixed
+  verbatim, renamed (a country name for another of its names, by
+  :mod:`research.composites.spinner`, loaded from the checkout), synonym-swapped, or cut (the
+  last 3-8 words dropped), mixed
   with 0-3 sentences of the event's held-out article; half of them open with a source's
   headline (verbatim or changed the same ways), and most others with the held-out article's
   own headline (copied from nothing: a headline must not be credited to a same-story title).
@@ -59,14 +60,8 @@ from datetime import date, timedelta
 from rapidfuzz import fuzz, process
 
 from wiretrace.dates import certainly_before, parse_moment
+from wiretrace.eval.checkout import require_research
 from wiretrace.eval.news_ecb import EcbArticle, earliest_truth, outlet_of, random_moment
-from wiretrace.eval.spinning import (
-    _render,
-    _targets,
-    is_good_sentence,
-    renameable_mentions,
-    synonym_options,
-)
 from wiretrace.model import Document, Span
 from wiretrace.text.aliases import AliasTable
 
@@ -195,6 +190,13 @@ def _change(
 
     Few headlines name a country or hold a word of the synonym table, so a headline that can
     be renamed or swapped mostly is (the seed's headline was renamed)."""
+    from research.composites.spinner import (
+        rename_targets,
+        renameable_mentions,
+        render_edits,
+        synonym_options,
+    )
+
     mentions = renameable_mentions(sentence, table)
     synonyms = synonym_options(sentence, [])
     choices = ["verbatim", "verbatim"]
@@ -207,11 +209,11 @@ def _change(
     transform = rng.choice(choices)
     if transform == "renamed":
         m = rng.choice(mentions)
-        new = rng.choice([t for t in _targets(table, m.key) if t != m.surface] or [m.surface])
-        return _render(sentence, [(m.start, m.end, new)]), transform, ((m.surface, new),)
+        new = rng.choice([t for t in rename_targets(table, m.key) if t != m.surface] or [m.surface])
+        return render_edits(sentence, [(m.start, m.end, new)]), transform, ((m.surface, new),)
     if transform == "synonyms":
         picks = rng.sample(synonyms, min(len(synonyms), rng.randint(1 if headline else 2, 3)))
-        return _render(sentence, picks), transform, ()
+        return render_edits(sentence, picks), transform, ()
     if transform == "cut":
         words = sentence.split()
         return " ".join(words[: -rng.randint(3, 8)]), transform, ()
@@ -263,6 +265,8 @@ class _Draft:
 
 
 def _liftable(article: EcbArticle, topic: _Topic) -> list[str]:
+    from research.composites.spinner import is_good_sentence
+
     out = []
     for span in article.sentences:
         sentence = article.text[span.start : span.end]
@@ -302,6 +306,7 @@ def build_news(
 ) -> NewsSet:
     """The stored documents, and ``per_event`` lifted and ``headlines`` headline queries per
     event (fewer where the event has too little liftable text or no titled article)."""
+    require_research()
     rng = random.Random(seed)
     by_event: dict[str, list[EcbArticle]] = {}
     for a in sorted(articles, key=lambda a: a.id):
@@ -380,6 +385,8 @@ def _event_of(
     held: EcbArticle,
     topic: _Topic,
 ) -> _Event:
+    from research.composites.spinner import is_good_sentence
+
     own = [held.text[s.start : s.end] for s in held.sentences]
     pool = tuple(a for a in members if a.event == event)
     return _Event(
