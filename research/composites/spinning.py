@@ -62,6 +62,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Literal
 
+from research.composites.page import BOILERPLATE, BYLINES, HEADLINES, OUTLETS
 from research.composites.spinner import (
     Mention,
     is_good_sentence,
@@ -88,35 +89,6 @@ from wiretrace.text.normalise import normalise
 from wiretrace.text.tokens import tokenize, words_of
 
 __all__ = ["generate", "verify"]
-
-HEADLINES = (
-    "{Category} roundup: the stories you need to know",
-    "Morning briefing: the latest {category} news",
-    "Top {category} headlines today",
-    "What happened in {category} this week",
-    "{Category} update: everything you missed",
-    "Breaking {category} news and analysis",
-    "Your daily {category} digest",
-)
-BYLINES = (
-    "Dana Whitlock", "Marcus Trell", "Ivy Kerrigan", "Owen Blakesley", "Nora Villanueva",
-    "Felix Ambrose", "Lena Castellano", "Victor Haldane", "Saul Bowman", "Petra Lindqvist",
-)  # fmt: skip
-OUTLETS = ("Daily Newswire Hub", "Global Report Today", "NewsFlash 24", "The Trend Post")
-BOILERPLATE = (
-    "Discuss This Article",
-    "Other reports by {byline}",
-    "Share this article",
-    "Subscribe to our newsletter for more {category} news.",
-    "Click here to read more stories like this",
-    "Copyright 2005 {outlet}. All rights reserved.",
-    "Follow us on Twitter and Facebook",
-    "Related articles",
-    "Sign up for breaking news alerts",
-    "Read more: {category} news",
-    "Comments (0)",
-    "Tags: {category}, news, latest",
-)
 
 
 # --------------------------------------------------------------------------------------------
