@@ -412,58 +412,14 @@ def _make_query(
 ) -> NewsQuery | None:
     """One query of ``kind`` about ``ev`` (a ``headline`` query copies ``titled_source``'s
     title), or None when the event has too little for it."""
-    own, titled = ev.own, ev.titled
-    draft = _Draft()
     if kind == "headline":
-        if titled_source is None or len(own) < 2:
-            return None
-        src = titled_source
-        assert src.title is not None
-        text, transform, renames = _change(src.title, rng, table, headline=True)
-        draft.headline = (text, Lift(Span(0, 0), src.id, "title", transform, renames))
-        draft.parts = [(s, None) for s in rng.sample(list(own), min(len(own), rng.randint(3, 6)))]
-        sources = [src.id]
+        drafted = _headline_draft(rng, ev, table, titled_source)
     else:
-        candidates = [a for a in ev.pool if len(ev.liftable[a.id]) >= 2]
-        if not candidates:
-            return None
-        k = min(len(candidates), rng.choice((1, 2, 2, 3, 3)))
-        chosen = rng.sample(candidates, k)
-        parts: list[tuple[str, Lift | None]] = []
-        for a in chosen:
-            liftable = ev.liftable[a.id]
-            for sentence in rng.sample(liftable, min(len(liftable), rng.randint(1, 3))):
-                text, transform, renames = _change(sentence, rng, table)
-                parts.append((text, Lift(Span(0, 0), a.id, "text", transform, renames)))
-        parts += [(s, None) for s in rng.sample(list(own), min(len(own), rng.randint(0, 3)))]
-        rng.shuffle(parts)
-        draft.parts = parts
-        with_title = [a for a in chosen if a in titled]
-        if with_title and rng.random() < 0.5:
-            src = rng.choice(with_title)
-            assert src.title is not None
-            text, transform, renames = _change(src.title, rng, table, headline=True)
-            draft.headline = (text, Lift(Span(0, 0), src.id, "title", transform, renames))
-        elif ev.own_title and rng.random() < 0.6:
-            draft.headline = (ev.own_title, None)  # the query's own headline: copied from none
-        sources = [a.id for a in chosen]
-    roll = rng.random()
-    if roll < 0.08:
-        mode = "undated"
-    elif roll < 0.3 and len(sources) >= 2:
-        mode = "between"
-    else:
-        mode = "after"
-    published = _query_date(rng, sources, dates, mode)
-    if mode == "between" and published is not None:
-        q = parse_moment(published)
-        assert q is not None
-        if not any(
-            certainly_before(q, m)
-            for m in (parse_moment(dates[s]) for s in sources)
-            if m is not None
-        ):
-            mode = "after"
+        drafted = _lifted_draft(rng, ev, table)
+    if drafted is None:
+        return None
+    draft, sources = drafted
+    mode, published = _dating(rng, sources, dates)
     text, head, lifts = draft.render(rng)
     title = None
     if draft.headline is not None and rng.random() < 0.5:
@@ -490,3 +446,75 @@ def _make_query(
         mode,
         None if head is not None or draft.headline is None else Span(0, len(draft.headline[0])),
     )
+
+
+def _headline_draft(
+    rng: random.Random, ev: _Event, table: AliasTable, titled_source: EcbArticle | None
+) -> tuple[_Draft, list[str]] | None:
+    """A headline query's draft and sources: ``titled_source``'s title over held-out text."""
+    own = ev.own
+    if titled_source is None or len(own) < 2:
+        return None
+    draft = _Draft()
+    src = titled_source
+    assert src.title is not None
+    text, transform, renames = _change(src.title, rng, table, headline=True)
+    draft.headline = (text, Lift(Span(0, 0), src.id, "title", transform, renames))
+    draft.parts = [(s, None) for s in rng.sample(list(own), min(len(own), rng.randint(3, 6)))]
+    return draft, [src.id]
+
+
+def _lifted_draft(
+    rng: random.Random, ev: _Event, table: AliasTable
+) -> tuple[_Draft, list[str]] | None:
+    """A lifted query's draft and sources: sentences of 1-3 articles, some held-out text, and
+    maybe a headline."""
+    own, titled = ev.own, ev.titled
+    candidates = [a for a in ev.pool if len(ev.liftable[a.id]) >= 2]
+    if not candidates:
+        return None
+    draft = _Draft()
+    k = min(len(candidates), rng.choice((1, 2, 2, 3, 3)))
+    chosen = rng.sample(candidates, k)
+    parts: list[tuple[str, Lift | None]] = []
+    for a in chosen:
+        liftable = ev.liftable[a.id]
+        for sentence in rng.sample(liftable, min(len(liftable), rng.randint(1, 3))):
+            text, transform, renames = _change(sentence, rng, table)
+            parts.append((text, Lift(Span(0, 0), a.id, "text", transform, renames)))
+    parts += [(s, None) for s in rng.sample(list(own), min(len(own), rng.randint(0, 3)))]
+    rng.shuffle(parts)
+    draft.parts = parts
+    with_title = [a for a in chosen if a in titled]
+    if with_title and rng.random() < 0.5:
+        src = rng.choice(with_title)
+        assert src.title is not None
+        text, transform, renames = _change(src.title, rng, table, headline=True)
+        draft.headline = (text, Lift(Span(0, 0), src.id, "title", transform, renames))
+    elif ev.own_title and rng.random() < 0.6:
+        draft.headline = (ev.own_title, None)  # the query's own headline: copied from none
+    return draft, [a.id for a in chosen]
+
+
+def _dating(
+    rng: random.Random, sources: Sequence[str], dates: Mapping[str, str]
+) -> tuple[str, str | None]:
+    """``(mode, published)``: how the query is dated against its sources, and its date."""
+    roll = rng.random()
+    if roll < 0.08:
+        mode = "undated"
+    elif roll < 0.3 and len(sources) >= 2:
+        mode = "between"
+    else:
+        mode = "after"
+    published = _query_date(rng, sources, dates, mode)
+    if mode == "between" and published is not None:
+        q = parse_moment(published)
+        assert q is not None
+        if not any(
+            certainly_before(q, m)
+            for m in (parse_moment(dates[s]) for s in sources)
+            if m is not None
+        ):
+            mode = "after"
+    return mode, published
