@@ -43,6 +43,7 @@ import numpy.typing as npt
 
 from wiretrace.errors import CorpusError
 from wiretrace.eval.checkout import require_research
+from wiretrace.eval.report import Column, table_lines
 
 if TYPE_CHECKING:
     from research.mrpc.fit import LinearRule, LogisticMatcher
@@ -65,6 +66,15 @@ TEST_FILE = "msr_paraphrase_test.txt"
 OFFICIAL_HEADER = "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String"
 
 IntArray = npt.NDArray[np.int64]
+
+_MRPC_COLUMNS = (
+    Column("rule", 44, left=True),
+    Column("train acc", 9, ".4f"),
+    Column("test acc", 8, ".4f"),
+    Column("prec", 6, ".4f"),
+    Column("rec", 6, ".4f"),
+    Column("F1", 6, ".4f"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,14 +260,21 @@ class MrpcReport:
         lines = [
             f"MRPC: {self.data_dir} (train {self.train_pairs} pairs, {self.train_positive} "
             f"paraphrase; test {self.test_pairs} pairs, {self.test_positive} paraphrase)",
-            f"{'rule':<44} {'train acc':>9} {'test acc':>8} {'prec':>6} {'rec':>6} {'F1':>6}",
         ]
-        for r in self.rows():
-            t = r.test
-            lines.append(
-                f"{r.name:<44} {r.train_accuracy:>9.4f} {t.accuracy:>8.4f} {t.precision:>6.4f} "
-                f"{t.recall:>6.4f} {t.f1:>6.4f}"
-            )
+        lines += table_lines(
+            _MRPC_COLUMNS,
+            [
+                (
+                    r.name,
+                    r.train_accuracy,
+                    r.test.accuracy,
+                    r.test.precision,
+                    r.test.recall,
+                    r.test.f1,
+                )
+                for r in self.rows()
+            ],
+        )
         lines.append(f"chosen rule: {self.fitted.describe()}")
         lines.append(f"logistic: {self.logistic.rule}")
         lines.extend(f"{r.name}: {r.rule}" for r in self.semantic)

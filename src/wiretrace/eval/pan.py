@@ -52,6 +52,7 @@ from wiretrace.eval.plagdet import (
     detections_from_alignments,
     pair_measures,
 )
+from wiretrace.eval.report import Column, table_lines
 
 __all__ = [
     "Category",
@@ -306,20 +307,18 @@ class PanReport:
         """A plain-text table of the scores per category and overall."""
         s = self.scores
         limit = "" if self.limit_per_category is None else f", first {self.limit_per_category}"
-        head = (
-            f"{'category':<28} {'truth':<12} {'pairs':>5} {'det.rate':>8} {'plagdet':>7} "
-            f"{'prec':>6} {'rec':>6} {'gran':>6} {'caserec':>7} {'cases':>5} {'dets':>5}"
-        )
-        lines = [f"PAN text alignment: {self.corpus} ({self.pairs} pairs{limit})", head]
-        for c in s.categories:
-            lines.append(_row(c.name, c.truth.value, c.pairs, c.char, c.case, c.detections))
+        lines = [f"PAN text alignment: {self.corpus} ({self.pairs} pairs{limit})"]
+        rows = [
+            _row(c.name, c.truth.value, c.pairs, c.char, c.case, c.detections) for c in s.categories
+        ]
         scored = [c for c in s.categories if c.char is not None]
         scored_pairs = PairMeasures(
             sum(c.pairs.pairs for c in scored), sum(c.pairs.detected for c in scored)
         )
-        lines.append(
+        rows.append(
             _row("overall (with truth)", "", scored_pairs, s.char, s.case, s.char.detections)
         )
+        lines += table_lines(_PAN_COLUMNS, rows)
         if s.false_positive_rate is not None:
             names = ", ".join(c.name for c in s.categories if c.truth is TruthKind.KNOWN_EMPTY)
             lines.append(f"false-positive pair rate ({names}): {s.false_positive_rate:.4f}")
@@ -361,22 +360,43 @@ def _row(
     char: CharMeasures | None,
     case: CaseMeasures | None,
     detections: int,
-) -> str:
-    def num(value: float | None, width: int) -> str:
-        return f"{'-':>{width}}" if value is None else f"{value:>{width}.4f}"
-
+) -> tuple[object, ...]:
+    """The cells of one line of the table (:data:`_PAN_COLUMNS`); None shows as ``-``."""
     has_cases = char is not None and char.cases > 0
     plagdet = char.plagdet if char and has_cases else None
     prec = char.precision if char and has_cases else None
     rec = char.recall if char and has_cases else None
     gran = char.granularity if char and has_cases else None
     case_rec = case.recall if case and has_cases else None
-    cases = str(char.cases) if char else "-"
+    cases = char.cases if char else None
     return (
-        f"{name:<28} {truth:<12} {pairs.pairs:>5} {pairs.rate:>8.4f} {num(plagdet, 7)} "
-        f"{num(prec, 6)} {num(rec, 6)} {num(gran, 6)} {num(case_rec, 7)} {cases:>5} "
-        f"{detections:>5}"
+        name,
+        truth,
+        pairs.pairs,
+        pairs.rate,
+        plagdet,
+        prec,
+        rec,
+        gran,
+        case_rec,
+        cases,
+        detections,
     )
+
+
+_PAN_COLUMNS = (
+    Column("category", 28, left=True),
+    Column("truth", 12, left=True),
+    Column("pairs", 5),
+    Column("det.rate", 8, ".4f"),
+    Column("plagdet", 7, ".4f"),
+    Column("prec", 6, ".4f"),
+    Column("rec", 6, ".4f"),
+    Column("gran", 6, ".4f"),
+    Column("caserec", 7, ".4f"),
+    Column("cases", 5),
+    Column("dets", 5),
+)
 
 
 def run_pan(

@@ -85,6 +85,7 @@ from wiretrace.corpus.stories import (
 from wiretrace.errors import CorpusError
 from wiretrace.eval.checkout import require_research
 from wiretrace.eval.cluster_scores import ClusterScores, bcubed, pairwise
+from wiretrace.eval.report import Column, table_lines
 from wiretrace.model import Document
 
 __all__ = [
@@ -209,6 +210,20 @@ def _ours(
 # --------------------------------------------------------------------------------------------
 
 
+_STORIES_COLUMNS = (
+    Column("method", 15, left=True),
+    Column("tune->score", 11, left=True),
+    Column("B3 P", 6, ".4f"),
+    Column("B3 R", 6, ".4f"),
+    Column("B3 F1", 6, ".4f"),
+    Column("pw P", 6, ".4f"),
+    Column("pw R", 6, ".4f"),
+    Column("pw F1", 6, ".4f"),
+    Column("clus", 5),
+    Column("sec", 6, ".2f"),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class MethodResult:
     """One method tuned on one half and scored on the other."""
@@ -289,16 +304,28 @@ class StoriesReport:
             f"ECB+ story clustering: {self.data_dir} ({self.documents} docs, "
             f"{self.stories} stories; halves: {halves})",
             "tuned on one half of the topics, scored once on the other (held out)",
-            f"{'method':<15} {'tune->score':<11} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} "
-            f"{'pw P':>6} {'pw R':>6} {'pw F1':>6} {'clus':>5} {'sec':>6}  parameters",
         ]
-        for r in self.results:
-            b, p = r.bcubed, r.pairwise
-            lines.append(
-                f"{r.method:<15} {r.tuned_on + '->' + r.scored_on:<11} {b.precision:>6.4f} "
-                f"{b.recall:>6.4f} {b.f1:>6.4f} {p.precision:>6.4f} {p.recall:>6.4f} "
-                f"{p.f1:>6.4f} {r.clusters:>5} {r.seconds:>6.2f}  {r.parameters}"
-            )
+        grid = table_lines(
+            _STORIES_COLUMNS,
+            [
+                (
+                    r.method,
+                    r.tuned_on + "->" + r.scored_on,
+                    r.bcubed.precision,
+                    r.bcubed.recall,
+                    r.bcubed.f1,
+                    r.pairwise.precision,
+                    r.pairwise.recall,
+                    r.pairwise.f1,
+                    r.clusters,
+                    r.seconds,
+                )
+                for r in self.results
+            ],
+        )
+        # The free-text parameters close each line, after two spaces.
+        params = ["parameters", *(r.parameters for r in self.results)]
+        lines += [f"{line}  {p}" for line, p in zip(grid, params, strict=True)]
         for r in self.results:
             if r.shuffled_mean_f1 is not None:
                 lines.append(
