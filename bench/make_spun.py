@@ -1,7 +1,7 @@
 """Write a set of spun composites, with their truth, and the documents to index them against.
 
-A thin command line over :mod:`wiretrace.eval.spinning`, whose docstring describes the generator,
-its word lists and rules, the truth, and how duplicates in the BBC set are handled. The
+A thin command line over :mod:`research.composites.spinning`, whose docstring describes the
+generator, its rules, the truth, and how duplicates in the BBC set are handled. The
 source articles are the BBC News set in ``../shared/data/bbc-news/bbc_news.jsonl.gz``.
 
 Outputs, in ``--out`` (default ``bench/.cache/spun/``, which git ignores)::
