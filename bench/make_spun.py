@@ -1,7 +1,7 @@
 """Write a set of spun composites, with their truth, and the documents to index them against.
 
-A thin command line over :mod:`wiretrace.eval.spinning`, whose docstring describes the generator,
-its word lists and rules, the truth, and how duplicates in the BBC set are handled. The
+A thin command line over :mod:`research.composites.spinning`, whose docstring describes the
+generator, its rules, the truth, and how duplicates in the BBC set are handled. The
 source articles are the BBC News set in ``../shared/data/bbc-news/bbc_news.jsonl.gz``.
 
 Outputs, in ``--out`` (default ``bench/.cache/spun/``, which git ignores)::
@@ -30,16 +30,18 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from wiretrace.eval.spinning import (
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from research.composites.spinning import generate  # noqa: E402
+from wiretrace.eval.spun_truth import (  # noqa: E402
     BBC_FILE,
     DEFAULT_COUNT,
     DEFAULT_DISTRACTORS,
     DEFAULT_SEED,
-    generate,
     load_bbc,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 DEFAULT_OUT = REPO_ROOT / "bench" / ".cache" / "spun"
 

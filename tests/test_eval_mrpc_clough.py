@@ -16,6 +16,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from research.mrpc.features import lexical_features, sentence_similarity, sentence_terms
+from research.mrpc.fit import (
+    LOGISTIC_FEATURES,
+    cross_validate,
+    fit_linear_rule,
+    fit_logistic,
+    fit_logistic_matcher,
+    fit_threshold,
+)
 from wiretrace.errors import CorpusError
 from wiretrace.eval.clough import (
     CATEGORIES,
@@ -29,21 +38,7 @@ from wiretrace.eval.clough import (
     read_clough,
     run_clough,
 )
-from wiretrace.eval.mrpc import (
-    LOGISTIC_FEATURES,
-    MrpcReport,
-    binary_scores,
-    cross_validate,
-    fit_linear_rule,
-    fit_logistic,
-    fit_logistic_matcher,
-    fit_threshold,
-    lexical_features,
-    read_mrpc,
-    run_mrpc,
-    sentence_similarity,
-    sentence_terms,
-)
+from wiretrace.eval.mrpc import MrpcReport, binary_scores, read_mrpc, run_mrpc
 from wiretrace.model import Passage, PassageKind, Span
 from wiretrace.semantic import EXTRA_HINT, semantic_available
 

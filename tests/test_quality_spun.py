@@ -15,20 +15,18 @@ from pathlib import Path
 
 import pytest
 
+from research.composites.spinner import renameable_mentions, synonym_options
+from research.composites.spinning import generate, verify
 from wiretrace.errors import CorpusError
-from wiretrace.eval.spinning import (
+from wiretrace.eval.spun import SpunReport, run_spun, score_composite, score_spun
+from wiretrace.eval.spun_truth import (
     DEFAULT_SEED,
     Article,
     Change,
     InsertedSentence,
     RenameRule,
     SpunComposite,
-    generate,
-    renameable_mentions,
-    synonym_options,
-    verify,
 )
-from wiretrace.eval.spun import SpunReport, run_spun, score_composite, score_spun
 from wiretrace.model import Edit, Passage, PassageKind, Signal, Span
 from wiretrace.text.aliases import load_aliases
 from wiretrace.text.sentences import split_sentences

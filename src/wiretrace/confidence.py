@@ -9,7 +9,7 @@ writes.
 
 The weights :data:`WEIGHTS` are fitted by logistic regression on the *fit* half of the
 real-news evaluation (:mod:`wiretrace.eval.news`: ECB+ queries among same-story distractors,
-and Wikinews articles against their cited sources) by ``scripts/fit_confidence.py``, and the
+and Wikinews articles against their cited sources) by ``research/fit_confidence.py``, and the
 calibration is measured on the *held-out* half (BENCHMARKS.md: expected calibration error and
 a reliability table).
 """
@@ -36,7 +36,7 @@ FEATURES = (
     "title",
     "conflict",
 )
-# Fitted by scripts/fit_confidence.py (see the module docstring); the first value is the bias.
+# Fitted by research/fit_confidence.py (see the module docstring); the first value is the bias.
 WEIGHTS: tuple[float, ...] = (
     -4.9818, 3.3265, 1.1127, 0.2506, 3.3475, 1.7627, 0.9652, 1.3611, 0.6375, -0.4056
 )

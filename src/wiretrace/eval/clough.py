@@ -7,13 +7,9 @@ are per answer; there are no passage offsets.
 
 The module has three layers:
 
-1. **Corpus files**: :func:`read_clough` reads the sources, the answers and
-   ``file_information.csv``. The answers come in two encodings: most are UTF-8, but some were
-   saved as Windows-1252 (curly quotes and dashes as single bytes 0x91-0x97). Each file is
-   decoded as UTF-8 first and as Windows-1252 when that fails; the report lists every file
-   that needed the fallback. A file that neither decodes raises :class:`CorpusError`.
-   Nothing is dropped: a listed answer that is missing is an error, and a ``.txt`` file that
-   is not listed is named in the report.
+1. **Corpus files** (:mod:`wiretrace.eval.clough_corpus`, its names re-exported here):
+   :func:`read_clough` reads the sources, the answers and ``file_information.csv``, decoding
+   the answers saved as Windows-1252 (that module's docstring says how).
 2. **Measures and rules** (pure): for each answer, :func:`measure_answer` traces it against an
    index of the five sources and keeps what the report says:
 
@@ -34,7 +30,8 @@ The module has three layers:
    A :class:`TieredRule` maps two measures to a class: ``non`` when the *gate* measure is
    below ``non_below``; otherwise ``cut`` when the *score* measure is at least ``cut_at``,
    ``light`` when it is at least ``light_at``, else ``heavy``. :func:`fit_tiered_rule` picks
-   the three thresholds by an exhaustive grid search for the best accuracy.
+   the three thresholds by an exhaustive grid search for the best accuracy
+   (:mod:`wiretrace.eval.clough_rules`, which also says how ties are broken).
 3. **The runner** :func:`run_clough` fits each rule on some tasks and scores it on the others:
    tasks a, b, c for fitting and d, e for scoring, and the reverse (so each answer is scored
    exactly once), plus leave-one-task-out. Three rules are compared side by side:
@@ -44,32 +41,31 @@ The module has three layers:
      ``near_verbatim`` passages (kinds only);
    - ``baseline``: gate and score both ``containment3``, which is three thresholds on word
      3-gram containment (Clough and Stevenson's own measure).
-
-Fitting ties
-------------
-Candidate thresholds are the midpoints between consecutive distinct values of the fitting
-answers, plus one below the lowest and one above the highest. Among rules with the same
-fitting accuracy, the one whose closest threshold is farthest from any fitting value wins
-(the widest margin); then the one with the lowest thresholds.
 """
 
 from __future__ import annotations
 
 import bisect
-import csv
-import io
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 from rapidfuzz.distance import Indel
 
 from wiretrace.align.sentences import canonical_tokens
-from wiretrace.errors import CorpusError
+from wiretrace.eval.clough_corpus import (
+    CATEGORIES,
+    CORPUS_DIR,
+    TASKS,
+    Answer,
+    CloughCorpus,
+    decode_text,
+    read_clough,
+)
+from wiretrace.eval.clough_rules import TieredRule, fit_tiered_rule
+from wiretrace.eval.report import Column, table_lines
 from wiretrace.index.memory import MemoryIndex
 from wiretrace.model import Document, Passage, PassageKind, Span
 from wiretrace.text.tokens import Tokens, tokenize
@@ -100,116 +96,11 @@ __all__ = [
     "run_clough",
 ]
 
-CORPUS_DIR = "corpus-20090418"
-INFO_FILE = "file_information.csv"
-CATEGORIES = ("non", "heavy", "light", "cut")
-"""The four classes, from least to most copied (the order a :class:`TieredRule` assigns)."""
-TASKS = ("a", "b", "c", "d", "e")
 SPLITS = (("a", "b", "c"), ("d", "e")), (("d", "e"), ("a", "b", "c"))
 """(fitting tasks, scoring tasks) of the two half splits."""
 KINDS = tuple(k.value for k in PassageKind)
 MEASURES = ("coverage", *KINDS, "close", "copied", "containment3")
 """The per-answer measures summarised per class (``close`` is verbatim or near-verbatim)."""
-FALLBACK_ENCODING = "cp1252"
-_ANSWER_NAME = re.compile(r"^g\d+p[A-Z]_task([a-e])\.txt$")
-
-
-# --------------------------------------------------------------------------------------------
-# Corpus files
-# --------------------------------------------------------------------------------------------
-
-
-def decode_text(path: Path) -> tuple[str, str]:
-    """The text of ``path`` and the encoding it was read in: UTF-8 (a BOM is dropped), else
-    Windows-1252. Raises :class:`CorpusError` when neither decodes."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CorpusError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff"), "utf-8"
-    except UnicodeDecodeError as utf8_error:
-        try:
-            return data.decode(FALLBACK_ENCODING), FALLBACK_ENCODING
-        except UnicodeDecodeError as exc:
-            raise CorpusError(
-                f"{path}: neither UTF-8 (byte {utf8_error.start}: {utf8_error.reason}) nor "
-                f"Windows-1252 (byte {exc.start}: {exc.reason}); re-encode it as UTF-8"
-            ) from exc
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """One short answer with its label and the encoding its file was in."""
-
-    file: str
-    task: str
-    category: str
-    person: str
-    text: str = field(repr=False)
-    encoding: str
-
-
-@dataclass(frozen=True, slots=True)
-class CloughCorpus:
-    """The five sources (by task), the labelled answers, and unlisted ``.txt`` files."""
-
-    sources: Mapping[str, Document]
-    source_encodings: Mapping[str, str]
-    answers: tuple[Answer, ...]
-    unlisted: tuple[str, ...]
-
-
-def _read_info(path: Path) -> list[tuple[int, dict[str, str]]]:
-    text, _ = decode_text(path)
-    reader = csv.DictReader(io.StringIO(text))
-    missing = {"File", "Task", "Category"} - set(reader.fieldnames or ())
-    if missing:
-        raise CorpusError(f"{path}:1: header lacks the columns {sorted(missing)}")
-    return [(reader.line_num, row) for row in reader]
-
-
-def read_clough(data_dir: Path) -> CloughCorpus:
-    """Read the corpus at ``data_dir`` (``file_information.csv`` and ``corpus-20090418/``)."""
-    folder = data_dir / CORPUS_DIR
-    info = data_dir / INFO_FILE
-    if not folder.is_dir():
-        raise CorpusError(f"{folder}: missing; expected the corpus texts there")
-    sources: dict[str, Document] = {}
-    source_encodings: dict[str, str] = {}
-    for task in TASKS:
-        name = f"orig_task{task}.txt"
-        text, encoding = decode_text(folder / name)
-        sources[task] = Document(name, text)
-        source_encodings[name] = encoding
-    answers: list[Answer] = []
-    seen: set[str] = set()
-    for line, row in _read_info(info):
-        name, task, category = row["File"].strip(), row["Task"].strip(), row["Category"].strip()
-        where = f"{info}:{line}"
-        if name in seen:
-            raise CorpusError(f"{where}: {name} is listed twice")
-        if task not in TASKS:
-            raise CorpusError(f"{where}: task {task!r}, expected one of {', '.join(TASKS)}")
-        if category not in CATEGORIES:
-            raise CorpusError(f"{where}: category {category!r}, expected one of {CATEGORIES}")
-        named = _ANSWER_NAME.match(name)
-        if named is not None and named.group(1) != task:
-            raise CorpusError(f"{where}: {name} is listed under task {task!r}")
-        path = folder / name
-        if not path.is_file():
-            raise CorpusError(f"{where}: {path} is listed but missing")
-        text, encoding = decode_text(path)
-        if not text.strip():
-            raise CorpusError(f"{path}: empty answer")
-        seen.add(name)
-        person = (row.get("Group") or "").strip() + (row.get("Person") or "").strip()
-        answers.append(Answer(name, task, category, person, text, encoding))
-    if not answers:
-        raise CorpusError(f"{info}: no answers listed")
-    known = seen | set(source_encodings)
-    unlisted = tuple(sorted(p.name for p in folder.glob("*.txt") if p.name not in known))
-    return CloughCorpus(sources, source_encodings, tuple(answers), unlisted)
 
 
 # --------------------------------------------------------------------------------------------
@@ -340,104 +231,6 @@ def distribution(values: Sequence[float]) -> Distribution:
 
 
 # --------------------------------------------------------------------------------------------
-# Rules and fitting (pure)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class TieredRule:
-    """``non`` when ``gate < non_below``; else ``cut`` when ``score >= cut_at``; else
-    ``light`` when ``score >= light_at``; else ``heavy``."""
-
-    gate: str
-    score: str
-    non_below: float
-    light_at: float
-    cut_at: float
-
-    def classify(self, gate: float, score: float) -> str:
-        if gate < self.non_below:
-            return "non"
-        if score >= self.cut_at:
-            return "cut"
-        if score >= self.light_at:
-            return "light"
-        return "heavy"
-
-    def __call__(self, m: AnswerMeasures) -> str:
-        return self.classify(m.get(self.gate), m.get(self.score))
-
-    def describe(self) -> str:
-        return (
-            f"non if {self.gate} < {self.non_below:.4f}; else cut if {self.score} >= "
-            f"{self.cut_at:.4f}; else light if {self.score} >= {self.light_at:.4f}; else heavy"
-        )
-
-
-def _candidates(values: npt.NDArray[np.float64]) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate thresholds (midpoints, one below, one above) and their distance to the data."""
-    v = np.unique(values)
-    thresholds = np.concatenate([[v[0] - 1.0], (v[1:] + v[:-1]) / 2, [v[-1] + 1.0]])
-    margins = np.concatenate([[1.0], (v[1:] - v[:-1]) / 2, [1.0]])
-    return thresholds, margins
-
-
-def fit_tiered_rule(
-    gate: Sequence[float],
-    score: Sequence[float],
-    labels: Sequence[str],
-    names: tuple[str, str] = ("gate", "score"),
-) -> tuple[TieredRule, float]:
-    """The :class:`TieredRule` with the best accuracy on the given answers, and that accuracy.
-
-    Every combination of candidate thresholds is tried (``light_at <= cut_at``); ties are
-    broken as the module docstring says.
-    """
-    g = np.asarray(gate, dtype=np.float64)
-    s = np.asarray(score, dtype=np.float64)
-    if g.size == 0 or g.shape != s.shape or g.size != len(labels):
-        raise ValueError(
-            f"need as many values as labels, and some: {g.size}, {s.size}, {len(labels)}"
-        )
-    unknown = set(labels) - set(CATEGORIES)
-    if unknown:
-        raise ValueError(f"unknown labels {sorted(unknown)}; expected {CATEGORIES}")
-    y = np.array([CATEGORIES.index(c) for c in labels])
-    g_thr, g_margin = _candidates(g)
-    s_thr, s_margin = _candidates(s)
-    light_i, cut_i = np.triu_indices(len(s_thr))
-    non = g[None, :] < g_thr[:, None]  # (gates, answers)
-    at_least = s[None, :] >= s_thr[:, None]  # (score thresholds, answers)
-    level = 1 + at_least[light_i].astype(np.int64) + at_least[cut_i]  # heavy=1 .. cut=3
-    right_level = (level == y[None, :]).astype(np.int64)  # (pairs, answers)
-    gated_right = (non & (y == 0)[None, :]).sum(axis=1)  # non answers below each gate
-    passed = (~non).astype(np.int64)
-    correct = gated_right[:, None] + passed @ right_level.T  # (gates, pairs)
-    margin = np.minimum(g_margin[:, None], np.minimum(s_margin[light_i], s_margin[cut_i])[None, :])
-    gate_i, pair_i = np.meshgrid(np.arange(len(g_thr)), np.arange(len(light_i)), indexing="ij")
-    # lexsort: the last key is the primary one; lower indices mean lower thresholds.
-    order = np.lexsort(
-        (
-            cut_i[pair_i].ravel(),
-            light_i[pair_i].ravel(),
-            gate_i.ravel(),
-            -margin.ravel(),
-            -correct.ravel(),
-        )
-    )
-    best = int(order[0])
-    a, p = divmod(best, len(light_i))
-    rule = TieredRule(
-        names[0],
-        names[1],
-        float(g_thr[a]),
-        float(s_thr[light_i[p]]),
-        float(s_thr[cut_i[p]]),
-    )
-    return rule, int(correct.ravel()[best]) / g.size
-
-
-# --------------------------------------------------------------------------------------------
 # The runner
 # --------------------------------------------------------------------------------------------
 
@@ -518,6 +311,16 @@ def _evaluate(name: str, gate: str, score: str, measures: Sequence[AnswerMeasure
     )
 
 
+_RULE_COLUMNS = (
+    Column("rule", 34, left=True),
+    Column("abc->de", 8, ".4f"),
+    Column("de->abc", 8, ".4f"),
+    Column("mean", 6, ".4f"),
+    Column("pooled", 7, ".4f"),
+    Column("LOTO", 6, ".4f"),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class CloughReport:
     """The result of :func:`run_clough`: per-answer measures, per-class summaries, and the
@@ -593,14 +396,19 @@ class CloughReport:
                 cells.append(f"{d.mean:.2f} [{d.q1:.2f} {d.median:.2f} {d.q3:.2f}]".rjust(26))
             lines.append(f"{name:<14}" + "".join(cells))
         lines.append("")
-        head = f"{'rule':<34} {'abc->de':>8} {'de->abc':>8} {'mean':>6} {'pooled':>7} {'LOTO':>6}"
-        lines.append(head)
-        for m in self.methods:
-            a, b = (s.accuracy for s in m.splits)
-            lines.append(
-                f"{m.name:<34} {a:>8.4f} {b:>8.4f} {m.mean_accuracy:>6.4f} "
-                f"{m.pooled_accuracy:>7.4f} {m.loto_accuracy:>6.4f}"
-            )
+        lines += table_lines(
+            _RULE_COLUMNS,
+            [
+                (
+                    m.name,
+                    *(s.accuracy for s in m.splits),
+                    m.mean_accuracy,
+                    m.pooled_accuracy,
+                    m.loto_accuracy,
+                )
+                for m in self.methods
+            ],
+        )
         for m in self.methods:
             lines.append(f"{m.name}:")
             for s in m.splits:

@@ -41,7 +41,7 @@ import random
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,7 @@ from wiretrace.eval.news_score import (
 )
 from wiretrace.eval.sources import BBC_FILE, SourcesData, _read_jsonl, load_sources_data
 from wiretrace.eval.spun import run_spun
+from wiretrace.index.base import Index
 from wiretrace.index.sqlite import open_index
 from wiretrace.model import Document, Trace
 from wiretrace.text.aliases import load_aliases
@@ -136,6 +137,24 @@ def _background(shared_data: Path, rng: random.Random) -> list[Document]:
     return docs
 
 
+@dataclass(slots=True)
+class _Tally:
+    """What one run of the news evaluation collects while it traces (private to run_news)."""
+
+    opts: TraceOptions
+    every: TraceOptions
+    wanted: set[str]
+    dump_split: str | None  # None when nothing is dumped
+    dates: dict[str, str | None]
+    texts: dict[str, str]
+    scores: list[QueryScore] = field(default_factory=list)
+    wikis: list[WikiScore] = field(default_factory=list)
+    pairs: list[tuple[float, int]] = field(default_factory=list)
+    examples: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+
+
 def run_news(
     shared_data: Path,
     *,
@@ -153,94 +172,102 @@ def run_news(
         raise ValueError(f"split must be one of {', '.join(SPLIT_CHOICES)}, not {split!r}")
     dump_split = dump_split or ("fit" if split == "all" else split)
     opts = options or TraceOptions()
-    every = replace(opts, min_confidence=0.0)
     started = time.perf_counter()
     data = load_news(shared_data, seed)
-    news, wiki, stored = data.news, data.wikinews, data.stored
-    dates: dict[str, str | None] = {d.id: d.published_at for d in stored}
-    texts = {d.id: d.text for d in stored}
-    wanted = {"fit", "held-out"} if split == "all" else {split}
-    scores: list[QueryScore] = []
-    wikis: list[WikiScore] = []
-    pairs: list[tuple[float, int]] = []
-    examples: list[dict[str, Any]] = []
-    rows: list[dict[str, Any]] = []
-    times: list[float] = []
+    news, stored = data.news, data.stored
+    tally = _Tally(
+        opts,
+        replace(opts, min_confidence=0.0),
+        {"fit", "held-out"} if split == "all" else {split},
+        dump_split if dump is not None else None,
+        {d.id: d.published_at for d in stored},
+        {d.id: d.text for d in stored},
+    )
     with tempfile.TemporaryDirectory(prefix="wiretrace-news-") as tmp:
         store = open_index(Path(tmp) / "news.db")
         try:
             store.add(stored)
-            for q in news.queries:
-                if q.split not in wanted:
-                    continue
-                t0 = time.perf_counter()
-                result = trace(store, q.document, opts)
-                times.append(time.perf_counter() - t0)
-                score = score_query(q, result, dates, news.topics, news.events)
-                scores.append(score)
-                _examples(examples, q, result, [y for _, y in score.labels], texts)
-                dumped = dump is not None and q.split == dump_split
-                if q.split != "held-out" and not dumped:
-                    continue
-                # Calibration and the dump see every passage, below the threshold too.
-                full = result if every == opts else trace(store, q.document, every)
-                labels_of = score_query(q, full, dates, news.topics, news.events).labels
-                if q.split == "held-out":
-                    pairs.extend(labels_of)
-                if dumped:
-                    truth = truth_by_char(q)
-                    shares = [label_share(q.document.text, p, truth) for p in full.passages]
-                    labels = [y for _, y in labels_of]
-                    rows.extend(
-                        passage_rows(
-                            q.document, q.split, q.kind, full, labels, shares, dates, "ecbplus"
-                        )
-                    )
-            for i, (doc, relevant) in enumerate(wiki.queries):
-                wsplit = "fit" if i % 2 == 0 else "held-out"
-                if wsplit not in wanted:
-                    continue
-                query = Document(doc.id, doc.text, title=doc.title, source=doc.source)
-                t0 = time.perf_counter()
-                result = trace(store, query, opts)
-                times.append(time.perf_counter() - t0)
-                wikis.append(score_wikinews(query, relevant, result, texts, wsplit))
-                if dump is not None and wsplit == dump_split:
-                    full = result if every == opts else trace(store, query, every)
-                    labels = [int(p.source_id in relevant) for p in full.passages]
-                    rows.extend(
-                        passage_rows(
-                            query,
-                            wsplit,
-                            "wikinews",
-                            full,
-                            labels,
-                            [float(y) for y in labels],
-                            dates,
-                            "wikinews",
-                        )
-                    )
+            _trace_news_queries(store, news, tally)
+            _trace_wikinews_queries(store, data.wikinews, tally)
         finally:
             store.close()
     if dump is not None:
         with dump.open("w", encoding="utf-8") as fh:
-            for row in rows:
+            for row in tally.rows:
                 fh.write(json.dumps(row) + "\n")
     spun_recall = run_spun(shared_data).rename_recall if spun else None
-    times.sort()
+    times = sorted(tally.times)
     return NewsReport(
         split,
         seed,
-        tuple(scores),
-        tuple(wikis),
+        tuple(tally.scores),
+        tuple(tally.wikis),
         len(stored),
         spun_recall,
-        tuple(pairs),
+        tuple(tally.pairs),
         time.perf_counter() - started,
         1000 * times[len(times) // 2] if times else 0.0,
-        tuple(examples[:12]),
+        tuple(tally.examples[:12]),
         {q.document.id: q.kind for q in news.queries},
     )
+
+
+def _trace_news_queries(store: Index, news: NewsSet, tally: _Tally) -> None:
+    """Trace and score the ECB+ queries of the wanted splits."""
+    opts, every, dates = tally.opts, tally.every, tally.dates
+    for q in news.queries:
+        if q.split not in tally.wanted:
+            continue
+        t0 = time.perf_counter()
+        result = trace(store, q.document, opts)
+        tally.times.append(time.perf_counter() - t0)
+        score = score_query(q, result, dates, news.topics, news.events)
+        tally.scores.append(score)
+        _examples(tally.examples, q, result, [y for _, y in score.labels], tally.texts)
+        dumped = q.split == tally.dump_split
+        if q.split != "held-out" and not dumped:
+            continue
+        # Calibration and the dump see every passage, below the threshold too.
+        full = result if every == opts else trace(store, q.document, every)
+        labels_of = score_query(q, full, dates, news.topics, news.events).labels
+        if q.split == "held-out":
+            tally.pairs.extend(labels_of)
+        if dumped:
+            truth = truth_by_char(q)
+            shares = [label_share(q.document.text, p, truth) for p in full.passages]
+            labels = [y for _, y in labels_of]
+            tally.rows.extend(
+                passage_rows(q.document, q.split, q.kind, full, labels, shares, dates, "ecbplus")
+            )
+
+
+def _trace_wikinews_queries(store: Index, wiki: SourcesData, tally: _Tally) -> None:
+    """Trace and score the Wikinews queries of the wanted splits (even ones fit, odd held out)."""
+    opts, every = tally.opts, tally.every
+    for i, (doc, relevant) in enumerate(wiki.queries):
+        wsplit = "fit" if i % 2 == 0 else "held-out"
+        if wsplit not in tally.wanted:
+            continue
+        query = Document(doc.id, doc.text, title=doc.title, source=doc.source)
+        t0 = time.perf_counter()
+        result = trace(store, query, opts)
+        tally.times.append(time.perf_counter() - t0)
+        tally.wikis.append(score_wikinews(query, relevant, result, tally.texts, wsplit))
+        if wsplit == tally.dump_split:
+            full = result if every == opts else trace(store, query, every)
+            labels = [int(p.source_id in relevant) for p in full.passages]
+            tally.rows.extend(
+                passage_rows(
+                    query,
+                    wsplit,
+                    "wikinews",
+                    full,
+                    labels,
+                    [float(y) for y in labels],
+                    tally.dates,
+                    "wikinews",
+                )
+            )
 
 
 def _examples(

@@ -21,8 +21,9 @@ Stored documents
 Queries
 -------
 - ``lifted``: sentences from 1-3 indexed articles of one event (the true sources), each copied
-  verbatim, renamed (a country name for another of its names, the generators of
-  :mod:`wiretrace.eval.spinning`), synonym-swapped, or cut (the last 3-8 words dropped), mixed
+  verbatim, renamed (a country name for another of its names, by
+  :mod:`research.composites.spinner`, loaded from the checkout), synonym-swapped, or cut (the
+  last 3-8 words dropped), mixed
   with 0-3 sentences of the event's held-out article; half of them open with a source's
   headline (verbatim or changed the same ways), and most others with the held-out article's
   own headline (copied from nothing: a headline must not be credited to a same-story title).
@@ -59,14 +60,8 @@ from datetime import date, timedelta
 from rapidfuzz import fuzz, process
 
 from wiretrace.dates import certainly_before, parse_moment
+from wiretrace.eval.checkout import require_research
 from wiretrace.eval.news_ecb import EcbArticle, earliest_truth, outlet_of, random_moment
-from wiretrace.eval.spinning import (
-    _render,
-    _targets,
-    is_good_sentence,
-    renameable_mentions,
-    synonym_options,
-)
 from wiretrace.model import Document, Span
 from wiretrace.text.aliases import AliasTable
 
@@ -195,6 +190,13 @@ def _change(
 
     Few headlines name a country or hold a word of the synonym table, so a headline that can
     be renamed or swapped mostly is (the seed's headline was renamed)."""
+    from research.composites.spinner import (
+        rename_targets,
+        renameable_mentions,
+        render_edits,
+        synonym_options,
+    )
+
     mentions = renameable_mentions(sentence, table)
     synonyms = synonym_options(sentence, [])
     choices = ["verbatim", "verbatim"]
@@ -207,11 +209,11 @@ def _change(
     transform = rng.choice(choices)
     if transform == "renamed":
         m = rng.choice(mentions)
-        new = rng.choice([t for t in _targets(table, m.key) if t != m.surface] or [m.surface])
-        return _render(sentence, [(m.start, m.end, new)]), transform, ((m.surface, new),)
+        new = rng.choice([t for t in rename_targets(table, m.key) if t != m.surface] or [m.surface])
+        return render_edits(sentence, [(m.start, m.end, new)]), transform, ((m.surface, new),)
     if transform == "synonyms":
         picks = rng.sample(synonyms, min(len(synonyms), rng.randint(1 if headline else 2, 3)))
-        return _render(sentence, picks), transform, ()
+        return render_edits(sentence, picks), transform, ()
     if transform == "cut":
         words = sentence.split()
         return " ".join(words[: -rng.randint(3, 8)]), transform, ()
@@ -263,6 +265,8 @@ class _Draft:
 
 
 def _liftable(article: EcbArticle, topic: _Topic) -> list[str]:
+    from research.composites.spinner import is_good_sentence
+
     out = []
     for span in article.sentences:
         sentence = article.text[span.start : span.end]
@@ -302,6 +306,7 @@ def build_news(
 ) -> NewsSet:
     """The stored documents, and ``per_event`` lifted and ``headlines`` headline queries per
     event (fewer where the event has too little liftable text or no titled article)."""
+    require_research()
     rng = random.Random(seed)
     by_event: dict[str, list[EcbArticle]] = {}
     for a in sorted(articles, key=lambda a: a.id):
@@ -380,6 +385,8 @@ def _event_of(
     held: EcbArticle,
     topic: _Topic,
 ) -> _Event:
+    from research.composites.spinner import is_good_sentence
+
     own = [held.text[s.start : s.end] for s in held.sentences]
     pool = tuple(a for a in members if a.event == event)
     return _Event(
@@ -405,58 +412,14 @@ def _make_query(
 ) -> NewsQuery | None:
     """One query of ``kind`` about ``ev`` (a ``headline`` query copies ``titled_source``'s
     title), or None when the event has too little for it."""
-    own, titled = ev.own, ev.titled
-    draft = _Draft()
     if kind == "headline":
-        if titled_source is None or len(own) < 2:
-            return None
-        src = titled_source
-        assert src.title is not None
-        text, transform, renames = _change(src.title, rng, table, headline=True)
-        draft.headline = (text, Lift(Span(0, 0), src.id, "title", transform, renames))
-        draft.parts = [(s, None) for s in rng.sample(list(own), min(len(own), rng.randint(3, 6)))]
-        sources = [src.id]
+        drafted = _headline_draft(rng, ev, table, titled_source)
     else:
-        candidates = [a for a in ev.pool if len(ev.liftable[a.id]) >= 2]
-        if not candidates:
-            return None
-        k = min(len(candidates), rng.choice((1, 2, 2, 3, 3)))
-        chosen = rng.sample(candidates, k)
-        parts: list[tuple[str, Lift | None]] = []
-        for a in chosen:
-            liftable = ev.liftable[a.id]
-            for sentence in rng.sample(liftable, min(len(liftable), rng.randint(1, 3))):
-                text, transform, renames = _change(sentence, rng, table)
-                parts.append((text, Lift(Span(0, 0), a.id, "text", transform, renames)))
-        parts += [(s, None) for s in rng.sample(list(own), min(len(own), rng.randint(0, 3)))]
-        rng.shuffle(parts)
-        draft.parts = parts
-        with_title = [a for a in chosen if a in titled]
-        if with_title and rng.random() < 0.5:
-            src = rng.choice(with_title)
-            assert src.title is not None
-            text, transform, renames = _change(src.title, rng, table, headline=True)
-            draft.headline = (text, Lift(Span(0, 0), src.id, "title", transform, renames))
-        elif ev.own_title and rng.random() < 0.6:
-            draft.headline = (ev.own_title, None)  # the query's own headline: copied from none
-        sources = [a.id for a in chosen]
-    roll = rng.random()
-    if roll < 0.08:
-        mode = "undated"
-    elif roll < 0.3 and len(sources) >= 2:
-        mode = "between"
-    else:
-        mode = "after"
-    published = _query_date(rng, sources, dates, mode)
-    if mode == "between" and published is not None:
-        q = parse_moment(published)
-        assert q is not None
-        if not any(
-            certainly_before(q, m)
-            for m in (parse_moment(dates[s]) for s in sources)
-            if m is not None
-        ):
-            mode = "after"
+        drafted = _lifted_draft(rng, ev, table)
+    if drafted is None:
+        return None
+    draft, sources = drafted
+    mode, published = _dating(rng, sources, dates)
     text, head, lifts = draft.render(rng)
     title = None
     if draft.headline is not None and rng.random() < 0.5:
@@ -483,3 +446,75 @@ def _make_query(
         mode,
         None if head is not None or draft.headline is None else Span(0, len(draft.headline[0])),
     )
+
+
+def _headline_draft(
+    rng: random.Random, ev: _Event, table: AliasTable, titled_source: EcbArticle | None
+) -> tuple[_Draft, list[str]] | None:
+    """A headline query's draft and sources: ``titled_source``'s title over held-out text."""
+    own = ev.own
+    if titled_source is None or len(own) < 2:
+        return None
+    draft = _Draft()
+    src = titled_source
+    assert src.title is not None
+    text, transform, renames = _change(src.title, rng, table, headline=True)
+    draft.headline = (text, Lift(Span(0, 0), src.id, "title", transform, renames))
+    draft.parts = [(s, None) for s in rng.sample(list(own), min(len(own), rng.randint(3, 6)))]
+    return draft, [src.id]
+
+
+def _lifted_draft(
+    rng: random.Random, ev: _Event, table: AliasTable
+) -> tuple[_Draft, list[str]] | None:
+    """A lifted query's draft and sources: sentences of 1-3 articles, some held-out text, and
+    maybe a headline."""
+    own, titled = ev.own, ev.titled
+    candidates = [a for a in ev.pool if len(ev.liftable[a.id]) >= 2]
+    if not candidates:
+        return None
+    draft = _Draft()
+    k = min(len(candidates), rng.choice((1, 2, 2, 3, 3)))
+    chosen = rng.sample(candidates, k)
+    parts: list[tuple[str, Lift | None]] = []
+    for a in chosen:
+        liftable = ev.liftable[a.id]
+        for sentence in rng.sample(liftable, min(len(liftable), rng.randint(1, 3))):
+            text, transform, renames = _change(sentence, rng, table)
+            parts.append((text, Lift(Span(0, 0), a.id, "text", transform, renames)))
+    parts += [(s, None) for s in rng.sample(list(own), min(len(own), rng.randint(0, 3)))]
+    rng.shuffle(parts)
+    draft.parts = parts
+    with_title = [a for a in chosen if a in titled]
+    if with_title and rng.random() < 0.5:
+        src = rng.choice(with_title)
+        assert src.title is not None
+        text, transform, renames = _change(src.title, rng, table, headline=True)
+        draft.headline = (text, Lift(Span(0, 0), src.id, "title", transform, renames))
+    elif ev.own_title and rng.random() < 0.6:
+        draft.headline = (ev.own_title, None)  # the query's own headline: copied from none
+    return draft, [a.id for a in chosen]
+
+
+def _dating(
+    rng: random.Random, sources: Sequence[str], dates: Mapping[str, str]
+) -> tuple[str, str | None]:
+    """``(mode, published)``: how the query is dated against its sources, and its date."""
+    roll = rng.random()
+    if roll < 0.08:
+        mode = "undated"
+    elif roll < 0.3 and len(sources) >= 2:
+        mode = "between"
+    else:
+        mode = "after"
+    published = _query_date(rng, sources, dates, mode)
+    if mode == "between" and published is not None:
+        q = parse_moment(published)
+        assert q is not None
+        if not any(
+            certainly_before(q, m)
+            for m in (parse_moment(dates[s]) for s in sources)
+            if m is not None
+        ):
+            mode = "after"
+    return mode, published

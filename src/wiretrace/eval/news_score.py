@@ -153,46 +153,14 @@ def score_query(
         if len(chars) > right:
             wrong[_wrong_class(query, doc, topics, events)] += len(chars) - right
     recalled = sum(1 for i, doc in truth.items() if i in by_source.get(doc, ()))
-    headline: bool | None = None
-    h = query.headline
-    if h is not None and h.source_id not in query.later:
-        chars = _chars(text, h.query)
-        got = len(chars & by_source.get(h.source_id, set()))
-        headline = bool(chars) and got >= HEADLINE_SHARE * len(chars)
-    own: bool | None = None
-    if query.own_headline is not None:
-        chars = _chars(text, query.own_headline)
-        credited = set().union(*by_source.values()) if by_source else set()
-        own = len(chars & credited) >= HEADLINE_SHARE * len(chars)
+    headline, own = _headlines(query, by_source)
     earliest_ok: bool | None = None
     if query.earliest:
         earliest_ok = set(result.earliest_sources) == set(query.earliest) or (
             len(query.earliest) == 1 and result.earliest_source in query.earliest
         )
-    renames = reported = 0
-    for lift in query.lifts:
-        if lift.source_id in query.later:
-            continue
-        for old, new in lift.renames:
-            renames += 1
-            reported += any(
-                p.source_id == lift.source_id
-                and p.query.start < lift.query.end
-                and lift.query.start < p.query.end
-                and any(_same(e.source, old) and _same(e.query, new) for e in p.edits)
-                for p in result.passages
-            )
-    by_transform: dict[str, tuple[int, int]] = {}
-    for lift in query.lifts:
-        if lift.source_id in query.later:
-            continue
-        chars = _chars(text, lift.query)
-        name = "headline" if lift.field == "title" else lift.transform
-        had, got = by_transform.get(name, (0, 0))
-        by_transform[name] = (
-            had + len(chars),
-            got + len(chars & by_source.get(lift.source_id, set())),
-        )
+    renames, reported = _renames(query, result)
+    by_transform = _by_transform(query, by_source)
     later_ids = {s.document.id for s in result.later} | {p.source_id for p in result.later_passages}
     return QueryScore(
         query.document.id,
@@ -214,6 +182,64 @@ def score_query(
         tuple((p.confidence, passage_label(text, p, truth)) for p in result.passages),
         by_transform,
     )
+
+
+def _headlines(
+    query: NewsQuery, by_source: Mapping[str, set[int]]
+) -> tuple[bool | None, bool | None]:
+    """Whether the copied headline went to its source, and whether the query's own headline
+    went to nobody (None where the query has no such headline)."""
+    text = query.document.text
+    headline: bool | None = None
+    h = query.headline
+    if h is not None and h.source_id not in query.later:
+        chars = _chars(text, h.query)
+        got = len(chars & by_source.get(h.source_id, set()))
+        headline = bool(chars) and got >= HEADLINE_SHARE * len(chars)
+    own: bool | None = None
+    if query.own_headline is not None:
+        chars = _chars(text, query.own_headline)
+        credited = set().union(*by_source.values()) if by_source else set()
+        own = len(chars & credited) >= HEADLINE_SHARE * len(chars)
+    return headline, own
+
+
+def _renames(query: NewsQuery, result: Trace) -> tuple[int, int]:
+    """``(renames, reported)``: the renames of the query's lifts from sources not dated after
+    it, and how many of them a passage of the right source reports as an edit."""
+    renames = reported = 0
+    for lift in query.lifts:
+        if lift.source_id in query.later:
+            continue
+        for old, new in lift.renames:
+            renames += 1
+            reported += any(
+                p.source_id == lift.source_id
+                and p.query.start < lift.query.end
+                and lift.query.start < p.query.end
+                and any(_same(e.source, old) and _same(e.query, new) for e in p.edits)
+                for p in result.passages
+            )
+    return renames, reported
+
+
+def _by_transform(
+    query: NewsQuery, by_source: Mapping[str, set[int]]
+) -> dict[str, tuple[int, int]]:
+    """Copied characters and those credited to their source, by transformation."""
+    text = query.document.text
+    by_transform: dict[str, tuple[int, int]] = {}
+    for lift in query.lifts:
+        if lift.source_id in query.later:
+            continue
+        chars = _chars(text, lift.query)
+        name = "headline" if lift.field == "title" else lift.transform
+        had, got = by_transform.get(name, (0, 0))
+        by_transform[name] = (
+            had + len(chars),
+            got + len(chars & by_source.get(lift.source_id, set())),
+        )
+    return by_transform
 
 
 def _same(a: str, b: str) -> bool:

@@ -69,6 +69,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from wiretrace.errors import CorpusError
+from wiretrace.eval.report import Column, table_lines
 from wiretrace.index.lexical import bm25_rank, document_terms
 from wiretrace.index.sqlite import open_index
 from wiretrace.model import Document
@@ -356,15 +357,28 @@ class SourcesReport:
         lines = [
             f"Wikinews sources: {self.articles} articles, {self.relevant} cited English sources; "
             f"pool {self.sources} sources + {self.distractors} BBC distractors",
-            f"{'ranking':<16} {'R@1':>6} {'R@5':>6} {'cR@1':>6} {'cR@5':>6} {'R@50':>6} {'MRR':>6}"
-            f" {'ceil@5':>6} {'sR@5':>6}",
         ]
-        for name, s in self.rows.items():
-            lines.append(
-                f"{name:<16} {s.recall_1:>6.4f} {s.recall_5:>6.4f} {s.capped_recall_1:>6.4f} "
-                f"{s.capped_recall_5:>6.4f} {s.recall_50:>6.4f} {s.mrr:>6.4f} {s.ceiling_5:>6.4f}"
-                f" {s.findable_recall_5:>6.4f}"
-            )
+        columns = [Column("ranking", 16, left=True)] + [
+            Column(name, 6, ".4f")
+            for name in ("R@1", "R@5", "cR@1", "cR@5", "R@50", "MRR", "ceil@5", "sR@5")
+        ]
+        lines += table_lines(
+            columns,
+            [
+                (
+                    name,
+                    s.recall_1,
+                    s.recall_5,
+                    s.capped_recall_1,
+                    s.capped_recall_5,
+                    s.recall_50,
+                    s.mrr,
+                    s.ceiling_5,
+                    s.findable_recall_5,
+                )
+                for name, s in self.rows.items()
+            ],
+        )
         lines.append(
             "R@k = |relevant in top k| / |relevant|; cR@k = ... / min(k, |relevant|); "
             f"MRR over the top {DEPTH}; sR@5 = R@5 over the sources that hold a story (found in "
@@ -424,9 +438,7 @@ def run_sources(
     # A cited source "holds a story" when some ranking finds it at all (in its top DEPTH): the
     # 23 that none finds are error pages, log-in walls and site indexes, each read by hand.
     findable = [
-        frozenset(
-            d for d in rel if any(d in pairs[i][0][:DEPTH] for pairs in rankings.values())
-        )
+        frozenset(d for d in rel if any(d in pairs[i][0][:DEPTH] for pairs in rankings.values()))
         for i, (_, rel) in enumerate(data.queries)
     ]
     rows = {name: score_rankings(pairs, findable) for name, pairs in rankings.items()}

@@ -1,4 +1,4 @@
-"""Scoring wiretrace on spun composites (:mod:`wiretrace.eval.spinning` makes them).
+"""Scoring wiretrace on spun composites (``research/composites/spinning.py`` makes them).
 
 Scores (:func:`score_composite`, pure)
 --------------------------------------
@@ -34,13 +34,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from wiretrace.eval.spinning import (
+from wiretrace.eval.checkout import require_research
+from wiretrace.eval.spun_truth import (
     BBC_FILE,
     DEFAULT_COUNT,
     DEFAULT_DISTRACTORS,
     DEFAULT_SEED,
     SpunComposite,
-    generate,
     load_bbc,
 )
 from wiretrace.index.base import Index
@@ -427,6 +427,9 @@ def run_spun(
     opts = options or TraceOptions()
     started = time.perf_counter()
     articles = load_bbc(shared_data / BBC_FILE)
+    require_research()
+    from research.composites.spinning import generate
+
     spun = generate(articles, count=count, seed=seed, distractors=distractors)
     with tempfile.TemporaryDirectory(prefix="wiretrace-spun-") as tmp:
         store: Index = SQLiteIndex(Path(tmp) / "spun.db") if index == "sqlite" else MemoryIndex()

@@ -42,6 +42,9 @@ Methods
   mode (complete-link over the same features and bag weights, idf over the collection); the
   grid is :data:`OUR_WEIGHTS` times :data:`EXACT_THRESHOLDS`, judged on the tuning half (the
   result does not depend on arrival order).
+The two baselines below are research code, outside the wheel (``research/stories_baselines.py``,
+loaded from the checkout); the measures are :mod:`wiretrace.eval.cluster_scores`.
+
 - ``tfidf-complete``: the baseline of the issue, scikit-learn's ``TfidfVectorizer`` with its
   defaults, fitted on the collection being clustered, and complete-link agglomerative
   clustering on cosine distance cut at a distance threshold from :data:`BASELINE_THRESHOLDS`.
@@ -62,7 +65,6 @@ import gzip
 import hashlib
 import json
 import time
-from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -81,15 +83,14 @@ from wiretrace.corpus.stories import (
     story_features,
 )
 from wiretrace.errors import CorpusError
+from wiretrace.eval.checkout import require_research
+from wiretrace.eval.cluster_scores import ClusterScores, bcubed, pairwise
+from wiretrace.eval.report import Column, table_lines
 from wiretrace.model import Document
-from wiretrace.text.words import WORD
 
 __all__ = [
-    "BASELINE_THRESHOLDS",
     "DATA_FILE",
     "EXACT_THRESHOLDS",
-    "LSH_SHINGLES",
-    "LSH_THRESHOLDS",
     "OUR_THRESHOLDS",
     "OUR_WEIGHTS",
     "SHUFFLES",
@@ -99,12 +100,10 @@ __all__ = [
     "MethodResult",
     "StoriesReport",
     "bcubed",
-    "minhash_lsh_clusters",
     "pairwise",
     "read_ecbplus",
     "run_stories",
     "split_halves",
-    "tfidf_complete_clusters",
 ]
 
 DATA_FILE = "ecbplus_docs.jsonl.gz"
@@ -116,75 +115,9 @@ OUR_WEIGHTS: tuple[tuple[float, float, float], ...] = (
     (0.6, 0.2, 0.2),
 )
 EXACT_THRESHOLDS = tuple(round(0.02 + 0.01 * k, 2) for k in range(29))
-BASELINE_THRESHOLDS = tuple(round(0.5 + 0.01 * k, 2) for k in range(50))
-LSH_THRESHOLDS = tuple(round(0.1 * k, 1) for k in range(1, 10))
-LSH_SHINGLES = (1, 2, 3, 5)
 SHUFFLES = 5
 TUNING_SHUFFLES = (101, 102)
 """Seeds of the extra arrival orders ``ours`` is tuned on (the scoring shuffles use 1-5)."""
-_LSH_PERMUTATIONS = 128
-
-
-# --------------------------------------------------------------------------------------------
-# Measures (pure)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ClusterScores:
-    """Precision, recall and F1 of a clustering against labels."""
-
-    precision: float
-    recall: float
-    f1: float
-
-    def to_dict(self) -> dict[str, float]:
-        return {
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
-        }
-
-
-def _scores(precision: float, recall: float) -> ClusterScores:
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return ClusterScores(precision, recall, f1)
-
-
-def _check(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> None:
-    if len(predicted) != len(gold):
-        raise ValueError(f"{len(predicted)} predicted labels for {len(gold)} gold labels")
-
-
-def bcubed(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> ClusterScores:
-    """B-cubed precision, recall and F1 (all 0 for no documents)."""
-    _check(predicted, gold)
-    n = len(gold)
-    if n == 0:
-        return ClusterScores(0.0, 0.0, 0.0)
-    size_p = Counter(predicted)
-    size_g = Counter(gold)
-    both = Counter(zip(predicted, gold, strict=True))
-    precision = sum(both[(p, g)] / size_p[p] for p, g in zip(predicted, gold, strict=True)) / n
-    recall = sum(both[(p, g)] / size_g[g] for p, g in zip(predicted, gold, strict=True)) / n
-    return _scores(precision, recall)
-
-
-def _pairs(counts: Counter[Hashable] | Counter[tuple[Hashable, Hashable]]) -> int:
-    return sum(c * (c - 1) // 2 for c in counts.values())
-
-
-def pairwise(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> ClusterScores:
-    """Pairwise precision, recall and F1 over unordered document pairs.
-
-    With no predicted pair precision is 1 (nothing wrong was claimed); with no gold pair recall
-    is 1.
-    """
-    _check(predicted, gold)
-    together = _pairs(Counter(predicted))
-    same = _pairs(Counter(gold))
-    both = _pairs(Counter(zip(predicted, gold, strict=True)))
-    return _scores(both / together if together else 1.0, both / same if same else 1.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -240,65 +173,6 @@ def split_halves(docs: Sequence[LabelledDoc]) -> dict[str, list[LabelledDoc]]:
 # --------------------------------------------------------------------------------------------
 
 
-def tfidf_complete_clusters(texts: Sequence[str], thresholds: Sequence[float]) -> list[list[int]]:
-    """Baseline labels of ``texts`` for each distance threshold (one tree, many cuts)."""
-    try:
-        from scipy.cluster.hierarchy import fcluster, linkage
-        from sklearn.feature_extraction.text import TfidfVectorizer
-    except ImportError as exc:
-        raise CorpusError(
-            "the TF-IDF baseline needs scikit-learn and SciPy: pip install 'wiretrace[eval]'"
-        ) from exc
-
-    if len(texts) < 2:
-        return [list(range(len(texts))) for _ in thresholds]
-    matrix = TfidfVectorizer().fit_transform(list(texts)).toarray()
-    tree = linkage(matrix, method="complete", metric="cosine")
-    return [[int(x) for x in fcluster(tree, t, criterion="distance")] for t in thresholds]
-
-
-def _shingles(text: str, size: int) -> set[bytes]:
-    words = WORD.findall(text.lower())
-    if len(words) < size:
-        return {" ".join(words).encode("utf-8")}
-    return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
-
-
-def minhash_lsh_clusters(
-    texts: Sequence[str], thresholds: Sequence[float], shingle: int = 3
-) -> list[list[int]]:
-    """Connected components of MinHash LSH candidates over word ``shingle``-grams, for each
-    LSH Jaccard threshold."""
-    from datasketch import MinHash, MinHashLSH
-
-    hashes = []
-    for text in texts:
-        mh = MinHash(num_perm=_LSH_PERMUTATIONS, seed=1)
-        mh.update_batch(sorted(_shingles(text, shingle)))
-        hashes.append(mh)
-    out = []
-    for t in thresholds:
-        lsh = MinHashLSH(threshold=t, num_perm=_LSH_PERMUTATIONS)
-        parent = list(range(len(texts)))
-
-        for i, mh in enumerate(hashes):
-            for j in lsh.query(mh):
-                a, b = _find(parent, int(j)), _find(parent, i)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-            lsh.insert(i, mh)
-        out.append([_find(parent, i) for i in range(len(texts))])
-    return out
-
-
-def _find(parent: list[int], i: int) -> int:
-    """Union-find root of ``i``, halving the path on the way."""
-    while parent[i] != i:
-        parent[i] = parent[parent[i]]
-        i = parent[i]
-    return i
-
-
 def _shuffled(docs: Sequence[LabelledDoc], seed: int) -> list[LabelledDoc]:
     def key(d: LabelledDoc) -> bytes:
         return hashlib.blake2b(f"{seed}:{d.document.id}".encode(), digest_size=8).digest()
@@ -334,6 +208,20 @@ def _ours(
 # --------------------------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------------------------
+
+
+_STORIES_COLUMNS = (
+    Column("method", 15, left=True),
+    Column("tune->score", 11, left=True),
+    Column("B3 P", 6, ".4f"),
+    Column("B3 R", 6, ".4f"),
+    Column("B3 F1", 6, ".4f"),
+    Column("pw P", 6, ".4f"),
+    Column("pw R", 6, ".4f"),
+    Column("pw F1", 6, ".4f"),
+    Column("clus", 5),
+    Column("sec", 6, ".2f"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,16 +304,28 @@ class StoriesReport:
             f"ECB+ story clustering: {self.data_dir} ({self.documents} docs, "
             f"{self.stories} stories; halves: {halves})",
             "tuned on one half of the topics, scored once on the other (held out)",
-            f"{'method':<15} {'tune->score':<11} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} "
-            f"{'pw P':>6} {'pw R':>6} {'pw F1':>6} {'clus':>5} {'sec':>6}  parameters",
         ]
-        for r in self.results:
-            b, p = r.bcubed, r.pairwise
-            lines.append(
-                f"{r.method:<15} {r.tuned_on + '->' + r.scored_on:<11} {b.precision:>6.4f} "
-                f"{b.recall:>6.4f} {b.f1:>6.4f} {p.precision:>6.4f} {p.recall:>6.4f} "
-                f"{p.f1:>6.4f} {r.clusters:>5} {r.seconds:>6.2f}  {r.parameters}"
-            )
+        grid = table_lines(
+            _STORIES_COLUMNS,
+            [
+                (
+                    r.method,
+                    r.tuned_on + "->" + r.scored_on,
+                    r.bcubed.precision,
+                    r.bcubed.recall,
+                    r.bcubed.f1,
+                    r.pairwise.precision,
+                    r.pairwise.recall,
+                    r.pairwise.f1,
+                    r.clusters,
+                    r.seconds,
+                )
+                for r in self.results
+            ],
+        )
+        # The free-text parameters close each line, after two spaces.
+        params = ["parameters", *(r.parameters for r in self.results)]
+        lines += [f"{line}  {p}" for line, p in zip(grid, params, strict=True)]
         for r in self.results:
             if r.shuffled_mean_f1 is not None:
                 lines.append(
@@ -533,34 +433,18 @@ def _describe_exact(options: StoryOptions) -> str:
     )
 
 
-def run_stories(data_dir: Path, *, shuffles: bool = True) -> StoriesReport:
-    """Tune and score every method on ECB+ in both directions (see the module docstring)."""
-    start = time.perf_counter()
-    docs = read_ecbplus(data_dir)
-    halves = split_halves(docs)
-    features = {d.document.id: story_features(d.document) for d in docs}
-    grid_options = list(_our_grid_points())
+def _exact_options(point: tuple[tuple[float, float, float], float]) -> StoryOptions:
+    (body, lead, entity), t = point
+    return StoryOptions(body_weight=body, lead_weight=lead, entity_weight=entity, exact_threshold=t)
 
-    def baseline_grid(
-        part: Sequence[LabelledDoc], only: int | None
-    ) -> list[tuple[str, list[Hashable]]]:
-        points = BASELINE_THRESHOLDS if only is None else (BASELINE_THRESHOLDS[only],)
-        cuts = tfidf_complete_clusters([d.document.text for d in part], points)
-        return [(f"cosine distance <= {t:g}", list(c)) for t, c in zip(points, cuts, strict=True)]
 
+def _exact_grid(features: dict[str, StoryFeatures]) -> _Grid:
+    """The ``ours-exact`` grid: one complete-link tree per weighting, cut at every threshold."""
     exact_points = [(w, t) for w in OUR_WEIGHTS for t in EXACT_THRESHOLDS]
 
-    def exact_options(point: tuple[tuple[float, float, float], float]) -> StoryOptions:
-        (body, lead, entity), t = point
-        return StoryOptions(
-            body_weight=body, lead_weight=lead, entity_weight=entity, exact_threshold=t
-        )
-
-    def exact_grid(
-        part: Sequence[LabelledDoc], only: int | None
-    ) -> list[tuple[str, list[Hashable]]]:
+    def grid(part: Sequence[LabelledDoc], only: int | None) -> list[tuple[str, list[Hashable]]]:
         if only is not None:
-            options = exact_options(exact_points[only])
+            options = _exact_options(exact_points[only])
             found = cluster_stories_exact([d.document for d in part], options).labels()
             return [(_describe_exact(options), [found[d.document.id] for d in part])]
         ordered = sorted(range(len(part)), key=lambda i: order_key(part[i].document))
@@ -575,48 +459,59 @@ def run_stories(data_dir: Path, *, shuffles: bool = True) -> StoriesReport:
                 labels: list[Hashable] = [0] * len(part)
                 for pos, i in enumerate(ordered):
                     labels[i] = cut[pos]
-                out.append((_describe_exact(exact_options((weights, t))), labels))
+                out.append((_describe_exact(_exact_options((weights, t))), labels))
         return out
 
-    lsh_points = [(size, t) for size in LSH_SHINGLES for t in LSH_THRESHOLDS]
+    return grid
 
-    def lsh_grid(part: Sequence[LabelledDoc], only: int | None) -> list[tuple[str, list[Hashable]]]:
-        texts = [d.document.text for d in part]
-        out: list[tuple[str, list[Hashable]]] = []
-        for size in LSH_SHINGLES:
-            points = [t for z, t in lsh_points if z == size]
-            if only is not None:
-                points = [t for t in points if (size, t) == lsh_points[only]]
-            if points:
-                cuts = minhash_lsh_clusters(texts, points, size)
-                out.extend(
-                    (f"LSH threshold {t:g}, {size}-word shingles", list(c))
-                    for t, c in zip(points, cuts, strict=True)
-                )
-        return out
 
+def _score_ours(
+    tune: str,
+    score: str,
+    halves: dict[str, list[LabelledDoc]],
+    features: dict[str, StoryFeatures],
+    shuffles: bool,
+) -> MethodResult:
+    """Tune ``ours`` on half ``tune`` and score it on half ``score`` (and shuffled orders)."""
+    grid_options = list(_our_grid_points())
+    index, tune_f1 = _tune_ours(halves[tune], grid_options, features)
+    chosen = grid_options[index]
+    # Timed with the features computed inside, as a user would run it.
+    clock = time.perf_counter()
+    batch = cluster_stories([d.document for d in halves[score]], chosen).labels()
+    seconds = time.perf_counter() - clock
+    labels = [batch[d.document.id] for d in halves[score]]
+    result = _result(
+        "ours", _describe(chosen), labels, halves[score], (tune, score), tune_f1, seconds
+    )
+    if shuffles:
+        f1s = []
+        for seed in range(1, SHUFFLES + 1):
+            order = _shuffled(halves[score], seed)
+            labels = _ours(order, chosen, features, in_order=True)
+            f1s.append(bcubed(labels, [d.label for d in order]).f1)
+        result = replace(
+            result, shuffled_mean_f1=float(np.mean(f1s)), shuffled_min_f1=float(min(f1s))
+        )
+    return result
+
+
+def run_stories(data_dir: Path, *, shuffles: bool = True) -> StoriesReport:
+    """Tune and score every method on ECB+ in both directions (see the module docstring).
+
+    The two baselines are research code (``research/stories_baselines.py``): run from a
+    repository checkout."""
+    start = time.perf_counter()
+    docs = read_ecbplus(data_dir)
+    require_research()
+    from research.stories_baselines import baseline_grid, lsh_grid
+
+    halves = split_halves(docs)
+    features = {d.document.id: story_features(d.document) for d in docs}
+    exact_grid = _exact_grid(features)
     results: list[MethodResult] = []
     for tune, score in (("odd", "even"), ("even", "odd")):
-        index, tune_f1 = _tune_ours(halves[tune], grid_options, features)
-        chosen = grid_options[index]
-        # Timed with the features computed inside, as a user would run it.
-        clock = time.perf_counter()
-        batch = cluster_stories([d.document for d in halves[score]], chosen).labels()
-        seconds = time.perf_counter() - clock
-        labels = [batch[d.document.id] for d in halves[score]]
-        result = _result(
-            "ours", _describe(chosen), labels, halves[score], (tune, score), tune_f1, seconds
-        )
-        if shuffles:
-            f1s = []
-            for seed in range(1, SHUFFLES + 1):
-                order = _shuffled(halves[score], seed)
-                labels = _ours(order, chosen, features, in_order=True)
-                f1s.append(bcubed(labels, [d.label for d in order]).f1)
-            result = replace(
-                result, shuffled_mean_f1=float(np.mean(f1s)), shuffled_min_f1=float(min(f1s))
-            )
-        results.append(result)
+        results.append(_score_ours(tune, score, halves, features, shuffles))
         results.append(_tune_and_score("ours-exact", exact_grid, tune, score, halves))
         results.append(_tune_and_score("tfidf-complete", baseline_grid, tune, score, halves))
         results.append(_tune_and_score("minhash-lsh", lsh_grid, tune, score, halves))

@@ -8,7 +8,7 @@ chosen from the data. Print the weights to paste into ``wiretrace/confidence.py`
 
     wiretrace eval news ../shared/data --no-spun --split fit --dump-passages fit.jsonl
     wiretrace eval news ../shared/data --no-spun --split held-out --dump-passages held.jsonl
-    python scripts/fit_confidence.py fit.jsonl held.jsonl
+    python research/fit_confidence.py fit.jsonl held.jsonl
 """
 
 from __future__ import annotations
@@ -59,9 +59,7 @@ def ece(probs: np.ndarray, labels: np.ndarray, bins: int = 10) -> tuple[float, l
             continue
         mean_p, mean_y = float(probs[inside].mean()), float(labels[inside].mean())
         total += n / len(probs) * abs(mean_p - mean_y)
-        lines.append(
-            f"| {edges[i]:.1f}-{edges[i + 1]:.1f} | {n} | {mean_p:.3f} | {mean_y:.3f} |"
-        )
+        lines.append(f"| {edges[i]:.1f}-{edges[i + 1]:.1f} | {n} | {mean_p:.3f} | {mean_y:.3f} |")
     return total, lines
 
 

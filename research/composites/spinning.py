@@ -48,430 +48,47 @@ would in a real index, and they are *accepted* sources of the sentence, equal to
 (:attr:`InsertedSentence.accepted`). The rest of the index is ``distractors`` other BBC
 articles, drawn at random (all of them when ``distractors`` is None).
 
-Scoring is in :mod:`wiretrace.eval.spun`.
+The truth records are :mod:`wiretrace.eval.spun_truth`; scoring is in
+:mod:`wiretrace.eval.spun`. Sentence-level spinning is :mod:`research.composites.spinner`.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
-import logging
 import random
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
+from research.composites.page import BOILERPLATE, BYLINES, HEADLINES, OUTLETS
+from research.composites.spinner import (
+    Mention,
+    is_good_sentence,
+    rename_targets,
+    renameable_mentions,
+    render_edits,
+    synonym_options,
+)
 from wiretrace.errors import CorpusError
+from wiretrace.eval.spun_truth import (
+    DEFAULT_COUNT,
+    DEFAULT_DISTRACTORS,
+    DEFAULT_SEED,
+    Article,
+    Change,
+    InsertedSentence,
+    RenameRule,
+    SpunComposite,
+    SpunSet,
+)
 from wiretrace.model import Document, Span
-from wiretrace.text.aliases import AliasTable, alias_mentions, load_aliases
+from wiretrace.text.aliases import AliasTable, load_aliases
 from wiretrace.text.normalise import normalise
-from wiretrace.text.sentences import split_sentences
 from wiretrace.text.tokens import tokenize, words_of
 
-__all__ = [
-    "BBC_FILE",
-    "DEFAULT_COUNT",
-    "DEFAULT_DISTRACTORS",
-    "DEFAULT_SEED",
-    "Article",
-    "Change",
-    "InsertedSentence",
-    "RenameRule",
-    "SpunComposite",
-    "SpunSet",
-    "generate",
-    "load_bbc",
-    "renameable_mentions",
-    "synonym_options",
-    "verify",
-]
-
-log = logging.getLogger(__name__)
-
-BBC_FILE = Path("bbc-news") / "bbc_news.jsonl.gz"
-DEFAULT_SEED = 20050314
-DEFAULT_COUNT = 200
-DEFAULT_DISTRACTORS = 300
-
-# Source word -> replacement, lower case. Verbs, nouns, adjectives and adverbs that BBC news
-# uses often, with replacements a spinner would pick. Words that are both a common noun and a
-# verb with different synonyms ("plan", "report", "cut") are left out.
-# fmt: off
-SYNONYMS: dict[str, str] = {
-    # reporting verbs
-    "said": "stated", "says": "states", "told": "informed", "added": "remarked",
-    "announced": "declared", "claimed": "asserted", "warned": "cautioned",
-    "argued": "contended", "revealed": "disclosed", "admitted": "acknowledged",
-    "believes": "thinks", "believe": "think", "insisted": "maintained",
-    # other verbs
-    "rose": "climbed", "fell": "dropped", "buy": "purchase", "bought": "purchased",
-    "help": "assist", "helped": "assisted", "expected": "anticipated", "began": "commenced",
-    "wanted": "desired", "need": "require", "needs": "requires", "tried": "attempted",
-    "allow": "permit", "allowed": "permitted", "decided": "determined", "showed": "demonstrated",
-    "received": "obtained", "increased": "grew", "reduced": "lowered", "boost": "bolster",
-    "launched": "unveiled", "described": "characterised", "suggested": "indicated",
-    # nouns
-    "firm": "company", "firms": "companies", "company": "business", "companies": "businesses",
-    "people": "individuals", "profits": "earnings", "government": "administration",
-    "deal": "agreement", "agreement": "accord", "talks": "negotiations", "rules": "regulations",
-    "law": "legislation", "country": "nation", "children": "kids", "film": "movie",
-    "films": "movies", "fans": "supporters", "victory": "triumph", "award": "prize",
-    "awards": "prizes", "singer": "vocalist", "phones": "handsets", "users": "customers",
-    "election": "poll", "chance": "opportunity", "problem": "issue", "problems": "issues",
-    "bosses": "executives", "costs": "expenses", "figures": "statistics", "fears": "concerns",
-    "attack": "assault", "job": "position", "jobs": "positions", "rise": "increase",
-    "shareholders": "investors", "economy": "market", "players": "athletes",
-    "technology": "tech", "experts": "specialists", "officials": "authorities",
-    # adjectives
-    "big": "large", "biggest": "largest", "large": "sizeable", "huge": "enormous",
-    "important": "significant", "major": "key", "difficult": "hard", "several": "numerous",
-    "many": "numerous", "main": "principal", "recent": "latest", "strong": "robust",
-    "weak": "feeble", "small": "little", "quick": "rapid", "possible": "feasible",
-    "popular": "well-liked", "former": "ex", "tough": "hard",
-    # adverbs and linkers
-    "however": "nevertheless", "nearly": "almost", "currently": "presently",
-    "recently": "lately", "quickly": "rapidly", "also": "additionally", "still": "yet",
-    "already": "previously", "often": "frequently",
-}
-# fmt: on
-
-# Entities whose names are also person names, US states, foods or common words.
-SKIP_ENTITIES = frozenset({"chad", "georgia", "guernsey", "jersey", "jordan", "niger", "turkey"})
-
-HEADLINES = (
-    "{Category} roundup: the stories you need to know",
-    "Morning briefing: the latest {category} news",
-    "Top {category} headlines today",
-    "What happened in {category} this week",
-    "{Category} update: everything you missed",
-    "Breaking {category} news and analysis",
-    "Your daily {category} digest",
-)
-BYLINES = (
-    "Dana Whitlock", "Marcus Trell", "Ivy Kerrigan", "Owen Blakesley", "Nora Villanueva",
-    "Felix Ambrose", "Lena Castellano", "Victor Haldane", "Saul Bowman", "Petra Lindqvist",
-)  # fmt: skip
-OUTLETS = ("Daily Newswire Hub", "Global Report Today", "NewsFlash 24", "The Trend Post")
-BOILERPLATE = (
-    "Discuss This Article",
-    "Other reports by {byline}",
-    "Share this article",
-    "Subscribe to our newsletter for more {category} news.",
-    "Click here to read more stories like this",
-    "Copyright 2005 {outlet}. All rights reserved.",
-    "Follow us on Twitter and Facebook",
-    "Related articles",
-    "Sign up for breaking news alerts",
-    "Read more: {category} news",
-    "Comments (0)",
-    "Tags: {category}, news, latest",
-)
-
-_ENDS_SENTENCE = re.compile(r"[.!?][\"')\u201d\u2019]*$")
-_WORD = re.compile(r"[A-Za-z]+(?:[-'][A-Za-z]+)*")
-# Capitalised words that start sentences before a country name ("In Britain", "The US").
-_STARTERS_LIST = """
-    A An And As At But By Both Days During Earlier For From However If In Last Like Meanwhile
-    Months Now On Only Outside Since So The Then This Unlike Until When While With Within Years Yet
-"""
-_STARTERS = frozenset(_STARTERS_LIST.split())
-_STARTS_SENTENCE = re.compile(r"^[\"'\u201c\u2018(]?$")
-
-
-# --------------------------------------------------------------------------------------------
-# Data model
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Article:
-    """A BBC article with its sentence spans."""
-
-    id: str
-    category: str
-    title: str
-    text: str
-    sentences: tuple[Span, ...] = field(repr=False)
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """One spinning change: ``old`` at ``source`` (source text) became ``new`` at ``query``."""
-
-    type: Literal["rename", "synonym"]
-    old: str
-    new: str
-    query: Span
-    source: Span
-
-
-@dataclass(frozen=True, slots=True)
-class InsertedSentence:
-    """A sentence of a composite and where it came from (see the module docstring)."""
-
-    query: Span
-    source_id: str
-    source: Span
-    changes: tuple[Change, ...] = ()
-    truncated_words: int = 0
-    also_in: tuple[tuple[str, Span], ...] = ()
-    """Other indexed documents that contain the same (original) words, with their spans."""
-
-    @property
-    def accepted(self) -> dict[str, Span]:
-        """Every document accepted as this sentence's source, with the sentence's span in it."""
-        out = dict(self.also_in)
-        out[self.source_id] = self.source
-        return out
-
-    @property
-    def renames(self) -> tuple[Change, ...]:
-        return tuple(c for c in self.changes if c.type == "rename")
-
-    @property
-    def synonyms(self) -> tuple[Change, ...]:
-        return tuple(c for c in self.changes if c.type == "synonym")
-
-    def transformations(self) -> tuple[str, ...]:
-        """Names of the transformations applied: ``verbatim`` when none."""
-        out = []
-        if self.renames:
-            out.append("renamed")
-        if self.synonyms:
-            out.append("synonyms")
-        if self.truncated_words:
-            out.append("truncated")
-        return tuple(out) or ("verbatim",)
-
-
-@dataclass(frozen=True, slots=True)
-class RenameRule:
-    """A composite's rename rule: ``old`` -> ``new`` applied to ``applied`` of ``mentions``."""
-
-    old: str
-    new: str
-    applied: int
-    mentions: int
-
-
-@dataclass(frozen=True, slots=True)
-class SpunComposite:
-    """One spun composite and its truth."""
-
-    id: str
-    text: str
-    category: str
-    sentences: tuple[InsertedSentence, ...]
-    renames: tuple[RenameRule, ...] = ()
-    headline: Span | None = None
-    boilerplate: tuple[Span, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        def span(s: Span) -> list[int]:
-            return [s.start, s.end]
-
-        return {
-            "id": self.id,
-            "category": self.category,
-            "text": self.text,
-            "headline": span(self.headline) if self.headline else None,
-            "boilerplate": [span(b) for b in self.boilerplate],
-            "renames": [
-                {"from": r.old, "to": r.new, "applied": r.applied, "mentions": r.mentions}
-                for r in self.renames
-            ],
-            "sentences": [
-                {
-                    "query_start": s.query.start,
-                    "query_end": s.query.end,
-                    "source_id": s.source_id,
-                    "source_start": s.source.start,
-                    "source_end": s.source.end,
-                    "truncated_words": s.truncated_words,
-                    "changes": [
-                        {
-                            "type": c.type,
-                            "from": c.old,
-                            "to": c.new,
-                            "query_start": c.query.start,
-                            "query_end": c.query.end,
-                            "source_start": c.source.start,
-                            "source_end": c.source.end,
-                        }
-                        for c in s.changes
-                    ],
-                    "also_in": [
-                        {"id": doc_id, "start": sp.start, "end": sp.end} for doc_id, sp in s.also_in
-                    ],
-                }
-                for s in self.sentences
-            ],
-        }
-
-    @staticmethod
-    def from_dict(d: Mapping[str, Any]) -> SpunComposite:
-        """The inverse of :meth:`to_dict`."""
-        sentences = tuple(
-            InsertedSentence(
-                Span(s["query_start"], s["query_end"]),
-                s["source_id"],
-                Span(s["source_start"], s["source_end"]),
-                tuple(
-                    Change(
-                        c["type"],
-                        c["from"],
-                        c["to"],
-                        Span(c["query_start"], c["query_end"]),
-                        Span(c["source_start"], c["source_end"]),
-                    )
-                    for c in s["changes"]
-                ),
-                s["truncated_words"],
-                tuple((a["id"], Span(a["start"], a["end"])) for a in s["also_in"]),
-            )
-            for s in d["sentences"]
-        )
-        return SpunComposite(
-            d["id"],
-            d["text"],
-            d["category"],
-            sentences,
-            tuple(
-                RenameRule(r["from"], r["to"], r["applied"], r["mentions"]) for r in d["renames"]
-            ),
-            Span(*d["headline"]) if d.get("headline") else None,
-            tuple(Span(*b) for b in d["boilerplate"]),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class SpunSet:
-    """Documents to index and composites to trace."""
-
-    documents: tuple[Document, ...]
-    composites: tuple[SpunComposite, ...]
-    seed: int
-    distractors: int
-    """How many of the documents are distractors (articles no composite draws on)."""
-
-
-# --------------------------------------------------------------------------------------------
-# Reading the BBC articles
-# --------------------------------------------------------------------------------------------
-
-
-def load_bbc(path: Path) -> list[Article]:
-    """The BBC News articles of ``bbc_news.jsonl.gz`` (or an uncompressed ``.jsonl``)."""
-    if not path.is_file():
-        raise CorpusError(f"{path}: no such file; the spun benchmark needs the BBC News set")
-    opener = gzip.open if path.suffix == ".gz" else open
-    articles: list[Article] = []
-    with opener(path, "rt", encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            try:
-                record = json.loads(line)
-                text = record["text"]
-                articles.append(
-                    Article(
-                        str(record["id"]),
-                        str(record.get("category") or "news"),
-                        str(record.get("title") or ""),
-                        text,
-                        tuple(split_sentences(text)),
-                    )
-                )
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise CorpusError(f"{path}:{number}: bad record ({exc}); fix or remove it") from exc
-    return articles
-
-
-def is_good_sentence(sentence: str) -> bool:
-    """Whether a sentence reads as a whole sentence out of context (module docstring)."""
-    if not 60 <= len(sentence) <= 300 or "\n" in sentence:
-        return False
-    if not (sentence[0].isupper() or sentence[0].isdigit() or sentence[0] in "\"'\u201c"):
-        return False
-    if not _ENDS_SENTENCE.search(sentence) or len(sentence.split()) < 10:
-        return False
-    balanced = sentence.count("(") == sentence.count(")")
-    return balanced and sentence.count('"') % 2 == 0
-
-
-# --------------------------------------------------------------------------------------------
-# Spinning one sentence (pure)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Mention:
-    key: str
-    start: int  # offsets into the sentence
-    end: int
-    surface: str
-
-
-def renameable_mentions(sentence: str, table: AliasTable) -> list[_Mention]:
-    """Country name mentions a renaming rule would rewrite (see the module docstring)."""
-    out: list[_Mention] = []
-    for m in alias_mentions(tokenize(sentence), table, text=sentence):
-        if m.kind != "name":
-            continue
-        if m.canonical in SKIP_ENTITIES or len(_targets(table, m.canonical)) < 2:
-            continue
-        start, end = m.start, m.end
-        surface = sentence[start:end]
-        if sentence[end : end + 1] == "." and surface.count(".") and end + 1 < len(sentence):
-            end += 1  # "U.S. economy": the dot belongs to the name, not to the sentence
-            surface += "."
-        after, before = sentence[end:], sentence[:start]
-        if after[:1].isalnum() or after[:1] in "$\u00a3\u20ac" or re.match(r"\s+[A-Z]", after):
-            continue  # inside a longer name or a currency: "US Federal Reserve", "US$25"
-        if re.search(r"\b[A-Z][\w'.-]*\s+(?:of|de|du|des|del|la|le)\s+(?:the\s+)?$", before):
-            continue  # "Bank of China", "Stade de France"
-        previous = re.search(r"([\w'.-]+)\s+$", before)
-        if previous and previous.group(1)[:1].isupper() and previous.group(1) not in _STARTERS:
-            continue  # "Little Britain", "New Jersey"; "In Britain" and "The UK" are fine
-        out.append(_Mention(m.canonical, start, end, surface))
-    return out
-
-
-def _targets(table: AliasTable, key: str) -> list[str]:
-    """Name forms of ``key`` a rename may produce."""
-    return [
-        a.surface
-        for a in table.forms(key)
-        if a.kind == "name" and "," not in a.surface and "&" not in a.surface
-    ]
-
-
-def synonym_options(sentence: str, taken: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
-    """``(start, end, replacement)`` for the words of ``sentence`` in :data:`SYNONYMS`."""
-    out: list[tuple[int, int, str]] = []
-    for m in _WORD.finditer(sentence):
-        word = m.group()
-        new = SYNONYMS.get(word.lower())
-        if new is None or any(m.start() < e and s < m.end() for s, e in taken):
-            continue
-        if word != word.lower():
-            if word != word.capitalize() or not _STARTS_SENTENCE.match(sentence[: m.start()]):
-                continue  # a name, or an acronym
-            new = new[0].upper() + new[1:]
-        article = re.search(r"\b([Aa]n?)\s+$", sentence[: m.start()])
-        if article and (article.group(1).lower() == "an") != (new[0].lower() in "aeiou"):
-            continue  # "a rise" -> "an increase" would need the article changed too
-        out.append((m.start(), m.end(), new))
-    return out
-
-
-def _render(text: str, edits: Sequence[tuple[int, int, str]]) -> str:
-    out = text
-    for start, end, new in sorted(edits, reverse=True):
-        out = out[:start] + new + out[end:]
-    return out
+__all__ = ["generate", "verify"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -585,7 +202,7 @@ def _truncate(picks: Sequence[_Pick], rng: random.Random) -> None:
 
 def _rename(picks: Sequence[_Pick], table: AliasTable, rng: random.Random) -> list[RenameRule]:
     """Apply one rename rule per mentioned entity to most but not all of its mentions."""
-    found: dict[str, list[tuple[_Pick, _Mention]]] = {}
+    found: dict[str, list[tuple[_Pick, Mention]]] = {}
     for pick in picks:
         for m in renameable_mentions(pick.text, table):
             found.setdefault(m.key, []).append((pick, m))
@@ -594,7 +211,7 @@ def _rename(picks: Sequence[_Pick], table: AliasTable, rng: random.Random) -> li
         mentions = found[key]
         surfaces = Counter(m.surface for _, m in mentions)
         common = normalise(surfaces.most_common(1)[0][0]).text
-        targets = [t for t in _targets(table, key) if normalise(t).text != common]
+        targets = [t for t in rename_targets(table, key) if normalise(t).text != common]
         if any(m.surface.endswith(".") or pick.text[m.end :] == "." for pick, m in mentions):
             targets = [t for t in targets if not t.endswith(".")] or targets
         if not targets:
@@ -703,7 +320,7 @@ def _build(
 def _insert(pick: _Pick, add: Callable[[str], Span], words: _WordIndex) -> InsertedSentence:
     """Render one sentence at the cursor (``add``) and describe it."""
     original = pick.text
-    spun = _render(original, [(s, e, new) for s, e, new, _ in pick.edits])
+    spun = render_edits(original, [(s, e, new) for s, e, new, _ in pick.edits])
     span: Span = add(spun)
     changes: list[Change] = []
     shift = span.start
@@ -806,7 +423,7 @@ def verify(composite: SpunComposite, sources: Mapping[str, str]) -> None:
         original = source[s.source.start : s.source.end]
         edits = [(c.source.start - s.source.start, c.source.end - s.source.start, c.new)
                  for c in s.changes]  # fmt: skip
-        if _render(original, edits) != text[s.query.start : s.query.end]:
+        if render_edits(original, edits) != text[s.query.start : s.query.end]:
             fail(f"changes do not turn source {s.source} into query {s.query}")
         for c in s.changes:
             if (

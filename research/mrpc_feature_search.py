@@ -1,9 +1,9 @@
 """Choose the logistic MRPC matcher's features by 5-fold cross-validation on the train split.
 
-Run ``python scripts/mrpc_feature_search.py ../shared/data/mrpc [--semantic]``. Only the train
+Run ``python research/mrpc_feature_search.py ../shared/data/mrpc [--semantic]``. Only the train
 split is read: every figure printed is a cross-validated train accuracy (see
-:func:`wiretrace.eval.mrpc_fit.cross_validate`). The chosen set and its figures are recorded in
-the module docstring of :mod:`wiretrace.eval.mrpc_fit`. With ``--semantic`` it also scores the
+:func:`research.mrpc.fit.cross_validate`). The chosen set and its figures are recorded in
+the module docstring of :mod:`research.mrpc.fit`. With ``--semantic`` it also scores the
 embedding cosine alone and as one more feature (encoding the train sentences takes minutes).
 """
 
@@ -14,15 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from wiretrace.eval.mrpc import (
-    FEATURE_GROUPS,
-    LOGISTIC_FEATURES,
-    TRAIN_FILE,
-    cross_validate,
-    embedding_cosines,
-    lexical_matrix,
-    read_mrpc,
-)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root
+
+from research.mrpc.experiment import embedding_cosines
+from research.mrpc.features import FEATURE_GROUPS, lexical_matrix
+from research.mrpc.fit import LOGISTIC_FEATURES, cross_validate
+from wiretrace.eval.mrpc import TRAIN_FILE, read_mrpc
 from wiretrace.semantic import SentenceEncoder
 
 

@@ -1,11 +1,12 @@
 """Rules and models for the MRPC matcher, and their fitting (pure).
 
-Each is fitted on the train split only by :func:`wiretrace.eval.mrpc.run_mrpc`; the features
-they read come from :mod:`wiretrace.eval.mrpc_features`. A threshold on one score
+Each is fitted on the train split only by :func:`research.mrpc.experiment.fit_and_score`, which
+``wiretrace eval mrpc`` (:func:`wiretrace.eval.mrpc.run_mrpc`) runs from a repository checkout;
+the features they read come from :mod:`research.mrpc.features`. A threshold on one score
 (:func:`fit_threshold`) or the two-feature rule :class:`LinearRule` (:func:`fit_linear_rule`)
 is chosen by a grid search for the best train accuracy; the logistic matcher is
 :func:`fit_logistic`, :func:`fit_logistic_matcher` and :func:`cross_validate`.
-:func:`binary_scores` scores predictions against labels.
+:func:`wiretrace.eval.mrpc.binary_scores` scores predictions against labels.
 
 The rule
 --------
@@ -26,8 +27,8 @@ The logistic matcher
 --------------------
 :class:`LogisticMatcher` is an L2-penalised logistic regression over
 :data:`LOGISTIC_FEATURES`, with a threshold on its probability. The features are those of
-:func:`wiretrace.eval.mrpc_features.lexical_features`, in the groups of
-:data:`~wiretrace.eval.mrpc_features.FEATURE_GROUPS` (listed in that module's docstring).
+:func:`research.mrpc.features.lexical_features`, in the groups of
+:data:`~research.mrpc.features.FEATURE_GROUPS` (listed in that module's docstring).
 
 Fitting (:func:`fit_logistic`): features are standardised with train means and standard
 deviations; the loss is the log-loss plus ``l2/2`` times the squared standardised weights
@@ -37,7 +38,7 @@ threshold is then fitted on the train probabilities by :func:`fit_threshold` (ti
 
 Choosing the features: 5-fold cross-validation within train (fold ``k`` holds the pairs whose
 index is ``k`` mod 5), each fold fitting the model and its threshold on four folds and scoring
-accuracy on the fifth; ``scripts/mrpc_feature_search.py`` prints every figure. The five base
+accuracy on the fifth; ``research/mrpc_feature_search.py`` prints every figure. The five base
 features alone reach 0.731. Each group added alone to them: ``ngram4`` 0.745, ``ngrams``
 0.744, ``content2`` 0.742, ``length`` 0.740, ``negation`` 0.736, ``unmatched_idf`` 0.733,
 ``unmatched`` 0.732, ``lcs`` 0.731, ``names`` 0.729, ``chars`` 0.729, ``char_ngrams`` 0.729,
@@ -54,7 +55,7 @@ most, to 0.767; ``numbers`` to 0.768). So :data:`LOGISTIC_FEATURES` is every gro
 error near 0.007, so steps under a point are noise one by one, and the 0.782 of the chosen set
 is a best of many tries: expect about 0.77 on held-out pairs.
 
-The embedding cosine (MiniLM, :func:`wiretrace.eval.mrpc.embedding_cosines`), on the same
+The embedding cosine (MiniLM, :func:`research.mrpc.experiment.embedding_cosines`), on the same
 cross-validation: alone it reaches 0.728, and added to the lexical features 0.779 (0.782
 without): on train it adds nothing the lexical features lack.
 
@@ -77,8 +78,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from research.mrpc.features import FEATURE_GROUPS, FloatArray, SentenceFeatures
 from wiretrace.errors import CorpusError
-from wiretrace.eval.mrpc_features import FEATURE_GROUPS, FloatArray, SentenceFeatures
+from wiretrace.eval.mrpc import IntArray
 
 __all__ = [
     "CV_FOLDS",
@@ -86,12 +88,10 @@ __all__ = [
     "LOGISTIC_FEATURES",
     "LOGISTIC_GROUPS",
     "LOGISTIC_L2",
-    "BinaryScores",
     "LinearRule",
     "LogisticMatcher",
     "LogisticModel",
     "ThresholdFit",
-    "binary_scores",
     "cross_validate",
     "fit_linear_rule",
     "fit_logistic",
@@ -105,37 +105,6 @@ LOGISTIC_GROUPS = tuple(g for g in FEATURE_GROUPS if g != "ngrams")
 LOGISTIC_FEATURES = tuple(f for g in LOGISTIC_GROUPS for f in FEATURE_GROUPS[g])
 LOGISTIC_L2 = 1.0
 CV_FOLDS = 5
-
-IntArray = npt.NDArray[np.int64]
-
-
-@dataclass(frozen=True, slots=True)
-class BinaryScores:
-    """Accuracy, precision, recall and F1 of the positive class (paraphrase)."""
-
-    accuracy: float
-    precision: float
-    recall: float
-    f1: float
-    pairs: int
-
-
-def binary_scores(
-    predicted: Sequence[bool] | npt.NDArray[np.bool_], gold: Sequence[int] | IntArray
-) -> BinaryScores:
-    """Scores of boolean predictions against 0/1 labels (all 0 for no pairs)."""
-    p = np.asarray(predicted, dtype=bool)
-    g = np.asarray(gold, dtype=np.int64) == 1
-    if p.shape != g.shape:
-        raise ValueError(f"{p.shape[0]} predictions for {g.shape[0]} labels")
-    n = int(p.size)
-    if n == 0:
-        return BinaryScores(0.0, 0.0, 0.0, 0.0, 0)
-    tp = int((p & g).sum())
-    precision = tp / int(p.sum()) if p.any() else 0.0
-    recall = tp / int(g.sum()) if g.any() else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return BinaryScores(float((p == g).mean()), precision, recall, f1, n)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Sentence-pair features for the MRPC matcher (pure): :mod:`wiretrace.eval.mrpc` runs them.
+"""Sentence-pair features for the MRPC matcher (pure): :mod:`research.mrpc.experiment` runs them.
 
 :func:`sentence_similarity` compares two sentences with the machinery of the sentence aligner
 (:mod:`wiretrace.align.sentences`): normalised words with entity aliases canonicalised
@@ -18,7 +18,7 @@ every measure in one :class:`SentenceFeatures` (:data:`FEATURE_NAMES`):
 Lexical features
 ----------------
 :func:`lexical_features` adds the richer set the logistic matcher
-(:mod:`wiretrace.eval.mrpc_fit`) draws on, and :func:`lexical_matrix` computes it for a list of
+(:mod:`research.mrpc.fit`) draws on, and :func:`lexical_matrix` computes it for a list of
 pairs. Every feature is symmetric in the two sentences (MRPC's pair order means nothing): a
 directed share is reported as the smaller and the larger of its two directions (``_min``,
 ``_max``). Besides the five above, these groups (:data:`FEATURE_GROUPS`):
@@ -39,7 +39,7 @@ directed share is reported as the smaller and the larger of its two directions (
 - ``char_ngrams``: shares of character 3- and 4-grams of the joined stems.
 
 Which groups the logistic matcher uses, and the cross-validation that chose them, is in
-:mod:`wiretrace.eval.mrpc_fit`.
+:mod:`research.mrpc.fit`.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ __all__ = [
 ]
 
 FEATURE_NAMES = ("cosine", "pair_cosine", "dice", "word_similarity", "containment")
-# Candidate feature groups for the logistic matcher (the chosen ones: mrpc_fit).
+# Candidate feature groups for the logistic matcher (the chosen ones: research.mrpc.fit).
 FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
     "base": FEATURE_NAMES,
     "ngrams": tuple(f"ngram{n}_{m}" for n in (1, 2, 3) for m in ("min", "max")),

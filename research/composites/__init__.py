@@ -1,0 +1,1 @@
+"""Composite generators: made-up content-farm articles built from real ones, with their truth."""
