@@ -6,28 +6,52 @@ dropped between them, and any Unicode characters as separators. Whatever the ali
 - every span lies inside its text;
 - a ``verbatim`` passage has the same normalised words on both sides;
 - the passage's edits, applied in order to the source side, give the query side (word by
-  word, normalised, since an :class:`~wiretrace.Edit` holds wording and no offsets).
+  word, normalised, since an :class:`~wiretrace.Edit` holds wording and no offsets). A
+  ``paraphrase`` keeps only its typed edits by design (``wiretrace.evidence``, step 5), so
+  this holds for the other kinds.
+
+Characters that normalise to more than one word (NFKC turns "½" into "1⁄2") are left out of
+the texts: an edit's wording is whole original characters, so it cannot hold one of the words
+such a character makes. :func:`test_edits_of_a_character_that_makes_two_words` pins that case.
 """
 
 from __future__ import annotations
 
 from functools import cache
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wiretrace import Document, Edit, MemoryIndex, Passage, PassageKind, TraceOptions, trace
+from wiretrace.align.pair import align_view, span_edits
+from wiretrace.model import Span
+from wiretrace.text import normalise
 from wiretrace.text.tokens import words_of
+from wiretrace.text.words import WORD as WORD_PATTERN
+
+
+def _one_word(ch: str) -> bool:
+    """Whether a character normalises to word characters only (a part of one word)."""
+    return WORD_PATTERN.fullmatch(normalise(ch).text) is not None
+
+
+def _no_word(ch: str) -> bool:
+    """Whether a character normalises to no word character at all."""
+    return not words_of(ch)
+
 
 # Words of any script: letters, marks and digits from the whole of Unicode (no surrogates).
-WORD = st.text(
-    st.characters(categories=("L", "M", "N"), exclude_characters="\x00"), min_size=1, max_size=8
-)
+WORD = st.text(st.characters(categories=("L", "M", "N")).filter(_one_word), min_size=1, max_size=8)
 # Anything between words: spaces, punctuation, symbols, controls, line breaks.
 SEPARATOR = st.one_of(
     st.just(" "),
     st.sampled_from([", ", ". ", "\n", "\n\n", " - ", "; "]),
-    st.text(st.characters(exclude_categories=("Cs", "L", "M", "N")), min_size=1, max_size=3),
+    st.text(
+        st.characters(exclude_categories=("Cs", "L", "M", "N")).filter(_no_word),
+        min_size=1,
+        max_size=3,
+    ),
 )
 
 
@@ -98,7 +122,8 @@ def check_passage(p: Passage, query: str, source: Document, max_edits: int) -> N
     if p.kind is PassageKind.VERBATIM:
         assert q_words == s_words
         assert not p.edits
-    if len(p.edits) < max_edits:  # a full list may have been cut short
+    # A full list may have been cut short; a paraphrase lists its typed edits only.
+    if p.kind is not PassageKind.PARAPHRASE and len(p.edits) < max_edits:
         assert edits_apply(s_words, q_words, p.edits), (s_words, q_words, p.edits)
 
 
@@ -114,3 +139,17 @@ def test_spans_kinds_and_edits_hold_for_any_copy(pair: tuple[str, str]) -> None:
     for p in result.passages:
         assert p.source_id == "src"
         check_passage(p, query, source, max_edits)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="finding: '½' normalises to '1⁄2', two words made by one character; the edits' "
+    "wording holds it twice ('21' -> '2½', '3' -> '½'), so applying them gives '2½ ½'",
+)
+def test_edits_of_a_character_that_makes_two_words() -> None:
+    source = "Prices in the shops rose by 21 3 per cent in the year to March."
+    query = "Prices in the shops rose by 2½ per cent in the year to March."
+    edits = span_edits(
+        align_view(query), align_view(source), Span(0, len(query)), Span(0, len(source)), 50
+    )
+    assert edits_apply(words_of(source), words_of(query), edits), edits
