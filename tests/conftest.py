@@ -53,8 +53,8 @@ def bbc_articles() -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="session", params=["news", "bbc"])
-def articles(request: pytest.FixtureRequest) -> list[dict[str, str]]:
+def corpus(request: pytest.FixtureRequest) -> list[dict[str, str]]:
     """Our own small corpus, then the BBC texts of the shared folder (skipped without it)."""
     fixture = "news_articles" if request.param == "news" else "bbc_articles"
-    articles: list[dict[str, str]] = request.getfixturevalue(fixture)
-    return articles
+    corpus: list[dict[str, str]] = request.getfixturevalue(fixture)
+    return corpus

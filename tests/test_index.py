@@ -93,9 +93,9 @@ def test_sqlite_index_errors_name_the_path(tmp_path: Path) -> None:
 
 
 def test_memory_and_sqlite_agree_on_real_articles(
-    tmp_path: Path, articles: list[dict[str, str]]
+    tmp_path: Path, corpus: list[dict[str, str]]
 ) -> None:
-    docs = [Document(a["id"], a["text"], a["title"]) for a in articles[:120]]
+    docs = [Document(a["id"], a["text"], a["title"]) for a in corpus[:120]]
     mem = MemoryIndex()
     with open_index(tmp_path / "agree.db") as sql:
         assert mem.add(docs) == sql.add(docs) == AddReport(added=len(docs))
@@ -147,9 +147,9 @@ def test_a_read_only_index_answers_term_counts(tmp_path: Path) -> None:
 
 
 def test_memory_and_sqlite_agree_on_lexical_ranking(
-    tmp_path: Path, articles: list[dict[str, str]]
+    tmp_path: Path, corpus: list[dict[str, str]]
 ) -> None:
-    docs = [Document(a["id"], a["text"], a["title"]) for a in articles[:150]]
+    docs = [Document(a["id"], a["text"], a["title"]) for a in corpus[:150]]
     mem = MemoryIndex()
     mem.add(docs)
     with open_index(tmp_path / "lex.db") as sql:

@@ -71,13 +71,13 @@ class SmallWindows:
 
 @pytest.mark.slow
 def test_every_article_of_a_long_query_is_found_with_bounded_work(
-    articles: list[dict[str, str]], monkeypatch: pytest.MonkeyPatch
+    corpus: list[dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     index = MemoryIndex()
-    index.add(Document(a["id"], a["text"], a.get("title")) for a in articles)
+    index.add(Document(a["id"], a["text"], a.get("title")) for a in corpus)
     # The BBC corpus makes a query of many 20,000-character windows; our own, of 1,500.
-    size = WINDOW_CHARS if len(articles) > 100 else 1500
-    chosen = [a for a in articles if len(a["text"]) > 1500 * size // WINDOW_CHARS][:60]
+    size = WINDOW_CHARS if len(corpus) > 100 else 1500
+    chosen = [a for a in corpus if len(a["text"]) > 1500 * size // WINDOW_CHARS][:60]
     query = "\n\n".join(a["text"] for a in chosen)
     assert len(query) > 5 * size
     if size < WINDOW_CHARS:

@@ -49,7 +49,7 @@ def _pick(articles: list[dict[str, str]], start: int, count: int = 3) -> list[di
 
 @pytest.fixture(params=["memory", "sqlite"])
 def news_index(
-    request: pytest.FixtureRequest, tmp_path: Path, articles: list[dict[str, str]]
+    request: pytest.FixtureRequest, tmp_path: Path, corpus: list[dict[str, str]]
 ) -> Iterator[Index]:
     docs = [
         Document(
@@ -60,7 +60,7 @@ def news_index(
             "BBC News",
             f"2005-01-{1 + i % 28:02d}",
         )
-        for i, a in enumerate(articles)
+        for i, a in enumerate(corpus)
     ]
     index = MemoryIndex() if request.param == "memory" else open_index(tmp_path / "news.db")
     try:
@@ -71,9 +71,9 @@ def news_index(
 
 
 def test_a_composite_is_traced_to_each_source_with_exact_spans(
-    news_index: Index, articles: list[dict[str, str]]
+    news_index: Index, corpus: list[dict[str, str]]
 ) -> None:
-    chosen = _pick(articles, 10)
+    chosen = _pick(corpus, 10)
     query, pieces = _composite(chosen)
     result = trace(news_index, Document("query", query))
     by_source = {p.source_id: p for p in result.passages}
@@ -91,9 +91,9 @@ def test_a_composite_is_traced_to_each_source_with_exact_spans(
 
 
 def test_edited_copy_is_near_verbatim_with_edits(
-    news_index: Index, articles: list[dict[str, str]]
+    news_index: Index, corpus: list[dict[str, str]]
 ) -> None:
-    art = next(a for a in articles if len(_paragraphs(a["text"])) >= 2)
+    art = next(a for a in corpus if len(_paragraphs(a["text"])) >= 2)
     original = " ".join(_paragraphs(art["text"])[:2])
     words = original.split()
     words[10] = "XYZZY"
@@ -104,17 +104,17 @@ def test_edited_copy_is_near_verbatim_with_edits(
 
 
 def test_unrelated_text_and_self_are_not_sources(
-    news_index: Index, articles: list[dict[str, str]]
+    news_index: Index, corpus: list[dict[str, str]]
 ) -> None:
     result = trace(news_index, Document("q", "Nothing in this short note was ever published."))
     assert result.passages == () and result.coverage == 0 and result.earliest_source is None
-    art = articles[0]
+    art = corpus[0]
     self_trace = trace(news_index, Document(art["id"], art["text"]))
     assert art["id"] not in {s.document.id for s in self_trace.sources}
 
 
-def test_json_report_matches_its_schema(news_index: Index, articles: list[dict[str, str]]) -> None:
-    chosen = _pick(articles, 20)
+def test_json_report_matches_its_schema(news_index: Index, corpus: list[dict[str, str]]) -> None:
+    chosen = _pick(corpus, 20)
     query, _ = _composite(chosen)
     report = trace_to_dict(trace(news_index, Document("query", query)))
     jsonschema.validate(report, trace_schema())
@@ -146,11 +146,11 @@ def test_union_length_counts_overlaps_once() -> None:
     assert union_length([]) == 0
 
 
-def test_memory_index_is_a_faithful_double(tmp_path: Path, articles: list[dict[str, str]]) -> None:
-    docs = [Document(a["id"], a["text"]) for a in articles[:100]]
+def test_memory_index_is_a_faithful_double(tmp_path: Path, corpus: list[dict[str, str]]) -> None:
+    docs = [Document(a["id"], a["text"]) for a in corpus[:100]]
     mem = MemoryIndex()
     mem.add(docs)
-    query, _ = _composite(_pick(articles[:100], 0))
+    query, _ = _composite(_pick(corpus[:100], 0))
     with open_index(tmp_path / "x.db") as sql:
         sql.add(docs)
         assert trace_to_dict(trace(mem, Document("q", query))) == trace_to_dict(
