@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -19,10 +21,12 @@ TEXT_B = (
 
 
 @pytest.fixture(params=["memory", "sqlite"])
-def index(request: pytest.FixtureRequest, tmp_path: Path) -> MemoryIndex | SQLiteIndex:
+def index(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[MemoryIndex | SQLiteIndex]:
     if request.param == "memory":
-        return MemoryIndex()
-    return open_index(tmp_path / "test.db")
+        yield MemoryIndex()
+        return
+    with open_index(tmp_path / "test.db") as sqlite_index:
+        yield sqlite_index
 
 
 def test_add_is_idempotent_and_replaces_new_text(index: MemoryIndex | SQLiteIndex) -> None:
@@ -73,8 +77,8 @@ def test_sqlite_index_persists_and_reopens(tmp_path: Path) -> None:
         assert len(idx) == 1
         assert idx.get("a") == Document("a", TEXT_A, "Rates", None, "Wire", "2024-01-02")
         assert [c.doc_id for c in idx.candidates(document_hashes(TEXT_A))] == ["a"]
-    db = sqlite3.connect(path)
-    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_sqlite_index_errors_name_the_path(tmp_path: Path) -> None:
@@ -89,15 +93,16 @@ def test_sqlite_index_errors_name_the_path(tmp_path: Path) -> None:
 
 
 def test_memory_and_sqlite_agree_on_real_articles(
-    tmp_path: Path, bbc_articles: list[dict[str, str]]
+    tmp_path: Path, corpus: list[dict[str, str]]
 ) -> None:
-    docs = [Document(a["id"], a["text"], a["title"]) for a in bbc_articles[:120]]
-    mem, sql = MemoryIndex(), open_index(tmp_path / "agree.db")
-    assert mem.add(docs) == sql.add(docs) == AddReport(added=120)
-    for d in docs[:30]:
-        hashes = document_hashes(d.text[: len(d.text) // 2])
-        assert mem.candidates(hashes, limit=5) == sql.candidates(hashes, limit=5)
-    assert list(mem.ids()) == list(sql.ids())
+    docs = [Document(a["id"], a["text"], a["title"]) for a in corpus[:120]]
+    mem = MemoryIndex()
+    with open_index(tmp_path / "agree.db") as sql:
+        assert mem.add(docs) == sql.add(docs) == AddReport(added=len(docs))
+        for d in docs[:30]:
+            hashes = document_hashes(d.text[: len(d.text) // 2])
+            assert mem.candidates(hashes, limit=5) == sql.candidates(hashes, limit=5)
+        assert list(mem.ids()) == list(sql.ids())
 
 
 def test_lexical_candidates_rank_by_telling_words(index: MemoryIndex | SQLiteIndex) -> None:
@@ -142,15 +147,16 @@ def test_a_read_only_index_answers_term_counts(tmp_path: Path) -> None:
 
 
 def test_memory_and_sqlite_agree_on_lexical_ranking(
-    tmp_path: Path, bbc_articles: list[dict[str, str]]
+    tmp_path: Path, corpus: list[dict[str, str]]
 ) -> None:
-    docs = [Document(a["id"], a["text"], a["title"]) for a in bbc_articles[:150]]
-    mem, sql = MemoryIndex(), open_index(tmp_path / "lex.db")
+    docs = [Document(a["id"], a["text"], a["title"]) for a in corpus[:150]]
+    mem = MemoryIndex()
     mem.add(docs)
-    sql.add(docs)
-    for d in docs[:20]:
-        words = d.text.split()
-        query = " ".join(words[len(words) // 3 : len(words) // 3 + 60])
-        top_mem = [c.doc_id for c in mem.lexical_candidates(query, limit=3)]
-        top_sql = [c.doc_id for c in sql.lexical_candidates(query, limit=3)]
-        assert top_mem[0] == top_sql[0] == d.id
+    with open_index(tmp_path / "lex.db") as sql:
+        sql.add(docs)
+        for d in docs[:20]:
+            words = d.text.split()
+            query = " ".join(words[len(words) // 3 : len(words) // 3 + 60])
+            top_mem = [c.doc_id for c in mem.lexical_candidates(query, limit=3)]
+            top_sql = [c.doc_id for c in sql.lexical_candidates(query, limit=3)]
+            assert top_mem[0] == top_sql[0] == d.id

@@ -142,10 +142,9 @@ FARM = Document(
 @pytest.fixture(scope="module")
 def seed_index(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     path: Path = tmp_path_factory.mktemp("seed") / "seed.db"
-    index = open_index(path)
-    index.add([WIRE, REPORT_A, REPORT_B, *SAME_EVENT, LATER])
-    yield index
-    index.close()
+    with open_index(path) as index:
+        index.add([WIRE, REPORT_A, REPORT_B, *SAME_EVENT, LATER])
+        yield index
 
 
 @pytest.fixture(scope="module")

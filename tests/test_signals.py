@@ -503,3 +503,9 @@ def test_a_few_clean_bbc_articles_give_no_signals() -> None:
     articles = {a["id"]: a["text"] for a in _bbc()}
     for article_id in ["business/001", "entertainment/001", "politics/001", "tech/001"]:
         assert source_free_signals(articles[article_id]) == [], article_id
+
+
+def test_our_clean_articles_give_no_signals(news_articles: list[dict[str, str]]) -> None:
+    """The hand-written corpus of ``tests/data/news``: clean, edited news, as the BBC's."""
+    for article in news_articles:
+        assert source_free_signals(article["text"]) == [], article["id"]

@@ -1,14 +1,29 @@
+"""Tracing real-looking news: our own corpus in ``tests/data/news`` everywhere, and the BBC
+texts of ``../shared/data`` as well where that folder is present."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import read_report
 
-from wiretrace import Document, MemoryIndex, PassageKind, open_index, trace, trace_to_dict
+from wiretrace import (
+    Document,
+    Index,
+    MemoryIndex,
+    PassageKind,
+    open_index,
+    trace,
+    trace_to_dict,
+)
 from wiretrace.model import SourceSummary, Span
 from wiretrace.report.json import trace_schema
-from wiretrace.trace import earliest
+from wiretrace.trace import earliest, is_rename
+
+WIRE = "meridian/fisheries-pact"
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -25,8 +40,17 @@ def _composite(articles: list[dict[str, str]]) -> tuple[str, list[tuple[str, str
     return query, pieces
 
 
+def _pick(articles: list[dict[str, str]], start: int, count: int = 3) -> list[dict[str, str]]:
+    """``count`` articles with a long paragraph from ``start`` on (wrapped in a small corpus)."""
+    long = [a for a in articles if _paragraphs(a["text"])]
+    start %= max(1, len(long) - count + 1)
+    return long[start : start + count]
+
+
 @pytest.fixture(params=["memory", "sqlite"])
-def news_index(request: pytest.FixtureRequest, tmp_path: Path, bbc_articles: list[dict[str, str]]):
+def news_index(
+    request: pytest.FixtureRequest, tmp_path: Path, corpus: list[dict[str, str]]
+) -> Iterator[Index]:
     docs = [
         Document(
             a["id"],
@@ -36,17 +60,20 @@ def news_index(request: pytest.FixtureRequest, tmp_path: Path, bbc_articles: lis
             "BBC News",
             f"2005-01-{1 + i % 28:02d}",
         )
-        for i, a in enumerate(bbc_articles)
+        for i, a in enumerate(corpus)
     ]
     index = MemoryIndex() if request.param == "memory" else open_index(tmp_path / "news.db")
-    index.add(docs)
-    return index
+    try:
+        index.add(docs)
+        yield index
+    finally:
+        index.close()
 
 
 def test_a_composite_is_traced_to_each_source_with_exact_spans(
-    news_index: MemoryIndex, bbc_articles: list[dict[str, str]]
+    news_index: Index, corpus: list[dict[str, str]]
 ) -> None:
-    chosen = [a for a in bbc_articles if _paragraphs(a["text"])][10:13]
+    chosen = _pick(corpus, 10)
     query, pieces = _composite(chosen)
     result = trace(news_index, Document("query", query))
     by_source = {p.source_id: p for p in result.passages}
@@ -64,9 +91,9 @@ def test_a_composite_is_traced_to_each_source_with_exact_spans(
 
 
 def test_edited_copy_is_near_verbatim_with_edits(
-    news_index: MemoryIndex, bbc_articles: list[dict[str, str]]
+    news_index: Index, corpus: list[dict[str, str]]
 ) -> None:
-    art = next(a for a in bbc_articles if len(_paragraphs(a["text"])) >= 2)
+    art = next(a for a in corpus if len(_paragraphs(a["text"])) >= 2)
     original = " ".join(_paragraphs(art["text"])[:2])
     words = original.split()
     words[10] = "XYZZY"
@@ -76,16 +103,18 @@ def test_edited_copy_is_near_verbatim_with_edits(
     assert any(e.query == "XYZZY" for e in p.edits)
 
 
-def test_unrelated_text_and_self_are_not_sources(news_index: MemoryIndex, bbc_articles) -> None:
+def test_unrelated_text_and_self_are_not_sources(
+    news_index: Index, corpus: list[dict[str, str]]
+) -> None:
     result = trace(news_index, Document("q", "Nothing in this short note was ever published."))
     assert result.passages == () and result.coverage == 0 and result.earliest_source is None
-    art = bbc_articles[0]
+    art = corpus[0]
     self_trace = trace(news_index, Document(art["id"], art["text"]))
     assert art["id"] not in {s.document.id for s in self_trace.sources}
 
 
-def test_json_report_matches_its_schema(news_index: MemoryIndex, bbc_articles) -> None:
-    chosen = [a for a in bbc_articles if _paragraphs(a["text"])][20:23]
+def test_json_report_matches_its_schema(news_index: Index, corpus: list[dict[str, str]]) -> None:
+    chosen = _pick(corpus, 20)
     query, _ = _composite(chosen)
     report = trace_to_dict(trace(news_index, Document("query", query)))
     jsonschema.validate(report, trace_schema())
@@ -100,9 +129,7 @@ def test_earliest_ignores_undated_and_names_every_tie() -> None:
         return SourceSummary(Document(doc_id, "x", published_at=when), 0.1, 1)
 
     assert earliest([s("a", None), s("b", "2020-01-02")]) == ("b",)
-    assert earliest([s("b", "2020-01-01T10:00:00+02:00"), s("a", "2020-01-01T09:00:00Z")]) == (
-        "b",
-    )
+    assert earliest([s("b", "2020-01-01T10:00:00+02:00"), s("a", "2020-01-01T09:00:00Z")]) == ("b",)
     # Two bare dates of one day: their order is unknown, so both are earliest.
     assert earliest([s("b", "2020-01-01"), s("a", "2020-01-01")]) == ("a", "b")
     # A bare date does not beat a time on the same day, and loses to the day before.
@@ -119,12 +146,54 @@ def test_union_length_counts_overlaps_once() -> None:
     assert Span.union_length([]) == 0
 
 
-def test_memory_index_is_a_faithful_double(tmp_path: Path, bbc_articles) -> None:
-    docs = [Document(a["id"], a["text"]) for a in bbc_articles[:100]]
-    mem, sql = MemoryIndex(), open_index(tmp_path / "x.db")
+def test_memory_index_is_a_faithful_double(tmp_path: Path, corpus: list[dict[str, str]]) -> None:
+    docs = [Document(a["id"], a["text"]) for a in corpus[:100]]
+    mem = MemoryIndex()
     mem.add(docs)
-    sql.add(docs)
-    query, _ = _composite([a for a in bbc_articles[:100] if _paragraphs(a["text"])][:3])
-    assert trace_to_dict(trace(mem, Document("q", query))) == trace_to_dict(
-        trace(sql, Document("q", query))
+    query, _ = _composite(_pick(corpus[:100], 0))
+    with open_index(tmp_path / "x.db") as sql:
+        sql.add(docs)
+        assert trace_to_dict(trace(mem, Document("q", query))) == trace_to_dict(
+            trace(sql, Document("q", query))
+        )
+
+
+@pytest.fixture
+def wire_index(news_articles: list[dict[str, str]]) -> MemoryIndex:
+    index = MemoryIndex()
+    index.add(
+        Document(a["id"], a["text"], a["title"], a["url"], a["source"], a["published_at"])
+        for a in news_articles
     )
+    return index
+
+
+def test_a_report_that_renames_an_entity_is_traced_to_the_wire(wire_index: MemoryIndex) -> None:
+    query = read_report("harbour-gazette")
+    result = trace(wire_index, Document("gazette", query, published_at="2022-06-15"))
+    assert {s.document.id for s in result.sources} == {WIRE}
+    assert result.earliest_source == WIRE
+    wire = wire_index.get(WIRE)
+    assert wire is not None
+    [first, second] = wire.text.split("\n\n")[:2]
+    renames = [e for p in result.passages for e in p.edits if is_rename(e)]
+    assert renames and {(e.source, e.query) for e in renames} == {("Britain", "United Kingdom")}
+    assert all(p.kind is PassageKind.REWRITTEN for p in result.passages)
+    # The copied paragraphs are covered; the harbour master's words are the report's own.
+    own = query.index("Harbour master")
+    covered = Span.union_length([p.query for p in result.passages])
+    assert covered >= len(first) + len(second) - 2 * len("the United Kingdom")
+    assert all(p.query.end <= own for p in result.passages)
+
+
+def test_a_report_that_swaps_synonyms_is_traced_to_the_wire(wire_index: MemoryIndex) -> None:
+    query = read_report("coastline-daily")
+    result = trace(wire_index, Document("coastline", query, published_at="2022-06-16"))
+    assert {s.document.id for s in result.sources} == {WIRE}
+    swaps = {(e.source, e.query) for p in result.passages for e in p.edits}
+    assert {("asked for", "requested"), ("review", "examine"), ("warned", "cautioned")} <= swaps
+    assert any(a == "said" and b.startswith("stated") for a, b in swaps)
+    assert [p.kind for p in result.passages] == [PassageKind.NEAR_VERBATIM]
+    assert not any(is_rename(e) for p in result.passages for e in p.edits)
+    # The first paragraph is the report's own.
+    assert min(p.query.start for p in result.passages) >= query.index("The fisheries minister")

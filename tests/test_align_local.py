@@ -1,3 +1,6 @@
+"""The word n-gram aligner (wiretrace.align.local): its seeds against a naive reference, a golden
+alignment with edits, exact verbatim spans, and bounded work on repeated phrases."""
+
 from __future__ import annotations
 
 from hypothesis import given, settings

@@ -1,5 +1,6 @@
-"""Fragments (whole query sentences found inside a source sentence), looked up by their first
-words, against the plain search of every source sentence for every query sentence."""
+"""The pair aligner (wiretrace.align.pair): fragments, whole query sentences found inside a source
+sentence, looked up by their first words, against the plain search of every source sentence for
+every query sentence."""
 
 from __future__ import annotations
 
