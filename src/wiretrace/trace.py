@@ -232,10 +232,6 @@ def summarise(
     return out
 
 
-# Kept for eval.clough until its split lands (issue 13); Span.union_length is the one home.
-union_length = Span.union_length
-
-
 class _Window:
     """The attribution of one window of a query: candidates, alignment and the evidence
     checks (:mod:`wiretrace.evidence`). Passages are in the window's own offsets."""

@@ -70,7 +70,7 @@ from wiretrace.index.memory import MemoryIndex
 from wiretrace.model import Document, Passage, PassageKind, Span
 from wiretrace.text.tokens import Tokens, tokenize
 from wiretrace.text.words import WORD
-from wiretrace.trace import TraceOptions, trace, union_length
+from wiretrace.trace import TraceOptions, trace
 
 __all__ = [
     "CATEGORIES",
@@ -191,7 +191,7 @@ def measure_answer(
 
     def share(kinds: set[str]) -> float:
         spans = [p.query for p in passages if p.kind.value in kinds]
-        return union_length(spans) / length if length else 0.0
+        return Span.union_length(spans) / length if length else 0.0
 
     texts = {doc.id: doc.text for doc in sources.values()}
     return AnswerMeasures(
