@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -77,7 +78,8 @@ def contracts() -> str | None:
     tool = shutil.which("lint-imports") or str(Path(sys.executable).with_name("lint-imports"))
     if not Path(tool).exists():
         return None
-    done = subprocess.run([tool], cwd=ROOT, capture_output=True, text=True, check=False)
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    done = subprocess.run([tool], cwd=ROOT, capture_output=True, text=True, check=False, env=env)
     lines = [line for line in done.stdout.splitlines() if "kept" in line or "broken" in line]
     return lines[-1].strip() if lines else done.stdout.strip().splitlines()[-1]
 
