@@ -36,7 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_long.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff check src tests bench scripts research
 	$(BIN)/mypy src
 	$(BIN)/lint-imports
 

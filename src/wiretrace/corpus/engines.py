@@ -18,7 +18,6 @@ from wiretrace.corpus.pipeline import Engine
 from wiretrace.corpus.spark import SparkEngine, SparkOptions
 
 EngineName = Literal["local", "spark"]
-ENGINE_NAMES: tuple[EngineName, ...] = ("local", "spark")
 
 
 @dataclass(frozen=True, slots=True)

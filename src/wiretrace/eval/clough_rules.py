@@ -18,15 +18,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from wiretrace.eval.clough_corpus import CATEGORIES
 
-if TYPE_CHECKING:
-    from wiretrace.eval.clough import AnswerMeasures
+
+class Measures(Protocol):
+    """Anything that gives a measure of an answer by name (``clough.AnswerMeasures``)."""
+
+    def get(self, name: str) -> float: ...
+
 
 __all__ = ["TieredRule", "fit_tiered_rule"]
 
@@ -51,7 +55,7 @@ class TieredRule:
             return "light"
         return "heavy"
 
-    def __call__(self, m: AnswerMeasures) -> str:
+    def __call__(self, m: Measures) -> str:
         return self.classify(m.get(self.gate), m.get(self.score))
 
     def describe(self) -> str:

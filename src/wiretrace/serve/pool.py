@@ -241,10 +241,6 @@ class ProcessLane(_Timing):
                 self._idle.put_nowait(worker)
         return self._idle
 
-    @property
-    def pids(self) -> list[int | None]:
-        return [w.process.pid for w in self._workers]
-
     async def run(self, doc: Document) -> Trace:
         idle = self._queue()
         worker = await idle.get()
