@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from typing import cast
 
 __all__ = [
     "MEMO_WORDS",
@@ -40,7 +41,7 @@ class _Memo:
         seen = self._seen
         out = list(map(seen.get, words))
         if None not in out:
-            return out  # type: ignore[return-value]
+            return cast(list[str], out)
         missing = list({w for w, s in zip(words, out, strict=True) if s is None})
         drop = self._drop
         fresh = {
