@@ -38,15 +38,9 @@ sides. :func:`verify` checks that applying the changes to the source span gives 
 
 Duplicates
 ----------
-The BBC set repeats itself: 133 articles repeat another's text exactly, and many share
-sentences or paragraphs with a related report. Such an article is as good a source of the
-sentence as the one it was drawn from, so each inserted sentence lists, in
-:attr:`InsertedSentence.also_in`, every other BBC article that holds at least half of the
-sentence's original words, and at least 8 (all of them when fewer), as one run of normalised
-words, with the span of that run. These articles are indexed too, so they compete as they
-would in a real index, and they are *accepted* sources of the sentence, equal to the true one
-(:attr:`InsertedSentence.accepted`). The rest of the index is ``distractors`` other BBC
-articles, drawn at random (all of them when ``distractors`` is None).
+Which other BBC articles count as sources of an inserted sentence, and which are indexed as
+distractors, is described in :mod:`wiretrace.eval.spun_truth`, beside the records that hold
+them.
 
 The truth records are :mod:`wiretrace.eval.spun_truth`; scoring is in
 :mod:`wiretrace.eval.spun`. Sentence-level spinning is :mod:`research.composites.spinner`.
