@@ -41,6 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from wiretrace.align.pair import AlignView, PairOptions, align_pair, align_view
+from wiretrace.corpus.records import Direction, PairRecord, PassageRecord
 from wiretrace.dates import parse_date
 from wiretrace.dates import time_key as time_key  # re-exported for corpus.pipeline
 from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
@@ -234,7 +235,7 @@ class PairAligner:
             self._cache.popitem(last=False)
         return got
 
-    def passages(self, a: int, a_text: str, b: int, b_text: str) -> list[dict[str, Any]]:
+    def passages(self, a: int, a_text: str, b: int, b_text: str) -> list[PassageRecord]:
         """The passages of document ``a`` (query side) shared with ``b`` (source side)."""
         pa, pb = self._prepared(a, a_text), self._prepared(b, b_text)
         found = align_pair(pa.view, pb.view, self.options.align)
@@ -242,7 +243,7 @@ class PairAligner:
 
     def pair(
         self, a: DocMeta, a_text: str, b: DocMeta, b_text: str, shared: int
-    ) -> dict[str, Any] | None:
+    ) -> PairRecord | None:
         """The pair record of ``a`` and ``b`` (``a.idx < b.idx``), or None when the
         alignment finds no passage."""
         passages = self.passages(a.idx, a_text, b.idx, b_text)
@@ -257,7 +258,7 @@ def _in_chrome(a: Alignment, chrome_a: list[Span], chrome_b: list[Span]) -> bool
     )
 
 
-def passage_row(a: Alignment) -> dict[str, Any]:
+def passage_row(a: Alignment) -> PassageRecord:
     """One aligned passage as a record: ``a`` is the query side, ``b`` the source side."""
     return {
         "a_start": a.query.start,
@@ -271,8 +272,8 @@ def passage_row(a: Alignment) -> dict[str, Any]:
 
 
 def pair_record(
-    a: DocMeta, b: DocMeta, shared: int, passages: Sequence[dict[str, Any]]
-) -> dict[str, Any]:
+    a: DocMeta, b: DocMeta, shared: int, passages: Sequence[PassageRecord]
+) -> PairRecord:
     """The record of one reuse pair (``a.idx < b.idx``).
 
     ``direction`` is ``a_to_b`` when ``a`` was published first (text flowed from ``a`` to
@@ -281,6 +282,7 @@ def pair_record(
     ``a`` (ties go to the stronger kind); ``score`` is the passage score weighted by length.
     """
     ka, kb = time_key(a.published_at, a.id), time_key(b.published_at, b.id)
+    direction: Direction
     if ka[0] or kb[0]:
         direction, source_doc, target_doc = "unknown", None, None
     elif ka < kb:
@@ -319,7 +321,7 @@ def pair_record(
         "b_length": b.length,
         "score": round(weighted / total, 4) if total else 0.0,
         "kind": str(kind),
-        "passages": [dict(p) for p in passages],
+        "passages": [PassageRecord(**p) for p in passages],
     }
 
 
