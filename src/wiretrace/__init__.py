@@ -16,6 +16,8 @@ from wiretrace.errors import (
     EncodingError,
     IndexError_,
     InputError,
+    MissingExtraError,
+    Problem,
     RecordError,
     SizeLimitError,
     WiretraceError,
@@ -34,6 +36,7 @@ from wiretrace.model import (
     Span,
     Trace,
 )
+from wiretrace.rank import RankedSource, rank_sources
 from wiretrace.report import render_trace, trace_to_dict, trace_to_json
 from wiretrace.trace import TraceOptions, trace
 
@@ -51,8 +54,11 @@ __all__ = [
     "IndexError_",
     "InputError",
     "MemoryIndex",
+    "MissingExtraError",
     "Passage",
     "PassageKind",
+    "Problem",
+    "RankedSource",
     "RecordError",
     "SQLiteIndex",
     "Signal",
@@ -63,6 +69,7 @@ __all__ = [
     "TraceOptions",
     "WiretraceError",
     "open_index",
+    "rank_sources",
     "render_trace",
     "trace",
     "trace_to_dict",
