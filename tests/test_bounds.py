@@ -21,13 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wiretrace.align.pair import AlignView, align_pair, align_view
-from wiretrace.align.sentences import (
-    PairCells,
-    SentenceOptions,
-    SentenceView,
-    _Pair,
-    _pair_cells,
-)
+from wiretrace.align.sentence_kernel import Pair, PairCells, pair_cells
+from wiretrace.align.sentences import SentenceOptions, SentenceView
 from wiretrace.align.sentences_dense import align_sentences_reference
 from wiretrace.model import Span
 from wiretrace.semantic import covered_chars
@@ -65,7 +60,7 @@ SOURCE = align_view(" ".join(_sentences(0, 20, seed=400) + _sentences(10_000, 20
 
 
 def _cells(query: SentenceView, source: SentenceView, opts: SentenceOptions) -> PairCells:
-    return _pair_cells(_Pair(query.index, source.index), opts)
+    return pair_cells(Pair(query.index, source.index), opts)
 
 
 def test_sentence_work_grows_at_most_linearly_with_the_query() -> None:
@@ -203,12 +198,12 @@ import json, sys
 import wiretrace.align.sentences as s
 from wiretrace.cli import main
 calls = []
-scorer = s._pair_cells
+scorer = s.pair_cells
 def counted(pair, opts):
     cells = scorer(pair, opts)
     calls.append([cells.work, len(pair.source.hashes), len(cells.rows), pair.source.sentences])
     return cells
-s._pair_cells = counted
+s.pair_cells = counted
 try:
     main(sys.argv[2:], standalone_mode=False)
 finally:

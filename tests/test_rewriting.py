@@ -544,7 +544,7 @@ class WorkCounter:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls = 0
         self.seeds: list[tuple[int, int, int]] = []  # (query sentences, source sentences, seeds)
-        align, seed_cells = pair_module.align_sentences, sentences_module._seed_cells
+        align, seed_cells = pair_module.align_sentences, sentences_module.seed_cells
 
         def counted_align(*args: Any, **kwargs: Any) -> Any:
             self.calls += 1
@@ -556,7 +556,7 @@ class WorkCounter:
             return out
 
         monkeypatch.setattr(pair_module, "align_sentences", counted_align)
-        monkeypatch.setattr(sentences_module, "_seed_cells", counted_seeds)
+        monkeypatch.setattr(sentences_module, "seed_cells", counted_seeds)
 
     def assert_linear(self) -> None:
         for nq, ns, seeds in self.seeds:

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from wiretrace.align.sentence_kernel import COSINE_DECIMALS
 from wiretrace.align.sentences import (
-    COSINE_DECIMALS,
     SentenceOptions,
     SentencePassage,
     SentenceView,
