@@ -21,12 +21,14 @@ from wiretrace.corpus.stories import (
     StoryClusterer,
     StoryOptions,
     cluster_stories,
-    cluster_stories_exact,
-    complete_link_merges,
-    cut_merges,
     order_key,
     story_features,
     story_id,
+)
+from wiretrace.corpus.stories_exact import (
+    cluster_stories_exact,
+    complete_link_merges,
+    cut_merges,
 )
 from wiretrace.eval.stories import (
     bcubed,

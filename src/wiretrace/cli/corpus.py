@@ -293,7 +293,8 @@ def stories_cmd(
 ) -> None:
     """Group articles about the same event, online in time order, even when they share no
     text (INPUT: .jsonl, .jsonl.gz, .txt files and folders of them)."""
-    from wiretrace.corpus.stories import cluster_stories, cluster_stories_exact
+    from wiretrace.corpus.stories import cluster_stories
+    from wiretrace.corpus.stories_exact import cluster_stories_exact
     from wiretrace.corpus.story_files import accepted_documents, write_story_outputs
     from wiretrace.ingest.readers import ReadOptions, Rejected, iter_records, write_rejects
 

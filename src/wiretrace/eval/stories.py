@@ -38,7 +38,7 @@ Methods
   half over the batch order and :data:`TUNING_SHUFFLES` shuffled orders, which keeps the choice
   from fitting one order. (Choosing on the batch order alone picks the same point on the odd
   half and threshold 0.22 on the even half, which scores 0.859 on the odd half.)
-- ``ours-exact``: :func:`~wiretrace.corpus.stories.cluster_stories_exact`, the batch-only
+- ``ours-exact``: :func:`~wiretrace.corpus.stories_exact.cluster_stories_exact`, the batch-only
   mode (complete-link over the same features and bag weights, idf over the collection); the
   grid is :data:`OUR_WEIGHTS` times :data:`EXACT_THRESHOLDS`, judged on the tuning half (the
   result does not depend on arrival order).
@@ -74,13 +74,15 @@ import numpy as np
 from wiretrace.corpus.stories import (
     StoryFeatures,
     StoryOptions,
-    bag_similarities,
     cluster_stories,
+    order_key,
+    story_features,
+)
+from wiretrace.corpus.stories_exact import (
+    bag_similarities,
     cluster_stories_exact,
     complete_link_merges,
     cut_merges,
-    order_key,
-    story_features,
 )
 from wiretrace.errors import CorpusError
 from wiretrace.eval.checkout import require_research
