@@ -22,20 +22,7 @@ an :class:`~wiretrace.index.base.Index`, for copies and for rewrites alike:
 
 Sentence support
 ----------------
-A text is cut into sentences (:func:`wiretrace.text.sentences.split_sentences`); a sentence
-becomes the Porter stems of its content words (the lexical index's terms, with the aligner's
-stopwords left out), and a sentence of fewer than three terms is merged into the one before.
-Terms are weighted by ``1 + ln((N + 1) / (df + 1))``, with document frequencies ``df`` from the
-index itself (:meth:`~wiretrace.index.base.Index.term_document_counts`), so the weights are the
-corpus's, not the candidate list's: idf fitted on the 50 candidates alone ranked the Wikinews
-sources worse (recall@5 0.77 against 0.79), because there the story's own names are common.
-
-For a query sentence ``q`` and a candidate ``c``, ``best(q, c)`` is the largest cosine between
-``q`` and a sentence of ``c``. The support of ``c`` is ``sum over q of max(0, best(q, c) -
-floor)``: a sentence counts by how far its best match rises above the level two sentences on
-one topic reach by chance (``floor`` = 0.2). On Wikinews, floors from 0.15 to 0.3 and fusion
-constants from 30 to 60 all give recall@5 between 0.78 and 0.80, against 0.770 without the
-step.
+What step 4 measures, and the choices behind it, are in :mod:`wiretrace.support`.
 """
 
 from __future__ import annotations

@@ -1,15 +1,22 @@
 """Sentence support: how much of a query's sentences a candidate text accounts for.
 
 The fourth step of source ranking (:mod:`wiretrace.rank`), and the measure the sentence
-embeddings of :mod:`wiretrace.semantic` feed too. A text is cut into sentences
-(:func:`wiretrace.text.sentences.split_sentences`); a sentence becomes the Porter stems of its
-content words (the lexical index's terms, stop words left out), and a sentence of fewer than
-:data:`MIN_SENTENCE_TERMS` terms is merged into the one before.
+embeddings of :mod:`wiretrace.semantic` feed too (:func:`support_from_similarities`).
+
+A text is cut into sentences (:func:`wiretrace.text.sentences.split_sentences`); a sentence
+becomes the Porter stems of its content words (the lexical index's terms, with the aligner's
+stopwords left out), and a sentence of fewer than three terms is merged into the one before.
+Terms are weighted by ``1 + ln((N + 1) / (df + 1))``, with document frequencies ``df`` from the
+index itself (:meth:`~wiretrace.index.base.Index.term_document_counts`), so the weights are the
+corpus's, not the candidate list's: idf fitted on the 50 candidates alone ranked the Wikinews
+sources worse (recall@5 0.77 against 0.79), because there the story's own names are common.
 
 For a query sentence ``q`` and a candidate ``c``, ``best(q, c)`` is the largest cosine between
-``q`` and a sentence of ``c``; the support of ``c`` is ``sum over q of max(0, best(q, c) -
-floor)`` (:func:`support_from_similarities`). Lexical cosines are over tf-idf vectors whose
-idf comes from the index's own document counts (:func:`support_scores`).
+``q`` and a sentence of ``c``. The support of ``c`` is ``sum over q of max(0, best(q, c) -
+floor)``: a sentence counts by how far its best match rises above the level two sentences on
+one topic reach by chance (``floor`` = 0.2). On Wikinews, floors from 0.15 to 0.3 and fusion
+constants from 30 to 60 all give recall@5 between 0.78 and 0.80, against 0.770 without the
+step.
 """
 
 from __future__ import annotations

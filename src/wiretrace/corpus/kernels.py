@@ -42,8 +42,7 @@ import numpy.typing as npt
 
 from wiretrace.align.pair import AlignView, PairOptions, align_pair, align_view
 from wiretrace.corpus.records import Direction, PairRecord, PassageRecord
-from wiretrace.dates import parse_date
-from wiretrace.dates import time_key as time_key  # re-exported for corpus.pipeline
+from wiretrace.dates import parse_date, time_key
 from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
 from wiretrace.index.base import document_hashes
 from wiretrace.model import Alignment, PassageKind, Span

@@ -40,9 +40,9 @@ from wiretrace.corpus.kernels import (
     doc_reuse,
     doc_sides,
     story_record,
-    time_key,
 )
 from wiretrace.corpus.stages import StageStore
+from wiretrace.dates import time_key
 from wiretrace.fileio import atomic_path, write_atomic
 from wiretrace.ingest.readers import ReadOptions, Rejected, iter_records
 from wiretrace.model import Document, Span
