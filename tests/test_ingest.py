@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from wiretrace.cli._shared import CLI_HINTS
 from wiretrace.errors import EncodingError, InputError, Problem, RecordError, SizeLimitError
 from wiretrace.ingest import (
     ReadOptions,
@@ -20,6 +21,7 @@ from wiretrace.ingest import (
     read_document,
     write_rejects,
 )
+from wiretrace.ingest.base import HINT_MAX_BYTES
 from wiretrace.ingest.records import record_to_document
 from wiretrace.model import Document
 
@@ -95,10 +97,18 @@ def test_input_errors_carry_a_problem_with_a_stable_code() -> None:
     assert empty.location == "a.jsonl:2"
 
 
-def test_record_problems_keep_the_command_line_hint_apart() -> None:
-    too_big = record_to_document({"id": "a", "text": "x" * 11}, ReadOptions(max_bytes=10))
-    assert isinstance(too_big, Problem) and too_big.code == "size_limit"
-    assert "--max-bytes" not in too_big.message and "--max-bytes" in too_big.hint
+def test_record_problems_take_their_hint_from_the_caller() -> None:
+    plain = record_to_document({"id": "a", "text": "x" * 11}, ReadOptions(max_bytes=10))
+    assert isinstance(plain, Problem) and plain.code == "size_limit"
+    assert plain.hint == "" and plain.reason == plain.message  # the library gives no advice
+    advised = ReadOptions(max_bytes=10, hints={HINT_MAX_BYTES: "send less"})
+    too_big = record_to_document({"id": "a", "text": "x" * 11}, advised)
+    assert isinstance(too_big, Problem) and too_big.message == plain.message
+    assert too_big.hint == "send less" and too_big.reason.endswith("; send less")
+    cli = record_to_document({"id": "a", "text": "x" * 11}, ReadOptions(10, hints=CLI_HINTS))
+    assert isinstance(cli, Problem) and "--max-bytes" in cli.hint
+    with pytest.raises(ValueError, match="unknown hint key"):
+        ReadOptions(hints={"max-bytes": "typo"})
     empty = record_to_document({"id": "a", "text": " "}, OPTIONS)
     assert isinstance(empty, Problem) and empty.code == "empty_text"
     assert empty.error is RecordError
@@ -272,7 +282,7 @@ def test_jsonl_bad_published_at_rejects_the_record(tmp_path: Path) -> None:
 
 
 def test_jsonl_text_over_limit_names_size_limit_and_flag(tmp_path: Path) -> None:
-    options = ReadOptions(max_bytes=10)
+    options = ReadOptions(max_bytes=10, hints=CLI_HINTS)
     path = _write_jsonl(
         tmp_path / "a.jsonl",
         [_line(id="fits", text="é" * 5), _line(id="big", text="é" * 6)],  # 10 and 12 bytes
@@ -289,7 +299,7 @@ def test_jsonl_text_over_limit_names_size_limit_and_flag(tmp_path: Path) -> None
 
 
 def test_jsonl_overlong_line_is_skipped_and_counted(tmp_path: Path) -> None:
-    options = ReadOptions(max_bytes=1)
+    options = ReadOptions(max_bytes=1, hints=CLI_HINTS)
     limit = line_limit(options)
     path = tmp_path / "a.jsonl"
     long_line = _line(id="big", text="x" * (limit + 10))
@@ -449,7 +459,7 @@ def test_txt_over_limit_names_size_limit_and_flag(tmp_path: Path) -> None:
     fits, big = tmp_path / "fits.txt", tmp_path / "big.txt"
     fits.write_bytes(BOM + b"x" * 100)
     big.write_bytes(b"x" * 250)
-    items = _read(fits, big, options=ReadOptions(max_bytes=100))
+    items = _read(fits, big, options=ReadOptions(max_bytes=100, hints=CLI_HINTS))
     assert items[0] == Document(id="fits.txt", text="x" * 100)
     rejected = items[1]
     assert isinstance(rejected, Rejected)
@@ -594,7 +604,7 @@ def test_read_document_too_large_raises_size_limit_error(tmp_path: Path) -> None
     path = tmp_path / "big.txt"
     path.write_text("x" * 51, "utf-8")
     with pytest.raises(SizeLimitError) as caught:
-        read_document(str(path), ReadOptions(max_bytes=50))
+        read_document(str(path), ReadOptions(max_bytes=50, hints=CLI_HINTS))
     assert caught.value.location == str(path)
     assert "51 bytes" in caught.value.reason
     assert "--max-bytes" in caught.value.reason
@@ -628,7 +638,7 @@ def test_read_document_stdin_errors_name_stdin(monkeypatch: pytest.MonkeyPatch) 
         read_document("-", OPTIONS)
     monkeypatch.setattr(sys, "stdin", io.StringIO("x" * 20))
     with pytest.raises(SizeLimitError, match="more than 10 bytes") as too_big:
-        read_document("-", ReadOptions(max_bytes=10))
+        read_document("-", ReadOptions(max_bytes=10, hints=CLI_HINTS))
     assert "--max-bytes" in too_big.value.reason
 
 

@@ -22,6 +22,7 @@ import pytest
 from conftest import require_shared
 from warcio.archiveiterator import ArchiveIterator
 
+from wiretrace.cli._shared import CLI_HINTS
 from wiretrace.errors import EncodingError, InputError, RecordError, SizeLimitError
 from wiretrace.ingest import (
     CsvOptions,
@@ -200,7 +201,7 @@ def test_html_page_over_the_size_limit_is_rejected(
     path = tmp_path / "big.html"
     page = _page(articles[0], 0)
     path.write_text(page, encoding="utf-8")
-    (rejected,) = _rejects(_entries(path, options=ReadOptions(max_bytes=2000)))
+    (rejected,) = _rejects(_entries(path, options=ReadOptions(max_bytes=2000, hints=CLI_HINTS)))
     assert rejected.location == str(path)
     assert f"{len(page.encode()):,} bytes" in rejected.reason
     assert "limit of 2,000 bytes" in rejected.reason and "--max-bytes" in rejected.reason
@@ -396,7 +397,7 @@ def test_csv_without_mapping_names_the_missing_text_column(
 ) -> None:
     path = tmp_path / "export.csv"
     mf.write_csv(path, articles[:2])
-    (rejected,) = _rejects(_entries(path))
+    (rejected,) = _rejects(_entries(path, options=ReadOptions(hints=CLI_HINTS)))
     assert rejected.location == f"{path}:1"
     assert "no 'text' column" in rejected.reason and "--column text=NAME" in rejected.reason
     wrong = ReadOptions(csv=CsvOptions((("text", "content"),)))
@@ -524,7 +525,7 @@ def test_read_article_picks_one_record_by_id(tmp_path: Path, articles: list[mf.A
     path = tmp_path / "crawl.warc.gz"
     mf.write_warc(path, list(mf.render_pages(articles[:3])))
     with pytest.raises(InputError, match=r"more than one article.*--id"):
-        read_article(str(path), OPTIONS)
+        read_article(str(path), ReadOptions(hints=CLI_HINTS))
     entry = read_article(str(path), OPTIONS, record_id=articles[1].url)
     assert isinstance(entry.item, Document) and entry.item.url == articles[1].url
     with pytest.raises(InputError, match="no article with id 'nope'"):
@@ -583,7 +584,9 @@ def test_text_file_in_a_legacy_charset_is_read_with_detect_encoding(tmp_path: Pa
     path = tmp_path / "note.txt"
     text = "Le gouvernement a annoncé des mesures économiques très attendues à Paris.\n" * 3
     path.write_bytes(text.encode("cp1252"))
-    (strict,) = _rejects(_entries(path))
+    (plain,) = _rejects(_entries(path))
+    assert "not valid UTF-8" in plain.reason and "--" not in plain.reason  # no CLI advice
+    (strict,) = _rejects(_entries(path, options=ReadOptions(hints=CLI_HINTS)))
     assert "not valid UTF-8" in strict.reason and "--detect-encoding" in strict.reason
     (doc,) = _docs(_entries(path, options=ReadOptions(detect_encoding=True)))
     assert doc.text == text

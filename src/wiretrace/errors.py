@@ -17,10 +17,10 @@ Every message names the file and line, or the record id, and says what to do nex
 An input problem is also a value, :class:`Problem`: a stable ``code`` (``"encoding"``,
 ``"record"``, ``"empty_text"``, ``"size_limit"`` or ``"input"``), the ``place`` (``file:line``
 or the record id; empty while a pure helper does not know it), the ``message`` (what is
-wrong) and an optional ``hint`` (what to do, in the words of the command line). Pure readers
-return a ``Problem``; :class:`InputError` carries one as ``problem``. An edge that speaks to
-someone else (the HTTP API) reads ``code`` and ``message`` and adds its own hint instead of
-the command line's.
+wrong) and an optional ``hint`` (what to do). Pure readers return a ``Problem``;
+:class:`InputError` carries one as ``problem``. The library only says what is wrong: the hint
+is the edge's, in its own words, given to the readers as ``ReadOptions.hints`` (the command
+line names its options, such as ``--max-bytes``; the HTTP API says "send a shorter text").
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Why some bytes or a record are not a document: ``code``, ``place``, ``message``, and
-    the command line's ``hint`` (``""`` when there is none)."""
+    the caller's ``hint`` (``""`` when it gave none)."""
 
     code: str
     message: str
@@ -40,7 +40,7 @@ class Problem:
 
     @property
     def reason(self) -> str:
-        """The message with its hint, as the command line shows it."""
+        """The message with its hint, as the edge that gave the hint shows it."""
         return f"{self.message}; {self.hint}" if self.hint else self.message
 
     @property
@@ -65,7 +65,7 @@ class InputError(WiretraceError):
     """A record or file cannot be read as a document.
 
     ``location`` is ``file:line`` or the record id, so batch jobs can report it; ``reason``
-    is the message with the command line's hint; ``problem`` is the same as a
+    is the message with the caller's hint; ``problem`` is the same as a
     :class:`Problem` and ``code`` its stable code (the class's own unless given).
     """
 

@@ -11,7 +11,17 @@ from typing import IO, Any, Protocol, TypeVar
 import click
 
 from wiretrace.errors import WiretraceError
-from wiretrace.ingest.base import DEFAULT_MAX_BYTES, CsvOptions, Format, os_reason
+from wiretrace.ingest.base import (
+    DEFAULT_MAX_BYTES,
+    HINT_CHOOSE_ID,
+    HINT_DETECT_ENCODING,
+    HINT_FORMAT,
+    HINT_MAX_BYTES,
+    HINT_TEXT_COLUMN,
+    CsvOptions,
+    Format,
+    os_reason,
+)
 from wiretrace.ingest.readers import ReadOptions
 from wiretrace.report.terminal import terminal_safe
 
@@ -76,6 +86,17 @@ def skip_bad_option(help_text: str) -> Callable[[_F], _F]:
     return click.option("--skip-bad", is_flag=True, help=help_text)
 
 
+# The command line's advice for input problems, in the words of its options (the readers say
+# only what is wrong: see ``ReadOptions.hints``).
+CLI_HINTS = {
+    HINT_MAX_BYTES: "raise the limit with --max-bytes",
+    HINT_DETECT_ENCODING: "or pass --detect-encoding to guess its encoding",
+    HINT_FORMAT: "or pass the right --format",
+    HINT_TEXT_COLUMN: "name the column that holds the article with --column text=NAME",
+    HINT_CHOOSE_ID: "pick the one to trace with --id ID",
+}
+
+
 def read_options(
     fmt: str, columns: tuple[str, ...], delimiter: str | None, detect: bool, max_bytes: int
 ) -> ReadOptions:
@@ -92,6 +113,7 @@ def read_options(
             format=None if fmt.lower() == "auto" else Format(fmt.lower()),
             csv=CsvOptions(tuple(pairs), delimiter),
             detect_encoding=detect,
+            hints=CLI_HINTS,
         )
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from exc

@@ -26,6 +26,7 @@ from rich.progress import (
 )
 
 from wiretrace.cli._shared import (
+    CLI_HINTS,
     SKIP_BAD_HINT,
     CommandError,
     json_option,
@@ -151,7 +152,7 @@ def reuse_cmd(
 
     try:
         options = reuse_options(max_df=max_df, min_shared=min_shared, sentences=sentences)
-        read = ReadOptions(max_bytes=max_bytes)
+        read = ReadOptions(max_bytes=max_bytes, hints=CLI_HINTS)
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
     chosen = EngineOptions(
@@ -306,7 +307,7 @@ def stories_cmd(
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
     try:
-        records = iter_records(list(inputs), ReadOptions())
+        records = iter_records(list(inputs), ReadOptions(hints=CLI_HINTS))
         docs = list(accepted_documents(records, skip_bad, rejected))
         result = (cluster_stories_exact if exact else cluster_stories)(docs, options)
         write_story_outputs(result, out)

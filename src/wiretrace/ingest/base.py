@@ -15,6 +15,7 @@ return a :class:`~wiretrace.errors.Problem` (re-exported here) instead of raisin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -22,6 +23,17 @@ from wiretrace.errors import InputError, Problem
 from wiretrace.model import Document
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+# Advice keys (see ``ReadOptions.hints``): a text over the size limit; a text file that is not
+# UTF-8 (its encoding can be guessed); a file whose format was not recognised (it can be
+# named); a CSV header without a text column (the column can be mapped); a file that holds
+# more than one article where one is traced (one can be picked).
+HINT_MAX_BYTES = "max_bytes"
+HINT_DETECT_ENCODING = "detect_encoding"
+HINT_FORMAT = "format"
+HINT_TEXT_COLUMN = "text_column"
+HINT_CHOOSE_ID = "choose_id"
+HINT_KEYS = (HINT_MAX_BYTES, HINT_DETECT_ENCODING, HINT_FORMAT, HINT_TEXT_COLUMN, HINT_CHOOSE_ID)
 
 
 class Format(StrEnum):
@@ -84,16 +96,28 @@ class ReadOptions:
     - ``detect_encoding``: decode ``.txt`` files that are not UTF-8 with the encoding
       charset-normalizer detects, instead of rejecting them. HTML, WARC, feed and CSV inputs
       are always decoded this way when they are not UTF-8 and declare no charset.
+    - ``hints``: the caller's advice for a problem, by advice key (:data:`HINT_KEYS`). The
+      readers say what is wrong; what to do about it is the edge's to say, in its own words:
+      the command line names its options (``--max-bytes``), the HTTP API says "send a shorter
+      text". Empty by default: a library caller gets the plain messages.
     """
 
     max_bytes: int = DEFAULT_MAX_BYTES
     format: Format | None = None
     csv: CsvOptions = field(default_factory=CsvOptions)
     detect_encoding: bool = False
+    hints: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.max_bytes <= 0:
             raise ValueError(f"max_bytes must be positive, got {self.max_bytes}")
+        unknown = sorted(set(self.hints) - set(HINT_KEYS))
+        if unknown:
+            raise ValueError(f"unknown hint key {unknown[0]!r}; the keys are {HINT_KEYS}")
+
+    def hint(self, key: str) -> str:
+        """The caller's advice for the problems of advice key ``key`` (``""`` if none)."""
+        return self.hints.get(key, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,15 +176,16 @@ class Entry:
     resume: tuple[int, int] | None = None
 
 
-# What the command line says to do about a document over the size limit. The HTTP API gives
-# its own advice instead (see ``Problem.hint``).
-MAX_BYTES_HINT = "raise the limit with --max-bytes"
-
-
 def size_problem(size: str, options: ReadOptions, what: str = "text") -> Problem:
     """``what`` (of ``size``, such as ``"1,234 bytes"``) is over ``options.max_bytes``."""
     message = f"{what} is too large: {size}, over the limit of {options.max_bytes:,} bytes"
-    return Problem("size_limit", message, hint=MAX_BYTES_HINT)
+    return Problem("size_limit", message, hint=options.hint(HINT_MAX_BYTES))
+
+
+def advised(message: str, options: ReadOptions, key: str) -> str:
+    """``message`` followed by the caller's advice for ``key``, if it gave one."""
+    hint = options.hint(key)
+    return f"{message}; {hint}" if hint else message
 
 
 def size_reason(size: str, options: ReadOptions, what: str = "text") -> str:

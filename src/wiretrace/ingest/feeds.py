@@ -24,11 +24,13 @@ from typing import Any
 
 from wiretrace.errors import InputError, RecordError, SizeLimitError
 from wiretrace.ingest.base import (
+    HINT_FORMAT,
     Entry,
     Format,
     ReadOptions,
     Rejected,
     Skipped,
+    advised,
     clean,
     os_reason,
     size_reason,
@@ -59,7 +61,8 @@ def iter_feed(path: Path, options: ReadOptions) -> Iterator[Entry]:
 
     parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
     if not parsed.get("version"):
-        yield _whole(location, _not_a_feed(parsed), RecordError, size)
+        reason = advised(_not_a_feed(parsed), options, HINT_FORMAT)
+        yield _whole(location, reason, RecordError, size)
         return
     feed = parsed.get("feed", {})
     entries = parsed.get("entries", [])
@@ -83,7 +86,7 @@ def _not_a_feed(parsed: Any) -> str:
     detail = f" ({problem})" if problem else ""
     return (
         f"not an RSS or Atom feed: the file is not XML or has no feed root element{detail}; "
-        "check the file, or pass the right --format"
+        "check the file"
     )
 
 

@@ -219,5 +219,3 @@ def _fallback_date(result: Any, page: str, url: str | None) -> str | None:
             log.debug("htmldate failed: %s", exc)
             found = None
     return found if found and is_iso8601(found) else None
-
-

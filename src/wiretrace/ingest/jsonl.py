@@ -11,10 +11,11 @@ import zlib
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from typing import NamedTuple
 
 from wiretrace.errors import InputError, Problem
 from wiretrace.ingest.base import (
-    MAX_BYTES_HINT,
+    HINT_MAX_BYTES,
     Entry,
     Format,
     ReadOptions,
@@ -104,7 +105,7 @@ def _jsonl_items(
                     "size_limit",
                     f"line is {length:,} bytes, longer than the {limit:,} bytes read for a "
                     f"record under the {options.max_bytes:,}-byte text limit",
-                    hint=MAX_BYTES_HINT,
+                    hint=options.hint(HINT_MAX_BYTES),
                 )
                 yield Rejected.of(too_long, here), position
                 continue
@@ -182,21 +183,10 @@ def parse_line(
     raw: bytes, start: int, where: str, options: ReadOptions
 ) -> Document | tuple[Problem, str | None]:
     """One non-blank JSONL line as a document, or the problem and the raw line to show."""
-    try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        shown = raw.decode("utf-8", "backslashreplace")
-        reason = utf8_reason(raw, exc, start, where)
-        return Problem("encoding", reason), shown
-    try:
-        value = json.loads(line)
-    except json.JSONDecodeError as exc:
-        reason = f"not valid JSON: {exc.msg} (column {exc.colno})"
-        return Problem("record", reason), line
-    except ValueError as exc:  # e.g. an integer with more digits than Python converts
-        return Problem("record", f"not valid JSON: {exc}"), line
-    except RecursionError:
-        return Problem("record", "not valid JSON: nested too deeply"), line
+    loaded = load_line(raw, start, where)
+    if not isinstance(loaded, Line):
+        return loaded
+    line, value = loaded
     if not isinstance(value, dict):
         reason = f"expected a JSON object, got {json_type(value)}"
         return Problem("record", reason), line
@@ -205,6 +195,32 @@ def parse_line(
         keep = None if result.code == "size_limit" else line
         return result, keep
     return result
+
+
+class Line(NamedTuple):
+    """A JSONL line's text and its JSON value."""
+
+    text: str
+    value: object
+
+
+def load_line(raw: bytes, start: int, where: str) -> Line | tuple[Problem, str | None]:
+    """One JSONL line decoded: its text and its JSON value, or the problem and the line as
+    shown. ``start`` is the line's byte offset and ``where`` follows it in a UTF-8 error
+    (`` of the file``). The HTTP API reads its JSONL bodies with this too."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        shown = raw.decode("utf-8", "backslashreplace")
+        return Problem("encoding", utf8_reason(raw, exc, start, where)), shown
+    try:
+        return Line(line, json.loads(line))
+    except json.JSONDecodeError as exc:
+        return Problem("record", f"not valid JSON: {exc.msg} (column {exc.colno})"), line
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        return Problem("record", f"not valid JSON: {exc}"), line
+    except RecursionError:
+        return Problem("record", "not valid JSON: nested too deeply"), line
 
 
 def _stream_reason(exc: BaseException, lines_read: int, compressed: bool) -> str:

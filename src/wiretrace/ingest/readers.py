@@ -75,6 +75,7 @@ from wiretrace.errors import InputError, Problem, RecordError
 from wiretrace.ids import id_problem, shown_id
 from wiretrace.ingest.base import (
     DEFAULT_MAX_BYTES,
+    HINT_CHOOSE_ID,
     CsvOptions,
     Entry,
     Format,
@@ -323,7 +324,8 @@ def _one_article(path: Path, location: str, options: ReadOptions, record_id: str
         ids = ", ".join(repr(e.item.id) for e in found if isinstance(e.item, Document))
         raise InputError(
             location,
-            f"holds more than one article ({ids}, ...); pick the one to trace with --id ID",
+            f"holds more than one article ({ids}, ...)",
+            hint=options.hint(HINT_CHOOSE_ID),
         )
     if first_reject is not None:
         raise first_reject.as_error()

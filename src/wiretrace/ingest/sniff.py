@@ -37,7 +37,7 @@ EXTENSIONS: dict[str, Format] = {
 }
 SUPPORTED = (
     "wiretrace reads .jsonl, .jsonl.gz, .txt, .html/.htm, .warc/.warc.gz, .rss/.atom/.xml "
-    "feeds and .csv/.tsv files (or pass --format)"
+    "feeds and .csv/.tsv files"
 )
 
 _GZIP = b"\x1f\x8b"

@@ -30,10 +30,12 @@ from wiretrace.dates import is_iso8601
 from wiretrace.errors import EncodingError, Problem, RecordError, SizeLimitError
 from wiretrace.ingest.base import (
     CSV_FIELDS,
+    HINT_TEXT_COLUMN,
     Entry,
     Format,
     ReadOptions,
     Rejected,
+    advised,
     clean,
     os_reason,
     size_reason,
@@ -141,8 +143,13 @@ def _column_positions(header: list[str], options: ReadOptions) -> dict[str, int]
     if "text" not in positions:
         return Rejected(
             "",
-            "the header has no 'text' column; name the column that holds the article with "
-            "--column text=NAME (the columns are " + ", ".join(repr(n) for n in names) + ")",
+            advised(
+                "the header has no 'text' column (the columns are "
+                + ", ".join(repr(n) for n in names)
+                + ")",
+                options,
+                HINT_TEXT_COLUMN,
+            ),
         )
     return positions
 

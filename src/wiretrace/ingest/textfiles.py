@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from wiretrace.errors import EncodingError, Problem
-from wiretrace.ingest.base import ReadOptions, size_problem
+from wiretrace.ingest.base import HINT_DETECT_ENCODING, ReadOptions, size_problem
 from wiretrace.ingest.encoding import Decoded, decode
 from wiretrace.ingest.records import utf8_reason
 
@@ -70,7 +70,7 @@ def text_from_bytes(data: bytes, total: int | None, options: ReadOptions) -> str
         else:
             line = body.count(b"\n", 0, exc.start) + 1
             reason = utf8_reason(body, exc, skip, f" (line {line})")
-            return Problem("encoding", reason + " (or pass --detect-encoding)")
+            return Problem("encoding", reason, hint=options.hint(HINT_DETECT_ENCODING))
     if not text.strip():
         return Problem("empty_text", "empty text: the file is empty or holds only whitespace")
     return text

@@ -15,10 +15,12 @@ from pathlib import Path
 
 from wiretrace.errors import EncodingError, Problem, SizeLimitError
 from wiretrace.ingest.base import (
+    HINT_FORMAT,
     Entry,
     Format,
     ReadOptions,
     Rejected,
+    advised,
     is_utf8,
     os_reason,
     size_reason,
@@ -153,7 +155,7 @@ def _file_entries(
     path: Path, txt_id: str, options: ReadOptions, resume: Resume
 ) -> Iterator[tuple[Item, int]]:
     size = size_of(path)
-    chosen = options.format or by_extension(path.name) or _sniff_file(path)
+    chosen = options.format or by_extension(path.name) or _sniff_file(path, options)
     if isinstance(chosen, Rejected):
         yield Entry(_guess_format(path), chosen), size
         return
@@ -174,7 +176,7 @@ def _file_entries(
             yield entry, min(entry.position, size)
 
 
-def _sniff_file(path: Path) -> Format | Rejected:
+def _sniff_file(path: Path, options: ReadOptions) -> Format | Rejected:
     try:
         with path.open("rb") as fh:
             head = fh.read(SNIFF_BYTES)
@@ -184,8 +186,12 @@ def _sniff_file(path: Path) -> Format | Rejected:
     if isinstance(found, Problem):
         return Rejected(
             str(path),
-            f"unsupported file type {_describe_suffix(path)}: {found.reason}; {SUPPORTED}; "
-            "convert it or move it out of the input",
+            advised(
+                f"unsupported file type {_describe_suffix(path)}: {found.reason}; {SUPPORTED}; "
+                "convert it or move it out of the input",
+                options,
+                HINT_FORMAT,
+            ),
             error=found.error,
         )
     return found

@@ -28,11 +28,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from wiretrace.dates import is_iso8601
 from wiretrace.errors import InputError, RecordError, SizeLimitError
 from wiretrace.ingest.base import (
+    HINT_FORMAT,
     Entry,
     Format,
     ReadOptions,
     Rejected,
     Skipped,
+    advised,
     clean,
     os_reason,
     size_reason,
@@ -66,9 +68,11 @@ def iter_warc(
         head = raw.read(16)
         raw.seek(0)
         if not head.startswith(_MAGIC):
-            reason = (
+            reason = advised(
                 "not a WARC or ARC file: it starts with neither a WARC header, an ARC header nor "
-                "gzip; check the file or pass the right --format"
+                "gzip; check the file",
+                options,
+                HINT_FORMAT,
             )
             yield Entry(Format.WARC, Rejected(location, reason, error=RecordError))
             return
@@ -102,7 +106,7 @@ def _records(
             item, warnings = _read_record(record, _Locator(records, location, number), options)
             offset = records.get_record_offset()
         except stream_errors as exc:
-            broken = _broken(where, exc, number)
+            broken = _broken(where, exc, number, options)
             yield Entry(Format.WARC, broken, position=raw.tell())
             return
         if isinstance(item, PageJob):
@@ -111,12 +115,12 @@ def _records(
             yield Entry(Format.WARC, item, warnings, raw.tell(), location, (offset, number))
 
 
-def _broken(where: str, exc: BaseException, number: int) -> Rejected:
+def _broken(where: str, exc: BaseException, number: int, options: ReadOptions) -> Rejected:
     detail = _stream_detail(exc)
     if number == 0:
         return Rejected(
             where,
-            f"not a WARC or ARC file ({detail}); check the file or pass the right --format",
+            advised(f"not a WARC or ARC file ({detail}); check the file", options, HINT_FORMAT),
             error=RecordError,
         )
     return Rejected(
@@ -243,8 +247,6 @@ def _read_payload(record: Any, options: ReadOptions) -> bytes | None:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
-
-
 
 
 def _stream_detail(exc: BaseException) -> str:

@@ -18,9 +18,11 @@ from typing import Any
 
 from wiretrace.errors import Problem
 from wiretrace.index.base import AddReport
-from wiretrace.ingest.base import ReadOptions
+from wiretrace.ingest.base import HINT_MAX_BYTES, ReadOptions
 from wiretrace.ingest.html import page_to_document
-from wiretrace.ingest.records import record_to_document
+from wiretrace.ingest.jsonl import Line, load_line
+from wiretrace.ingest.records import json_type, record_to_document
+from wiretrace.ingest.textfiles import text_from_bytes
 from wiretrace.model import Document
 
 __all__ = [
@@ -96,30 +98,21 @@ def _load_json(body: bytes) -> object:
         raise ApiError(422, "invalid_json", f"the body is not valid JSON: {exc}") from exc
 
 
-def _json_kind(value: object) -> str:
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return "a string" if isinstance(value, str) else "a scalar"
+# The API's own advice for input problems (the command line names its options instead).
+API_HINTS = {HINT_MAX_BYTES: "send a shorter text"}
 
 
-# The API's own advice for a problem, where the command line names one of its options.
-API_HINTS = {"size_limit": "send a shorter text"}
-
-
-def problem_message(problem: Problem) -> str:
-    """The message of ``problem`` with the API's hint instead of the command line's."""
-    hint = API_HINTS.get(problem.code)
-    return f"{problem.message}; {hint}" if hint else problem.reason
+def read_options(max_bytes: int) -> ReadOptions:
+    """How the API reads what it is sent: the readers' rules, with the API's advice."""
+    return ReadOptions(max_bytes=max_bytes, hints=API_HINTS)
 
 
 def _to_document(record: dict[str, Any], max_bytes: int) -> Document:
-    result = record_to_document(record, ReadOptions(max_bytes=max_bytes))
+    result = record_to_document(record, read_options(max_bytes))
     if isinstance(result, Document):
         return result
     code = "empty_text" if result.code == "empty_text" else "invalid_field"
-    raise ApiError(422, code, problem_message(result))
+    raise ApiError(422, code, result.reason)
 
 
 def parse_trace_json(body: bytes, max_bytes: int) -> Document:
@@ -129,7 +122,7 @@ def parse_trace_json(body: bytes, max_bytes: int) -> Document:
         raise ApiError(
             422,
             "invalid_body",
-            f"expected a JSON object with a 'text' field, got {_json_kind(value)}",
+            f"expected a JSON object with a 'text' field, got {json_type(value)}",
         )
     unknown = sorted(set(value) - set(TRACE_FIELDS))
     if unknown:
@@ -144,32 +137,24 @@ def parse_trace_json(body: bytes, max_bytes: int) -> Document:
     return _to_document(record, max_bytes)
 
 
-def _decode_text_file(name: str, data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    nul = data.find(b"\x00")
-    if nul >= 0:
+def _decode_text_file(name: str, data: bytes, max_bytes: int) -> str:
+    """A ``.txt`` upload's text, decoded by the rules ``wiretrace trace`` reads a file by."""
+    text = text_from_bytes(data, len(data), read_options(max_bytes))
+    if isinstance(text, str):
+        return text
+    if text.code == "empty_text":
         raise ApiError(
-            422,
-            "invalid_encoding",
-            f"{name}: binary file (NUL byte at offset {nul}); upload UTF-8 text",
+            422, "empty_text", f"{name}: the file holds no text (empty or only whitespace)"
         )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ApiError(
-            422,
-            "invalid_encoding",
-            f"{name}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "re-save the file as UTF-8",
-        ) from exc
+    code = "invalid_encoding" if text.code == "encoding" else "invalid_field"
+    raise ApiError(422, code, f"{name}: {text.reason}")
 
 
 def _html_text(name: str, data: bytes, max_bytes: int) -> tuple[str, str | None]:
     """The main text and the title of an HTML page, read as ``wiretrace trace`` reads one."""
-    page = page_to_document(data, name or DEFAULT_QUERY_ID, ReadOptions(max_bytes=max_bytes))
+    page = page_to_document(data, name or DEFAULT_QUERY_ID, read_options(max_bytes))
     if isinstance(page, Problem):
-        raise ApiError(422, "unreadable_page", f"{name}: {problem_message(page)}")
+        raise ApiError(422, "unreadable_page", f"{name}: {page.reason}")
     return page.document.text, page.document.title
 
 
@@ -180,7 +165,7 @@ def trace_upload(
     name = PurePosixPath((filename or "").replace("\\", "/")).name
     suffix = PurePosixPath(name.lower()).suffix
     if suffix in TEXT_SUFFIXES:
-        text, title = _decode_text_file(name, data), None
+        text, title = _decode_text_file(name, data, max_bytes), None
     elif suffix in HTML_SUFFIXES:
         text, title = _html_text(name, data, max_bytes)
     else:
@@ -254,7 +239,7 @@ def parse_documents(body: bytes, content_type: str, max_bytes: int) -> DocumentB
             raise ApiError(
                 422,
                 "invalid_body",
-                f"expected a JSON array of documents, got {_json_kind(value)}; send "
+                f"expected a JSON array of documents, got {json_type(value)}; send "
                 '[{"id": ..., "text": ...}, ...] or JSONL as application/x-ndjson',
             )
         records = [(f"item {i}", item) for i, item in enumerate(value)]
@@ -264,27 +249,12 @@ def parse_documents(body: bytes, content_type: str, max_bytes: int) -> DocumentB
         for lineno, raw in enumerate(body.split(b"\n"), 1):
             if not raw.strip():
                 continue
-            try:
-                records.append((f"line {lineno}", json.loads(raw.decode("utf-8"))))
-            except UnicodeDecodeError as exc:
+            loaded = load_line(raw, 0, "")
+            if isinstance(loaded, Line):
+                records.append((f"line {lineno}", loaded.value))
+            else:
                 rejects.append(
-                    {
-                        "location": f"line {lineno}",
-                        "id": None,
-                        "reason": f"not valid UTF-8: bad byte at offset {exc.start}",
-                    }
-                )
-            except json.JSONDecodeError as exc:
-                rejects.append(
-                    {
-                        "location": f"line {lineno}",
-                        "id": None,
-                        "reason": f"not valid JSON: {exc.msg} (column {exc.colno})",
-                    }
-                )
-            except (ValueError, RecursionError) as exc:
-                rejects.append(
-                    {"location": f"line {lineno}", "id": None, "reason": f"not valid JSON: {exc}"}
+                    {"location": f"line {lineno}", "id": None, "reason": loaded[0].reason}
                 )
     documents: list[Document] = []
     for location, value in records:
@@ -293,7 +263,7 @@ def parse_documents(body: bytes, content_type: str, max_bytes: int) -> DocumentB
                 {
                     "location": location,
                     "id": None,
-                    "reason": f"expected a JSON object, got {_json_kind(value)}",
+                    "reason": f"expected a JSON object, got {json_type(value)}",
                 }
             )
             continue
