@@ -41,7 +41,13 @@ import numpy as np
 import numpy.typing as npt
 
 from wiretrace.align.pair import AlignView, PairOptions, align_pair, align_view
-from wiretrace.corpus.records import Direction, PairRecord, PassageRecord
+from wiretrace.corpus.records import (
+    Direction,
+    OutletRecord,
+    PairRecord,
+    PassageRecord,
+    StoryRecord,
+)
 from wiretrace.dates import parse_date, time_key
 from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
 from wiretrace.index.base import document_hashes
@@ -393,7 +399,7 @@ class BestLinks:
         return uf
 
 
-def story_record(members: Sequence[DocMeta]) -> dict[str, Any]:
+def story_record(members: Sequence[DocMeta]) -> StoryRecord:
     """A story family: its documents in time order and its first publisher.
 
     The first publisher is the earliest dated document; ties on the timestamp go to the
@@ -426,7 +432,7 @@ def story_record(members: Sequence[DocMeta]) -> dict[str, Any]:
 # -- 5: per-document and per-outlet reuse ------------------------------------------------------
 
 
-def doc_sides(pair: dict[str, Any]) -> list[tuple[int, str, str, list[Span]]]:
+def doc_sides(pair: PairRecord) -> list[tuple[int, str, str, list[Span]]]:
     """What a pair says about each of its two documents: ``(doc number, role, other outlet,
     spans of this document)``, where role is ``from`` (it copied from the other), ``by`` (the
     other copied from it) or ``undirected`` (a side has no date)."""
@@ -502,16 +508,16 @@ class OutletTally:
             s.docs_reusing += reuse.from_chars > 0
             s.upstream.update(reuse.upstream)
 
-    def records(self) -> list[dict[str, Any]]:
+    def records(self) -> list[OutletRecord]:
         """One record per outlet, most original first (lowest share reused from others),
         then by documents and name. ``originality`` is None for an outlet with no dated
         document (the direction of its reuse is unknown); those come last."""
-        keyed: list[tuple[tuple[bool, float, int, str], dict[str, Any]]] = []
+        keyed: list[tuple[tuple[bool, float, int, str], OutletRecord]] = []
         for outlet, s in self._sums.items():
             share_from = s.from_chars / s.chars if s.chars else 0.0
             top = sorted(s.upstream.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_UPSTREAM]
             originality = round(1.0 - share_from, 4) if s.dated else None
-            record = {
+            record: OutletRecord = {
                 "outlet": outlet,
                 "documents": s.documents,
                 "dated_documents": s.dated,

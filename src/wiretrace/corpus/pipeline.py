@@ -21,7 +21,7 @@ import json
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -399,10 +399,10 @@ def _write_table_stream(path: Path, sch: pa.Schema, tables: Iterator[pa.Table]) 
     return count
 
 
-def _write_rows(path: Path, sch: pa.Schema, rows: list[dict[str, Any]]) -> None:
+def _write_rows(path: Path, sch: pa.Schema, rows: Sequence[Mapping[str, object]]) -> None:
     with atomic_path(path) as tmp:
-        pq.write_table(pa.Table.from_pylist(rows, schema=sch), tmp)
+        pq.write_table(pa.Table.from_pylist(list(rows), schema=sch), tmp)
 
 
-def _write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+def _write_jsonl(path: Path, rows: Sequence[Mapping[str, object]]) -> None:
     write_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))

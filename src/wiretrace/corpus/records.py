@@ -1,8 +1,10 @@
 """The records corpus mode writes, as typed dictionaries.
 
-They are the rows of ``pairs.parquet`` and ``pairs.jsonl`` (:mod:`wiretrace.corpus.schema`
-gives their Arrow types), made by :func:`wiretrace.corpus.kernels.pair_record` and read back
-by the engines and the report. Dictionaries, not dataclasses: the engines hand them to Arrow
+They are the rows of ``pairs``, ``stories`` and ``outlets`` (Parquet and JSONL;
+:mod:`wiretrace.corpus.schema` gives their Arrow types), made by
+:func:`wiretrace.corpus.kernels.pair_record`, :func:`~wiretrace.corpus.kernels.story_record` and
+:meth:`~wiretrace.corpus.kernels.OutletTally.records`, and read back by the engines and the
+report. Dictionaries, not dataclasses: the engines hand them to Arrow
 and to Spark rows as they are.
 """
 
@@ -10,7 +12,16 @@ from __future__ import annotations
 
 from typing import Literal, TypedDict
 
-__all__ = ["Direction", "EditRecord", "PairRecord", "PassageRecord"]
+__all__ = [
+    "Direction",
+    "EditRecord",
+    "OutletRecord",
+    "PairRecord",
+    "PassageRecord",
+    "StoryRecord",
+    "TimelineRecord",
+    "UpstreamRecord",
+]
 
 Direction = Literal["a_to_b", "b_to_a", "unknown"]
 
@@ -55,3 +66,52 @@ class PairRecord(TypedDict):
     score: float
     kind: str
     passages: list[PassageRecord]
+
+
+class TimelineRecord(TypedDict):
+    """One document of a story family, in time order."""
+
+    order: int
+    doc_id: str
+    outlet: str
+    published_at: str | None
+
+
+class StoryRecord(TypedDict):
+    """A story family (see :func:`wiretrace.corpus.kernels.story_record`)."""
+
+    story_id: str
+    size: int
+    outlets: int
+    first_doc: str | None
+    first_outlet: str | None
+    first_published: str | None
+    first_tied: bool
+    undated: int
+    start: str | None
+    end: str | None
+    timeline: list[TimelineRecord]
+
+
+class UpstreamRecord(TypedDict):
+    """An outlet another one took text from: characters taken, and their share of all it
+    took."""
+
+    outlet: str
+    chars: int
+    share: float
+
+
+class OutletRecord(TypedDict):
+    """One outlet's reuse figures (see :meth:`wiretrace.corpus.kernels.OutletTally.records`)."""
+
+    outlet: str
+    documents: int
+    dated_documents: int
+    chars: int
+    share_reused_from_others: float
+    share_reused_by_others: float
+    share_shared_undated: float
+    originality: float | None
+    documents_reusing: int
+    top_upstream: list[UpstreamRecord]

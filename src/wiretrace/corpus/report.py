@@ -15,10 +15,11 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyarrow.parquet as pq
 
+from wiretrace.corpus.records import OutletRecord, StoryRecord
 from wiretrace.dates import parse_date
 from wiretrace.errors import CorpusError
 from wiretrace.fileio import write_atomic
@@ -84,7 +85,7 @@ def _figure_png(fig: Any) -> str:
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _plots(folder: Path, stories: list[dict[str, Any]], outlets: list[dict[str, Any]]) -> str:
+def _plots(folder: Path, stories: list[StoryRecord], outlets: list[OutletRecord]) -> str:
     """The plots as HTML ``<figure>`` elements (none when there is nothing to plot)."""
     from matplotlib.figure import Figure
 
@@ -137,9 +138,7 @@ def _plots(folder: Path, stories: list[dict[str, Any]], outlets: list[dict[str, 
         ax = fig.subplots()
         ys = range(len(ranked))
         ax.barh(ys, [o["share_reused_from_others"] for o in ranked], label="reused from others")
-        ax.barh(
-            ys, [-o["share_reused_by_others"] for o in ranked], label="reused by others (left)"
-        )
+        ax.barh(ys, [-o["share_reused_by_others"] for o in ranked], label="reused by others (left)")
         ax.set_yticks(list(ys), [o["outlet"][:40] for o in ranked])
         ax.invert_yaxis()
         ax.axvline(0, color="black", linewidth=0.8)
@@ -161,7 +160,7 @@ def _figure(fig: Any, caption: str) -> str:
     )
 
 
-def _story_html(rank: int, story: dict[str, Any]) -> str:
+def _story_html(rank: int, story: StoryRecord) -> str:
     first = story["first_doc"]
     if first:
         head = (
@@ -193,7 +192,7 @@ def _story_html(rank: int, story: dict[str, Any]) -> str:
     )
 
 
-def _outlets_html(outlets: list[dict[str, Any]]) -> str:
+def _outlets_html(outlets: list[OutletRecord]) -> str:
     rows = []
     for o in outlets[:OUTLETS_SHOWN]:
         upstream = ", ".join(f"{_e(u['outlet'])} ({u['share']:.0%})" for u in o["top_upstream"])
@@ -219,8 +218,9 @@ def render_report(folder: Path, top: int = 20) -> str:
     _check(folder)
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     stories = pq.read_table(folder / "clusters.parquet").slice(0, max(top, PLOTTED_STORIES))
-    story_rows = stories.to_pylist()
-    outlets = pq.read_table(folder / "outlets.parquet").to_pylist()
+    # The rows are the records the engines wrote (schema.STORIES, schema.OUTLETS).
+    story_rows = cast(list[StoryRecord], stories.to_pylist())
+    outlets = cast(list[OutletRecord], pq.read_table(folder / "outlets.parquet").to_pylist())
     notes = [
         "Documents are ordered by publication time (UTC). Documents with identical timestamps "
         "are ordered by document id, so the order is deterministic but the first of them is "

@@ -39,6 +39,7 @@ __all__ = [
     "window_mask",
 ]
 
+
 def bag_similarities(
     features: Sequence[StoryFeatures],
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
