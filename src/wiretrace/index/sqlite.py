@@ -1,16 +1,6 @@
 """The SQLite index: one file, WAL journal, one transaction per batch.
 
-Tables::
-
-    meta(key PRIMARY KEY, value)                 format version and fingerprint parameters
-    documents(rowid, id UNIQUE, metadata, text,  one row per distinct normalised text
-              text_digest, meta_digest,
-              content_digest)                    (indexed: exact duplicates are found by it)
-    appearances(id PRIMARY KEY, doc, metadata,   the other ids that carried a stored text
-                meta_digest)
-    postings(hash, doc) WITHOUT ROWID            distinct winnowed hashes per document
-    lexical (FTS5, contentless, rowid = doc)     title and text, Porter-stemmed, for BM25
-    progress(input PRIMARY KEY, ...)             how far ``wiretrace index`` got in each input
+The file's tables are listed in :mod:`wiretrace.index.sqlite_file`.
 
 Exact duplicates: a document whose normalised text (:func:`~wiretrace.index.base.
 content_digest`) is already stored under another id becomes an *appearance* of that document:
@@ -25,8 +15,6 @@ killed mid-batch leaves the index as it was after the previous batch, and re-add
 documents is a no-op, so an interrupted ingest can simply be rerun. A caller can also store a
 resume point for an input in the same transaction as a batch (:meth:`SQLiteIndex.add_batch`
 with ``progress``) and read it back with :meth:`SQLiteIndex.progress`.
-
-Indexes of format 1 (before duplicate folding) are upgraded in place when opened for writing.
 """
 
 from __future__ import annotations
@@ -37,7 +25,6 @@ from itertools import islice, repeat
 from pathlib import Path
 
 from wiretrace.errors import IndexError_
-from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
 from wiretrace.ids import check_ids
 from wiretrace.index.base import (
     DEFAULT_MAX_DF,
@@ -46,7 +33,6 @@ from wiretrace.index.base import (
     Candidate,
     Prepared,
     appearance_of,
-    content_digest,
     document_hashes,
     first_key,
     meta_digest,
@@ -54,68 +40,21 @@ from wiretrace.index.base import (
     rank_candidates,
 )
 from wiretrace.index.lexical import fts_query, query_terms
+from wiretrace.index.sqlite_file import open_file
 from wiretrace.model import Appearance, Document
 
-FORMAT_VERSION = "2"
 # (input, signature, position, records, state): see SQLiteIndex.add_batch_outcomes.
 ResumePoint = tuple[str, str, int, int, str]
 BATCH_SIZE = 2000
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    rowid INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    title TEXT, url TEXT, source TEXT, published_at TEXT, language TEXT,
-    text TEXT NOT NULL,
-    text_digest TEXT NOT NULL,
-    meta_digest TEXT NOT NULL,
-    author TEXT, crawled_at TEXT,
-    content_digest TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS appearances (
-    id TEXT PRIMARY KEY,
-    doc INTEGER NOT NULL,
-    title TEXT, url TEXT, source TEXT, published_at TEXT, language TEXT,
-    author TEXT, crawled_at TEXT,
-    meta_digest TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS appearances_doc ON appearances(doc);
-CREATE TABLE IF NOT EXISTS progress (
-    input TEXT PRIMARY KEY,
-    signature TEXT NOT NULL,
-    position INTEGER NOT NULL,
-    records INTEGER NOT NULL,
-    state TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS postings (
-    hash INTEGER NOT NULL,
-    doc INTEGER NOT NULL,
-    PRIMARY KEY (hash, doc)
-) WITHOUT ROWID;
-CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5(
-    text, content='', tokenize='porter unicode61', detail=full
-);
-"""
-
 # Lexical term document counts kept per connection (see SQLiteIndex.term_document_counts).
 TERM_COUNT_CACHE = 200_000
 
-_CONTENT_INDEX = "CREATE INDEX IF NOT EXISTS documents_content ON documents(content_digest)"
 _LEXICAL_INSERT = "INSERT INTO lexical(rowid, text) VALUES (?, ?)"
 _LEXICAL_DELETE = "INSERT INTO lexical(lexical, rowid, text) VALUES ('delete', ?, ?)"
 _DOC_COLUMNS = "id, text, title, url, source, published_at, language, author, crawled_at"
 _META = "title, url, source, published_at, language, author, crawled_at"
 _APP_COLUMNS = f"id, {_META}"
-
-
-def sqlite_uri(path: Path, mode: str) -> str:
-    """The SQLite URI of the file ``path``: a path, never read as a URI itself.
-
-    ``Path.as_uri`` percent-encodes what a URI would read otherwise (``#`` starts a fragment,
-    ``?`` the parameters, ``%`` an escape), so ``news#2.db`` is that file, not ``news``.
-    """
-    return f"{path.absolute().as_uri()}?mode={mode}"
 
 
 def _row_to_document(row: tuple[str, ...]) -> Document:
@@ -162,79 +101,12 @@ class SQLiteIndex:
             raise IndexError_(f"{self.path}: no such index; create it with 'wiretrace index'")
         if create and not self.path.parent.exists():
             raise IndexError_(f"{self.path}: folder {self.path.parent} does not exist")
-        try:
-            self._db = sqlite3.connect(
-                sqlite_uri(self.path, "ro" if readonly else "rwc"),
-                uri=True,
-                check_same_thread=False,
-                isolation_level=None,
-            )
-            self._db.execute("PRAGMA busy_timeout = 10000")
-            self._db.execute("PRAGMA cache_size = -262144")  # up to 256 MiB of page cache
-            if not readonly:
-                self._db.execute("PRAGMA journal_mode = WAL")
-                self._db.execute("PRAGMA synchronous = NORMAL")
-                self._db.executescript(_SCHEMA)
-            self.n, self.window = self._read_parameters(readonly)
-            if not readonly:
-                self._db.execute(_CONTENT_INDEX)
-            self.fold_duplicates = self._fold_setting(fold_duplicates, readonly)
-            self._folded = (
-                self._db.execute("SELECT EXISTS (SELECT 1 FROM appearances)").fetchone()[0] == 1
-            )
-        except sqlite3.Error as exc:
-            raise IndexError_(f"{self.path}: cannot open index: {exc}") from exc
-
-    def _read_parameters(self, readonly: bool) -> tuple[int, int]:
-        rows = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
-        if not rows and not readonly:
-            self._db.executemany(
-                "INSERT INTO meta(key, value) VALUES (?, ?)",
-                [
-                    ("format", FORMAT_VERSION),
-                    ("n", str(DEFAULT_N)),
-                    ("window", str(DEFAULT_WINDOW)),
-                ],
-            )
-            return DEFAULT_N, DEFAULT_WINDOW
-        if rows.get("format") == "1" and not readonly:
-            self._upgrade_from_1()
-            rows["format"] = FORMAT_VERSION
-        if rows.get("format") != FORMAT_VERSION:
-            raise IndexError_(
-                f"{self.path}: index format {rows.get('format')!r} is not {FORMAT_VERSION!r}; "
-                "rebuild it with 'wiretrace index'"
-            )
-        return int(rows["n"]), int(rows["window"])
-
-    def _fold_setting(self, requested: bool | None, readonly: bool) -> bool:
-        row = self._db.execute("SELECT value FROM meta WHERE key = 'fold'").fetchone()
-        stored = row is not None and row[0] == "1"
-        if requested and not stored and not readonly:
-            self._db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fold', '1')")
-            return True
-        return stored
-
-    def _upgrade_from_1(self) -> None:
-        """Format 1 had no author, crawl date or content digest: add them in one transaction."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            for column in (
-                "author TEXT",
-                "crawled_at TEXT",
-                "content_digest TEXT NOT NULL DEFAULT ''",
-            ):
-                self._db.execute(f"ALTER TABLE documents ADD COLUMN {column}")
-            rows = self._db.execute("SELECT rowid, text FROM documents").fetchall()
-            self._db.executemany(
-                "UPDATE documents SET content_digest = ? WHERE rowid = ?",
-                ((content_digest(text), rowid) for rowid, text in rows),
-            )
-            self._db.execute("UPDATE meta SET value = ? WHERE key = 'format'", (FORMAT_VERSION,))
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
+        self._db, settings = open_file(
+            self.path, readonly=readonly, fold_duplicates=fold_duplicates
+        )
+        self.n, self.window = settings.n, settings.window
+        self.fold_duplicates = settings.fold_duplicates
+        self._folded = settings.folded
 
     # -- writing ---------------------------------------------------------------------------
 

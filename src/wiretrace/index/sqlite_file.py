@@ -1,0 +1,164 @@
+"""The SQLite index's file: its tables, its format version, and how it is opened.
+
+Tables::
+
+    meta(key PRIMARY KEY, value)                 format version and fingerprint parameters
+    documents(rowid, id UNIQUE, metadata, text,  one row per distinct normalised text
+              text_digest, meta_digest,
+              content_digest)                    (indexed: exact duplicates are found by it)
+    appearances(id PRIMARY KEY, doc, metadata,   the other ids that carried a stored text
+                meta_digest)
+    postings(hash, doc) WITHOUT ROWID            distinct winnowed hashes per document
+    lexical (FTS5, contentless, rowid = doc)     title and text, Porter-stemmed, for BM25
+    progress(input PRIMARY KEY, ...)             how far ``wiretrace index`` got in each input
+
+Indexes of format 1 (before duplicate folding) are upgraded in place when opened for writing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from wiretrace.errors import IndexError_
+from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
+from wiretrace.index.base import content_digest
+
+__all__ = ["FORMAT_VERSION", "FileSettings", "open_file", "sqlite_uri"]
+
+FORMAT_VERSION = "2"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    title TEXT, url TEXT, source TEXT, published_at TEXT, language TEXT,
+    text TEXT NOT NULL,
+    text_digest TEXT NOT NULL,
+    meta_digest TEXT NOT NULL,
+    author TEXT, crawled_at TEXT,
+    content_digest TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS appearances (
+    id TEXT PRIMARY KEY,
+    doc INTEGER NOT NULL,
+    title TEXT, url TEXT, source TEXT, published_at TEXT, language TEXT,
+    author TEXT, crawled_at TEXT,
+    meta_digest TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS appearances_doc ON appearances(doc);
+CREATE TABLE IF NOT EXISTS progress (
+    input TEXT PRIMARY KEY,
+    signature TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    records INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS postings (
+    hash INTEGER NOT NULL,
+    doc INTEGER NOT NULL,
+    PRIMARY KEY (hash, doc)
+) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5(
+    text, content='', tokenize='porter unicode61', detail=full
+);
+"""
+
+CONTENT_INDEX = "CREATE INDEX IF NOT EXISTS documents_content ON documents(content_digest)"
+
+
+def sqlite_uri(path: Path, mode: str) -> str:
+    """The SQLite URI of the file ``path``: a path, never read as a URI itself.
+
+    ``Path.as_uri`` percent-encodes what a URI would read otherwise (``#`` starts a fragment,
+    ``?`` the parameters, ``%`` an escape), so ``news#2.db`` is that file, not ``news``.
+    """
+    return f"{path.absolute().as_uri()}?mode={mode}"
+
+
+@dataclass(frozen=True, slots=True)
+class FileSettings:
+    """What an index file records about itself: the fingerprint parameters ``n`` and
+    ``window``, whether it folds exact duplicates from now on, and whether it holds any folded
+    appearance yet."""
+
+    n: int
+    window: int
+    fold_duplicates: bool
+    folded: bool
+
+
+def open_file(
+    path: Path, *, readonly: bool, fold_duplicates: bool | None
+) -> tuple[sqlite3.Connection, FileSettings]:
+    """Connect to the index file at ``path`` (created, or upgraded from format 1, unless
+    ``readonly``) and read its settings; ``fold_duplicates`` is as in ``SQLiteIndex``."""
+    try:
+        db = sqlite3.connect(
+            sqlite_uri(path, "ro" if readonly else "rwc"),
+            uri=True,
+            check_same_thread=False,
+            isolation_level=None,
+        )
+        db.execute("PRAGMA busy_timeout = 10000")
+        db.execute("PRAGMA cache_size = -262144")  # up to 256 MiB of page cache
+        if not readonly:
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.executescript(SCHEMA)
+        n, window = _read_parameters(db, path, readonly)
+        if not readonly:
+            db.execute(CONTENT_INDEX)
+        fold = _fold_setting(db, fold_duplicates, readonly)
+        folded = db.execute("SELECT EXISTS (SELECT 1 FROM appearances)").fetchone()[0] == 1
+    except sqlite3.Error as exc:
+        raise IndexError_(f"{path}: cannot open index: {exc}") from exc
+    return db, FileSettings(n, window, fold, folded)
+
+
+def _read_parameters(db: sqlite3.Connection, path: Path, readonly: bool) -> tuple[int, int]:
+    rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    if not rows and not readonly:
+        db.executemany(
+            "INSERT INTO meta(key, value) VALUES (?, ?)",
+            [("format", FORMAT_VERSION), ("n", str(DEFAULT_N)), ("window", str(DEFAULT_WINDOW))],
+        )
+        return DEFAULT_N, DEFAULT_WINDOW
+    if rows.get("format") == "1" and not readonly:
+        _upgrade_from_1(db)
+        rows["format"] = FORMAT_VERSION
+    if rows.get("format") != FORMAT_VERSION:
+        raise IndexError_(
+            f"{path}: index format {rows.get('format')!r} is not {FORMAT_VERSION!r}; "
+            "rebuild it with 'wiretrace index'"
+        )
+    return int(rows["n"]), int(rows["window"])
+
+
+def _fold_setting(db: sqlite3.Connection, requested: bool | None, readonly: bool) -> bool:
+    row = db.execute("SELECT value FROM meta WHERE key = 'fold'").fetchone()
+    stored = row is not None and row[0] == "1"
+    if requested and not stored and not readonly:
+        db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('fold', '1')")
+        return True
+    return stored
+
+
+def _upgrade_from_1(db: sqlite3.Connection) -> None:
+    """Format 1 had no author, crawl date or content digest: add them in one transaction."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for column in ("author TEXT", "crawled_at TEXT", "content_digest TEXT NOT NULL DEFAULT ''"):
+            db.execute(f"ALTER TABLE documents ADD COLUMN {column}")
+        rows = db.execute("SELECT rowid, text FROM documents").fetchall()
+        db.executemany(
+            "UPDATE documents SET content_digest = ? WHERE rowid = ?",
+            ((content_digest(text), rowid) for rowid, text in rows),
+        )
+        db.execute("UPDATE meta SET value = ? WHERE key = 'format'", (FORMAT_VERSION,))
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
