@@ -141,6 +141,13 @@ class Edit:
     source_span: Span | None = None
     query_span: Span | None = None
 
+    def moved(self, query_offset: int) -> Edit:
+        """The edit with its query span moved by ``query_offset`` (a window's start)."""
+        if self.query_span is None or not query_offset:
+            return self
+        span = Span(self.query_span.start + query_offset, self.query_span.end + query_offset)
+        return Edit(self.source, self.query, self.type, self.source_span, span)
+
 
 @dataclass(frozen=True, slots=True)
 class Alignment:

@@ -34,7 +34,8 @@ _TOKEN = re.compile(
 @dataclass(frozen=True, slots=True)
 class Token:
     """One token: ``kind`` is ``num``, ``word``, ``sym`` or ``dash``; ``text`` as written,
-    ``lower`` case-folded without a trailing dot; ``start``/``end`` in the scanned text."""
+    ``lower`` case-folded without a trailing dot or a possessive "'s"; ``start``/``end`` in
+    the scanned text."""
 
     kind: str
     text: str
@@ -56,6 +57,8 @@ def scan(text: str, start: int, end: int) -> list[Token]:
         lower = body.casefold()
         if kind == "word" and lower.endswith(".") and len(lower) > 1:
             lower = lower[:-1]
+        if kind == "word" and lower[-2:] in ("'s", "\u2019s"):
+            lower = lower[:-2]  # a possessive: "Thursday's" is Thursday
         out.append(Token(kind, m.group(0), lower, m.start(), m.end(), suffix.casefold()))
     return out
 

@@ -8,10 +8,12 @@ that holds:
    ("Russia" -> "Russian Federation"), or two spellings of one person's name ("V. Putin" ->
    "Vladimir Putin", :func:`wiretrace.text.aliases.same_person`).
 2. ``negation``: the count of negations ("not", "never", "no", "n't", ...) differs in parity
-   ("did not" -> "did", "is" -> "isn't").
+   ("did not" -> "did", "is" -> "isn't") and, negations aside, at most
+   :data:`NEGATED_OTHER_WORDS` other words a side differ (a rewritten clause that holds a
+   "not" is no negation edit).
 3. ``date``: the dates the edit touches, read whole ("24" in "April 24"), conflict
    (:func:`wiretrace.drift.dates.compare_dates`), or a date stands where the other side
-   has other words.
+   has other words or a number.
 4. ``number``: the quantities it touches, read whole ("80" in "80,000" -> "100" in
    "100,000"), state different amounts (:func:`wiretrace.drift.numbers.same_amount`).
 5. ``synonym``: what is left, once equal dates and amounts are set aside, is equal or one
@@ -57,6 +59,9 @@ __all__ = ["MAX_EDIT_WORDS", "edit_type_alone", "type_edit", "typed_edits"]
 # (rules 5 to 7 see it as ``other``), which keeps the work per edit bounded.
 MAX_EDIT_WORDS = 64
 
+# A negation edit may change this many other words a side ("did not" -> "failed to").
+NEGATED_OTHER_WORDS = 2
+
 Values = Literal["date", "number", "equal", "none"]
 
 
@@ -69,7 +74,7 @@ def type_edit(source_text: str, query_text: str, source_span: Span, query_span: 
         return EditType.OTHER
     if _renamed(s, q):
         return EditType.RENAME
-    if _negations(s) % 2 != _negations(q) % 2:
+    if _negations(s) % 2 != _negations(q) % 2 and _only_negated(s, q):
         return EditType.NEGATION
     values, s_held, q_held = _values(source_text, query_text, source_span, query_span)
     if values == "date":
@@ -130,11 +135,24 @@ def _negations(text: str) -> int:
     return sum(w in NEGATIONS for w in _words(text))
 
 
+def _only_negated(s: str, q: str) -> bool:
+    """Whether, negations aside, the two wordings differ by at most
+    :data:`NEGATED_OTHER_WORDS` words a side: "did not" -> "did", not a rewritten clause
+    that happens to hold a "not"."""
+    a = [w for w in _words(s) if w not in NEGATIONS]
+    b = [w for w in _words(q) if w not in NEGATIONS]
+    if len(a) > MAX_EDIT_WORDS or len(b) > MAX_EDIT_WORDS:
+        return False
+    da, db = _differing([(w, i) for i, w in enumerate(a)], [(w, i) for i, w in enumerate(b)])
+    return len(da) <= NEGATED_OTHER_WORDS and len(db) <= NEGATED_OTHER_WORDS
+
+
 def _values(
     source_text: str, query_text: str, s: Span, q: Span
 ) -> tuple[Values, list[Span], list[Span]]:
     """How the dates and amounts the edit touches compare (``date`` or ``number`` for a
-    conflict, ``equal``, ``none``), and where each side writes them."""
+    conflict; ``equal``; ``none``: no values, or a number on one side only), and, for
+    ``equal``, where each side writes them."""
     s_dates, q_dates = dates_near(source_text, s), dates_near(query_text, q)
     s_amounts = _amounts(source_text, s, s_dates)
     q_amounts = _amounts(query_text, q, q_dates)
@@ -143,17 +161,21 @@ def _values(
     both = s.start < s.end and q.start < q.end
     if s_dates or q_dates:
         if not (s_dates and q_dates):
-            # A date stands where the other side has other words: a changed date slot (a
-            # pure insertion or deletion is not a slot).
-            if both and not (s_amounts or q_amounts):
+            # A date stands where the other side has other words or a number ("2000's" ->
+            # "200's"): a changed date slot (a pure insertion or deletion is not a slot).
+            if both:
                 return "date", held_s, held_q
         elif _dates_differ(s_dates, q_dates):
             return "date", held_s, held_q
-    if s_amounts and q_amounts and _amounts_differ(s_amounts, q_amounts):
-        return "number", held_s, held_q
-    if s_amounts or q_amounts or s_dates or q_dates:
+    if s_amounts and q_amounts:
+        if _amounts_differ(s_amounts, q_amounts):
+            return "number", held_s, held_q
         return "equal", held_s, held_q
-    return "none", held_s, held_q
+    if s_dates and q_dates and not (s_amounts or q_amounts):
+        return "equal", held_s, held_q
+    # A number on one side only ("About 12 American" -> "United States"): its words are
+    # compared with the rest, as words.
+    return "none", [], []
 
 
 def _amounts(text: str, span: Span, dates: Sequence[DateValue]) -> list[Quantity]:
