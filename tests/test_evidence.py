@@ -33,7 +33,8 @@ def _idf(term: str) -> float:
         ("five", "seven", EditType.NUMBER),
         ("11", "12", EditType.NUMBER),
         ("is", "is not", EditType.NEGATION),
-        ("said", "stated", EditType.OTHER),
+        ("said", "stated", EditType.SYNONYM),
+        ("said", "shouted", EditType.OTHER),
     ],
 )
 def test_edit_types(source: str, query: str, expected: EditType) -> None:

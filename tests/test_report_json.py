@@ -94,8 +94,14 @@ def test_later_documents_are_listed_apart_from_sources_and_a_tie_is_named(dated:
         expected = "title" if p["query_start"] == headline else "text"
         assert p["source_field"] == expected, p
     assert [p["source_field"] for p in report["passages"]].count("title") == 1
-    edits = [e for p in report["passages"] for e in p["edits"]]
-    assert {"from": "said", "to": "stated", "type": edits[0]["type"]} in edits
+    edits = [(p, e) for p in report["passages"] for e in p["edits"]]
+    said = [(p, e) for p, e in edits if (e["from"], e["to"]) == ("said", "stated")]
+    assert said and all(e["type"] == "synonym" for _, e in said)
+    # Each edit's spans point at its two wordings (issue 14).
+    for p, e in said:
+        source = next(s.document for s in dated.sources if s.document.id == p["source_id"])
+        assert source.text[e["source_start"] : e["source_end"]] == "said"
+        assert text[e["query_start"] : e["query_end"]] == "stated"
     assert json.loads(trace_to_json(dated)) == report
 
 

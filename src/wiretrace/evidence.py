@@ -15,19 +15,19 @@ passage the aligners return goes through :func:`judge`:
    "China") moves out to the whole alias, so the rename becomes an edit; an edge between two
    capitalised words joined by a space or hyphen ("Kim Jong | Un") moves out to the end of the
    name, on each side by its own text. Edits and the word similarity are computed again.
-2. **Typed edits** (:func:`edit_type`): ``rename`` (one entity's other name), ``number``,
-   ``date`` (a month, a weekday or a year), ``entity`` (capitalised names that differ and are
-   not one entity's names, except in a title-case headline, where every word is
-   capitalised), ``negation`` (a "not"/"no"/"never" added or dropped), else ``other``.
-   Number, date and entity edits are *conflicts*: the two sides name different people,
-   places, numbers or dates in one slot.
+2. **Typed edits** (:func:`typed`, by :mod:`wiretrace.drift`, which reads each edit in its
+   two texts): ``rename``, ``synonym``, ``number``, ``date``, ``entity``, ``quote``,
+   ``attribution``, ``negation`` or ``other``; in a title-case headline, where every word is
+   capitalised, a capitalised swap is ``other``, not a name. Number, date, entity and
+   attribution edits are *conflicts*: the two sides name different people, places, speakers,
+   numbers or dates in one slot.
 3. **The rule for conflicts.** A passage copied nearly word for word (``verbatim`` or
    ``near_verbatim``) keeps its conflicts as edits: that is a fact changed in a copy, which a
-   fact-checker wants to see. A ``rewritten`` or ``paraphrase`` passage with an ``entity``
-   conflict is dropped: two sentences that share their frame and differ in who they are about
-   are two reports on one topic, not a rewrite ("Putin hugs Kim Jong Il" in a 2002 caption
-   against "Putin and Kim Jong Un" in 2019). A number or date conflict in a rewrite is kept and
-   listed.
+   fact-checker wants to see. A ``rewritten`` or ``paraphrase`` passage with an ``entity`` or
+   ``attribution`` conflict is dropped: two sentences that share their frame and differ in who
+   they are about are two reports on one topic, not a rewrite ("Putin hugs Kim Jong Il" in a
+   2002 caption against "Putin and Kim Jong Un" in 2019). A number or date conflict in a
+   rewrite is kept and listed.
 4. **Telling evidence** (:func:`evidence`). For ``rewritten`` and ``paraphrase`` passages, the
    shared content terms are weighed by their inverse document frequency in the index, ``ln((N
    + 1) / (df + 1))``: the evidence of a query sentence is the weighted share of its terms that
@@ -37,7 +37,7 @@ passage the aligners return goes through :func:`judge`:
    dropped.
 5. **Readable edits.** A passage whose edits replace more than :data:`MAX_REPLACED` of its query
    words is not a copy with changes: it is reported as ``paraphrase``, keeping only its typed
-   edits (renames and conflicts), not its word edits.
+   edits (renames, conflicts and negations), not its word edits (synonyms, quotes, others).
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel, Levenshtein
 
 from wiretrace.align.pair import AlignView, span_edits, token_range
-from wiretrace.align.sentences import canonical_tokens
+from wiretrace.drift import edit_type_alone, typed_edits
 from wiretrace.index.lexical import stems
 from wiretrace.model import Alignment, Edit, EditType, PassageKind, Span
 from wiretrace.text.normalise import normalise
@@ -83,19 +83,11 @@ MIN_EDGE_WORDS = 3
 # A text whose content words are capitalised at least this often is in title case.
 TITLE_CASE_SHARE = 0.8
 MAX_REPLACED = 0.5
-CONFLICTS = frozenset({EditType.NUMBER, EditType.DATE, EditType.ENTITY})
-_MONTHS = frozenset(
-    """january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
-    saturday sunday""".split()  # noqa: SIM905
-)
-_NEGATIONS = frozenset({"not", "no", "never", "nor", "none", "nobody", "nothing", "t"})
-_NUMBER_WORDS = frozenset(
-    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
-    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
-    ninety hundred thousand million billion trillion dozen half""".split()  # noqa: SIM905
-)
-_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+CONFLICTS = frozenset({EditType.NUMBER, EditType.DATE, EditType.ENTITY, EditType.ATTRIBUTION})
+# Edits that name another person, place or organisation (a speaker is one).
+_NAMED = frozenset({EditType.ENTITY, EditType.ATTRIBUTION})
+# A paraphrase keeps its renames and its changed facts, not its word swaps (step 5).
+_KEPT_IN_PARAPHRASE = CONFLICTS | {EditType.RENAME, EditType.NEGATION}
 _JOINER = re.compile(r"^[ \t\-\u2010\u2011]?$")
 
 
@@ -108,35 +100,14 @@ def _words(text: str) -> list[str]:
 
 
 def edit_type(edit: Edit) -> EditType:
-    """The type of one edit (module docstring, step 2)."""
+    """The type of one edit known only by its two wordings (module docstring, step 2)."""
     return _edit_type(edit.source, edit.query)
 
 
 @lru_cache(maxsize=4096)
 def _edit_type(source: str, query: str) -> EditType:
     """:func:`edit_type` of the edit ``source -> query`` (the same edits recur: renames)."""
-    edit = Edit(source, query)
-    a, b = _words(edit.source), _words(edit.query)
-    if not a and not b:
-        return EditType.OTHER
-    ca = canonical_tokens(edit.source, tokenize(edit.source)).words
-    cb = canonical_tokens(edit.query, tokenize(edit.query)).words
-    if ca and ca == cb:
-        return EditType.RENAME if normalise(edit.source).text != normalise(edit.query).text else (
-            EditType.OTHER
-        )
-    if set(a) ^ set(b) and (set(a) ^ set(b)) <= _NEGATIONS:
-        return EditType.NEGATION
-    if a and b:
-        if any(_YEAR.match(w) or w in _MONTHS for w in a + b):
-            return EditType.DATE
-        if any(w.isdigit() or w in _NUMBER_WORDS for w in a) and any(
-            w.isdigit() or w in _NUMBER_WORDS for w in b
-        ):
-            return EditType.NUMBER
-        if _names(edit.source) and _names(edit.query):
-            return EditType.ENTITY
-    return EditType.OTHER
+    return edit_type_alone(source, query)
 
 
 def _title_case(view: AlignView, span: Span) -> bool:
@@ -191,9 +162,7 @@ def _edge_out(tokens: Tokens, text: str, span: Span) -> Span:
     return Span(start, end)
 
 
-def snap_to_names(
-    query: AlignView, source: AlignView, a: Alignment, max_edits: int
-) -> Alignment:
+def snap_to_names(query: AlignView, source: AlignView, a: Alignment, max_edits: int) -> Alignment:
     """``a`` with both sides widened to whole names (aliases, then capitalised runs), and its
     edits and similarity computed again when a side moved."""
     q_text, s_text = query.words.original, source.words.original
@@ -204,8 +173,10 @@ def snap_to_names(
     qc, sc = _canon_range(query, q), _canon_range(source, s)
     score = float(Indel.normalized_similarity(sc, qc))
     edits = span_edits(query, source, q, s, max_edits)
-    identical = a.identical and not edits and normalise(q_text[q.start : q.end]).text == (
-        normalise(s_text[s.start : s.end]).text
+    identical = (
+        a.identical
+        and not edits
+        and normalise(q_text[q.start : q.end]).text == (normalise(s_text[s.start : s.end]).text)
     )
     return replace(a, query=q, source=s, score=round(score, 4), edits=edits, identical=identical)
 
@@ -262,9 +233,10 @@ class Judgement:
     reason: str = ""
 
 
-def typed(edits: Iterable[Edit]) -> tuple[Edit, ...]:
-    """The edits with their types set."""
-    return tuple(replace(e, type=edit_type(e)) for e in edits)
+def typed(query: AlignView, source: AlignView, edits: Iterable[Edit]) -> tuple[Edit, ...]:
+    """The edits with their types set, each read in its two texts
+    (:func:`wiretrace.drift.type_edit`)."""
+    return typed_edits(source.words.original, query.words.original, edits)
 
 
 def split_unsupported(
@@ -357,15 +329,14 @@ def judge(
     """Apply steps 2 to 6 of the module docstring to one alignment whose edges are already
     whole names (:func:`examine` runs every step). ``check_evidence=False`` skips steps 4
     and 5, for passages found by other evidence (a headline match, sentence embeddings)."""
-    a = replace(a, edits=typed(a.edits))
+    a = replace(a, edits=typed(query, source, a.edits))
     if _title_case(query, a.query):
         # In a headline written in title case every word is capitalised: a capitalised swap
         # ("Large Riot" -> "Sizeable Riot") is no sign of another name.
         a = replace(
             a,
             edits=tuple(
-                replace(e, type=EditType.OTHER) if e.type is EditType.ENTITY else e
-                for e in a.edits
+                replace(e, type=EditType.OTHER) if e.type in _NAMED else e for e in a.edits
             ),
         )
     kind = classify(a)
@@ -376,14 +347,14 @@ def judge(
         (evidence(span_terms(query, part), held, idf) for part in _sentences_in(query, a.query)),
         default=0.0,
     )
-    if any(e.type is EditType.ENTITY for e in a.edits):
+    if any(e.type in _NAMED for e in a.edits):
         return Judgement(None, kind, weight, "names a different entity")
     if check_evidence and weight < MIN_EVIDENCE:
         return Judgement(None, kind, weight, "rests on words common in the index")
     q_words = len(_canon_range(query, a.query))
     replaced = sum(len(_words(e.query)) for e in a.edits if e.type is not EditType.RENAME)
     if q_words and replaced > MAX_REPLACED * q_words:
-        named = tuple(e for e in a.edits if e.type is not EditType.OTHER)
+        named = tuple(e for e in a.edits if e.type in _KEPT_IN_PARAPHRASE)
         return Judgement(replace(a, edits=named), PassageKind.PARAPHRASE, weight)
     return Judgement(a, kind, weight)
 

@@ -182,7 +182,8 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
         sources.update(part.sources)
         for p in part.found:
             shifted = Span(p.query.start + window.start, p.query.end + window.start)
-            passages.append(replace(p, query=shifted))
+            edits = tuple(e.moved(window.start) for e in p.edits)
+            passages.append(replace(p, query=shifted, edits=edits))
     passages = with_confidence(passages, len(doc.text))
     shown = [p for p in passages if p.confidence >= opts.min_confidence]
     hidden = len(passages) - len(shown)

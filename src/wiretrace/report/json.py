@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from wiretrace.dates import implausible, parse_moment
-from wiretrace.model import SCHEMA_VERSION, Passage, Signal, SourceSummary, Trace
+from wiretrace.model import SCHEMA_VERSION, Edit, Passage, Signal, SourceSummary, Trace
 
 __all__ = [
     "date_note",
@@ -60,8 +60,19 @@ def _passage(p: Passage) -> dict[str, Any]:
         "score": p.score,
         "confidence": p.confidence,
         "kind": p.kind.value,
-        "edits": [{"from": e.source, "to": e.query, "type": e.type.value} for e in p.edits],
+        "edits": [_edit(e) for e in p.edits],
     }
+
+
+def _edit(e: Edit) -> dict[str, Any]:
+    """An edit; its spans, when known, as ``source_start``/``source_end`` and
+    ``query_start``/``query_end`` (the passage's own convention)."""
+    out: dict[str, Any] = {"from": e.source, "to": e.query, "type": e.type.value}
+    if e.source_span is not None:
+        out["source_start"], out["source_end"] = e.source_span.start, e.source_span.end
+    if e.query_span is not None:
+        out["query_start"], out["query_end"] = e.query_span.start, e.query_span.end
+    return out
 
 
 def _source(s: SourceSummary) -> dict[str, Any]:
