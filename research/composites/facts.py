@@ -194,7 +194,7 @@ def render_quantity(value: Decimal, unit: str, style: str, unit_word: bool) -> s
     if not unit:
         return number
     if unit == "%":
-        return number + (" per cent" if unit_word else "%")
+        return number + (" per cent" if unit_word or style == "words" else "%")
     if unit_word or style == "words":
         return f"{number} {_CURRENCY_WORDS[unit]}"
     return f"{unit}{number}"
