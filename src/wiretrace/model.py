@@ -128,11 +128,18 @@ class EditType(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """A word-level change from the source to the query (``from`` -> ``to``), with its type."""
+    """A word-level change from the source to the query (``from`` -> ``to``), with its type.
+
+    ``source_span`` and ``query_span`` locate the two wordings in the source's and the query's
+    text (the texts a passage's own spans index); an inserted or deleted wording has an empty
+    span where it would stand. They are None for an edit made without its texts.
+    """
 
     source: str
     query: str
     type: EditType = EditType.OTHER
+    source_span: Span | None = None
+    query_span: Span | None = None
 
 
 @dataclass(frozen=True, slots=True)

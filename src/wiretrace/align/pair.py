@@ -143,6 +143,15 @@ def _surface(tokens: Tokens, text: str, first: int, end: int) -> str:
     return text[tokens.starts[first] : tokens.ends[end - 1]] if first < end else ""
 
 
+def _edit_span(tokens: Tokens, first: int, end: int, lo: int) -> Span:
+    """The character span of tokens ``first`` to ``end`` (exclusive); for no tokens, the empty
+    span just after token ``first - 1`` (at ``lo``, the side's start, when there is none)."""
+    if first < end:
+        return Span(tokens.starts[first], tokens.ends[end - 1])
+    at = tokens.ends[first - 1] if first > 0 else lo
+    return Span(max(at, lo), max(at, lo))
+
+
 def span_edits(
     query: AlignView, source: AlignView, q: Span, s: Span, limit: int
 ) -> tuple[Edit, ...]:
@@ -150,7 +159,10 @@ def span_edits(
 
     Words are compared with entity aliases canonicalised, so "Russia" and "Russian Federation"
     are the same word; a pair of equal canonical words written differently is reported as an
-    edit too (a rename). Adjacent changed words form one edit.
+    edit too (a rename). Adjacent changed words form one edit. Each edit carries the character
+    spans of its two wordings (an inserted or deleted wording: an empty span where it would
+    stand, just after the word before it). Edits are untyped here (:mod:`wiretrace.drift`
+    types them).
     """
     qt, st = query.canon, source.canon
     q0, q1 = token_range(qt, q)
@@ -177,7 +189,12 @@ def span_edits(
         else:
             runs.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
     return tuple(
-        Edit(_surface(st, s_text, s0 + a, s0 + b), _surface(qt, q_text, q0 + c, q0 + d))
+        Edit(
+            _surface(st, s_text, s0 + a, s0 + b),
+            _surface(qt, q_text, q0 + c, q0 + d),
+            source_span=_edit_span(st, s0 + a, s0 + b, s.start),
+            query_span=_edit_span(qt, q0 + c, q0 + d, q.start),
+        )
         for a, b, c, d in runs[:limit]
     )
 

@@ -1,0 +1,281 @@
+"""The type of one edit, read in its two texts.
+
+:func:`type_edit` looks at an edit's two wordings and at the text around them (a bounded
+window, so the work per edit does not grow with the text), and answers with the first rule
+that holds:
+
+1. ``rename``: both wordings are one entity's names: equal once aliases are canonicalised
+   ("Russia" -> "Russian Federation"), or two spellings of one person's name ("V. Putin" ->
+   "Vladimir Putin", :func:`wiretrace.text.aliases.same_person`).
+2. ``negation``: the count of negations ("not", "never", "no", "n't", ...) differs in parity
+   ("did not" -> "did", "is" -> "isn't").
+3. ``date``: the dates the edit touches, read whole ("24" in "April 24"), conflict
+   (:func:`wiretrace.drift.dates.compare_dates`), or a date stands where the other side
+   has other words.
+4. ``number``: the quantities it touches, read whole ("80" in "80,000" -> "100" in
+   "100,000"), state different amounts (:func:`wiretrace.drift.numbers.same_amount`).
+5. ``synonym``: what is left, once equal dates and amounts are set aside, is equal or one
+   synonym group's words ("80,000" -> "80k"; "said" -> "stated"; "didn't" -> "did not";
+   "80,000 people" -> "80k individuals").
+6. ``attribution``: the words that differ are names on both sides, and they name a speaker:
+   right after a reporting verb and before punctuation ("said Ushakov." -> "said Peskov."),
+   right before one ("Ushakov told" -> "Peskov told"), or after "according to".
+7. ``entity``: the words that differ are names on both sides (capitalised, stop words aside).
+8. ``quote``: any other change inside quotation marks on both sides
+   (:func:`wiretrace.drift.quotes.quoted`).
+9. ``other``.
+
+A fact type found anywhere in an edit wins over the rest of it, since the word diff merges
+adjacent changed words: "80 people" -> "100 persons" is a ``number`` edit.
+
+A headline in title case capitalises every word; whether a capitalised swap there is a name is
+for the caller to judge (:mod:`wiretrace.evidence` does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Literal
+
+from rapidfuzz.distance import Levenshtein
+
+from wiretrace.drift._scan import WINDOW
+from wiretrace.drift.dates import DateValue, compare_dates, dates_near
+from wiretrace.drift.lexicon import NEGATIONS, REPORTING, expand_contractions, synonyms
+from wiretrace.drift.numbers import Quantity, quantities_near, same_amount
+from wiretrace.drift.quotes import quoted
+from wiretrace.model import Edit, EditType, Span
+from wiretrace.text.aliases import canonicalise, load_aliases, same_person
+from wiretrace.text.normalise import normalise
+from wiretrace.text.tokens import Tokens, tokenize
+from wiretrace.text.words import STOPWORDS
+
+__all__ = ["MAX_EDIT_WORDS", "edit_type_alone", "type_edit", "typed_edits"]
+
+# Past this many words on a side, an edit is a rewrite: its words are not paired one by one
+# (rules 5 to 7 see it as ``other``), which keeps the work per edit bounded.
+MAX_EDIT_WORDS = 64
+
+Values = Literal["date", "number", "equal", "none"]
+
+
+def type_edit(source_text: str, query_text: str, source_span: Span, query_span: Span) -> EditType:
+    """The type of the edit ``source_text[source_span] -> query_text[query_span]`` (module
+    docstring)."""
+    s = source_text[source_span.start : source_span.end]
+    q = query_text[query_span.start : query_span.end]
+    if not s.strip() and not q.strip():
+        return EditType.OTHER
+    if _renamed(s, q):
+        return EditType.RENAME
+    if _negations(s) % 2 != _negations(q) % 2:
+        return EditType.NEGATION
+    values, s_held, q_held = _values(source_text, query_text, source_span, query_span)
+    if values == "date":
+        return EditType.DATE
+    if values == "number":
+        return EditType.NUMBER
+    if not s.strip() or not q.strip():
+        return _in_quote(source_text, query_text, source_span, query_span, EditType.OTHER)
+    s_tokens, q_tokens = _rest(s, source_span, s_held), _rest(q, query_span, q_held)
+    if len(s_tokens) > MAX_EDIT_WORDS or len(q_tokens) > MAX_EDIT_WORDS:
+        return _in_quote(source_text, query_text, source_span, query_span, EditType.OTHER)
+    s_diff, q_diff = _differing(s_tokens, q_tokens)
+    if not s_diff and not q_diff:
+        return _in_quote(source_text, query_text, source_span, query_span, EditType.SYNONYM)
+    if s_diff and q_diff and _names(source_text, s_diff) and _names(query_text, q_diff):
+        s_name = _name_run(source_text, s_diff)
+        q_name = _name_run(query_text, q_diff)
+        if same_person(s_name, q_name):
+            return EditType.RENAME
+        if _speaker(source_text, s_diff) or _speaker(query_text, q_diff):
+            return EditType.ATTRIBUTION
+        return EditType.ENTITY
+    return _in_quote(source_text, query_text, source_span, query_span, EditType.OTHER)
+
+
+def edit_type_alone(source: str, query: str) -> EditType:
+    """The type of an edit known only by its two wordings (no text around them)."""
+    return type_edit(source, query, Span(0, len(source)), Span(0, len(query)))
+
+
+def typed_edits(source_text: str, query_text: str, edits: Iterable[Edit]) -> tuple[Edit, ...]:
+    """The edits with their types set, read in the two texts; an edit without spans is typed
+    by its wordings alone."""
+    out: list[Edit] = []
+    for e in edits:
+        if e.source_span is None or e.query_span is None:
+            kind = edit_type_alone(e.source, e.query)
+        else:
+            kind = type_edit(source_text, query_text, e.source_span, e.query_span)
+        out.append(replace(e, type=kind))
+    return tuple(out)
+
+
+def _canonical(text: str) -> list[str]:
+    return canonicalise(tokenize(text), load_aliases(), text=text).words
+
+
+def _renamed(s: str, q: str) -> bool:
+    a, b = _canonical(s), _canonical(q)
+    return bool(a) and a == b and normalise(s).text != normalise(q).text
+
+
+def _words(text: str) -> list[str]:
+    return tokenize(expand_contractions(text)).words
+
+
+def _negations(text: str) -> int:
+    return sum(w in NEGATIONS for w in _words(text))
+
+
+def _values(
+    source_text: str, query_text: str, s: Span, q: Span
+) -> tuple[Values, list[Span], list[Span]]:
+    """How the dates and amounts the edit touches compare (``date`` or ``number`` for a
+    conflict, ``equal``, ``none``), and where each side writes them."""
+    s_dates, q_dates = dates_near(source_text, s), dates_near(query_text, q)
+    s_amounts = _amounts(source_text, s, s_dates)
+    q_amounts = _amounts(query_text, q, q_dates)
+    held_s = [d.span for d in s_dates] + [a.span for a in s_amounts]
+    held_q = [d.span for d in q_dates] + [a.span for a in q_amounts]
+    both = s.start < s.end and q.start < q.end
+    if s_dates or q_dates:
+        if not (s_dates and q_dates):
+            # A date stands where the other side has other words: a changed date slot (a
+            # pure insertion or deletion is not a slot).
+            if both and not (s_amounts or q_amounts):
+                return "date", held_s, held_q
+        elif _dates_differ(s_dates, q_dates):
+            return "date", held_s, held_q
+    if s_amounts and q_amounts and _amounts_differ(s_amounts, q_amounts):
+        return "number", held_s, held_q
+    if s_amounts or q_amounts or s_dates or q_dates:
+        return "equal", held_s, held_q
+    return "none", held_s, held_q
+
+
+def _amounts(text: str, span: Span, dates: Sequence[DateValue]) -> list[Quantity]:
+    return [
+        a
+        for a in quantities_near(text, span)
+        if not any(d.span.start < a.span.end and a.span.start < d.span.end for d in dates)
+    ]
+
+
+def _dates_differ(a: Sequence[DateValue], b: Sequence[DateValue]) -> bool:
+    return len(a) != len(b) or any(
+        compare_dates(x, y) == "conflict" for x, y in zip(a, b, strict=False)
+    )
+
+
+def _amounts_differ(a: Sequence[Quantity], b: Sequence[Quantity]) -> bool:
+    return len(a) != len(b) or not all(same_amount(x, y) for x, y in zip(a, b, strict=False))
+
+
+def _rest(text: str, span: Span, held: Sequence[Span]) -> list[tuple[str, int]]:
+    """The words of an edit's wording outside the values it holds: ``(word, start in the
+    whole text)``, contractions written out ("didn't" -> "did", "not")."""
+    tokens: Tokens = tokenize(text)
+    words = tokens.words
+    out: list[tuple[str, int]] = []
+    for k, (word, start, end) in enumerate(zip(words, tokens.starts, tokens.ends, strict=True)):
+        at, stop = span.start + start, span.start + end
+        if any(h.start < stop and at < h.end for h in held):
+            continue
+        contracted = text[end : end + 1] in ("'", "\u2019") and words[k + 1 : k + 2] == ["t"]
+        if word == "t" and k and text[start - 1 : start] in ("'", "\u2019"):
+            out.append(("not", at))
+        elif contracted and word.endswith("n"):
+            out.append((_CONTRACTED.get(word, word[:-1]), at))
+        else:
+            out.append((word, at))
+    return out
+
+
+_CONTRACTED = {"can": "can", "won": "will", "shan": "shall", "ain": "is"}
+
+
+def _differing(a: list[tuple[str, int]], b: list[tuple[str, int]]) -> tuple[list[int], list[int]]:
+    """The starts of the words of each side that are neither equal to nor a synonym of the
+    word the other side pairs them with."""
+    wa, wb = [w for w, _ in a], [w for w, _ in b]
+    out_a: list[int] = []
+    out_b: list[int] = []
+    for op in Levenshtein.opcodes(wa, wb):
+        if op.tag == "equal":
+            continue
+        xs = list(range(op.src_start, op.src_end))
+        ys = list(range(op.dest_start, op.dest_end))
+        if op.tag == "replace" and len(xs) == len(ys):
+            for x, y in zip(xs, ys, strict=True):
+                if not synonyms(wa[x], wb[y]):
+                    out_a.append(a[x][1])
+                    out_b.append(b[y][1])
+            continue
+        out_a.extend(a[x][1] for x in xs)
+        out_b.extend(b[y][1] for y in ys)
+    return out_a, out_b
+
+
+def _names(text: str, starts: Sequence[int]) -> bool:
+    """Whether the words at ``starts`` make names: some is a content word, and every content
+    word is capitalised."""
+    content = [i for i in starts if _word_at(text, i).lower() not in STOPWORDS]
+    return bool(content) and all(text[i : i + 1].isupper() for i in content)
+
+
+def _word_at(text: str, start: int) -> str:
+    end = start
+    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    return text[start:end]
+
+
+def _name_run(text: str, starts: Sequence[int]) -> str:
+    """The whole capitalised name around the words at ``starts`` ("Kim Jong Un" around
+    "Un"), read within a window."""
+    lo, hi = min(starts), max(starts) + len(_word_at(text, max(starts)))
+    floor = max(0, lo - WINDOW)
+    while lo > floor:
+        before = text[max(floor, lo - 30) : lo]
+        words = before.rstrip(" .-").split(" ")
+        prev = words[-1] if words else ""
+        if not prev[:1].isupper() or len(before) - len(before.rstrip(" .-")) > 2:
+            break
+        lo -= len(before) - len(before.rstrip(" .-")) + len(prev)
+    ceiling = min(len(text), hi + WINDOW)
+    while hi < ceiling:
+        after = text[hi : min(ceiling, hi + 30)]
+        gap = len(after) - len(after.lstrip(" .-"))
+        nxt = _word_at(text, hi + gap)
+        if not 0 < gap <= 2 or not nxt[:1].isupper():
+            break
+        hi += gap + len(nxt)
+    return text[lo:hi]
+
+
+def _speaker(text: str, starts: Sequence[int]) -> bool:
+    """Whether the name at ``starts`` is a speaker: right after a reporting verb and before
+    punctuation, right before a reporting verb, or after "according to" (module docstring)."""
+    run_start = min(starts)
+    name = _name_run(text, starts)
+    lo = text.rfind(name, max(0, run_start - WINDOW), run_start + len(name))
+    lo = lo if lo >= 0 else run_start
+    hi = lo + len(name)
+    before = tokenize(text[max(0, lo - 40) : lo]).words[-2:]
+    after_text = text[hi : hi + 40]
+    after = tokenize(after_text).words[:1]
+    closes = after_text.lstrip()[:1] in (",", ".", ";", ":", "")
+    said_before = bool(before) and before[-1] in REPORTING and closes
+    according = before == ["according", "to"]
+    said_after = bool(after) and after[0] in REPORTING and not after_text[:1].strip(" ")
+    return said_before or according or said_after
+
+
+def _in_quote(source_text: str, query_text: str, s: Span, q: Span, otherwise: EditType) -> EditType:
+    """``quote`` when the edit lies inside quotation marks on both sides, else ``otherwise``."""
+    if quoted(source_text, s) and quoted(query_text, q):
+        return EditType.QUOTE
+    return otherwise
