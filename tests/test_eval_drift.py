@@ -32,6 +32,7 @@ from wiretrace.eval.spun_truth import (
     DEFAULT_SEED,
     FACT_TYPES,
     Article,
+    Change,
     DriftComposite,
     FactChange,
     InsertedSentence,
@@ -71,13 +72,14 @@ def _fact(kind: str, old: str, new: str, changed: bool = True) -> FactChange:
 
 
 def drift_composite() -> DriftComposite:
+    swap = Change("synonym", "said", "stated", _span(TEXT, "stated"), _span(SOURCE, "said"))
     sentences = tuple(
-        InsertedSentence(_span(TEXT, q), "a", _span(SOURCE, s))
-        for q, s in (
-            (S1, "The storm killed 80,000 people on Thursday, officials said."),
-            (S2, "Aid worth $11bn was pledged by donors at the meeting."),
-            (S3, "The minister did not visit the region after the storm."),
-            (S4, S4),
+        InsertedSentence(_span(TEXT, q), "a", _span(SOURCE, s), changes)
+        for q, s, changes in (
+            (S1, "The storm killed 80,000 people on Thursday, officials said.", (swap,)),
+            (S2, "Aid worth $11bn was pledged by donors at the meeting.", ()),
+            (S3, "The minister did not visit the region after the storm.", ()),
+            (S4, S4, ()),
         )
     )
     facts = (
@@ -90,7 +92,8 @@ def drift_composite() -> DriftComposite:
 
 
 def edit(source: str, query: str, kind: EditType, at: str | None = None) -> Edit:
-    """An edit with its copy span (at the first ``at`` or ``query`` of the text)."""
+    """An edit with its copy span: that of the first ``at`` (or ``query``) of the text, or for
+    a deletion (``query`` empty) an empty span one character after ``at``."""
     where = at if at is not None else query
     span = _span(TEXT, where)
     if not query:
@@ -143,6 +146,8 @@ def test_a_change_typed_otherwise_is_missed_and_wrong() -> None:
     assert counts.confusion[("number", "date")] == 1
     assert counts.confusion[("date", "none")] == 1
     assert "number '80,000'->'100,000'" in counts.missed[0]
+    assert counts.missed[0].endswith("reported date there")
+    assert counts.uncovered == {"negation": 1}  # no passage over S3
 
 
 def test_a_restatement_reported_as_a_change_is_false_drift() -> None:
@@ -156,15 +161,17 @@ def test_a_restatement_reported_as_a_change_is_false_drift() -> None:
 
 
 def test_an_edit_beside_the_change_or_from_another_source_does_not_count() -> None:
-    beside = passage(S1, (edit("storm", "flood", EditType.NUMBER),))
+    beside = passage(S1, (edit("storm", "flood", EditType.NUMBER, at="storm"),))
     assert score_composite(drift_composite(), [beside]).recalled["number"] == 0
     elsewhere = passage(S1, (edit("80,000", "100,000", EditType.NUMBER),), source_id="x")
     counts = score_composite(drift_composite(), [elsewhere])
     assert counts.recalled["number"] == 0 and counts.correct["number"] == 0
+    assert counts.uncovered == {"number": 1, "date": 1, "negation": 1}
+    assert counts.missed[0].endswith("no passage of the source holds it")
 
 
 def test_spin_only_passages_with_a_fact_edit() -> None:
-    spin = passage(S4, (edit("whole", "entire", EditType.ENTITY),))
+    spin = passage(S4, (edit("whole", "entire", EditType.ENTITY, at="whole"),))
     clean = passage(S2)
     counts = score_composite(drift_composite(), [spin, clean])
     assert (counts.spin_passages, counts.drifted_spin_passages) == (2, 1)
@@ -214,6 +221,7 @@ def test_report_sums_and_formats() -> None:
         "reported": 1,
         "correct": 1,
         "precision": 1.0,
+        "uncovered": 1,
     }
     assert data["confusion"]["number->none"] == 1  # type: ignore[index]
     table = report.format_table()
@@ -409,11 +417,24 @@ def test_runner_errors_name_what_is_wrong(tmp_path: Path) -> None:
         run_drift(tmp_path, count=1, index="postgres")  # type: ignore[arg-type]
 
 
+def test_cli_command_is_wired(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from wiretrace.cli import main
+
+    runner = CliRunner()
+    helped = runner.invoke(main, ["eval", "drift", "--help"])
+    assert helped.exit_code == 0 and "false-drift rate" in helped.output
+    missing = runner.invoke(main, ["eval", "drift", str(tmp_path), "--count", "1"])
+    assert missing.exit_code != 0
+    assert "bbc_news.jsonl.gz: no such file" in missing.output
+
+
 # --------------------------------------------------------------------------------------------
 # Quality gate on the BBC News articles
 # --------------------------------------------------------------------------------------------
 
-GATE_COUNT = 240
+GATE_COUNT = 480
 GATE_DISTRACTORS = 300
 RECALL_FLOORS = {
     "number": 0.90,

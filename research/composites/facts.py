@@ -9,7 +9,9 @@ inside a quote would be both a number and a quote change):
 - **number** (:func:`number_options`): a count, amount or percentage ("80,000", "$1.13bn",
   "76%", "three") gets another value, written most of the time in the source's form and
   otherwise in another ("80,000" -> "100,000" or "95 thousand"). Values move by a factor
-  (0.5-3) or, below 20, by a few units. Four-digit numbers 1950-2029 are years (dates).
+  (0.5-3) or, below 20, by a few units. Four-digit numbers 1950-2029 are years (dates); other
+  bare four-digit numbers below 2100 could be years and are left alone, as are numbers in a
+  name ("Radio 2", "Hot 100").
 - **date** (:func:`date_options`): a weekday becomes another ("Thursday" -> "Friday"), a day of
   a month moves a few days or a month ("24 April" -> "25 April"), a year moves 1-3 years, a
   month after "in", "since", ... moves a month or two.
@@ -20,7 +22,8 @@ inside a quote would be both a number and a quote change):
 - **attribution** (:func:`attribution_options`): a person or organisation next to a reporting
   verb ("said Mr Smith", "Robert Sinche, head of strategy, said", "the SEC said") is replaced
   by another of the same shape.
-- **quote** (:func:`quote_options`): inside quotation marks, a word becomes its opposite
+- **quote** (:func:`quote_options`): inside quotation marks around at least
+  :data:`QUOTE_WORDS` words, a word (not part of a compound) becomes its opposite
   ("good" -> "bad", :data:`OPPOSITES`), an intensifier is added before an adjective ("good" ->
   "very good") or dropped ("very good" -> "good").
 - **negation** (:func:`negation_options`): "did not" -> "did", "wasn't" -> "was", "cannot" ->
@@ -127,7 +130,11 @@ _NUMBER_WORD = re.compile(
     r"(?<![\w-])(?P<word>" + "|".join(sorted(_WORD_VALUES, key=len, reverse=True)) + r")"
     r"(?P<scale> (?:thousand|million|billion))?(?![\w-])"
 )
-_YEAR = re.compile(r"^(?:19[5-9]\d|20[0-2]\d)$")
+# A bare four-digit number that could be a year ("founded in 1875") is left alone: only
+# 1950-2029 are changed, as years (dates).
+_YEAR_LIKE = re.compile(r"^(?:1\d{3}|20\d\d)$")
+# A number after a capitalised word inside a sentence is part of a name: "Radio 2", "Hot 100".
+_NAMED = re.compile(r"(?<=[\w,;:] )[A-Z][A-Za-z]* $")
 STYLES = ("digits", "bare", "scaled", "short", "words")
 
 
@@ -207,7 +214,10 @@ def _quantities(sentence: str) -> list[_Quantity]:
         cur, num, suf, scale, pc = m.group("cur", "num", "suf", "scale", "pc")
         if suf in ("bn", "m", "k") and not cur and suf != "k":
             continue  # "100m" is a distance
-        if not (cur or suf or scale or pc) and _YEAR.match(num):
+        if not (cur or suf or scale or pc) and _YEAR_LIKE.match(num):
+            continue
+        named = _NAMED.search(sentence, 0, m.start())
+        if named and named.group().strip() not in _DATE_WORDS:
             continue
         shown = Decimal(num.replace(",", ""))
         if shown <= 0:
@@ -316,6 +326,7 @@ _LONE_MONTH = re.compile(
     r"\b(?:in|since|until|by|from|last|next|early|late|during|of) (?P<m>" + _MONTH + r")\b"
     r"(?! \d)"
 )
+_DATE_WORDS = frozenset((*WEEKDAYS, *MONTHS))
 _ORDINAL = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}
 
 
@@ -537,6 +548,8 @@ def _names(sentence: str, pools: NamePools, table: AliasTable) -> list[_Name]:
     for name in sorted(found, key=lambda n: (n.start, -n.end)):
         if _in_quotes(quotes, name.start, name.end):
             continue
+        if "-" in (sentence[name.start - 1 : name.start], sentence[name.end : name.end + 1]):
+            continue  # "Moscow-based"
         if out and name.start < out[-1].end:
             continue
         can_speak = name.pool in ("people", "surnames", "organisations", "acronyms")
@@ -626,6 +639,8 @@ _ADJECTIVES_LIST = """
     surprised keen determined close simple easy fair sad delighted confident"""
 _ADJECTIVES = frozenset(_ADJECTIVES_LIST.split())
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+QUOTE_WORDS = 4
+"""Quotations of fewer words are terms, not somebody's words, and are not changed."""
 
 
 def _cased(new: str, old: str) -> str:
@@ -638,9 +653,13 @@ def quote_options(sentence: str, rng: random.Random) -> list[FactEdit]:
     out: list[FactEdit] = []
     for q_start, q_end in quote_spans(sentence):
         words = list(_WORD.finditer(sentence, q_start, q_end))
+        if len(words) < QUOTE_WORDS:
+            continue  # a term in quotation marks ("shambles"), not somebody's words
         for i, m in enumerate(words):
             word = m.group()
             lower = word.lower()
+            if sentence[m.start() - 1 : m.start()] == "-" or sentence[m.end() : m.end() + 1] == "-":
+                continue  # part of a compound: "long-term"
             if word != lower and not (word == word.capitalize() and m.start() == q_start):
                 continue  # a name or an acronym
             if lower in OPPOSITES:

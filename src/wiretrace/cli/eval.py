@@ -137,7 +137,7 @@ def eval_spun_cmd(
 @click.option(
     "--count",
     type=click.IntRange(min=1),
-    default=240,
+    default=480,
     show_default=True,
     help="Composites to make.",
 )

@@ -26,6 +26,8 @@ Scores (:func:`score_composite`, pure)
 - **Restatements flagged:** the share of the restatements hit by an edit of any fact type.
 - **Confusion:** for each truth change, the types of the edits that hit it, whatever their
   type (``none`` when no edit does): where the typing goes wrong.
+- **Uncovered:** the truth changes that no passage from an accepted source overlaps. They are
+  missed by the alignment (a passage that stops at the changed words), not by the typing.
 """
 
 from __future__ import annotations
@@ -123,6 +125,7 @@ class DriftCounts:
     drifted_spin_passages: int = 0
     confusion: Counter[tuple[str, str]] = field(default_factory=Counter)
     """``(truth type, reported type)`` of each edit hitting a change; ``none`` for no edit."""
+    uncovered: Counter[str] = field(default_factory=Counter)
     missed: tuple[str, ...] = ()
     wrong: tuple[str, ...] = ()
 
@@ -137,6 +140,7 @@ class DriftCounts:
             self.spin_passages + other.spin_passages,
             self.drifted_spin_passages + other.drifted_spin_passages,
             self.confusion + other.confusion,
+            self.uncovered + other.uncovered,
             (self.missed + other.missed)[:EXAMPLES],
             (self.wrong + other.wrong)[:EXAMPLES],
         )
@@ -165,6 +169,7 @@ def score_composite(composite: DriftComposite, passages: Sequence[Passage]) -> D
     changes: Counter[str] = Counter()
     recalled: Counter[str] = Counter()
     confusion: Counter[tuple[str, str]] = Counter()
+    uncovered: Counter[str] = Counter()
     missed: list[str] = []
     restatements = flagged = 0
     for change in composite.facts:
@@ -177,11 +182,18 @@ def score_composite(composite: DriftComposite, passages: Sequence[Passage]) -> D
         recalled[change.type] += change.type in found
         for t in sorted(set(found)) or ["none"]:
             confusion[(change.type, t)] += 1
+        covered = any(
+            p.source_id in accepted[id(change)] and _overlaps(p.query, change.query)
+            for p in passages
+        )
+        if not covered:
+            uncovered[change.type] += 1
         if change.type not in found:
+            there = ", ".join(sorted(set(found))) or "nothing"
             missed.append(
                 f"{composite.id} {change.type} {change.old!r}->{change.new!r} at "
-                f"{change.query.start} from {change.source_id}: reported "
-                f"{', '.join(sorted(set(found))) or 'nothing'} there"
+                f"{change.query.start} from {change.source_id}: "
+                + (f"reported {there} there" if covered else "no passage of the source holds it")
             )
     reported: Counter[str] = Counter()
     correct: Counter[str] = Counter()
@@ -213,6 +225,7 @@ def score_composite(composite: DriftComposite, passages: Sequence[Passage]) -> D
         spin_passages,
         drifted,
         confusion,
+        uncovered,
         tuple(missed),
         tuple(wrong),
     )
@@ -265,6 +278,7 @@ class DriftReport:
                     "reported": c.reported[t],
                     "correct": c.correct[t],
                     "precision": round(self.precision(t), 4),
+                    "uncovered": c.uncovered[t],
                 }
                 for t in FACT_TYPES
             },
@@ -299,6 +313,7 @@ class DriftReport:
                     c.reported[t],
                     c.correct[t],
                     self.precision(t),
+                    c.uncovered[t],
                 )
                 for t in FACT_TYPES
             ],
@@ -312,6 +327,7 @@ class DriftReport:
             f"restatements reported as a fact change: {c.restatements_flagged} of "
             f"{c.restatements} (the same number or date in other words)"
         )
+        lines.append("uncovered: changes no passage of an accepted source overlaps (alignment)")
         misses = [f"{a}->{b} {n}" for (a, b), n in sorted(c.confusion.items()) if a != b]
         if misses:
             lines.append(f"changes typed otherwise: {', '.join(misses)}")
@@ -327,6 +343,7 @@ _COLUMNS = (
     Column("reported", 8),
     Column("right", 6),
     Column("precision", 9, ".4f"),
+    Column("uncovered", 9),
 )
 
 

@@ -74,7 +74,7 @@ BBC_FILE = Path("bbc-news") / "bbc_news.jsonl.gz"
 DEFAULT_SEED = 20050314
 DEFAULT_COUNT = 200
 DEFAULT_DISTRACTORS = 300
-DEFAULT_DRIFT_COUNT = 240
+DEFAULT_DRIFT_COUNT = 480
 
 FactType = Literal["number", "date", "entity", "quote", "attribution", "negation"]
 FACT_TYPES: tuple[FactType, ...] = ("number", "date", "entity", "quote", "attribution", "negation")
