@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Literal
 
+from research.composites.facts import FactEdit
 from research.composites.page import BOILERPLATE, BYLINES, HEADLINES, OUTLETS
 from research.composites.spinner import (
     Mention,
@@ -72,6 +73,7 @@ from wiretrace.eval.spun_truth import (
     DEFAULT_SEED,
     Article,
     Change,
+    FactChange,
     InsertedSentence,
     RenameRule,
     SpunComposite,
@@ -82,7 +84,7 @@ from wiretrace.text.aliases import AliasTable, load_aliases
 from wiretrace.text.normalise import normalise
 from wiretrace.text.tokens import tokenize, words_of
 
-__all__ = ["generate", "verify"]
+__all__ = ["Alter", "Pick", "compose", "generate", "verify"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -91,14 +93,16 @@ __all__ = ["generate", "verify"]
 
 
 @dataclass
-class _Pick:
-    """A sentence chosen for a composite, with its pending edits (sentence offsets)."""
+class Pick:
+    """A sentence chosen for a composite, with its pending edits (sentence offsets): spin in
+    ``edits``, fact changes (:mod:`research.composites.drifting`) in ``facts``."""
 
     article: Article
     start: int  # source offsets of the kept text
     end: int
     truncated_words: int = 0
     edits: list[tuple[int, int, str, Literal["rename", "synonym"]]] = field(default_factory=list)
+    facts: list[FactEdit] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -162,13 +166,13 @@ def _choose_sentences(
     good: Mapping[str, Sequence[Span]],
     mentions: Mapping[tuple[str, int], int],
     rng: random.Random,
-) -> list[_Pick]:
+) -> list[Pick]:
     """4-8 sentences, at least one from each article; country mentions weigh three times."""
     total = rng.randint(max(4, len(group)), 8)
     quota = [1] * len(group)
     for _ in range(total - len(group)):
         quota[rng.randrange(len(group))] += 1
-    picks: list[_Pick] = []
+    picks: list[Pick] = []
     for article, n in zip(group, quota, strict=True):
         options = list(good[article.id])
         weights = [3.0 if mentions.get((article.id, s.start)) else 1.0 for s in options]
@@ -177,12 +181,12 @@ def _choose_sentences(
             i = rng.choices(range(len(options)), weights)[0]
             chosen.append(options.pop(i))
             weights.pop(i)
-        picks.extend(_Pick(article, s.start, s.end) for s in sorted(chosen, key=lambda s: s.start))
+        picks.extend(Pick(article, s.start, s.end) for s in sorted(chosen, key=lambda s: s.start))
     rng.shuffle(picks)
     return picks
 
 
-def _truncate(picks: Sequence[_Pick], rng: random.Random) -> None:
+def _truncate(picks: Sequence[Pick], rng: random.Random) -> None:
     """Drop the first 3-8 words of one sentence of at least 14 words."""
     options = [p for p in picks if len(p.text.split()) >= 14]
     if not options:
@@ -194,9 +198,9 @@ def _truncate(picks: Sequence[_Pick], rng: random.Random) -> None:
     pick.truncated_words = drop
 
 
-def _rename(picks: Sequence[_Pick], table: AliasTable, rng: random.Random) -> list[RenameRule]:
+def _rename(picks: Sequence[Pick], table: AliasTable, rng: random.Random) -> list[RenameRule]:
     """Apply one rename rule per mentioned entity to most but not all of its mentions."""
-    found: dict[str, list[tuple[_Pick, Mention]]] = {}
+    found: dict[str, list[tuple[Pick, Mention]]] = {}
     for pick in picks:
         for m in renameable_mentions(pick.text, table):
             found.setdefault(m.key, []).append((pick, m))
@@ -237,7 +241,7 @@ def _rename(picks: Sequence[_Pick], table: AliasTable, rng: random.Random) -> li
     return rules
 
 
-def _swap_synonyms(picks: Sequence[_Pick], rng: random.Random) -> None:
+def _swap_synonyms(picks: Sequence[Pick], rng: random.Random) -> None:
     """Swap 1-3 words in about half of the sentences."""
     for pick in picks:
         if rng.random() >= 0.5:
@@ -252,12 +256,13 @@ def _swap_synonyms(picks: Sequence[_Pick], rng: random.Random) -> None:
 def _build(
     number: int,
     category: str,
-    picks: Sequence[_Pick],
+    picks: Sequence[Pick],
     rules: Sequence[RenameRule],
     words: _WordIndex,
     rng: random.Random,
-) -> SpunComposite:
-    """Lay the composite out and record its truth."""
+    prefix: str = "spun",
+) -> tuple[SpunComposite, tuple[FactChange, ...]]:
+    """Lay the composite out and record its truth: the spin, and the fact changes apart."""
     byline = rng.choice(BYLINES)
     fill = {
         "category": category,
@@ -281,6 +286,7 @@ def _build(
     add("\n")
     boilerplate: list[Span] = []
     sentences: list[InsertedSentence] = []
+    facts: list[FactChange] = []
     advert_after = rng.randrange(len(picks)) if rng.random() < 0.2 else -1
     i = 0
     while i < len(picks):
@@ -288,7 +294,9 @@ def _build(
         for j, pick in enumerate(picks[i : i + size]):
             if j:
                 add(" ")
-            sentences.append(_insert(pick, add, words))
+            sentence, changed = _insert(pick, add, words)
+            sentences.append(sentence)
+            facts.extend(changed)
         i += size
         if i < len(picks):
             add("\n\n")
@@ -300,8 +308,8 @@ def _build(
     for template in rng.sample(BOILERPLATE, rng.randint(1, 3)):
         boilerplate.append(add(template.format(**fill)))
         add("\n")
-    return SpunComposite(
-        f"spun-{number:04d}",
+    composite = SpunComposite(
+        f"{prefix}-{number:04d}",
         "".join(parts),
         category,
         tuple(sentences),
@@ -309,31 +317,47 @@ def _build(
         headline,
         tuple(boilerplate),
     )
+    return composite, tuple(facts)
 
 
-def _insert(pick: _Pick, add: Callable[[str], Span], words: _WordIndex) -> InsertedSentence:
-    """Render one sentence at the cursor (``add``) and describe it."""
+def _insert(
+    pick: Pick, add: Callable[[str], Span], words: _WordIndex
+) -> tuple[InsertedSentence, list[FactChange]]:
+    """Render one sentence at the cursor (``add``) and describe it: its spin, and apart, the
+    fact changes it holds."""
     original = pick.text
-    spun = render_edits(original, [(s, e, new) for s, e, new, _ in pick.edits])
+    edits: list[tuple[int, int, str, Literal["rename", "synonym"] | FactEdit]] = [
+        *pick.edits,
+        *((f.start, f.end, f.new, f) for f in pick.facts),
+    ]
+    spun = render_edits(original, [(s, e, new) for s, e, new, _ in edits])
     span: Span = add(spun)
     changes: list[Change] = []
+    facts: list[FactChange] = []
     shift = span.start
-    for s, e, new, kind in sorted(pick.edits):
-        changes.append(
-            Change(
-                kind,
-                original[s:e],
-                new,
-                Span(s + shift, s + shift + len(new)),
-                Span(pick.start + s, pick.start + e),
+    for s, e, new, kind in sorted(edits, key=lambda edit: edit[:3]):
+        query = Span(s + shift, s + shift + len(new))
+        source = Span(pick.start + s, pick.start + e)
+        if isinstance(kind, str):
+            changes.append(Change(kind, original[s:e], new, query, source))
+        else:
+            fact = FactChange(
+                kind.type, original[s:e], new, query, source, pick.article.id, kind.changed
             )
-        )
+            facts.append(fact)
         shift += len(new) - (e - s)
     source = Span(pick.start, pick.end)
     also = tuple((d, sp) for d, sp in words.sharing(original) if d != pick.article.id)
-    return InsertedSentence(
+    sentence = InsertedSentence(
         span, pick.article.id, source, tuple(changes), pick.truncated_words, also
     )
+    return sentence, facts
+
+
+Alter = Callable[[int, list[Pick], list[RenameRule]], list[RenameRule]]
+"""A step run on each composite's spun picks before they are laid out: it may drop spin edits
+and add fact changes (``Pick.facts``), and returns the rename rules that still hold. It is
+given the composite's number; it must not use the generator's random numbers."""
 
 
 def generate(
@@ -349,6 +373,23 @@ def generate(
     their inserted sentences, and ``distractors`` other articles, sorted by id. The result
     depends only on the articles and the arguments.
     """
+    spun, _ = compose(articles, count=count, seed=seed, distractors=distractors)
+    return spun
+
+
+def compose(
+    articles: Sequence[Article],
+    *,
+    count: int = DEFAULT_COUNT,
+    seed: int = DEFAULT_SEED,
+    distractors: int | None = DEFAULT_DISTRACTORS,
+    alter: Alter | None = None,
+    prefix: str = "spun",
+) -> tuple[SpunSet, tuple[tuple[FactChange, ...], ...]]:
+    """:func:`generate`, with ``alter`` run on each composite's picks after spinning, and the
+    fact changes of each composite (empty without ``alter``). Without ``alter`` the composites
+    are :func:`generate`'s; with it, they are laid out and draw on the same sources alike, since
+    ``alter`` does not touch the generator's random numbers. Ids are ``{prefix}-NNNN``."""
     if count < 1:
         raise ValueError("count must be at least 1")
     rng = random.Random(seed)
@@ -372,6 +413,7 @@ def generate(
     rng.shuffle(anchors)
     words = _WordIndex(articles)
     composites: list[SpunComposite] = []
+    all_facts: list[tuple[FactChange, ...]] = []
     used: set[str] = set()
     for number in range(1, count + 1):
         anchor = anchors[(number - 1) % len(anchors)]
@@ -381,9 +423,12 @@ def generate(
             _truncate(picks, rng)
         rules = _rename(picks, table, rng)
         _swap_synonyms(picks, rng)
-        composite = _build(number, anchor.category, picks, rules, words, rng)
-        verify(composite, {a.id: a.text for a in group})
+        if alter is not None:
+            rules = alter(number, picks, rules)
+        composite, facts = _build(number, anchor.category, picks, rules, words, rng, prefix)
+        verify(composite, {a.id: a.text for a in group}, facts)
         composites.append(composite)
+        all_facts.append(facts)
         for inserted in composite.sentences:
             used.add(inserted.source_id)
             used.update(doc_id for doc_id, _ in inserted.also_in)
@@ -395,17 +440,22 @@ def generate(
         for a in sorted(articles, key=lambda a: a.id)
         if a.id in chosen
     )
-    return SpunSet(documents, tuple(composites), seed, len(extra))
+    return SpunSet(documents, tuple(composites), seed, len(extra)), tuple(all_facts)
 
 
-def verify(composite: SpunComposite, sources: Mapping[str, str]) -> None:
-    """Check the truth against the texts; raise ``ValueError`` on the first inconsistency."""
+def verify(
+    composite: SpunComposite, sources: Mapping[str, str], facts: Sequence[FactChange] = ()
+) -> None:
+    """Check the truth against the texts; raise ``ValueError`` on the first inconsistency.
+
+    ``facts`` are the composite's fact changes (a drift composite), applied with the spin."""
     text = composite.text
 
     def fail(message: str) -> None:
         raise ValueError(f"{composite.id}: {message}")
 
     previous = 0
+    placed = 0
     for s in composite.sentences:
         source = sources.get(s.source_id)
         if source is None:
@@ -415,16 +465,25 @@ def verify(composite: SpunComposite, sources: Mapping[str, str]) -> None:
             fail(f"sentence span {s.query} out of order or range")
         previous = s.query.end
         original = source[s.source.start : s.source.end]
+        inside = [
+            f
+            for f in facts
+            if f.source_id == s.source_id and s.query.start <= f.query.start < s.query.end
+        ]
+        placed += len(inside)
+        every: list[Change | FactChange] = [*s.changes, *inside]
         edits = [(c.source.start - s.source.start, c.source.end - s.source.start, c.new)
-                 for c in s.changes]  # fmt: skip
+                 for c in every]  # fmt: skip
         if render_edits(original, edits) != text[s.query.start : s.query.end]:
             fail(f"changes do not turn source {s.source} into query {s.query}")
-        for c in s.changes:
+        for c in every:
             if (
                 text[c.query.start : c.query.end] != c.new
                 or source[c.source.start : c.source.end] != c.old
             ):
                 fail(f"change {c} does not match the texts")
+    if placed != len(facts):
+        fail("a fact change lies outside every inserted sentence")
     for span in (*composite.boilerplate, *([composite.headline] if composite.headline else [])):
         if any(span.start < s.query.end and s.query.start < span.end for s in composite.sentences):
             fail(f"boilerplate or headline {span} overlaps an inserted sentence")

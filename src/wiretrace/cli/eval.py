@@ -130,6 +130,44 @@ def eval_spun_cmd(
     )
 
 
+@eval_group.command("drift")
+@click.argument(
+    "shared_data", type=click.Path(file_okay=False, path_type=Path), default=SHARED_DATA
+)
+@click.option(
+    "--count",
+    type=click.IntRange(min=1),
+    default=480,
+    show_default=True,
+    help="Composites to make.",
+)
+@click.option("--seed", type=int, default=20050314, show_default=True, help="Generator seed.")
+@click.option(
+    "--distractors",
+    type=click.IntRange(min=-1),
+    default=300,
+    show_default=True,
+    help="Other BBC articles indexed besides the sources (-1: all of them).",
+)
+@json_option()
+def eval_drift_cmd(
+    shared_data: Path, count: int, seed: int, distractors: int, as_json: bool
+) -> None:
+    """Trace drift composites (spun BBC composites with typed fact changes; SHARED_DATA holds
+    bbc-news/) and score recall and precision per fact type and the false-drift rate."""
+    from wiretrace.eval.drift import run_drift
+
+    echo_report(
+        lambda: run_drift(
+            shared_data,
+            count=count,
+            seed=seed,
+            distractors=None if distractors < 0 else distractors,
+        ),
+        as_json,
+    )
+
+
 @eval_group.command("mrpc")
 @click.argument("data_dir", type=click.Path(file_okay=False, path_type=Path))
 @json_option()

@@ -23,6 +23,18 @@ would in a real index, and they are *accepted* sources of the sentence, equal to
 articles, drawn at random (all of them when ``distractors`` is None).
 
 Scoring is in :mod:`wiretrace.eval.spun`.
+
+Drift composites
+----------------
+A *drift composite* (:class:`DriftComposite`) is a spun composite into which
+``research/composites/drifting.py`` also injected typed fact changes (:class:`FactChange`):
+a changed number, date, entity, quote, speaker or polarity, with its wording on both sides,
+its span in the composite and its source document and span. A fact change with
+``changed=False`` is the same fact in other words ("80,000" -> "80 thousand", "24 April" ->
+"April 24"): spin a report must *not* call a change. The spin changes stay in the sentences'
+:attr:`InsertedSentence.changes`; the fact changes are kept beside them, in
+:attr:`DriftComposite.facts`, so a sentence's query text is its source span with both applied.
+Scoring is in :mod:`wiretrace.eval.drift`.
 """
 
 from __future__ import annotations
@@ -42,9 +54,15 @@ __all__ = [
     "BBC_FILE",
     "DEFAULT_COUNT",
     "DEFAULT_DISTRACTORS",
+    "DEFAULT_DRIFT_COUNT",
     "DEFAULT_SEED",
+    "FACT_TYPES",
     "Article",
     "Change",
+    "DriftComposite",
+    "DriftSet",
+    "FactChange",
+    "FactType",
     "InsertedSentence",
     "RenameRule",
     "SpunComposite",
@@ -56,6 +74,12 @@ BBC_FILE = Path("bbc-news") / "bbc_news.jsonl.gz"
 DEFAULT_SEED = 20050314
 DEFAULT_COUNT = 200
 DEFAULT_DISTRACTORS = 300
+DEFAULT_DRIFT_COUNT = 480
+
+FactType = Literal["number", "date", "entity", "quote", "attribution", "negation"]
+FACT_TYPES: tuple[FactType, ...] = ("number", "date", "entity", "quote", "attribution", "negation")
+"""The edit types that change a fact (the values of :class:`wiretrace.model.EditType` that are
+neither ``rename``, ``synonym`` nor ``other``)."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -233,6 +257,92 @@ class SpunSet:
     seed: int
     distractors: int
     """How many of the documents are distractors (articles no composite draws on)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FactChange:
+    """One injected fact change: ``old`` at ``source`` of ``source_id`` became ``new`` at
+    ``query`` (the composite). ``changed`` is False for the same value in other words."""
+
+    type: FactType
+    old: str
+    new: str
+    query: Span
+    source: Span
+    source_id: str
+    changed: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "from": self.old,
+            "to": self.new,
+            "changed": self.changed,
+            "query_start": self.query.start,
+            "query_end": self.query.end,
+            "source_id": self.source_id,
+            "source_start": self.source.start,
+            "source_end": self.source.end,
+        }
+
+    @staticmethod
+    def from_dict(d: Mapping[str, Any]) -> FactChange:
+        """The inverse of :meth:`to_dict`."""
+        return FactChange(
+            d["type"],
+            d["from"],
+            d["to"],
+            Span(d["query_start"], d["query_end"]),
+            Span(d["source_start"], d["source_end"]),
+            d["source_id"],
+            d["changed"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DriftComposite:
+    """A spun composite with fact changes injected beside its spin (see the module docstring)."""
+
+    composite: SpunComposite
+    facts: tuple[FactChange, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.composite.id
+
+    @property
+    def text(self) -> str:
+        return self.composite.text
+
+    @property
+    def changed(self) -> tuple[FactChange, ...]:
+        """The fact changes that change a fact (not the same value in other words)."""
+        return tuple(f for f in self.facts if f.changed)
+
+    @property
+    def spin_only(self) -> bool:
+        """Whether no fact changed (equal-value rewrites are spin)."""
+        return not self.changed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.composite.to_dict(), "facts": [f.to_dict() for f in self.facts]}
+
+    @staticmethod
+    def from_dict(d: Mapping[str, Any]) -> DriftComposite:
+        """The inverse of :meth:`to_dict`."""
+        return DriftComposite(
+            SpunComposite.from_dict(d), tuple(FactChange.from_dict(f) for f in d["facts"])
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DriftSet:
+    """Documents to index and drift composites to trace."""
+
+    documents: tuple[Document, ...]
+    composites: tuple[DriftComposite, ...]
+    seed: int
+    distractors: int
 
 
 # --------------------------------------------------------------------------------------------
