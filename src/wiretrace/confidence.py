@@ -38,7 +38,16 @@ FEATURES = (
 )
 # Fitted by research/fit_confidence.py (see the module docstring); the first value is the bias.
 WEIGHTS: tuple[float, ...] = (
-    -4.9818, 3.3265, 1.1127, 0.2506, 3.3475, 1.7627, 0.9652, 1.3611, 0.6375, -0.4056
+    -4.9818,
+    3.3265,
+    1.1127,
+    0.2506,
+    3.3475,
+    1.7627,
+    0.9652,
+    1.3611,
+    0.6375,
+    -0.4056,
 )
 
 

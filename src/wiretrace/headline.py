@@ -158,11 +158,7 @@ def headline_alignment(
     q_words = qt.words[first:last]
     if not q_words or not st.words:
         return None
-    matched = [
-        op
-        for op in Levenshtein.opcodes(q_words, st.words)
-        if op.tag == "equal"
-    ]
+    matched = [op for op in Levenshtein.opcodes(q_words, st.words) if op.tag == "equal"]
     if not matched:
         return None
     common = sum(op.src_end - op.src_start for op in matched)

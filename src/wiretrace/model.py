@@ -192,12 +192,31 @@ class SourceSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class FactChange:
+    """A fact that differs between a source and the query: a number, date, name, quotation,
+    speaker or polarity (``type``), the source's wording and the query's, where each stands
+    (``source_span`` indexes the source's ``source_field``: its text, or its title), and the
+    source's id and date."""
+
+    type: EditType
+    source_wording: str
+    query_wording: str
+    query_span: Span
+    source_span: Span | None
+    source_id: str
+    source_published_at: str | None
+    source_field: str = "text"
+
+
+@dataclass(frozen=True, slots=True)
 class Signal:
-    """An integrity or spin signal about the query text."""
+    """An integrity or spin signal about the query text; a ``fact_drift`` signal carries its
+    changed fact as ``fact``."""
 
     type: str
     detail: str
     span: Span | None = None
+    fact: FactChange | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from wiretrace.align.pair import AlignView, PairOptions, align_pair, align_view
 from wiretrace.align.sentences import canonical_tokens
 from wiretrace.confidence import with_confidence
 from wiretrace.dates import Moment, certainly_before, parse_moment
+from wiretrace.drift.signal import fact_drift_signals
 from wiretrace.evidence import examine, idf_of, span_terms
 from wiretrace.headline import headline_alignment
 from wiretrace.index.base import DEFAULT_MAX_DF, Candidate, Index
@@ -204,7 +205,7 @@ def trace(index: Index, doc: Document, options: TraceOptions | None = None) -> T
         passages=tuple(earlier),
         sources=tuple(summaries),
         earliest_source=first[0] if len(first) == 1 else None,
-        signals=tuple(signals_of(doc.text, tokens, earlier)),
+        signals=tuple(signals_of(doc.text, tokens, earlier) + fact_drift_signals(earlier, sources)),
         candidates_considered=candidates,
         options=asdict(opts),
         later=tuple(summarise(after, sources, len(doc.text))),
@@ -312,9 +313,7 @@ class _Window:
         if not self.doc.text:
             return 0.0
         own = [
-            p.query
-            for p in self.found
-            if not is_later(self.sources[p.source_id], self.query_time)
+            p.query for p in self.found if not is_later(self.sources[p.source_id], self.query_time)
         ]
         return 1 - Span.union_length(own) / len(self.doc.text)
 
@@ -446,9 +445,7 @@ def earliest(sources: list[SourceSummary]) -> tuple[str, ...]:
         when = parse_moment(s.document.published_at)
         if when is not None:
             dated.append((when, s.document.id))
-    first = [
-        (m, d) for m, d in dated if not any(certainly_before(other, m) for other, _ in dated)
-    ]
+    first = [(m, d) for m, d in dated if not any(certainly_before(other, m) for other, _ in dated)]
     return tuple(sorted(d for _, d in first))
 
 

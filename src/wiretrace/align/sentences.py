@@ -124,7 +124,6 @@ __all__ = [
 FloatMatrix = npt.NDArray[np.float32]
 
 
-
 @dataclass(frozen=True, slots=True)
 class SentenceView:
     """A text as sentences (character spans) and their term lists; ``index`` holds the terms

@@ -87,9 +87,7 @@ def _is_headline(line: str) -> bool:
     WHITE HOUSE" is a section name), and at least three words that are not dateline words or
     numbers (a dateline is not a headline)."""
     words = line.split()
-    telling = [
-        w for w in re.findall(r"[A-Za-z]+", line) if w.lower() not in _DATELINE_WORDS
-    ]
+    telling = [w for w in re.findall(r"[A-Za-z]+", line) if w.lower() not in _DATELINE_WORDS]
     return (
         3 <= len(words) <= 25
         and not line.startswith("http")

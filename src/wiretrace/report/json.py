@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from wiretrace.dates import implausible, parse_moment
-from wiretrace.model import SCHEMA_VERSION, Edit, Passage, Signal, SourceSummary, Trace
+from wiretrace.model import SCHEMA_VERSION, Edit, FactChange, Passage, Signal, SourceSummary, Trace
 
 __all__ = [
     "date_note",
@@ -93,7 +93,24 @@ def _signal(s: Signal) -> dict[str, Any]:
     out: dict[str, Any] = {"type": s.type, "detail": s.detail}
     if s.span is not None:
         out["start"], out["end"] = s.span.start, s.span.end
+    if s.fact is not None:
+        out["fact"] = _fact(s.fact)
     return out
+
+
+def _fact(f: FactChange) -> dict[str, Any]:
+    return {
+        "type": f.type.value,
+        "from": f.source_wording,
+        "to": f.query_wording,
+        "start": f.query_span.start,
+        "end": f.query_span.end,
+        "source_id": f.source_id,
+        "source_published_at": f.source_published_at,
+        "source_field": f.source_field,
+        "source_start": f.source_span.start if f.source_span else None,
+        "source_end": f.source_span.end if f.source_span else None,
+    }
 
 
 def trace_to_dict(trace: Trace) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from wiretrace.model import EditType, Passage, Trace
+from wiretrace.model import EditType, FactChange, Passage, Trace
 
 __all__ = ["highlighted_text", "render_trace", "terminal_safe"]
 
@@ -32,6 +32,8 @@ PALETTE = (
     "black on #e9c46a",
 )
 MAX_EDITS_SHOWN = 4
+# Changed facts (fact drift): apart from every source colour.
+DRIFT_STYLE = "bold red"
 MAX_LATER_SHOWN = 10
 
 # C0 controls, DEL and C1 controls (Unicode category Cc): ESC starts CSI and OSC sequences,
@@ -62,7 +64,8 @@ def _percent(x: float) -> str:
 
 
 def highlighted_text(trace: Trace) -> Text:
-    """The query text with each character styled by the best source covering it."""
+    """The query text with each character styled by the best source covering it; a changed
+    fact is underlined, with the source's wording after it in brackets."""
     text = trace.query.text
     rank = {s.document.id: i for i, s in enumerate(trace.sources)}
     owner = [-1] * len(text)
@@ -73,15 +76,37 @@ def highlighted_text(trace: Trace) -> Text:
         for i in range(p.query.start, min(p.query.end, len(text))):
             if owner[i] < 0 or r < owner[i]:
                 owner[i] = r
+    changed = [False] * len(text)
+    was: dict[int, list[str]] = {}  # the source's wording, shown at these offsets
+    for fact in facts_of(trace):
+        span = fact.query_span
+        for i in range(span.start, min(span.end, len(text))):
+            changed[i] = True
+        wording = terminal_safe(fact.source_wording) or "nothing"
+        if span.start == span.end:  # words the article left out: shown where they stood
+            was.setdefault(span.start, []).append(f"[source: {wording}] ")
+        else:
+            was.setdefault(min(span.end, len(text)), []).append(f" [source: {wording}]")
     out = Text()
     start = 0
+    for note in was.pop(0, []):
+        out.append(note, style=DRIFT_STYLE)
     for i in range(1, len(text) + 1):
-        if i == len(text) or owner[i] != owner[start]:
+        if i == len(text) or (owner[i], changed[i]) != (owner[start], changed[start]) or i in was:
             r = owner[start]
             style = PALETTE[r % len(PALETTE)] if r >= 0 else ""
+            if changed[start]:
+                style = f"{style} underline".strip()
             out.append(terminal_safe(text[start:i], multiline=True), style=style)
+            for note in was.pop(i, []):
+                out.append(note, style=DRIFT_STYLE)
             start = i
     return out
+
+
+def facts_of(trace: Trace) -> list[FactChange]:
+    """The changed facts of a trace's ``fact_drift`` signals, in text order."""
+    return [s.fact for s in trace.signals if s.fact is not None]
 
 
 def _earliest(trace: Trace) -> Text:
@@ -217,6 +242,24 @@ def _later_table(trace: Trace) -> Table:
     return table
 
 
+def _drift_table(trace: Trace) -> Table:
+    """Changed facts: what the article says, what its source said, and which source."""
+    rank = {s.document.id: i for i, s in enumerate(trace.sources)}
+    table = Table(title="Fact drift (facts this article states differently)", title_justify="left")
+    for col in ("fact", "article says", "source said", "source", "source date"):
+        table.add_column(col, overflow="fold")
+    for fact in facts_of(trace):
+        number = rank.get(fact.source_id)
+        table.add_row(
+            Text(fact.type.value, style=DRIFT_STYLE),
+            _text(fact.query_wording, empty="(nothing)"),
+            _text(fact.source_wording, empty="(nothing)"),
+            Text(f"[{number + 1}]") if number is not None else _text(fact.source_id),
+            _text(fact.source_published_at, empty="unknown"),
+        )
+    return table
+
+
 def render_trace(trace: Trace, console: Console | None = None) -> None:
     """Print the report of ``trace`` to ``console`` (stdout by default)."""
     console = console or Console()
@@ -235,10 +278,13 @@ def render_trace(trace: Trace, console: Console | None = None) -> None:
         console.print(_passages_table(trace))
     if trace.later:
         console.print(_later_table(trace))
-    if trace.signals:
+    if facts_of(trace):
+        console.print(_drift_table(trace))
+    others = [s for s in trace.signals if s.fact is None]
+    if others:
         stable = Table(title="Signals", title_justify="left")
         stable.add_column("type")
         stable.add_column("detail", overflow="fold")
-        for signal in trace.signals:
+        for signal in others:
             stable.add_row(_text(signal.type), _text(signal.detail))
         console.print(stable)

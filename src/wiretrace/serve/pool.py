@@ -194,7 +194,9 @@ class _Worker:
         context = multiprocessing.get_context("spawn")
         self.conn, child = context.Pipe()
         self.process: BaseProcess = context.Process(
-            target=_worker_main, args=(child, db, options, niceness), daemon=True,
+            target=_worker_main,
+            args=(child, db, options, niceness),
+            daemon=True,
             name="wiretrace-trace",
         )
         self.process.start()

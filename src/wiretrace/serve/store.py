@@ -43,7 +43,9 @@ class IndexStore:
         self._writer = open_index(self.path, create=True)
         self._write_lock = threading.Lock()
         self._pools: dict[Pool, _Pool] = {
-            "trace": _Pool(readers), "long": _Pool(1), "quick": _Pool(QUICK_READERS)
+            "trace": _Pool(readers),
+            "long": _Pool(1),
+            "quick": _Pool(QUICK_READERS),
         }
         self._lock = threading.Lock()
         self._all: list[SQLiteIndex] = []

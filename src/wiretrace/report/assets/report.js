@@ -251,6 +251,34 @@
       bounds.push(Math.max(0, Math.min(text.length, x.p.query_start)));
       bounds.push(Math.max(0, Math.min(text.length, x.p.query_end)));
     });
+    /* Changed facts (fact_drift signals): marked in the text, the source's wording beside. */
+    var facts = (data.signals || []).filter(function (s) { return s.fact; })
+      .map(function (s) { return s.fact; });
+    facts.forEach(function (f) {
+      bounds.push(Math.max(0, Math.min(text.length, f.start)));
+      bounds.push(Math.max(0, Math.min(text.length, f.end)));
+    });
+    function wasNote(f) {
+      return el("span", { className: "wt-was", title: "The source said this: " + f.type + " changed" },
+        "source: " + (f.from || "(nothing)"));
+    }
+    /* The nodes of the text between a0 and a1: a changed fact wrapped, its source's wording
+     * after it (or, for words the article left out, where they stood). */
+    function pieceNodes(a0, a1) {
+      var piece = text.slice(a0, a1);
+      var nodes = [];
+      facts.forEach(function (f) {
+        if (f.start === f.end && f.start === a0) nodes.push(wasNote(f), " ");
+      });
+      var inFact = facts.filter(function (f) { return f.start <= a0 && f.end >= a1 && f.start < f.end; });
+      nodes.push(inFact.length ? el("span", { className: "wt-drift",
+        title: "Fact changed (" + inFact[0].type + "): the source said \u201c" + inFact[0].from + "\u201d" },
+        piece) : document.createTextNode(piece));
+      facts.forEach(function (f) {
+        if (f.start < f.end && f.end === a1) nodes.push(" ", wasNote(f));
+      });
+      return nodes;
+    }
     bounds = bounds.sort(function (a, b) { return a - b; })
       .filter(function (v, i, arr) { return i === 0 || v !== arr[i - 1]; });
     for (var b = 0; b + 1 < bounds.length; b++) {
@@ -264,7 +292,7 @@
           return x.p.query_start <= a0 && x.p.query_end >= a1;
         });
         if (!inLater.length) {
-          article.appendChild(document.createTextNode(piece));
+          append(article, pieceNodes(a0, a1));
           continue;
         }
         // Text found only in documents dated after the article: shown, but not as a source.
@@ -297,7 +325,7 @@
         mark.appendChild(el("span", { className: "wt-tag", "aria-hidden": "true" },
           String(owner.rank + 1)));
       }
-      mark.appendChild(document.createTextNode(piece));
+      append(mark, pieceNodes(a0, a1));
       article.appendChild(mark);
     }
     articleCard.appendChild(article);
@@ -624,10 +652,34 @@
       root.appendChild(timeCard);
     }
 
+    /* -- fact drift -------------------------------------------------------------------------- */
+    if (facts.length) {
+      var driftCard = el("section", { className: "wt-card wt-drift-card", "aria-labelledby": "wt-h-drift" });
+      driftCard.appendChild(el("h2", { id: "wt-h-drift" }, "Fact drift: facts this article states differently"));
+      driftCard.appendChild(el("p", { className: "wt-hint" },
+        "Numbers, dates, names, quotations, speakers or negations that differ from a source, " +
+        "where no other source agrees with the article. Renames and synonyms are spin, listed below."));
+      var dtable = el("table", { className: "wt-drift-table" });
+      dtable.appendChild(el("tr", null, [el("th", null, "fact"), el("th", null, "this article"),
+        el("th", null, "the source"), el("th", null, "source")]));
+      facts.forEach(function (f) {
+        var src = byId[f.source_id];
+        var who = src ? sourceLabel(src, rank[f.source_id]) + " " + sourceName(src) : f.source_id;
+        dtable.appendChild(el("tr", null, [
+          el("td", null, el("span", { className: "wt-etype wt-drift-type" }, f.type)),
+          el("td", null, el("ins", { className: "wt-ins" }, f.to || "(nothing)")),
+          el("td", null, el("del", { className: "wt-del" }, f.from || "(nothing)")),
+          el("td", null, who + (f.source_published_at ? ", " + f.source_published_at : ", undated") +
+            (f.source_field === "title" ? " (title)" : ""))]));
+      });
+      driftCard.appendChild(dtable);
+      root.appendChild(driftCard);
+    }
+
     /* -- signals ------------------------------------------------------------------------------ */
     var sigCard = el("section", { className: "wt-card", "aria-labelledby": "wt-h-signals" });
     sigCard.appendChild(el("h2", { id: "wt-h-signals" }, "Spin and integrity signals"));
-    var signals = data.signals || [];
+    var signals = (data.signals || []).filter(function (s) { return !s.fact; });
     if (signals.length) {
       var ul = el("ul", { className: "wt-signals" });
       signals.forEach(function (s) {
