@@ -130,7 +130,7 @@ def test_hand_made_passages_follow_the_rules() -> None:
     number = Edit("80", "120", EditType.NUMBER, Span(5, 7), Span(5, 8))
 
     def passage(source: str, *edits: Edit) -> Passage:
-        return Passage(Span(0, 40), source, Span(0, 40), PassageKind.NEAR_VERBATIM, 0.9, edits)
+        return Passage(Span(0, 40), source, Span(0, 40), 0.9, PassageKind.NEAR_VERBATIM, edits)
 
     both = fact_drift_signals([passage("s1", number), passage("s2", number)], docs)
     assert [s.fact.source_id for s in both if s.fact] == ["s2"]  # the earlier of the two
