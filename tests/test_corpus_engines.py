@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "data" / "demo"
 FARM = "Daily <b>Farm</b> & Co"
 TIE = "2010-01-01T00:00:00Z"
+BRAWL = "wikinews/four-nba-players-suspended-indefinitely-for-brawl"
 
 
 def build_corpus(path: Path) -> Path:
@@ -41,9 +42,34 @@ def build_corpus(path: Path) -> Path:
     for i, f in enumerate(sorted((DEMO / "composites").glob("*.txt"))):
         when = None if i == 3 else (TIE if i < 2 else f"2010-02-0{i}T08:00:00Z")
         docs.append(
-            {"id": f"farm/{f.stem}", "text": f.read_text(encoding="utf-8"), "source": FARM,
-             "published_at": when}
+            {
+                "id": f"farm/{f.stem}",
+                "text": f.read_text(encoding="utf-8"),
+                "source": FARM,
+                "published_at": when,
+            }
         )
+    # A drifted story: a paper copies the NBA brawl report with one suspension changed from
+    # 30 to 40 games, and a blog copies the paper a day later, the changed number with it.
+    brawl = next(d for d in docs if d["id"] == BRAWL)
+    changed = brawl["text"].replace("Stephen Jackson for 30 games", "Stephen Jackson for 40 games")
+    assert changed != brawl["text"]
+    docs.append(
+        {
+            "id": "courier/brawl",
+            "text": changed,
+            "source": "Courier",
+            "published_at": "2004-11-22T09:00:00Z",
+        }
+    )
+    docs.append(
+        {
+            "id": "blog/brawl",
+            "text": changed,
+            "source": "Hoops Blog",
+            "published_at": "2004-11-23T10:00:00Z",
+        }
+    )
     with path.open("w", encoding="utf-8") as out:
         for d in docs:
             out.write(json.dumps(d) + "\n")
@@ -71,9 +97,7 @@ def test_local_engine_finds_the_composites_sources(local_out: Path) -> None:
     pairs = sorted_rows(local_out, "pairs", ("doc_a", "doc_b"))
     found = {(p["doc_a"], p["doc_b"]) for p in pairs}
     truth = [json.loads(x) for x in (DEMO / "composites" / "truth.jsonl").open()]
-    expected = {
-        (s["id"], f"farm/{t['file'][:-4]}") for t in truth for s in t["sources"]
-    }
+    expected = {(s["id"], f"farm/{t['file'][:-4]}") for t in truth for s in t["sources"]}
     assert expected <= found
     kinds = {p["kind"] for p in pairs}
     assert "verbatim" in kinds
@@ -83,7 +107,7 @@ def test_local_engine_finds_the_composites_sources(local_out: Path) -> None:
         if p["direction"] == "a_to_b":
             assert p["source_doc"] == p["doc_a"]
     summary = json.loads((local_out / "summary.json").read_text())
-    assert summary["documents"] == 104 and summary["pairs"] == len(pairs)
+    assert summary["documents"] == 106 and summary["pairs"] == len(pairs)
 
 
 def test_stories_and_first_publishers(local_out: Path) -> None:
@@ -110,8 +134,39 @@ def test_stories_and_first_publishers(local_out: Path) -> None:
     assert outlets["Wikinews"]["share_reused_by_others"] > 0
 
 
+def test_drift_names_the_changed_fact_and_who_changed_it_first(local_out: Path) -> None:
+    drift = pq.read_table(local_out / "drift.parquet").to_pylist()
+    brawl = [f for f in drift if f["origin_doc"] == BRAWL]
+    assert len(brawl) == 1, drift
+    fact = brawl[0]
+    assert fact["type"] == "number"
+    assert "30" in fact["original"] and "40" in fact["changed_to"]
+    assert (fact["first_changed_doc"], fact["first_changed_outlet"]) == ("courier/brawl", "Courier")
+    values = {v["doc_id"]: (v["wording"], v["changed"]) for v in fact["values"]}
+    assert values[BRAWL][1] is False and values["courier/brawl"][1] is True
+    assert values["blog/brawl"][1] is True  # the blog took the changed number from the paper
+    times = [v["published_at"] for v in fact["values"]]
+    assert times == sorted(times)
+    stories = {
+        t["doc_id"]: s["story_id"]
+        for s in pq.read_table(local_out / "clusters.parquet").to_pylist()
+        for t in s["timeline"]
+    }
+    assert fact["story_id"] == stories[BRAWL] == stories["courier/brawl"]
+    # Renames and synonym swaps of the content-farm composites are spin, never drift.
+    assert all(
+        f["type"] in {"number", "date", "entity", "quote", "attribution", "negation"} for f in drift
+    )
+    summary = json.loads((local_out / "summary.json").read_text())
+    assert summary["drifted_facts"] == len(drift)
+
+
 def test_jsonl_copies_match_parquet(local_out: Path) -> None:
-    for name, key in (("pairs", ("doc_a", "doc_b")), ("outlets", ("outlet",))):
+    for name, key in (
+        ("pairs", ("doc_a", "doc_b")),
+        ("outlets", ("outlet",)),
+        ("drift", ("slot_id",)),
+    ):
         lines = [json.loads(x) for x in (local_out / f"{name}.jsonl").open()]
         assert sorted(lines, key=lambda r: tuple(r[k] for k in key)) == sorted_rows(
             local_out, name, key
@@ -173,7 +228,7 @@ def test_changed_input_discards_old_stages(corpus: Path, tmp_path: Path) -> None
     with data.open("a") as f:
         f.write(json.dumps({"id": "extra", "text": "A new short article."}) + "\n")
     summary = run_reuse([data], out, engine)
-    assert summary.stages_skipped == () and summary.documents == 105
+    assert summary.stages_skipped == () and summary.documents == 107
 
 
 # -- bad input ---------------------------------------------------------------------------------
@@ -185,8 +240,11 @@ def test_empty_input_gives_empty_outputs_with_schemas(tmp_path: Path) -> None:
     out = tmp_path / "out"
     summary = run_reuse([empty], out, LocalEngine(LocalOptions(workers=1)))
     assert summary.documents == 0 and summary.pairs == 0
-    for name, sch in (("pairs", schema.PAIRS), ("clusters", schema.STORIES),
-                      ("outlets", schema.OUTLETS)):
+    for name, sch in (
+        ("pairs", schema.PAIRS),
+        ("clusters", schema.STORIES),
+        ("outlets", schema.OUTLETS),
+    ):
         table = pq.read_table(out / f"{name}.parquet")
         assert len(table) == 0 and table.schema.equals(sch)
     assert "The input held no documents" in render_report(out)
@@ -260,7 +318,7 @@ def test_cli_reuse_and_report(corpus: Path, local_out: Path, tmp_path: Path) -> 
     done = wiretrace("corpus", "reuse", str(corpus), "--out", str(out), "--quiet", "--json")
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
-    assert summary["documents"] == 104 and summary["engine"] == "local"
+    assert summary["documents"] == 106 and summary["engine"] == "local"
     assert summary["tied_first_publishers"] >= 1
     assert "no date" in done.stderr and "ordered by document id" in done.stderr
     assert sorted_rows(out, "pairs", ("doc_a", "doc_b")) == sorted_rows(
@@ -326,5 +384,6 @@ def test_spark_engine_agrees_with_local_and_skips_finished_stages(
         ("pairs", ("doc_a", "doc_b")),
         ("clusters", ("story_id",)),
         ("outlets", ("outlet",)),
+        ("drift", ("slot_id",)),
     ):
         assert sorted_rows(out, name, key) == sorted_rows(local_out, name, key), name

@@ -201,8 +201,15 @@ def _print_summary(summary: ReuseSummary, out: Path) -> None:
     lines = [
         f"{summary.documents:,} documents, {summary.pairs:,} reuse pairs, "
         f"{summary.stories:,} stories, {summary.outlets:,} outlets ({summary.engine} engine).",
-        f"Outputs in {out}: pairs.parquet, clusters.parquet, outlets.parquet (+ JSONL when small).",
+        f"Outputs in {out}: pairs.parquet, clusters.parquet, outlets.parquet, drift.parquet "
+        "(+ JSONL when small).",
     ]
+    if summary.drifted_facts:
+        n = summary.drifted_facts
+        lines.append(
+            f"{n:,} {'fact is' if n == 1 else 'facts are'} stated differently within a story "
+            "(drift.parquet names who changed each first)."
+        )
     if summary.stages_skipped:
         lines.append(f"Stages reused from an earlier run: {', '.join(summary.stages_skipped)}.")
     if summary.undated_documents:

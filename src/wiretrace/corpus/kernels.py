@@ -43,15 +43,17 @@ import numpy.typing as npt
 from wiretrace.align.pair import AlignView, PairOptions, align_pair, align_view
 from wiretrace.corpus.records import (
     Direction,
+    EditRecord,
     OutletRecord,
     PairRecord,
     PassageRecord,
     StoryRecord,
 )
 from wiretrace.dates import parse_date, time_key
+from wiretrace.drift import typed_edits
 from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
 from wiretrace.index.base import document_hashes
-from wiretrace.model import Alignment, PassageKind, Span
+from wiretrace.model import Alignment, Edit, PassageKind, Span
 from wiretrace.signals import boilerplate_spans
 from wiretrace.trace import classify
 
@@ -244,7 +246,9 @@ class PairAligner:
         """The passages of document ``a`` (query side) shared with ``b`` (source side)."""
         pa, pb = self._prepared(a, a_text), self._prepared(b, b_text)
         found = align_pair(pa.view, pb.view, self.options.align)
-        return [passage_row(x) for x in found if not _in_chrome(x, pa.chrome, pb.chrome)]
+        return [
+            passage_row(x, a_text, b_text) for x in found if not _in_chrome(x, pa.chrome, pb.chrome)
+        ]
 
     def pair(
         self, a: DocMeta, a_text: str, b: DocMeta, b_text: str, shared: int
@@ -263,8 +267,9 @@ def _in_chrome(a: Alignment, chrome_a: list[Span], chrome_b: list[Span]) -> bool
     )
 
 
-def passage_row(a: Alignment) -> PassageRecord:
-    """One aligned passage as a record: ``a`` is the query side, ``b`` the source side."""
+def passage_row(a: Alignment, a_text: str, b_text: str) -> PassageRecord:
+    """One aligned passage as a record: ``a`` is the query side, ``b`` the source side; its
+    edits typed (:func:`wiretrace.drift.typed_edits`) in the two texts."""
     return {
         "a_start": a.query.start,
         "a_end": a.query.end,
@@ -272,7 +277,21 @@ def passage_row(a: Alignment) -> PassageRecord:
         "b_end": a.source.end,
         "score": round(max(a.score, a.cosine or 0.0), 4),
         "kind": str(classify(a)),
-        "edits": [{"from": e.source, "to": e.query} for e in a.edits],
+        "edits": [edit_row(e) for e in typed_edits(b_text, a_text, a.edits)],
+    }
+
+
+def edit_row(e: Edit) -> EditRecord:
+    """An edit as a record: "to" is document a's wording, "from" document b's."""
+    q, s = e.query_span, e.source_span
+    return {
+        "from": e.source,
+        "to": e.query,
+        "type": e.type.value,
+        "a_start": q.start if q else None,
+        "a_end": q.end if q else None,
+        "b_start": s.start if s else None,
+        "b_end": s.end if s else None,
     }
 
 

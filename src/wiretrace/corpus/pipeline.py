@@ -32,6 +32,7 @@ import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from wiretrace.corpus import schema
+from wiretrace.corpus.drift import DRIFT_PAIR_COLUMNS, story_drift
 from wiretrace.corpus.kernels import (
     BestLinks,
     CorpusOptions,
@@ -103,6 +104,7 @@ class ReuseSummary:
     undated_documents: int
     tied_first_publishers: int
     stages_skipped: tuple[str, ...]
+    drifted_facts: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -116,6 +118,7 @@ class ReuseSummary:
             "outlets": self.outlets,
             "undated_documents": self.undated_documents,
             "tied_first_publishers": self.tied_first_publishers,
+            "drifted_facts": self.drifted_facts,
             "stages_skipped": list(self.stages_skipped),
             "seconds": self.seconds,
         }
@@ -173,6 +176,7 @@ def run_reuse(
         undated_documents=counts["undated"],
         tied_first_publishers=counts["tied"],
         stages_skipped=tuple(store.skipped),
+        drifted_facts=counts["drifted_facts"],
         seconds=seconds,
     )
     report = {**summary.as_dict(), "options": opts.describe(), "format_version": FORMAT_VERSION}
@@ -378,11 +382,22 @@ def finish(store: StageStore, pairs_dir: Path | None, out: Path, sink: Progress)
     outlets = tally.records()
     _write_rows(out / "outlets.parquet", schema.OUTLETS, outlets)
     _write_jsonl(out / "outlets.jsonl", outlets)
+    # Fact drift: the facts a story's documents state differently (two passes over the pairs).
+    drift = story_drift(
+        stories,
+        lambda: (
+            row for t in iter_pair_batches(pairs_dir, DRIFT_PAIR_COLUMNS) for row in t.to_pylist()
+        ),
+    )
+    _write_rows(out / "drift.parquet", schema.DRIFT, drift)
+    if len(drift) <= JSONL_MAX_ROWS:
+        _write_jsonl(out / "drift.jsonl", drift)
     undated = sum(1 for i in range(n) if time_key(docs.dates[i], docs.ids[i])[0])
     return {
         "pairs": n_pairs,
         "stories": len(stories),
         "outlets": len(outlets),
+        "drifted_facts": len(drift),
         "undated": undated,
         "tied": sum(1 for s in stories if s["first_tied"]),
     }

@@ -14,6 +14,8 @@ from typing import Literal, TypedDict
 
 __all__ = [
     "Direction",
+    "DriftRecord",
+    "DriftValue",
     "EditRecord",
     "OutletRecord",
     "PairRecord",
@@ -25,8 +27,21 @@ __all__ = [
 
 Direction = Literal["a_to_b", "b_to_a", "unknown"]
 
-# "from" is a keyword, hence the functional form.
-EditRecord = TypedDict("EditRecord", {"from": str, "to": str})
+# "from" is a keyword, hence the functional form. ``type`` is the edit's type
+# (:class:`wiretrace.model.EditType`); the spans locate "to" in document a and "from" in
+# document b (None for an edit made without its texts).
+EditRecord = TypedDict(
+    "EditRecord",
+    {
+        "from": str,
+        "to": str,
+        "type": str,
+        "a_start": int | None,
+        "a_end": int | None,
+        "b_start": int | None,
+        "b_end": int | None,
+    },
+)
 
 
 class PassageRecord(TypedDict):
@@ -115,3 +130,34 @@ class OutletRecord(TypedDict):
     originality: float | None
     documents_reusing: int
     top_upstream: list[UpstreamRecord]
+
+
+class DriftValue(TypedDict):
+    """One story member's wording of a fact, with its outlet and time; ``changed`` when it
+    differs from the first member's."""
+
+    doc_id: str
+    outlet: str
+    published_at: str | None
+    wording: str
+    changed: bool
+
+
+class DriftRecord(TypedDict):
+    """A fact of a story that its members state differently (see
+    :func:`wiretrace.corpus.drift.story_drift`): the slot is the first member's wording at
+    ``origin_start``-``origin_end`` of ``origin_doc``; ``values`` are in time order; the first
+    member that changed it is named."""
+
+    story_id: str
+    slot_id: str
+    type: str
+    origin_doc: str
+    origin_start: int
+    origin_end: int
+    original: str
+    values: list[DriftValue]
+    first_changed_doc: str
+    first_changed_outlet: str
+    first_changed_at: str | None
+    changed_to: str

@@ -19,7 +19,7 @@ from typing import Any, cast
 
 import pyarrow.parquet as pq
 
-from wiretrace.corpus.records import OutletRecord, StoryRecord
+from wiretrace.corpus.records import DriftRecord, OutletRecord, StoryRecord
 from wiretrace.dates import parse_date
 from wiretrace.errors import CorpusError
 from wiretrace.fileio import write_atomic
@@ -28,6 +28,7 @@ REQUIRED = ("summary.json", "pairs.parquet", "clusters.parquet", "outlets.parque
 TIMELINE_SHOWN = 12
 OUTLETS_SHOWN = 50
 PLOTTED_STORIES = 10
+DRIFT_SHOWN = 10  # changed facts listed under a story
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2em auto;max-width:70em;color:#222;line-height:1.4}
@@ -39,6 +40,9 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .story{margin:1em 0;padding:.5em 1em;border:1px solid #ddd;border-radius:4px}
 .first{font-weight:bold}.muted{color:#777}
 img{max-width:100%}
+.drift-head{margin:.8em 0 .2em;font-weight:bold;color:#8b0000}
+.fact{background:#b00020;color:#fff;border-radius:3px;padding:0 .35em;font-size:.85em}
+del{background:#ffe0e0}ins{background:#e0f5e0;text-decoration:none}
 """
 
 
@@ -160,7 +164,37 @@ def _figure(fig: Any, caption: str) -> str:
     )
 
 
-def _story_html(rank: int, story: StoryRecord) -> str:
+def _drift_html(facts: list[DriftRecord]) -> str:
+    """The facts of one story that its documents state differently, and who changed each
+    first."""
+    if not facts:
+        return ""
+    rows = []
+    for f in facts[:DRIFT_SHOWN]:
+        origin = next(v for v in f["values"] if v["doc_id"] == f["origin_doc"])
+        rows.append(
+            f'<tr><td><span class="fact">{_e(f["type"])}</span></td>'
+            f"<td><del>{_e(f['original']) or '(nothing)'}</del> "
+            f'<span class="muted">{_e(origin["outlet"])}, '
+            f"{_e(origin['published_at'] or 'no date')}</span></td>"
+            f"<td><ins>{_e(f['changed_to']) or '(nothing)'}</ins></td>"
+            f"<td>{_e(f['first_changed_outlet'])} ({_e(f['first_changed_doc'])}, "
+            f"{_e(f['first_changed_at'] or 'no date')})</td>"
+            f"<td class=n>{sum(v['changed'] for v in f['values'])} of {len(f['values'])}</td></tr>"
+        )
+    more = len(facts) - DRIFT_SHOWN
+    if more > 0:
+        rows.append(f'<tr><td></td><td colspan=4 class="muted">and {more:,} more</td></tr>')
+    return (
+        '<p class="drift-head">Facts that changed on the way:</p>'
+        "<table><tr><th>fact</th><th>first stated as</th><th>changed to</th>"
+        "<th>first changed by</th><th>documents that changed it</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
+
+
+def _story_html(rank: int, story: StoryRecord, facts: list[DriftRecord] | None = None) -> str:
     first = story["first_doc"]
     if first:
         head = (
@@ -188,7 +222,9 @@ def _story_html(rank: int, story: StoryRecord) -> str:
         f"outlets, {span}</h3><p>{head}; {story['undated']:,} undated.</p>"
         "<table><tr><th>#</th><th>published</th><th>outlet</th><th>document</th></tr>"
         + "".join(rows)
-        + "</table></div>"
+        + "</table>"
+        + _drift_html(facts or [])
+        + "</div>"
     )
 
 
@@ -221,6 +257,7 @@ def render_report(folder: Path, top: int = 20) -> str:
     # The rows are the records the engines wrote (schema.STORIES, schema.OUTLETS).
     story_rows = cast(list[StoryRecord], stories.to_pylist())
     outlets = cast(list[OutletRecord], pq.read_table(folder / "outlets.parquet").to_pylist())
+    drift = _drift_by_story(folder)
     notes = [
         "Documents are ordered by publication time (UTC). Documents with identical timestamps "
         "are ordered by document id, so the order is deterministic but the first of them is "
@@ -250,7 +287,9 @@ def render_report(folder: Path, top: int = 20) -> str:
         "joined to the one it shares the most text with, directly or through others. "
         "Largest first; a timeline is in publication order.</p>"
     ) + (
-        "".join(_story_html(i + 1, s) for i, s in enumerate(story_rows[:top]))
+        "".join(
+            _story_html(i + 1, s, drift.get(s["story_id"])) for i, s in enumerate(story_rows[:top])
+        )
         or "<p>No story: no two documents share passages.</p>"
     )
     plots = _plots(folder, story_rows, outlets) or "<p>Nothing to plot: no dated reuse.</p>"
@@ -268,6 +307,17 @@ def render_report(folder: Path, top: int = 20) -> str:
         + f'<h2 id="time">Reuse over time</h2>{plots}'
         + "</body></html>\n"
     )
+
+
+def _drift_by_story(folder: Path) -> dict[str, list[DriftRecord]]:
+    """The drift table by story (empty for an output folder written before it existed)."""
+    path = folder / "drift.parquet"
+    if not path.exists():
+        return {}
+    out: dict[str, list[DriftRecord]] = {}
+    for row in cast(list[DriftRecord], pq.read_table(path).to_pylist()):
+        out.setdefault(row["story_id"], []).append(row)
+    return out
 
 
 def write_report(folder: Path, out: Path, top: int = 20) -> None:

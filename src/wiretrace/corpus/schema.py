@@ -6,7 +6,9 @@ Outputs (in ``--out DIR``; each also as JSONL when small):
   :func:`wiretrace.corpus.kernels.pair_record`), with the passages nested;
 - ``clusters.parquet``: one row per story family (see
   :func:`wiretrace.corpus.kernels.story_record`), with the timeline nested;
-- ``outlets.parquet``: one row per outlet (see :class:`wiretrace.corpus.kernels.OutletTally`).
+- ``outlets.parquet``: one row per outlet (see :class:`wiretrace.corpus.kernels.OutletTally`);
+- ``drift.parquet``: one row per fact a story's documents state differently (see
+  :func:`wiretrace.corpus.drift.story_drift`), with every member's wording nested.
 """
 
 from __future__ import annotations
@@ -29,7 +31,17 @@ DOCS = pa.schema(
 POSTINGS = pa.schema([("hash", pa.int64()), ("doc", pa.int64())])
 CANDIDATES = pa.schema([("a", pa.int64()), ("b", pa.int64()), ("shared", pa.int64())])
 
-EDIT = pa.struct([("from", pa.string()), ("to", pa.string())])
+EDIT = pa.struct(
+    [
+        ("from", pa.string()),
+        ("to", pa.string()),
+        ("type", pa.string()),
+        ("a_start", pa.int64()),
+        ("a_end", pa.int64()),
+        ("b_start", pa.int64()),
+        ("b_end", pa.int64()),
+    ]
+)
 PASSAGE = pa.struct(
     [
         ("a_start", pa.int64()),
@@ -108,6 +120,33 @@ OUTLETS = pa.schema(
         ("originality", pa.float64()),
         ("documents_reusing", pa.int64()),
         ("top_upstream", pa.list_(UPSTREAM)),
+    ]
+)
+
+DRIFT_VALUE = pa.struct(
+    [
+        ("doc_id", pa.string()),
+        ("outlet", pa.string()),
+        ("published_at", pa.string()),
+        ("wording", pa.string()),
+        ("changed", pa.bool_()),
+    ]
+)
+
+DRIFT = pa.schema(
+    [
+        ("story_id", pa.string()),
+        ("slot_id", pa.string()),
+        ("type", pa.string()),
+        ("origin_doc", pa.string()),
+        ("origin_start", pa.int64()),
+        ("origin_end", pa.int64()),
+        ("original", pa.string()),
+        ("values", pa.list_(DRIFT_VALUE)),
+        ("first_changed_doc", pa.string()),
+        ("first_changed_outlet", pa.string()),
+        ("first_changed_at", pa.string()),
+        ("changed_to", pa.string()),
     ]
 )
 
