@@ -110,10 +110,7 @@ def compare_dates(a: DateValue, b: DateValue) -> Relation:
     x, y = a.stated(), b.stated()
     if any(x[k] != y[k] for k in x.keys() & y.keys()):
         return "conflict"
-    # A full date implies its weekday, so compare what each states of its own.
-    own_x = {k for k in x if getattr(a, k) is not None}
-    own_y = {k for k in y if getattr(b, k) is not None}
-    return "same" if own_x == own_y else "different"
+    return "same" if x == y else "different"
 
 
 def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateValue]:

@@ -225,19 +225,25 @@ def _differing(a: list[tuple[str, int]], b: list[tuple[str, int]]) -> tuple[list
     wa, wb = [w for w, _ in a], [w for w, _ in b]
     out_a: list[int] = []
     out_b: list[int] = []
+    # Adjacent changes form one block ("popular" -> "well liked" is a replace and an insert).
+    blocks: list[list[int]] = []
     for op in Levenshtein.opcodes(wa, wb):
         if op.tag == "equal":
             continue
-        xs = list(range(op.src_start, op.src_end))
-        ys = list(range(op.dest_start, op.dest_end))
-        if op.tag == "replace" and len(xs) == len(ys):
+        if blocks and blocks[-1][1] == op.src_start and blocks[-1][3] == op.dest_start:
+            blocks[-1][1], blocks[-1][3] = op.src_end, op.dest_end
+        else:
+            blocks.append([op.src_start, op.src_end, op.dest_start, op.dest_end])
+    for a0, a1, b0, b1 in blocks:
+        xs, ys = range(a0, a1), range(b0, b1)
+        if len(xs) == len(ys):
             for x, y in zip(xs, ys, strict=True):
                 if not synonyms(wa[x], wb[y]):
                     out_a.append(a[x][1])
                     out_b.append(b[y][1])
-            continue
-        out_a.extend(a[x][1] for x in xs)
-        out_b.extend(b[y][1] for y in ys)
+        elif not synonyms(" ".join(wa[a0:a1]), " ".join(wb[b0:b1])):
+            out_a.extend(a[x][1] for x in xs)
+            out_b.extend(b[y][1] for y in ys)
     return out_a, out_b
 
 

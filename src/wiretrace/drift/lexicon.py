@@ -55,7 +55,7 @@ completely entirely totally | about around roughly approximately
 """
 _SYNONYMS: dict[str, frozenset[str]] = {}
 for _group in _GROUPS.replace("\n", " | ").split("|"):
-    _words = frozenset(_group.split())
+    _words = frozenset(w.replace("-", " ") for w in _group.split())  # "well-liked": 2 words
     for _w in _words:
         _SYNONYMS[_w] = _SYNONYMS.get(_w, frozenset()) | _words
 

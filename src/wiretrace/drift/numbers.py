@@ -366,6 +366,9 @@ class _Reader:
         if j >= len(toks):
             return None
         tok = toks[j]
+        glued = j > 0 and toks[j - 1].end == tok.start and toks[j - 1].kind in ("word", "num")
+        if tok.kind == "num" and glued:
+            return None  # "G7", "4x4": part of a name or a code
         if tok.kind == "num":
             value = digits_value(tok.lower)
             suffix = tok.suffix
