@@ -393,3 +393,10 @@ def test_a_huge_merged_edit_is_not_paired_word_by_word() -> None:
 def test_exact_fractions_not_floats() -> None:
     q = parse_quantity("1.2bn")
     assert q is not None and q.value == Fraction(1_200_000_000)
+
+
+@pytest.mark.parametrize("text", ["forty-", "He counted twenty-", "sixty -", "-", "ninety-\n"])
+def test_a_number_word_before_a_trailing_hyphen_is_read_without_crashing(text: str) -> None:
+    found = find_quantities(text)
+    assert all(0 <= q.span.start < q.span.end <= len(text) for q in found)
+    assert [q.value for q in found if q.span.start == 0] in ([], [40], [60], [90])

@@ -421,7 +421,11 @@ class _Reader:
             after = toks[k + 1].lower if k + 1 < len(toks) and self._next(k + 1) else ""
             if toks[k].kind == "dash":
                 # "eighty-five": a hyphen glued between a tens word and a unit word.
-                glued = toks[k].start == toks[k - 1].end and toks[k].end == toks[k + 1].start
+                glued = (
+                    0 < k < len(toks) - 1
+                    and toks[k].start == toks[k - 1].end
+                    and toks[k].end == toks[k + 1].start
+                )
                 if k > j and glued and toks[k - 1].lower in _TENS and after in _SMALL:
                     k += 1
                     continue
