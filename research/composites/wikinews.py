@@ -322,6 +322,32 @@ def apply_synonyms(pieces: Sequence[Piece], rng: random.Random) -> None:
         per_piece[id(piece)] += 1
 
 
+_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\w,]|\.\d)|(?<![\w.,])\d{2,}(?![\w,.]\d)")
+
+
+def apply_fact_change(pieces: Sequence[Piece], rng: random.Random) -> None:
+    """Change one number (not a year, not inside a quotation, away from other edits) to half
+    as much again, written the same way: fact drift, as when a toll of 80,000 becomes 120,000
+    in a copy."""
+    options: list[tuple[Piece, int, int, str]] = []
+    for piece in pieces:
+        quoted = [m.span() for m in re.finditer(r'"[^"]*"', piece.source)]
+        for m in _NUMBER.finditer(piece.source):
+            digits = m.group().replace(",", "")
+            value = int(digits)
+            if value < 10 or (1800 <= value <= 2100 and "," not in m.group()):
+                continue  # too small to say much, or a year
+            if any(qs < m.start() < qe for qs, qe in quoted):
+                continue
+            start, end = piece.start + m.start(), piece.start + m.end()
+            if all(end < x.start or start > x.end for x in piece.edits):
+                new = value + value // 2
+                options.append((piece, start, end, f"{new:,}" if "," in m.group() else str(new)))
+    if options:
+        piece, start, end, to = rng.choice(options)
+        piece.edits.append(Edit("number", start, end, to))
+
+
 # --------------------------------------------------------------------------------------------
 # Building one composite and its truth
 # --------------------------------------------------------------------------------------------
@@ -347,8 +373,13 @@ def make_headline(group: Sequence[Article], rng: random.Random) -> str:
 
 
 def build_composite(
-    number: int, group: Sequence[Article], byline: str, rng: random.Random
+    number: int,
+    group: Sequence[Article],
+    byline: str,
+    rng: random.Random,
+    drift: random.Random | None = None,
 ) -> Composite:
+    """One composite; with ``drift``, one of its numbers is also changed (the showcase's)."""
     entity = pick_entity(group)
     pieces = pick_pieces(group, entity, rng)
     truncate_one(pieces, entity, rng)
@@ -356,6 +387,8 @@ def build_composite(
     if entity and sum(len(find_mentions(p.source, entity)) for p in pieces) >= 3:
         renames.append(apply_rename(pieces, entity, rng))
     apply_synonyms(pieces, rng)
+    if drift is not None:
+        apply_fact_change(pieces, drift)
 
     headline = make_headline(group, rng)
     parts: list[str] = []
@@ -485,7 +518,8 @@ def verify(text: str, truth: dict[str, Any], sources: dict[str, str]) -> None:
 
 def showcase_score(truth: dict[str, Any]) -> tuple[int, ...]:
     """Prefer many sources, a rename that missed a mention, a truncation and synonym swaps,
-    and about seven pieces."""
+    and about seven pieces. (The showcase then gets a changed number too: see
+    :func:`generate`.)"""
     pieces = truth["pieces"]
     kinds = {t["type"] for p in pieces for t in p["transformations"]}
     partial_rename = any(0 < r["applied"] < r["mentions"] for r in truth["renames"])
@@ -506,11 +540,22 @@ def generate(
     rng = random.Random(seed)
     groups = choose_groups(articles, count, rng)
     bylines = rng.sample(WIKINEWS_BYLINES, k=min(len(WIKINEWS_BYLINES), len(groups)))
-    composites = [
-        build_composite(n, group, bylines[(n - 1) % len(bylines)], rng)
-        for n, group in enumerate(groups, start=1)
-    ]
-    showcase = max(composites, key=lambda c: showcase_score(c.truth))
+    composites: list[Composite] = []
+    states = []
+    for n, group in enumerate(groups, start=1):
+        states.append(rng.getstate())
+        composites.append(build_composite(n, group, bylines[(n - 1) % len(bylines)], rng))
+    best = max(range(len(composites)), key=lambda i: showcase_score(composites[i].truth))
+    # The showcase is made again from the same random state, now with a changed fact (drawn
+    # from a stream of its own, so that every other composite stays as it was).
+    again = random.Random()
+    again.setstate(states[best])
+    n = best + 1
+    drift = random.Random(seed + 1)
+    composites[best] = build_composite(
+        n, groups[best], bylines[(n - 1) % len(bylines)], again, drift
+    )
+    showcase = composites[best]
     showcase.truth["showcase"] = True
     sources = {a.id: a.text for a in articles}
     for composite in composites:
