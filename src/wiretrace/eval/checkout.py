@@ -1,8 +1,8 @@
 """The research code a few evaluations run, found in the repository checkout.
 
 The composite generators (``research/composites``) are research, not product, and stay out of
-the wheel. ``wiretrace eval spun`` and ``wiretrace eval news`` generate their test sets with
-them, so these two commands run from a repository checkout: :func:`require_research` puts the
+the wheel. ``wiretrace eval spun``, ``eval drift`` and ``eval news`` generate their test sets
+with them, so these commands run from a repository checkout: :func:`require_research` puts the
 checkout's root on ``sys.path`` when it holds ``research/``, and otherwise raises an error that
 says what to do.
 """
