@@ -19,7 +19,7 @@ demo: $(STAMP)
 	@echo "== Indexing the bundled Wikinews articles into $(DEMO_DB)"
 	$(BIN)/wiretrace index --db $(DEMO_DB) data/demo/wikinews.jsonl
 	@echo "== Tracing a content-farm composite made from several of them"
-	$(BIN)/wiretrace trace --db $(DEMO_DB) data/demo/composites/showcase.txt --html $(DEMO_HTML)
+	$(BIN)/wiretrace trace --db $(DEMO_DB) data/demo/composites/showcase.txt --html $(DEMO_HTML) --show
 	@echo "== The same report as JSON: $(BIN)/wiretrace trace --db $(DEMO_DB) data/demo/composites/showcase.txt --json"
 	@echo "== As one offline HTML page: open $(DEMO_HTML) in a browser"
 	@echo "== In the web page: run '$(BIN)/wiretrace serve --db $(DEMO_DB)', open http://127.0.0.1:8000/"

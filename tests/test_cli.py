@@ -283,7 +283,7 @@ def test_trace_metadata_options_fill_and_override_the_file(tmp_path: Path, index
 def test_trace_without_a_date_says_direction_was_not_checked(indexed: Path) -> None:
     shown = run("trace", "--db", str(indexed), "-", stdin=str(ARTICLES[0]["text"]))
     assert "direction could not be checked: the article has no date" in shown.stdout
-    assert "Earliest source: wire-1 (2019-04-23)" in shown.stdout
+    assert "Earliest source: Summit planned (2019-04-23)" in shown.stdout
 
 
 @pytest.mark.parametrize("value", ["yesterday", "2019-13-01", "23/04/2019", ""])

@@ -71,8 +71,9 @@ def parse(page: str) -> Page:
 @pytest.fixture(scope="module")
 def demo_index() -> MemoryIndex:
     index = MemoryIndex()
-    index.add(r for r in iter_records([DEMO / "wikinews.jsonl"], ReadOptions())
-              if isinstance(r, Document))
+    index.add(
+        r for r in iter_records([DEMO / "wikinews.jsonl"], ReadOptions()) if isinstance(r, Document)
+    )
     return index
 
 
@@ -113,8 +114,9 @@ def test_report_is_self_contained_and_its_csp_allows_only_its_own_code(
     styles = [t for tag, _, t in page.blocks if tag == "style"]
     assert [a.get("type") for a, _ in scripts] == ["application/json", None]
     assert len(styles) == 1
-    csp = next(a["content"] for tag, a in page.tags if a.get("http-equiv") ==
-               "Content-Security-Policy")
+    csp = next(
+        a["content"] for tag, a in page.tags if a.get("http-equiv") == "Content-Security-Policy"
+    )
     assert csp == report_csp()
 
     def digest(text: str) -> str:
@@ -181,8 +183,9 @@ def test_word_diff_of_a_huge_passage_is_one_change() -> None:
     assert word_diff(a, a + "more") == [("replace", a, a + "more")]
 
 
-words = st.lists(st.sampled_from(["Russia", "said", "the", "Federation", "talks", ",", "."]),
-                 max_size=30)
+words = st.lists(
+    st.sampled_from(["Russia", "said", "the", "Federation", "talks", ",", "."]), max_size=30
+)
 spaces = st.sampled_from([" ", "  ", "\n", " \n "])
 
 
@@ -191,8 +194,9 @@ def joined(tokens: list[str], gaps: list[str]) -> str:
 
 
 @settings(max_examples=200, deadline=None)
-@given(words, words, st.lists(spaces, min_size=1, max_size=3), st.lists(spaces, min_size=1,
-                                                                         max_size=3))
+@given(
+    words, words, st.lists(spaces, min_size=1, max_size=3), st.lists(spaces, min_size=1, max_size=3)
+)
 def test_word_diff_rebuilds_both_texts(
     a: list[str], b: list[str], gaps_a: list[str], gaps_b: list[str]
 ) -> None:
@@ -217,11 +221,30 @@ def test_cli_writes_the_same_report(tmp_path: Path, demo_index: MemoryIndex) -> 
 
     cli = [sys.executable, "-c", "from wiretrace.cli import main; main()"]
     db, out = tmp_path / "demo.db", tmp_path / "report.html"
-    subprocess.run([*cli, "index", "--db", str(db), "--quiet", str(DEMO / "wikinews.jsonl")],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [*cli, "index", "--db", str(db), "--quiet", str(DEMO / "wikinews.jsonl")],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     showcase = DEMO / "composites" / "showcase.txt"
-    subprocess.run([*cli, "trace", "--db", str(db), str(showcase), "--html", str(out)],
-                   check=True, capture_output=True, timeout=300)
+    done = subprocess.run(
+        [*cli, "trace", "--db", str(db), str(showcase), "--html", str(out)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        text=True,
+    )
+    # Only the HTML file was asked for: the command says where it went and prints no report.
+    assert done.stdout == "" and done.stderr.strip() == f"wrote {out}"
+    shown = subprocess.run(
+        [*cli, "trace", "--db", str(db), str(showcase), "--html", str(out), "--show"],
+        check=True,
+        capture_output=True,
+        timeout=300,
+        text=True,
+    )
+    assert "Fact drift" in shown.stdout and "Legend" in shown.stdout
     payload = payload_of(parse(out.read_text(encoding="utf-8")))
     expected = trace(demo_index, Document("showcase.txt", showcase.read_text(encoding="utf-8")))
     assert payload == json.loads(json.dumps(view_payload(expected)))
@@ -236,11 +259,15 @@ def time_trace(published_at: str | None = "2021-03-10") -> Trace:
     """The corpus of ``tests/data/time``: a tie of two sources on a bare date, and a weekly
     dated after the query that repeats a paragraph no source has."""
     index = MemoryIndex()
-    index.add(r for r in iter_records([TIME / "corpus.jsonl"], ReadOptions())
-              if isinstance(r, Document))
-    query = Document("farm/port-story", (TIME / "query.txt").read_text(encoding="utf-8"),
-                     title="Dockworkers walk out at Port Alder over pay",
-                     published_at=published_at)
+    index.add(
+        r for r in iter_records([TIME / "corpus.jsonl"], ReadOptions()) if isinstance(r, Document)
+    )
+    query = Document(
+        "farm/port-story",
+        (TIME / "query.txt").read_text(encoding="utf-8"),
+        title="Dockworkers walk out at Port Alder over pay",
+        published_at=published_at,
+    )
     return trace(index, query)
 
 
@@ -259,18 +286,25 @@ def test_report_carries_later_documents_the_tie_and_their_diffs() -> None:
     (diff,) = payload["view"]["later_diffs"]
     assert ["replace", "hamlets ", "villages "] in diff
     (later,) = result.later_passages
-    assert "".join(q for _, _, q in diff) == result.query.text[
-        later.query.start : later.query.end]
+    assert "".join(q for _, _, q in diff) == result.query.text[later.query.start : later.query.end]
     undated = payload_of(parse(render_html(time_trace(None))))
     assert isinstance(undated, dict)
     assert undated["direction_checked"] is False and undated["later"] == []
 
 
 def test_hostile_later_documents_stay_inside_the_data_block() -> None:
-    shared = ("The ferry company added two evening crossings to the island villages while the "
-              "container berths stay closed for the whole of the strike.")
-    later = Document("later" + XSS, shared + " " + XSS, title=XSS, url="javascript:alert(5)",
-                     source=XSS, published_at="2999-01-01")
+    shared = (
+        "The ferry company added two evening crossings to the island villages while the "
+        "container berths stay closed for the whole of the strike."
+    )
+    later = Document(
+        "later" + XSS,
+        shared + " " + XSS,
+        title=XSS,
+        url="javascript:alert(5)",
+        source=XSS,
+        published_at="2999-01-01",
+    )
     index = MemoryIndex()
     index.add([later])
     result = trace(index, Document("q", XSS + "\n" + shared, published_at="2021-03-10"))
@@ -290,8 +324,18 @@ def test_report_script_builds_the_page_from_text_nodes_only() -> None:
     rest: nothing in the scripts parses data as HTML."""
     from wiretrace.report.html import asset_text
 
-    for script in (asset_text("report.js"),
-                   (REPO / "src" / "wiretrace" / "serve" / "static" / "app.js").read_text()):
-        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
-                     "new Function", "createContextualFragment", "srcdoc"):
+    for script in (
+        asset_text("report.js"),
+        (REPO / "src" / "wiretrace" / "serve" / "static" / "app.js").read_text(),
+    ):
+        for sink in (
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "eval(",
+            "new Function",
+            "createContextualFragment",
+            "srcdoc",
+        ):
             assert sink not in script, sink

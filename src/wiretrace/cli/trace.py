@@ -63,8 +63,10 @@ from wiretrace.trace import DEFAULT_MIN_CONFIDENCE, TraceOptions, trace
     "html_out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Also write the report as one self-contained HTML file that opens offline.",
+    help="Write the report as one self-contained HTML file that opens offline, and say where "
+    "(add --show for the terminal report too).",
 )
+@click.option("--show", is_flag=True, help="With --html, also print the terminal report.")
 @click.option(
     "--published-at",
     default=None,
@@ -96,6 +98,7 @@ def trace_cmd(
     delimiter: str | None,
     detect_encoding: bool,
     html_out: Path | None,
+    show: bool,
     published_at: str | None,
     title: str | None,
     source: str | None,
@@ -135,7 +138,7 @@ def trace_cmd(
         result = _trace(index, doc, opts)
     finally:
         index.close()
-    _write_outputs(result, html_out, as_json)
+    _write_outputs(result, html_out, as_json, show=show)
 
 
 def _read(file: str, options: ReadOptions, record_id: str | None) -> Document:
@@ -176,8 +179,9 @@ def _trace(index: SQLiteIndex, doc: Document, options: TraceOptions) -> Trace:
         raise CommandError(str(exc)) from exc
 
 
-def _write_outputs(result: Trace, html_out: Path | None, as_json: bool) -> None:
-    """Write the HTML report when asked, then print the JSON or the terminal report."""
+def _write_outputs(result: Trace, html_out: Path | None, as_json: bool, *, show: bool) -> None:
+    """Write the HTML report when asked and say so (on standard error), then print the JSON,
+    or the terminal report unless only the HTML file was asked for."""
     if html_out is not None:
         try:
             html_out.write_text(render_html(result), encoding="utf-8")
@@ -185,7 +189,8 @@ def _write_outputs(result: Trace, html_out: Path | None, as_json: bool) -> None:
             raise CommandError(
                 f"{html_out}: cannot write the HTML report: {exc.strerror or exc}"
             ) from exc
+        click.echo(f"wrote {terminal_safe(str(html_out))}", err=True)
     if as_json:
         click.echo(trace_to_json(result))
-    else:
+    elif html_out is None or show:
         render_trace(result, Console())

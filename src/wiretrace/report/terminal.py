@@ -16,7 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from wiretrace.model import EditType, FactChange, Passage, Trace
+from wiretrace.model import Document, EditType, FactChange, Passage, Trace
 
 __all__ = ["highlighted_text", "render_trace", "terminal_safe"]
 
@@ -31,7 +31,23 @@ PALETTE = (
     "black on #4cc9f0",
     "black on #e9c46a",
 )
+# Backgrounds for a terminal of 16 colours, where several of the colours above map to one grey:
+# eight that stay apart there.
+PALETTE_16 = (
+    "black on cyan",
+    "black on yellow",
+    "black on green",
+    "black on magenta",
+    "white on blue",
+    "white on red",
+    "black on white",
+    "black on bright_yellow",
+)
 MAX_EDITS_SHOWN = 4
+# Titles stand for sources in the legend and the head, cut to this many characters.
+TITLE_CHARS = 40
+# The passages table shows the start of each passage's text, this many characters.
+TEXT_START_CHARS = 40
 # Changed facts (fact drift): apart from every source colour.
 DRIFT_STYLE = "bold red"
 MAX_LATER_SHOWN = 10
@@ -63,9 +79,12 @@ def _percent(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-def highlighted_text(trace: Trace) -> Text:
+def highlighted_text(
+    trace: Trace, *, palette: tuple[str, ...] = PALETTE, markers: bool = False
+) -> Text:
     """The query text with each character styled by the best source covering it; a changed
-    fact is underlined, with the source's wording after it in brackets."""
+    fact is underlined, with the source's wording after it in brackets. With ``markers`` (for
+    output without colours) a source's stretch is also enclosed in ``[n]`` ... ``[/n]``."""
     text = trace.query.text
     rank = {s.document.id: i for i, s in enumerate(trace.sources)}
     owner = [-1] * len(text)
@@ -88,20 +107,34 @@ def highlighted_text(trace: Trace) -> Text:
         else:
             was.setdefault(min(span.end, len(text)), []).append(f" [source: {wording}]")
     out = Text()
-    start = 0
     for note in was.pop(0, []):
         out.append(note, style=DRIFT_STYLE)
+    start = 0
     for i in range(1, len(text) + 1):
-        if i == len(text) or (owner[i], changed[i]) != (owner[start], changed[start]) or i in was:
-            r = owner[start]
-            style = PALETTE[r % len(PALETTE)] if r >= 0 else ""
-            if changed[start]:
-                style = f"{style} underline".strip()
-            out.append(terminal_safe(text[start:i], multiline=True), style=style)
-            for note in was.pop(i, []):
-                out.append(note, style=DRIFT_STYLE)
-            start = i
+        same = i < len(text) and (owner[i], changed[i]) == (owner[start], changed[start])
+        if same and i not in was:
+            continue
+        r = owner[start]
+        if markers and r >= 0 and (start == 0 or owner[start - 1] != r):
+            out.append(f"[{r + 1}]", style="bold")
+        style = palette[r % len(palette)] if r >= 0 else ""
+        if changed[start]:
+            style = f"{style} underline".strip()
+        out.append(terminal_safe(text[start:i], multiline=True), style=style)
+        if markers and r >= 0 and (i == len(text) or owner[i] != r):
+            out.append(f"[/{r + 1}]", style="bold")
+        for note in was.pop(i, []):
+            out.append(note, style=DRIFT_STYLE)
+        start = i
     return out
+
+
+def _name(document: Document) -> str:
+    """A source as a reader knows it: its title, shortened, else its id."""
+    title = " ".join((document.title or "").split())
+    if not title:
+        return document.id
+    return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1].rstrip() + "…"
 
 
 def facts_of(trace: Trace) -> list[FactChange]:
@@ -120,13 +153,15 @@ def _earliest(trace: Trace) -> Text:
         for n, doc_id in enumerate(tied):
             if n:
                 out.append(", ")
-            out.append_text(_text(doc_id))
+            out.append_text(_text(_name(by_id[doc_id])))
             out.append(f" ({terminal_safe(by_id[doc_id].published_at or 'no date')})")
         out.append(" — their order is unknown at the precision of their dates")
         return out
     if tied:
         doc = by_id[tied[0]]
-        return Text.assemble(_text(doc.id), f" ({terminal_safe(doc.published_at or 'no date')})")
+        return Text.assemble(
+            _text(_name(doc)), f" ({terminal_safe(doc.published_at or 'no date')})"
+        )
     return Text("none with a date")
 
 
@@ -199,26 +234,28 @@ def _sources_table(trace: Trace) -> Table:
 def _passages_table(trace: Trace) -> Table:
     rank = {s.document.id: i for i, s in enumerate(trace.sources)}
     table = Table(title="Passages", title_justify="left")
-    for col in (
-        "query chars", "source", "source chars", "kind", "score", "confidence",
-        "edits (from -> to)",
-    ):  # fmt: skip
+    for col in ("text", "source", "kind", "confidence", "edits (from -> to)"):
         table.add_column(col, overflow="fold")
+    text = trace.query.text
     for p in trace.passages:
-        where = f"{p.source.start}-{p.source.end}"
-        if p.source_field != "text":
-            where += f" ({terminal_safe(p.source_field)})"
         number = rank.get(p.source_id)
+        source = Text(f"[{number + 1}]") if number is not None else _text(p.source_id)
+        if p.source_field != "text":
+            source.append(f" ({terminal_safe(p.source_field)})")
         table.add_row(
-            f"{p.query.start}-{p.query.end}",
-            Text(f"[{number + 1}]") if number is not None else _text(p.source_id),
-            Text(where),
+            _text(_start_of(text[p.query.start : p.query.end])),
+            source,
             p.kind.value,
-            f"{p.score:.2f}",
             f"{p.confidence:.2f}",
             _edits(p),
         )
     return table
+
+
+def _start_of(passage: str) -> str:
+    """The first words of a passage, on one line."""
+    flat = " ".join(passage.split())
+    return flat if len(flat) <= TEXT_START_CHARS else flat[: TEXT_START_CHARS - 1].rstrip() + "…"
 
 
 def _later_table(trace: Trace) -> Table:
@@ -263,15 +300,20 @@ def _drift_table(trace: Trace) -> Table:
 def render_trace(trace: Trace, console: Console | None = None) -> None:
     """Print the report of ``trace`` to ``console`` (stdout by default)."""
     console = console or Console()
+    # Without colours (piped to a file, NO_COLOR) the article marks its sources in brackets;
+    # in 16 colours it takes backgrounds that stay apart there.
+    markers = console.color_system is None
+    palette = PALETTE_16 if console.color_system in ("standard", "windows") else PALETTE
     console.print(Panel(_head(trace), title="wiretrace trace", expand=False))
     legend = Text("Legend: ")
     for i, s in enumerate(trace.sources):
-        label = terminal_safe(s.document.title or s.document.id)
-        legend.append(f" [{i + 1}] {label} ", style=PALETTE[i % len(PALETTE)])
+        label = terminal_safe(_name(s.document))
+        legend.append(f" [{i + 1}] {label} ", style=palette[i % len(palette)])
         legend.append(" ")
     if not trace.sources:
         legend.append("no source found; nothing is highlighted")
-    console.print(Panel(Group(legend, Text(), highlighted_text(trace)), title="Article"))
+    article = highlighted_text(trace, palette=palette, markers=markers)
+    console.print(Panel(Group(legend, Text(), article), title="Article"))
 
     if trace.sources:
         console.print(_sources_table(trace))
