@@ -300,6 +300,37 @@ def test_html_report_has_its_sections_and_escapes_text(local_out: Path) -> None:
     assert "first published by" in page
     assert "ordered by document id" in page  # the tie rule is stated
     assert "never called first" in page  # the undated rule is stated
+    # Titles stand beside ids in the timelines, and a changed fact is listed under its story.
+    assert "Four NBA players suspended indefinitely for brawl" in page
+    assert "Facts that changed on the way" in page and "Courier" in page
+
+
+def test_report_of_a_tiny_corpus_says_there_is_not_enough_to_plot(tmp_path: Path) -> None:
+    text = (
+        "The city council approved a new budget for the harbour district on Monday evening, "
+        "after a long debate about ferry fares, road repairs and the future of the old fish "
+        "market, which traders want to keep open through the winter months."
+    )
+    data = tmp_path / "two.jsonl"
+    rows = [
+        {
+            "id": "a",
+            "text": text,
+            "title": "Council passes harbour budget",
+            "source": "Gazette",
+            "published_at": "2021-05-03",
+        },
+        {"id": "b", "text": text, "source": "Gazette", "published_at": "2021-05-04"},
+    ]
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out"
+    run_reuse([data], out, LocalEngine(LocalOptions(workers=1)))
+    page = render_report(out)
+    assert "2 documents, 1 reuse pair, 1 story, 1 outlet" in page  # no "1 outlets"
+    assert "Not enough data to plot reuse over time" in page
+    assert "Not enough data to plot outlets by originality" in page
+    assert "data:image/png" in page  # the one story spread over two days is drawn
+    assert "Council passes harbour budget" in page
 
 
 # -- CLI (real subprocesses) -------------------------------------------------------------------

@@ -118,13 +118,15 @@ class CorpusOptions:
 
 @dataclass(frozen=True, slots=True)
 class DocMeta:
-    """What the later stages need of a document: its number, id, outlet, date and length."""
+    """What the later stages need of a document: its number, id, outlet, date and length, and
+    its title for the reports."""
 
     idx: int
     id: str
     source: str | None
     published_at: str | None
     length: int
+    title: str | None = None
 
     @property
     def outlet(self) -> str:
@@ -442,7 +444,13 @@ def story_record(members: Sequence[DocMeta]) -> StoryRecord:
         "start": dated[0].published_at if dated else None,
         "end": dated[-1].published_at if dated else None,
         "timeline": [
-            {"order": i, "doc_id": m.id, "outlet": m.outlet, "published_at": m.published_at}
+            {
+                "order": i,
+                "doc_id": m.id,
+                "title": m.title,
+                "outlet": m.outlet,
+                "published_at": m.published_at,
+            }
             for i, m in enumerate(ordered)
         ],
     }

@@ -307,10 +307,11 @@ class DocsMeta:
         self.sources: list[str | None] = table.column("source").to_pylist()
         self.dates: list[str | None] = table.column("published_at").to_pylist()
         self.lengths: list[int] = table.column("length").to_pylist()
+        self.titles: list[str | None] = table.column("title").to_pylist()
 
     @staticmethod
     def load(store: StageStore) -> DocsMeta:
-        cols = ["idx", "id", "source", "published_at", "length"]
+        cols = ["idx", "id", "source", "published_at", "length", "title"]
         tables = [pq.read_table(p, columns=cols) for p in doc_part_files(store)]
         return DocsMeta(pa.concat_tables(tables) if tables else schema.DOCS.empty_table())
 
@@ -318,7 +319,14 @@ class DocsMeta:
         return len(self.ids)
 
     def meta(self, idx: int) -> DocMeta:
-        return DocMeta(idx, self.ids[idx], self.sources[idx], self.dates[idx], self.lengths[idx])
+        return DocMeta(
+            idx,
+            self.ids[idx],
+            self.sources[idx],
+            self.dates[idx],
+            self.lengths[idx],
+            self.titles[idx],
+        )
 
 
 # -- stage 3: stories, outlets, outputs --------------------------------------------------------

@@ -88,6 +88,7 @@ class TimelineRecord(TypedDict):
 
     order: int
     doc_id: str
+    title: str | None
     outlet: str
     published_at: str | None
 

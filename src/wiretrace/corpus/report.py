@@ -97,7 +97,16 @@ def _plots(folder: Path, stories: list[StoryRecord], outlets: list[OutletRecord]
     by_month: dict[str, Counter[str]] = {}
     for when, kind in _pairs_over_time(folder):
         by_month.setdefault(when.strftime("%Y-%m"), Counter())[kind] += 1
-    if by_month:
+    if len(by_month) < 2:
+        pairs = sum(sum(c.values()) for c in by_month.values())
+        parts.append(
+            _not_enough(
+                "reuse over time",
+                f"{_count(pairs, 'dated reuse pair', 'dated reuse pairs')} in "
+                f"{_count(len(by_month), 'month', 'months')}; a chart needs two months or more",
+            )
+        )
+    else:
         months = sorted(by_month)
         kinds = ["verbatim", "near_verbatim", "rewritten", "paraphrase"]
         fig = Figure(figsize=(10, 3.5))
@@ -114,8 +123,12 @@ def _plots(folder: Path, stories: list[StoryRecord], outlets: list[OutletRecord]
         ax.set_title("Reuse over time (pairs, by month of the copying document; months with reuse)")
         ax.legend()
         parts.append(_figure(fig, "Bar chart of reuse pairs per month, stacked by kind."))
-    plotted = [s for s in stories if s["start"]][:PLOTTED_STORIES]
-    if plotted:
+    plotted = [s for s in stories if s["start"] and s["end"] != s["start"]][:PLOTTED_STORIES]
+    if not plotted:
+        parts.append(
+            _not_enough("how stories spread", "no story has dated documents at two different times")
+        )
+    else:
         # Days after the first publication, on a symmetric log scale: spread within the first
         # hours and over years both stay visible.
         fig = Figure(figsize=(10, 0.45 * len(plotted) + 1.5))
@@ -137,7 +150,15 @@ def _plots(folder: Path, stories: list[StoryRecord], outlets: list[OutletRecord]
         sorted(dated, key=lambda o: (-o["documents"], o["outlet"]))[:20],
         key=lambda o: (-(o["originality"] or 0.0), o["outlet"]),
     )
-    if ranked:
+    if len(ranked) < 2:
+        parts.append(
+            _not_enough(
+                "outlets by originality",
+                f"{_count(len(ranked), 'outlet has', 'outlets have')} dated documents; a "
+                "comparison needs two",
+            )
+        )
+    else:
         fig = Figure(figsize=(10, 0.35 * len(ranked) + 1.5))
         ax = fig.subplots()
         ys = range(len(ranked))
@@ -155,6 +176,10 @@ def _plots(folder: Path, stories: list[StoryRecord], outlets: list[OutletRecord]
         ax.legend(loc="upper right")
         parts.append(_figure(fig, "Share of each outlet's text reused from and by others."))
     return "\n".join(parts)
+
+
+def _not_enough(plot: str, why: str) -> str:
+    return f'<p class="muted">Not enough data to plot {_e(plot)}: {_e(why)}.</p>'
 
 
 def _figure(fig: Any, caption: str) -> str:
@@ -208,10 +233,16 @@ def _story_html(rank: int, story: StoryRecord, facts: list[DriftRecord] | None =
     rows = []
     for entry in story["timeline"][:TIMELINE_SHOWN]:
         css = ' class="first"' if entry["doc_id"] == first else ""
+        title = entry.get("title")
+        shown = (
+            f'{_e(title)} <span class="muted">{_e(entry["doc_id"])}</span>'
+            if title
+            else _e(entry["doc_id"])
+        )
         rows.append(
             f"<tr{css}><td class=n>{entry['order'] + 1}</td>"
             f"<td>{_e(entry['published_at'] or 'no date')}</td>"
-            f"<td>{_e(entry['outlet'])}</td><td>{_e(entry['doc_id'])}</td></tr>"
+            f"<td>{_e(entry['outlet'])}</td><td>{shown}</td></tr>"
         )
     more = len(story["timeline"]) - TIMELINE_SHOWN
     if more > 0:
@@ -278,9 +309,10 @@ def render_report(folder: Path, top: int = 20) -> str:
     if summary["documents"] == 0:
         notes.append("The input held no documents.")
     stats = (
-        f"{summary['documents']:,} documents, {summary['pairs']:,} reuse pairs, "
-        f"{summary['stories']:,} stories, {summary['outlets']:,} outlets "
-        f"({_e(summary['engine'])} engine)."
+        f"{_count(summary['documents'], 'document', 'documents')}, "
+        f"{_count(summary['pairs'], 'reuse pair', 'reuse pairs')}, "
+        f"{_count(summary['stories'], 'story', 'stories')}, "
+        f"{_count(summary['outlets'], 'outlet', 'outlets')} ({_e(summary['engine'])} engine)."
     )
     stories_html = (
         "<p>A story is a family of documents linked by reused passages: each document is "
@@ -292,7 +324,7 @@ def render_report(folder: Path, top: int = 20) -> str:
         )
         or "<p>No story: no two documents share passages.</p>"
     )
-    plots = _plots(folder, story_rows, outlets) or "<p>Nothing to plot: no dated reuse.</p>"
+    plots = _plots(folder, story_rows, outlets)
     return (
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>"
         "<title>wiretrace corpus overview</title>"

@@ -85,6 +85,7 @@ TIMELINE_ENTRY = pa.struct(
     [
         ("order", pa.int64()),
         ("doc_id", pa.string()),
+        ("title", pa.string()),
         ("outlet", pa.string()),
         ("published_at", pa.string()),
     ]
