@@ -103,10 +103,10 @@ def index_cmd(
 ) -> None:
     """Add documents to the index DB.
 
-    Reads .jsonl/.jsonl.gz, .txt, .html, .warc/.warc.gz, .rss/.atom feeds, .csv/.tsv files and
-    folders of them. A run killed part-way can be rerun: it resumes and ends as a clean run.
-    An id is at most 1,024 characters and holds no control character; other records are
-    rejected with their place.
+    Reads .jsonl/.jsonl.gz, .txt, .html, .warc/.warc.gz, .rss/.atom feeds, .csv/.tsv, .pdf and
+    .docx files and folders of them. A run killed part-way can be rerun: it resumes and ends
+    as a clean run. An id is at most 1,024 characters and holds no control character; other
+    records are rejected with their place.
     """
     options = read_options(fmt, columns, delimiter, detect_encoding, max_bytes)
     path = rejects or db.with_name(db.name + ".rejects.jsonl")

@@ -45,6 +45,8 @@ class Format(StrEnum):
     WARC = "warc"
     FEED = "feed"
     CSV = "csv"
+    PDF = "pdf"
+    DOCX = "docx"
 
 
 # Document fields a CSV column can fill, and the default column names (the same names).
@@ -118,6 +120,15 @@ class ReadOptions:
     def hint(self, key: str) -> str:
         """The caller's advice for the problems of advice key ``key`` (``""`` if none)."""
         return self.hints.get(key, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A document extracted from a page or a file (HTML, PDF, Word), and what was dropped on
+    the way."""
+
+    document: Document
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
