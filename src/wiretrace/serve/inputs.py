@@ -223,7 +223,11 @@ def trace_upload(
 
 @dataclass(frozen=True, slots=True)
 class DocumentBatch:
-    """Documents to add, and the records rejected (``location``, ``id``, ``reason``)."""
+    """Documents to add, and the records rejected (``location``, ``id``, ``reason``).
+
+    In the response, ``updated`` counts stored documents given a new text and ``metadata``
+    those given new metadata only; fields a re-sent document leaves out keep their values.
+    """
 
     documents: list[Document]
     rejects: list[dict[str, str | None]]
@@ -232,6 +236,7 @@ class DocumentBatch:
         return {
             "added": report.added,
             "updated": report.updated,
+            "metadata": report.metadata,
             "unchanged": report.unchanged,
             "rejected": len(self.rejects),
             "rejects": self.rejects,
