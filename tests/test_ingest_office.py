@@ -316,6 +316,16 @@ def test_index_and_trace_pdf_and_docx(tmp_path: Path) -> None:
     assert traced["query"]["published_at"] == "2022-06-14T09:30:00+00:00"
 
 
+def test_index_stops_at_a_bad_word_file_cleanly(tmp_path: Path) -> None:
+    bad = tmp_path / "statement.docx"
+    bad.write_bytes(BAD_DOCX["zip of photos"][0]())
+    proc = run("index", "--db", str(tmp_path / "x.db"), str(bad), "--workers", "2", check=False)
+    assert proc.returncode != 0
+    assert f"{bad}: not a Word document: a ZIP file without word/document.xml" in proc.stderr
+    # the page workers are stopped with the run, not torn down at exit with an error
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+
+
 def test_trace_bad_pdf_names_the_file(tmp_path: Path) -> None:
     db = tmp_path / "corpus.db"
     run("index", "--db", str(db), str(NEWS / "corpus.jsonl"), "--quiet")

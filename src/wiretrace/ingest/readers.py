@@ -69,7 +69,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
@@ -142,7 +143,7 @@ def iter_entries(
     *,
     resume: Callable[[Path], tuple[int, int] | None] | None = None,
     workers: int = 1,
-) -> Iterator[Entry]:
+) -> Generator[Entry, None, None]:
     """Stream every record in ``paths`` as an :class:`~wiretrace.ingest.base.Entry`.
 
     Like :func:`iter_records`, but each entry also says which reader produced it, carries the
@@ -154,8 +155,11 @@ def iter_entries(
     ``resume`` is asked, for each file that can be resumed (WARC), for an ``Entry.resume``
     value from an earlier run; reading of that file continues after that record.
 
-    With ``workers`` above 1, pages (HTML files, WARC responses) are extracted in that many
-    worker processes while the files are read; the entries still come in input order.
+    With ``workers`` above 1, pages (HTML files, WARC responses, PDF and Word files) are
+    extracted in that many worker processes while the files are read; the entries still come
+    in input order. A caller that stops early should ``close()`` the generator: that stops the
+    workers at once, rather than when the generator is collected (at exit, if an exception's
+    traceback holds it, when the pool's pipes may already be gone).
     """
     resolved = [Path(p) for p in paths]
     for path in resolved:
@@ -163,8 +167,14 @@ def iter_entries(
             raise InputError(str(path), "no such file or folder; check the path")
     items = iter_inputs(resolved, options, resume)
     if workers > 1:
-        return map(_check_id, finish_in_workers(items, options, workers))
+        return _checked(finish_in_workers(items, options, workers))
     return (_check_id(finish(item, options)) for item in items)
+
+
+def _checked(entries: Generator[Entry, None, None]) -> Generator[Entry, None, None]:
+    with closing(entries):  # closing this closes the workers' generator, and so its pool
+        for entry in entries:
+            yield _check_id(entry)
 
 
 def _check_id(entry: Entry) -> Entry:

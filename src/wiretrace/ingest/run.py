@@ -25,6 +25,7 @@ import json
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,20 +134,21 @@ def index_inputs(
     summary = Summary()
     job = _Job(index, summary, skip_bad, on_reject, on_warning, on_progress)
     entries = iter_entries(list(paths), options, resume=job.resume_point, workers=workers)
-    documents = job.documents(entries)
-    for batch in prepare_batches(
-        documents, batch_size=batch_size, workers=workers, n=index.n, window=index.window
-    ):
-        tags = [job.pending.popleft() for _ in batch]
-        checkpoints: dict[str, tuple[int, int]] = {}
-        for _, file, resume in tags:
-            if resume is not None:
-                checkpoints[file] = resume
-        rows = [job.resume_row(file, *point) for file, point in checkpoints.items()]
-        outcomes = index.add_batch_outcomes(batch, progress=rows, replace_meta=replace_meta)
-        for (fmt, _, _), outcome in zip(tags, outcomes, strict=True):
-            counts = summary.counts(fmt)
-            setattr(counts, outcome.value, getattr(counts, outcome.value) + 1)
+    with closing(entries):  # a bad record stops the page workers now, not at exit
+        documents = job.documents(entries)
+        for batch in prepare_batches(
+            documents, batch_size=batch_size, workers=workers, n=index.n, window=index.window
+        ):
+            tags = [job.pending.popleft() for _ in batch]
+            checkpoints: dict[str, tuple[int, int]] = {}
+            for _, file, resume in tags:
+                if resume is not None:
+                    checkpoints[file] = resume
+            rows = [job.resume_row(file, *point) for file, point in checkpoints.items()]
+            outcomes = index.add_batch_outcomes(batch, progress=rows, replace_meta=replace_meta)
+            for (fmt, _, _), outcome in zip(tags, outcomes, strict=True):
+                counts = summary.counts(fmt)
+                setattr(counts, outcome.value, getattr(counts, outcome.value) + 1)
     for file in job.finished_files():
         index.clear_progress(_key(file))
     return summary

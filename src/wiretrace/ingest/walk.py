@@ -6,7 +6,7 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import ExitStack
 from dataclasses import replace
 from functools import partial
@@ -45,7 +45,9 @@ def finish(item: Item, options: ReadOptions) -> Entry:
     return item.finish(options) if isinstance(item, PageJob | FileJob) else item
 
 
-def finish_in_workers(items: Iterator[Item], options: ReadOptions, workers: int) -> Iterator[Entry]:
+def finish_in_workers(
+    items: Iterator[Item], options: ReadOptions, workers: int
+) -> Generator[Entry, None, None]:
     """Extract pages in worker processes, a window at a time, keeping the order.
 
     The next window is read while the workers extract the current one; reading (and so the
