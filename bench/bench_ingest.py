@@ -94,7 +94,10 @@ CSV_ARGS = [
     *("--column", "id=story_id", "--column", "text=body", "--column", "title=headline"),
     *("--column", "url=link", "--column", "source=publisher", "--column", "published_at=date"),
 ]
-COUNTS = ("read", "added", "updated", "unchanged", "duplicate", "skipped", "rejected", "warnings")
+COUNTS = (
+    "read", "added", "updated", "metadata", "unchanged", "duplicate", "skipped", "rejected",
+    "warnings",
+)  # fmt: skip
 
 
 # --- inputs --------------------------------------------------------------------------------------

@@ -284,13 +284,13 @@ def test_errors_are_shown_as_text(page: Page, server: Server) -> None:
     page.goto(server.base + "/")
     page.click("#wt-submit")
     assert "Paste the article text" in page.inner_text("#wt-status")
-    page.set_input_files("#wt-file", {"name": "a.pdf", "mimeType": "application/pdf",
-                                      "buffer": b"%PDF-1.4 <img src=x onerror=__hit('err')>"})
+    page.set_input_files("#wt-file", {"name": "a.odt", "mimeType": "application/zip",
+                                      "buffer": b"PK <img src=x onerror=__hit('err')>"})
     page.click("#wt-submit")
     # Playwright's own retrying assertion: a string predicate for wait_for_function is run
     # with eval() in the page once the first check fails, which the page's CSP forbids.
     sync_api.expect(page.locator("#wt-status")).to_contain_text("415")
-    assert "upload a .txt or .html file" in page.inner_text("#wt-status")
+    assert "upload a .txt, .html, .pdf or .docx file" in page.inner_text("#wt-status")
 
 
 PAYLOADS = {

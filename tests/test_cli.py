@@ -77,8 +77,8 @@ def test_index_then_trace_json_and_terminal(tmp_path: Path, corpus: Path) -> Non
     first = run("index", "--db", str(db), str(corpus), str(tmp_path / "txt"), "--quiet")
     assert "added" in first.stderr and " 3 " in first.stderr
     again = run("index", "--db", str(db), str(corpus), "--quiet")
-    # The summary row of JSONL: read 2, added 0, updated 0, unchanged 2 (issue 4's table).
-    assert re.search(r"jsonl\s*│\s*2\s*│\s*0\s*│\s*0\s*│\s*2\s*│", again.stderr)
+    # The summary row of JSONL: read 2, added 0, updated 0, metadata 0, unchanged 2.
+    assert re.search(r"jsonl\s*│\s*2\s*│\s*0\s*│\s*0\s*│\s*0\s*│\s*2\s*│", again.stderr)
     with sqlite3.connect(db) as con:
         ids = [r[0] for r in con.execute("SELECT id FROM documents ORDER BY id")]
     assert ids == ["paper-2", "sub/note.txt", "wire-1"]

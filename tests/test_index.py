@@ -40,12 +40,55 @@ def test_add_is_idempotent_and_replaces_new_text(index: MemoryIndex | SQLiteInde
     found = index.candidates(document_hashes(TEXT_B))
     assert [c.doc_id for c in found] == ["a", "b"]
     assert index.get("a") == Document("a", TEXT_B)
-    # A metadata change alone is an update too.
-    assert index.add([Document("a", TEXT_B, title="Floods")]) == AddReport(updated=1)
+    # A metadata change alone is counted apart from new texts.
+    assert index.add([Document("a", TEXT_B, title="Floods")]) == AddReport(metadata=1)
     doc = index.get("a")
     assert doc is not None and doc.title == "Floods"
     assert index.get("missing") is None
     assert list(index.ids()) == ["a", "b"]
+
+
+FULL = Document(
+    "a", TEXT_A, "Rates rise", "https://wire.example/a", "Wire", "2024-01-02T08:00Z", "en",
+    "R. Writer",
+)  # fmt: skip
+
+
+def test_readding_with_fewer_fields_keeps_the_stored_ones(
+    index: MemoryIndex | SQLiteIndex,
+) -> None:
+    index.add([FULL])
+    # Only the id and the text (a CSV mapped with just those): nothing is lost.
+    assert index.add([Document("a", TEXT_A)]) == AddReport(unchanged=1)
+    assert index.get("a") == FULL
+    # A field that is given replaces the stored one; the others stay.
+    assert index.add([Document("a", TEXT_A, title="Rates up")]) == AddReport(metadata=1)
+    assert index.get("a") == Document(**{**_fields(FULL), "title": "Rates up"})
+    # A new text with fewer fields: the text is replaced, the metadata kept.
+    assert index.add([Document("a", TEXT_B)]) == AddReport(updated=1)
+    assert index.get("a") == Document(**{**_fields(FULL), "title": "Rates up", "text": TEXT_B})
+    # The same document twice in one batch: the second sees the first.
+    report = index.add([Document("a", TEXT_B, source="Agency"), Document("a", TEXT_B)])
+    assert report == AddReport(metadata=1, unchanged=1)
+    stored = index.get("a")
+    assert stored is not None and stored.source == "Agency" and stored.url == FULL.url
+
+
+def test_replace_meta_replaces_the_stored_metadata_as_a_whole(
+    index: MemoryIndex | SQLiteIndex,
+) -> None:
+    index.add([FULL])
+    assert index.add([Document("a", TEXT_A)], replace_meta=True) == AddReport(metadata=1)
+    assert index.get("a") == Document("a", TEXT_A)
+    assert index.add([Document("a", TEXT_A)], replace_meta=True) == AddReport(unchanged=1)
+    # New text and no metadata: both replaced.
+    index.add([FULL])
+    assert index.add([Document("a", TEXT_B)], replace_meta=True) == AddReport(updated=1)
+    assert index.get("a") == Document("a", TEXT_B)
+
+
+def _fields(doc: Document) -> dict[str, str | None]:
+    return {name: getattr(doc, name) for name in Document.__dataclass_fields__}
 
 
 def test_candidates_rank_by_shared_fingerprints_and_bound_df(

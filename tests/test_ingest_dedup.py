@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 import sqlite3
@@ -87,9 +88,9 @@ def test_the_earliest_appearance_wins_whatever_the_order(tmp_path: Path) -> None
 def test_readding_is_unchanged_and_changes_are_updates(index: MemoryIndex | SQLiteIndex) -> None:
     index.add(COPIES)
     assert index.add(COPIES) == AddReport(unchanged=4)
-    # New metadata for a folded id: an update; an earlier date makes it the holder.
+    # New metadata for a folded id: a metadata update; an earlier date makes it the holder.
     moved = Document("farm-1", FARM, "Rates up", "https://farm.example/1", "Farm", "2024-03-01")
-    assert index.add([moved]) == AddReport(updated=1)
+    assert index.add([moved]) == AddReport(metadata=1)
     assert list(index.ids()) == ["farm-1"]
     assert _ids(index.appearances("wire-1")) == ["farm-1", "paper-1", "wire-1", "undated"]
     # New text for the holder: the others keep the old text under the next earliest id.
@@ -105,6 +106,21 @@ def test_readding_is_unchanged_and_changes_are_updates(index: MemoryIndex | SQLi
     assert _ids(index.appearances("paper-1")) == ["paper-1", "wire-1"]
 
 
+def test_readding_folded_ids_with_fewer_fields_keeps_their_own(
+    index: MemoryIndex | SQLiteIndex,
+) -> None:
+    index.add(COPIES)
+    bare = [Document(d.id, d.text) for d in COPIES]
+    assert index.add(bare) == AddReport(unchanged=4)
+    for doc in COPIES:  # each id keeps its own metadata (the text is the one stored)
+        stored = index.get(doc.id)
+        assert stored is not None and dataclasses.replace(stored, text=doc.text) == doc
+    assert _ids(index.appearances("wire-1")) == ["paper-1", "wire-1", "farm-1", "undated"]
+    # With replace_meta the dates go too, and so does who held the text first.
+    assert index.add(bare, replace_meta=True) == AddReport(metadata=4)
+    assert all(a.published_at is None for a in index.appearances("wire-1"))
+
+
 def test_memory_and_sqlite_agree_on_random_operations(tmp_path: Path) -> None:
     rng = random.Random(5)
     texts = [WIRE, FARM, OTHER, OTHER.upper(), "A third story about the harbour and its cranes."]
@@ -116,9 +132,12 @@ def test_memory_and_sqlite_agree_on_random_operations(tmp_path: Path) -> None:
     for step in range(300):
         doc = Document(
             f"id{rng.randrange(8)}", rng.choice(texts), rng.choice(["A", "B", None]),
-            source=rng.choice(["X", "Y"]), published_at=rng.choice(dates),
+            source=rng.choice(["X", "Y", None]), published_at=rng.choice(dates),
         )  # fmt: skip
-        assert mem.add([doc]) == sql.add([doc]), step
+        replace_meta = rng.random() < 0.3  # else empty fields keep their stored values
+        assert mem.add([doc], replace_meta=replace_meta) == sql.add(
+            [doc], replace_meta=replace_meta
+        ), step
         assert list(mem.ids()) == list(sql.ids()), step
         for i in range(8):
             assert mem.get(f"id{i}") == sql.get(f"id{i}"), (step, i)

@@ -392,14 +392,53 @@ def test_csv_columns_map_to_fields(tmp_path: Path, articles: list[mf.Article]) -
     assert all(e.format is Format.CSV for e in entries)
 
 
-def test_csv_without_mapping_names_the_missing_text_column(
+def test_csv_common_column_names_are_recognised_and_the_mapping_said(
     tmp_path: Path, articles: list[mf.Article]
 ) -> None:
+    # story_id, headline, body, link, publisher, date: no option needed.
     path = tmp_path / "export.csv"
-    mf.write_csv(path, articles[:2])
+    mf.write_csv(path, articles[:5])
+    entries = _entries(path)
+    assert _docs(entries) == _docs(_entries(path, options=ReadOptions(csv=CSV_MAP)))
+    assert entries[0].note == (
+        "columns read: id='story_id', text='body', title='headline', url='link', "
+        "source='publisher', published_at='date'"
+    )
+    assert [e.note for e in entries[1:]] == [""] * 4  # said once a file
+    # Case, spaces and underscores do not matter; the most telling name wins (pubDate over
+    # date); a mapped column wins over every name; unread columns and a missing id are said.
+    other = tmp_path / "feed-export.csv"
+    other.write_text(
+        "Date,GUID,Pub Date,Headline,Article Body,Content,By-line,Section\n"
+        "2001-01-01,g1,2019-04-23,Floods,The river rose.,Summary.,A. Writer,World\n",
+        encoding="utf-8",
+    )
+    (entry,) = _entries(other)
+    assert entry.item == Document(
+        "g1", "Summary.", "Floods", published_at="2019-04-23", author="A. Writer"
+    )
+    assert "text='Content'" in entry.note and "published_at='Pub Date'" in entry.note
+    assert entry.note.endswith("not read: 'Date', 'Article Body', 'Section'")
+    mapped = ReadOptions(csv=CsvOptions((("text", "Article Body"),)))
+    (entry,) = _entries(other, options=mapped)
+    assert isinstance(entry.item, Document) and entry.item.text == "The river rose."
+    assert "text='Article Body'" in entry.note and "'Content'" in entry.note.split("not read")[1]
+    no_id = tmp_path / "no-id.csv"
+    no_id.write_text("body\nSome text.\n", encoding="utf-8")
+    (entry,) = _entries(no_id)
+    assert entry.note == "columns read: text='body'; no id column, so each row's id is FILE:LINE"
+    assert isinstance(entry.item, Document) and entry.item.id == "no-id.csv:2"
+
+
+def test_csv_without_a_text_column_names_the_columns_and_the_names_tried(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("story_id,headline,copy\n1,Floods,The river rose.\n", encoding="utf-8")
     (rejected,) = _rejects(_entries(path, options=ReadOptions(hints=CLI_HINTS)))
     assert rejected.location == f"{path}:1"
-    assert "no 'text' column" in rejected.reason and "--column text=NAME" in rejected.reason
+    assert "no 'text' column, nor one of its common names (body, content" in rejected.reason
+    assert "'copy'" in rejected.reason and "--column text=NAME" in rejected.reason
     wrong = ReadOptions(csv=CsvOptions((("text", "content"),)))
     (rejected,) = _rejects(_entries(path, options=wrong))
     assert "no column 'content'" in rejected.reason

@@ -82,6 +82,13 @@ class _Collected:
 )
 @workers_option("Processes that fingerprint documents while the main one writes.")
 @click.option(
+    "--replace",
+    "replace_meta",
+    is_flag=True,
+    help="Replace the stored metadata of re-added documents as a whole: fields an input "
+    "lacks are cleared (by default they keep their stored values).",
+)
+@click.option(
     "--no-fold",
     is_flag=True,
     help="Keep exact duplicates as separate documents (for a new index).",
@@ -98,15 +105,18 @@ def index_cmd(
     detect_encoding: bool,
     max_bytes: int,
     workers: int,
+    replace_meta: bool,
     no_fold: bool,
     quiet: bool,
 ) -> None:
     """Add documents to the index DB.
 
-    Reads .jsonl/.jsonl.gz, .txt, .html, .warc/.warc.gz, .rss/.atom feeds, .csv/.tsv files and
-    folders of them. A run killed part-way can be rerun: it resumes and ends as a clean run.
-    An id is at most 1,024 characters and holds no control character; other records are
-    rejected with their place.
+    Reads .jsonl/.jsonl.gz, .txt, .html, .warc/.warc.gz, .rss/.atom feeds, .csv/.tsv, .pdf and
+    .docx files and folders of them. A run killed part-way can be rerun: it resumes and ends
+    as a clean run. An id is at most 1,024 characters and holds no control character; other
+    records are rejected with their place. Re-adding a document updates it: a new text
+    replaces the stored one, and metadata fields the input lacks keep their stored values
+    unless --replace is given.
     """
     options = read_options(fmt, columns, delimiter, detect_encoding, max_bytes)
     path = rejects or db.with_name(db.name + ".rejects.jsonl")
@@ -119,7 +129,7 @@ def index_cmd(
         raise CommandError(str(exc)) from exc
     collected = _Collected()
     try:
-        summary = _run(index, inputs, options, skip_bad, workers, collected, quiet)
+        summary = _run(index, inputs, options, skip_bad, replace_meta, workers, collected, quiet)
         size, folded = len(index), index.appearance_count()
     except InputError as exc:
         raise CommandError(f"{exc}\n{SKIP_BAD_HINT} and list them in a file.") from exc
@@ -145,6 +155,7 @@ def _run(
     inputs: Sequence[Path],
     options: ReadOptions,
     skip_bad: bool,
+    replace_meta: bool,
     workers: int,
     collected: _Collected,
     quiet: bool,
@@ -178,6 +189,7 @@ def _run(
             list(inputs),
             options,
             skip_bad=skip_bad,
+            replace_meta=replace_meta,
             workers=workers,
             on_reject=collected.rejected.append,
             on_warning=collected.warn,
@@ -186,22 +198,26 @@ def _run(
 
 
 def _print_summary(db: Path, size: int, folded: int, summary: Summary) -> None:
-    """The table by format; in each row, read = added + updated + unchanged + duplicate +
-    skipped + rejected."""
+    """The table by format; in each row, read = added + updated + metadata + unchanged +
+    duplicate + skipped + rejected ("updated": a new text; "metadata": new metadata only)."""
     title = f"Indexed into {db} ({size:,} documents in the index"
     title += f"; {folded:,} more ids folded into them as exact duplicates)" if folded else ")"
     table = Table(title=Text(terminal_safe(title)), title_justify="left")
     table.add_column("format")
-    names = ("read", "added", "updated", "unchanged", "duplicate", "skipped", "rejected")
+    names = (
+        "read", "added", "updated", "metadata", "unchanged", "duplicate", "skipped", "rejected"
+    )  # fmt: skip
     for name in (*names, "warnings"):
         table.add_column(name, justify="right")
     rows: list[tuple[str, FormatCounts]] = [(str(f), c) for f, c in sorted(summary.formats.items())]
     if len(rows) > 1:
         rows.append(("total", summary.total()))
     for label, c in rows:
-        values = (c.read, c.added, c.updated, c.unchanged, c.duplicate, c.skipped)
+        values = (c.read, c.added, c.updated, c.metadata, c.unchanged, c.duplicate, c.skipped)
         table.add_row(label, *map(str, values), str(c.rejected_total), str(c.warnings))
     Console(stderr=True, width=120).print(table)
+    for file, note in summary.notes.items():
+        click.echo(f"  {terminal_safe(file)}: {terminal_safe(note)}", err=True)
     for fmt, c in sorted(summary.formats.items()):
         for reason, count in c.rejected.most_common():
             click.echo(f"  {fmt}: rejected {count}: {terminal_safe(reason)}", err=True)

@@ -108,8 +108,9 @@ def trace_cmd(
     """Trace the article in FILE (or '-' for standard input) to its sources.
 
     FILE is a text file, an HTML page (traced on its main text; offsets refer to that text),
-    or one article of a JSONL, CSV, WARC or feed file (pick it with --id). --published-at,
-    --title, --source and --url give what the file does not carry, or replace it.
+    a PDF or Word (.docx) file (traced on its extracted text), or one article of a JSONL, CSV,
+    WARC or feed file (pick it with --id). --published-at, --title, --source and --url give
+    what the file does not carry, or replace it.
     """
     options = read_options(fmt, columns, delimiter, detect_encoding, max_bytes)
     if published_at is not None and parse_moment(published_at) is None:

@@ -7,7 +7,7 @@ import multiprocessing
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from functools import partial
@@ -25,24 +25,29 @@ DEFAULT_MAX_DF = 500
 class AddOutcome(StrEnum):
     """What adding one document did to the index.
 
-    ``DUPLICATE``: a new id whose normalised text is already stored under another id; the text
-    is not stored again, the id is kept as an appearance of the stored document.
+    ``UPDATED``: a stored id got a new text (and any new metadata with it). ``METADATA``: a
+    stored id kept its text and got new metadata. ``DUPLICATE``: a new id whose normalised text
+    is already stored under another id; the text is not stored again, the id is kept as an
+    appearance of the stored document.
     """
 
     ADDED = "added"
     UPDATED = "updated"
+    METADATA = "metadata"
     UNCHANGED = "unchanged"
     DUPLICATE = "duplicate"
 
 
 @dataclass(frozen=True, slots=True)
 class AddReport:
-    """Counts of what a batch of additions did."""
+    """Counts of what a batch of additions did: ``updated`` counts new texts, ``metadata``
+    new metadata for a text already stored."""
 
     added: int = 0
     updated: int = 0
     unchanged: int = 0
     duplicate: int = 0
+    metadata: int = 0
 
     def __add__(self, other: AddReport) -> AddReport:
         return AddReport(
@@ -50,6 +55,7 @@ class AddReport:
             self.updated + other.updated,
             self.unchanged + other.unchanged,
             self.duplicate + other.duplicate,
+            self.metadata + other.metadata,
         )
 
     @staticmethod
@@ -60,6 +66,7 @@ class AddReport:
             counts[AddOutcome.UPDATED],
             counts[AddOutcome.UNCHANGED],
             counts[AddOutcome.DUPLICATE],
+            counts[AddOutcome.METADATA],
         )
 
 
@@ -134,6 +141,36 @@ def prepare(doc: Document, n: int = DEFAULT_N, window: int = DEFAULT_WINDOW) -> 
         meta_digest(doc),
         content_digest(doc.text, words),
     )
+
+
+# The metadata fields of a document, in Document's order.
+META_FIELDS = ("title", "url", "source", "published_at", "language", "author", "crawled_at")
+
+
+def keep_stored_meta(new: Document, stored: Document | Appearance | None) -> Document:
+    """``new`` with each metadata field it leaves empty taken from ``stored`` (pure).
+
+    Re-adding a document from an input that carries fewer fields (a CSV mapped with only its
+    text and id) must not wipe what an earlier input stored: the dates decide who published
+    first. A field ``new`` gives replaces the stored one; only the index's ``replace_meta``
+    mode, which does not call this, clears fields.
+    """
+    if stored is None:
+        return new
+    kept = {
+        name: getattr(stored, name)
+        for name in META_FIELDS
+        if getattr(new, name) is None and getattr(stored, name) is not None
+    }
+    return replace(new, **kept) if kept else new
+
+
+def keep_stored(prep: Prepared, stored: Document | Appearance | None) -> Prepared:
+    """``prep`` with its document's empty metadata fields taken from ``stored``."""
+    merged = keep_stored_meta(prep.document, stored)
+    if merged is prep.document:
+        return prep
+    return replace(prep, document=merged, meta_digest=meta_digest(merged))
 
 
 def appearance_of(doc: Document, document_id: str) -> Appearance:
@@ -227,8 +264,15 @@ class Index(Protocol):
     n: int
     window: int
 
-    def add(self, docs: Iterable[Document | Prepared]) -> AddReport:
-        """Add or replace documents; the same id with the same content changes nothing."""
+    def add(
+        self, docs: Iterable[Document | Prepared], *, replace_meta: bool = False
+    ) -> AddReport:
+        """Add or update documents; the same id with the same content changes nothing.
+
+        A new text replaces the stored one. A metadata field the new document leaves empty
+        keeps its stored value (:func:`keep_stored_meta`) unless ``replace_meta`` is true, when
+        the stored metadata is replaced as a whole.
+        """
         ...
 
     def get(self, doc_id: str) -> Document | None:

@@ -20,6 +20,7 @@ from wiretrace.index.base import (
     Prepared,
     appearance_of,
     first_key,
+    keep_stored,
     meta_digest,
     prepare,
     rank_candidates,
@@ -53,12 +54,16 @@ class MemoryIndex:
         self._terms: defaultdict[str, dict[str, int]] = defaultdict(dict)
         self._lengths: dict[str, int] = {}
 
-    def add(self, docs: Iterable[Document | Prepared]) -> AddReport:
+    def add(
+        self, docs: Iterable[Document | Prepared], *, replace_meta: bool = False
+    ) -> AddReport:
         outcomes = []
         docs = list(docs)
         check_ids(d.document.id if isinstance(d, Prepared) else d.id for d in docs)
         for item in docs:
             prep = item if isinstance(item, Prepared) else prepare(item, self.n, self.window)
+            if not replace_meta:
+                prep = keep_stored(prep, self.get(prep.document.id))
             outcomes.append(self._add_one(prep))
         return AddReport.of(outcomes)
 
@@ -73,7 +78,7 @@ class MemoryIndex:
                     folded.content, replace(prep.document, text=""), prep.meta_digest
                 )
                 self._settle(folded.content)
-                return AddOutcome.UPDATED
+                return AddOutcome.METADATA
             del self._folded[doc_id]
             self._add_one(prep)
             return AddOutcome.UPDATED
@@ -99,7 +104,7 @@ class MemoryIndex:
         if same_text:  # new metadata for the same text
             self._set_meta(old, prep.document)
             self._settle(old.content_digest)
-            return AddOutcome.UPDATED
+            return AddOutcome.METADATA
         self._detach(doc_id)
         self._add_one(prep)
         return AddOutcome.UPDATED

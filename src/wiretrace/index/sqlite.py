@@ -35,6 +35,7 @@ from wiretrace.index.base import (
     appearance_of,
     document_hashes,
     first_key,
+    keep_stored,
     meta_digest,
     prepare,
     rank_candidates,
@@ -110,11 +111,13 @@ class SQLiteIndex:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def add(self, docs: Iterable[Document | Prepared]) -> AddReport:
+    def add(
+        self, docs: Iterable[Document | Prepared], *, replace_meta: bool = False
+    ) -> AddReport:
         total = AddReport()
         it = iter(docs)
         while batch := list(islice(it, BATCH_SIZE)):
-            total = total + self.add_batch(batch)
+            total = total + self.add_batch(batch, replace_meta=replace_meta)
         return total
 
     def add_batch(
@@ -122,17 +125,23 @@ class SQLiteIndex:
         batch: Sequence[Document | Prepared],
         *,
         progress: Sequence[ResumePoint] = (),
+        replace_meta: bool = False,
     ) -> AddReport:
         """Add one batch of documents in a single transaction."""
-        return AddReport.of(self.add_batch_outcomes(batch, progress=progress))
+        outcomes = self.add_batch_outcomes(batch, progress=progress, replace_meta=replace_meta)
+        return AddReport.of(outcomes)
 
     def add_batch_outcomes(
         self,
         batch: Sequence[Document | Prepared],
         *,
         progress: Sequence[ResumePoint] = (),
+        replace_meta: bool = False,
     ) -> list[AddOutcome]:
         """Add one batch in a single transaction; return each document's outcome, in order.
+
+        A stored id's metadata fields that a new document leaves empty are kept, unless
+        ``replace_meta`` (see :meth:`wiretrace.index.base.Index.add`).
 
         ``progress`` rows ``(input, signature, position, records, state)`` are resume points
         stored in the same transaction (see :meth:`progress`), so they never run ahead of the
@@ -147,7 +156,8 @@ class SQLiteIndex:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 for prep in preps:
-                    outcomes.append(self._add_one(prep))
+                    kept = prep if replace_meta else keep_stored(prep, self._stored_meta(prep))
+                    outcomes.append(self._add_one(kept))
                 self._flush_postings()
                 self._db.executemany(
                     "INSERT OR REPLACE INTO progress(input, signature, position, records, state)"
@@ -174,6 +184,16 @@ class SQLiteIndex:
     def clear_progress(self, input_key: str) -> None:
         """Forget an input's resume point (after it was read to the end)."""
         self._db.execute("DELETE FROM progress WHERE input = ?", (input_key,))
+
+    def _stored_meta(self, prep: Prepared) -> Document | None:
+        """The stored metadata of ``prep``'s id (its text left empty), or None when new."""
+        doc_id = prep.document.id
+        row = self._db.execute(f"SELECT {_META} FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None and self._folded:
+            row = self._db.execute(
+                f"SELECT {_META} FROM appearances WHERE id = ?", (doc_id,)
+            ).fetchone()
+        return None if row is None else Document(doc_id, "", *row)
 
     def _add_one(self, prep: Prepared) -> AddOutcome:
         doc = prep.document
@@ -222,7 +242,7 @@ class SQLiteIndex:
         if same_text:  # new metadata for the same text
             self._set_meta(rowid, doc, prep.meta_digest, old_title, old_text)
             self._settle(rowid)
-            return AddOutcome.UPDATED
+            return AddOutcome.METADATA
         if self._folded and self._has_appearances(rowid):
             # Others still carry the old text: it stays, under the next of them.
             self._detach(doc.id)
@@ -267,7 +287,7 @@ class SQLiteIndex:
                 (*_meta(doc), prep.meta_digest, doc.id),
             )
             self._settle(rowid)
-            return AddOutcome.UPDATED
+            return AddOutcome.METADATA
         self._db.execute("DELETE FROM appearances WHERE id = ?", (doc.id,))
         self._add_one(prep)
         return AddOutcome.UPDATED

@@ -45,6 +45,8 @@ class Format(StrEnum):
     WARC = "warc"
     FEED = "feed"
     CSV = "csv"
+    PDF = "pdf"
+    DOCX = "docx"
 
 
 # Document fields a CSV column can fill, and the default column names (the same names).
@@ -58,7 +60,8 @@ class CsvOptions:
     """How CSV columns map to document fields.
 
     ``columns`` maps a field name (one of :data:`CSV_FIELDS`) to the column that holds it; a
-    field not in the map is read from the column of the same name when the header has one.
+    field not in the map is read from the column of the same name when the header has one,
+    else from a column with one of its common names (see :mod:`wiretrace.ingest.tables`).
     Only ``text`` is required in the header. Without an ``id`` column, a row's id is
     ``FILE:LINE`` (the file name and the row's first line). ``delimiter`` is ``","`` (``"\\t"``
     for ``.tsv`` files) unless given.
@@ -78,10 +81,6 @@ class CsvOptions:
                 raise ValueError(f"empty column name for field {name!r}")
         if self.delimiter is not None and len(self.delimiter) != 1:
             raise ValueError(f"a CSV delimiter is one character, got {self.delimiter!r}")
-
-    def column(self, name: str) -> str:
-        """The CSV column that holds the field ``name``."""
-        return dict(self.columns).get(name, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +117,15 @@ class ReadOptions:
     def hint(self, key: str) -> str:
         """The caller's advice for the problems of advice key ``key`` (``""`` if none)."""
         return self.hints.get(key, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A document extracted from a page or a file (HTML, PDF, Word), and what was dropped on
+    the way."""
+
+    document: Document
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +173,9 @@ class Entry:
     (for progress; 0 when the reader cannot tell). ``file`` is the file it was read from.
     ``resume`` is set by readers that can restart in the middle of a file (WARC): the byte
     offset where this record starts and its number in the file, which
-    :func:`~wiretrace.ingest.readers.iter_entries` accepts back to continue after it.
+    :func:`~wiretrace.ingest.readers.iter_entries` accepts back to continue after it. ``note``
+    is what a reader says once about the whole file, on its first entry (the CSV reader's
+    column mapping); ``""`` otherwise.
     """
 
     format: Format
@@ -174,6 +184,7 @@ class Entry:
     position: int = 0
     file: str = ""
     resume: tuple[int, int] | None = None
+    note: str = ""
 
 
 def size_problem(size: str, options: ReadOptions, what: str = "text") -> Problem:

@@ -26,7 +26,15 @@ from typing import Any
 
 from wiretrace.dates import is_iso8601
 from wiretrace.errors import Problem
-from wiretrace.ingest.base import Entry, Format, ReadOptions, Rejected, clean, size_problem
+from wiretrace.ingest.base import (
+    Entry,
+    Format,
+    Page,
+    ReadOptions,
+    Rejected,
+    clean,
+    size_problem,
+)
 from wiretrace.ingest.encoding import Decoded, decode
 from wiretrace.model import Document
 
@@ -42,14 +50,6 @@ _DECLARED_DATES = (
     "//meta[@name='dc.date' or @name='DC.date.issued' or @name='dcterms.created']/@content",
     "//time[@datetime][1]/@datetime",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """A document read from a page, and what was dropped on the way."""
-
-    document: Document
-    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Read inputs (JSONL, text, HTML, WARC, RSS/Atom, CSV files, folders of them) as documents.
+"""Read inputs (JSONL, text, HTML, WARC, RSS/Atom, CSV, PDF, Word; folders of them) as documents.
 
 This is an I/O edge: it opens files and turns their bytes into :class:`~wiretrace.model.Document`
 values. Everything it cannot turn into a document comes out as a :class:`Rejected` value that
@@ -8,8 +8,9 @@ can stop on it or, with ``--skip-bad``, record it and keep going. Nothing is dro
 This module holds the entry points; each format has its own module: JSONL
 (:mod:`~wiretrace.ingest.jsonl`, records checked by :mod:`~wiretrace.ingest.records`), text
 (:mod:`~wiretrace.ingest.textfiles`), :mod:`~wiretrace.ingest.html` (trafilatura),
-:mod:`~wiretrace.ingest.warc` (warcio), :mod:`~wiretrace.ingest.feeds` (feedparser) and
-:mod:`~wiretrace.ingest.tables` (CSV). :mod:`~wiretrace.ingest.walk` walks folders and hands
+:mod:`~wiretrace.ingest.warc` (warcio), :mod:`~wiretrace.ingest.feeds` (feedparser),
+:mod:`~wiretrace.ingest.tables` (CSV), :mod:`~wiretrace.ingest.pdf` (pypdf) and
+:mod:`~wiretrace.ingest.word` (python-docx). :mod:`~wiretrace.ingest.walk` walks folders and hands
 each file to its reader; :mod:`~wiretrace.ingest.sniff` picks the reader: by extension, else by
 the first bytes; :attr:`ReadOptions.format` overrides both.
 :func:`iter_entries` gives every record with its format, its warnings and any record skipped
@@ -29,7 +30,8 @@ Inputs and order
       path relative to that folder with ``/`` separators. Its title is ``None``.
     - ``.html``/``.htm``: one document, the page's main text; its id is chosen like a text
       file's. ``.warc``/``.warc.gz``: one document per HTML response. ``.rss``/``.atom`` (and
-      ``.xml`` holding a feed): one per entry. ``.csv``/``.tsv``: one per row.
+      ``.xml`` holding a feed): one per entry. ``.csv``/``.tsv``: one per row. ``.pdf`` and
+      ``.docx``: one document, the extracted text; the id is chosen like a text file's.
     - In a folder, names starting with ``.`` (hidden files and folders) are skipped; a file
       whose format neither its extension nor its first bytes tell, and any symbolic link to a
       folder (not followed, to avoid cycles), is reported as ``Rejected``. Extensions are
@@ -67,7 +69,8 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
@@ -87,8 +90,9 @@ from wiretrace.ingest.base import (
 )
 from wiretrace.ingest.html import page_to_document
 from wiretrace.ingest.jsonl import line_limit
+from wiretrace.ingest.office import FILE_KINDS, OFFICE_FORMATS, office_to_document
 from wiretrace.ingest.records import record_to_document
-from wiretrace.ingest.sniff import SNIFF_BYTES, by_extension, sniff
+from wiretrace.ingest.sniff import SNIFF_BYTES, by_extension, container_problem, sniff
 from wiretrace.ingest.textfiles import STDIN_LOCATION, read_head, read_stdin, text_from_bytes
 from wiretrace.ingest.walk import finish, finish_in_workers, iter_file, iter_inputs, size_of
 from wiretrace.model import Document
@@ -114,6 +118,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 STDIN_ID = "stdin"
+# Formats whose whole file is one article to trace.
+_WHOLE_FILE = (Format.TXT, Format.HTML, *OFFICE_FORMATS)
 
 
 # --- public entry points ----------------------------------------------------------------------
@@ -137,7 +143,7 @@ def iter_entries(
     *,
     resume: Callable[[Path], tuple[int, int] | None] | None = None,
     workers: int = 1,
-) -> Iterator[Entry]:
+) -> Generator[Entry, None, None]:
     """Stream every record in ``paths`` as an :class:`~wiretrace.ingest.base.Entry`.
 
     Like :func:`iter_records`, but each entry also says which reader produced it, carries the
@@ -149,8 +155,11 @@ def iter_entries(
     ``resume`` is asked, for each file that can be resumed (WARC), for an ``Entry.resume``
     value from an earlier run; reading of that file continues after that record.
 
-    With ``workers`` above 1, pages (HTML files, WARC responses) are extracted in that many
-    worker processes while the files are read; the entries still come in input order.
+    With ``workers`` above 1, pages (HTML files, WARC responses, PDF and Word files) are
+    extracted in that many worker processes while the files are read; the entries still come
+    in input order. A caller that stops early should ``close()`` the generator: that stops the
+    workers at once, rather than when the generator is collected (at exit, if an exception's
+    traceback holds it, when the pool's pipes may already be gone).
     """
     resolved = [Path(p) for p in paths]
     for path in resolved:
@@ -158,8 +167,14 @@ def iter_entries(
             raise InputError(str(path), "no such file or folder; check the path")
     items = iter_inputs(resolved, options, resume)
     if workers > 1:
-        return map(_check_id, finish_in_workers(items, options, workers))
+        return _checked(finish_in_workers(items, options, workers))
     return (_check_id(finish(item, options)) for item in items)
+
+
+def _checked(entries: Generator[Entry, None, None]) -> Generator[Entry, None, None]:
+    with closing(entries):  # closing this closes the workers' generator, and so its pool
+        for entry in entries:
+            yield _check_id(entry)
 
 
 def _check_id(entry: Entry) -> Entry:
@@ -213,9 +228,11 @@ def read_article(path_or_dash: str, options: ReadOptions, *, record_id: str | No
 
     A text file's whole content is the text (decoded as strict UTF-8, a leading BOM dropped);
     its id is the file name, or ``"stdin"``. An HTML page (by extension, by its first bytes, or
-    with ``options.format``) gives its main text, so trace offsets refer to that text. A WARC,
+    with ``options.format``) gives its main text, a PDF or Word file its extracted text (see
+    :mod:`~wiretrace.ingest.pdf`, :mod:`~wiretrace.ingest.word`), so trace offsets refer to
+    that text. A WARC,
     feed, CSV or JSONL file must hold exactly one article, or ``record_id`` picks one by id.
-    Standard input is read as text or HTML.
+    Standard input is read as text, HTML, PDF or Word, by its first bytes.
 
     Raises :class:`~wiretrace.errors.EncodingError` for bytes that are not text (including NUL
     bytes), :class:`~wiretrace.errors.RecordError` for an empty text or a page with no main
@@ -242,12 +259,12 @@ def read_article(path_or_dash: str, options: ReadOptions, *, record_id: str | No
         except OSError as exc:
             raise InputError(location, f"cannot read the file: {os_reason(exc)}") from exc
         sniffed = sniff(data[:SNIFF_BYTES])
-        if isinstance(sniffed, Problem) or sniffed in (Format.HTML, Format.TXT):
-            # Not recognisably another format: read it as text, as before formats existed.
-            fmt = Format.HTML if sniffed == Format.HTML else Format.TXT
-            return _article_from_bytes(data, total, location, path.name, fmt, options)
+        if isinstance(sniffed, Problem) or sniffed in _WHOLE_FILE:
+            # Not recognisably a format of records: one article, read as text unless it is
+            # a page, a PDF or a Word file (as before formats existed).
+            return _article_from_bytes(data, total, location, path.name, "", options)
         fmt = sniffed
-    if fmt in (Format.TXT, Format.HTML):
+    if fmt in _WHOLE_FILE:
         try:
             data, total = read_head(path, options)
         except OSError as exc:
@@ -285,10 +302,19 @@ def _records_only(entries: Iterator[Entry]) -> Iterator[Document | Rejected]:
 def _article_from_bytes(
     data: bytes, total: int | None, location: str, doc_id: str, fmt: str, options: ReadOptions
 ) -> Entry:
-    """One text or HTML article from (the head of) a file or standard input."""
+    """One text, HTML, PDF or Word article from (the head of) a file or standard input."""
     if not fmt:
         sniffed = sniff(data[:SNIFF_BYTES])
-        fmt = Format.HTML if sniffed == Format.HTML else Format.TXT
+        if isinstance(sniffed, Problem) and container_problem(data) is not None:
+            raise sniffed.at(location).as_error()  # a .doc or a zip: say so, not "NUL byte"
+        fmt = sniffed if sniffed in _WHOLE_FILE else Format.TXT
+    if fmt in OFFICE_FORMATS:
+        office = office_to_document(Format(fmt), data, doc_id, options)
+        if isinstance(office, Problem):
+            if office.code == "size_limit" and total is not None and total > len(data):
+                office = size_problem(f"{total:,} bytes", options, FILE_KINDS[Format(fmt)])
+            raise office.at(location).as_error()
+        return Entry(Format(fmt), office.document, office.warnings, len(data))
     if fmt == Format.HTML:
         page = page_to_document(data, doc_id, options)
         if isinstance(page, Problem):

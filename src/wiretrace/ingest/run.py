@@ -7,9 +7,11 @@
   on;
 - extracts pages (HTML files, WARC responses) in ``workers`` processes while it reads, then
   fingerprints documents in ``workers`` more and stores them one batch per transaction;
-- counts every record read by format: added, updated, unchanged, duplicate (folded into a
-  stored text), skipped on purpose, rejected (by reason); the counts of a format add up to the
-  records read;
+- counts every record read by format: added, updated (a new text), metadata (new metadata for
+  a stored text), unchanged, duplicate (folded into a stored text), skipped on purpose,
+  rejected (by reason); the counts of a format add up to the records read;
+- keeps the stored metadata fields a re-added document leaves empty (a CSV mapped with only
+  ``text`` and ``id`` keeps the titles, URLs and dates stored before), unless ``replace_meta``;
 - stores, with each batch, a resume point for each resumable file (WARC): where the last
   record of the batch starts. A rerun after a crash continues after it instead of extracting
   the pages again. A file read to the end has its resume point removed; a file changed since
@@ -23,6 +25,7 @@ import json
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +43,7 @@ class FormatCounts:
     read: int = 0
     added: int = 0
     updated: int = 0
+    metadata: int = 0
     unchanged: int = 0
     duplicate: int = 0
     skipped: int = 0
@@ -52,7 +56,7 @@ class FormatCounts:
 
     def balanced(self) -> bool:
         """Whether every record read is counted exactly once."""
-        done = self.added + self.updated + self.unchanged + self.duplicate
+        done = self.added + self.updated + self.metadata + self.unchanged + self.duplicate
         return self.read == done + self.skipped + self.rejected_total
 
 
@@ -62,10 +66,12 @@ class Summary:
 
     ``resumed`` maps a file to the record an earlier run had finished; the records up to it
     were not read again and are not in the counts. ``resumed_rejected`` says how many of them
-    that run had rejected; they are handed to ``on_reject`` again.
+    that run had rejected; they are handed to ``on_reject`` again. ``notes`` maps a file to
+    what its reader said about it (the columns a CSV file was read from).
     """
 
     formats: dict[Format, FormatCounts] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
     resumed: dict[str, int] = field(default_factory=dict)
     resumed_rejected: dict[str, int] = field(default_factory=dict)
 
@@ -78,6 +84,7 @@ class Summary:
             out.read += c.read
             out.added += c.added
             out.updated += c.updated
+            out.metadata += c.metadata
             out.unchanged += c.unchanged
             out.duplicate += c.duplicate
             out.skipped += c.skipped
@@ -109,6 +116,7 @@ def index_inputs(
     options: ReadOptions,
     *,
     skip_bad: bool = False,
+    replace_meta: bool = False,
     workers: int = 1,
     batch_size: int = BATCH_SIZE,
     on_reject: Callable[[Rejected], None] | None = None,
@@ -120,24 +128,27 @@ def index_inputs(
     Raises :class:`~wiretrace.errors.InputError` for a missing path (before anything is read)
     and, without ``skip_bad``, for the first bad record (the batches before it are stored).
     ``on_warning`` gets ``(location, message)`` for each warning about a kept document.
+    With ``replace_meta``, a re-added document's metadata replaces the stored metadata as a
+    whole (fields it lacks are cleared); without, the fields it lacks are kept.
     """
     summary = Summary()
     job = _Job(index, summary, skip_bad, on_reject, on_warning, on_progress)
     entries = iter_entries(list(paths), options, resume=job.resume_point, workers=workers)
-    documents = job.documents(entries)
-    for batch in prepare_batches(
-        documents, batch_size=batch_size, workers=workers, n=index.n, window=index.window
-    ):
-        tags = [job.pending.popleft() for _ in batch]
-        checkpoints: dict[str, tuple[int, int]] = {}
-        for _, file, resume in tags:
-            if resume is not None:
-                checkpoints[file] = resume
-        rows = [job.resume_row(file, *point) for file, point in checkpoints.items()]
-        outcomes = index.add_batch_outcomes(batch, progress=rows)
-        for (fmt, _, _), outcome in zip(tags, outcomes, strict=True):
-            counts = summary.counts(fmt)
-            setattr(counts, outcome.value, getattr(counts, outcome.value) + 1)
+    with closing(entries):  # a bad record stops the page workers now, not at exit
+        documents = job.documents(entries)
+        for batch in prepare_batches(
+            documents, batch_size=batch_size, workers=workers, n=index.n, window=index.window
+        ):
+            tags = [job.pending.popleft() for _ in batch]
+            checkpoints: dict[str, tuple[int, int]] = {}
+            for _, file, resume in tags:
+                if resume is not None:
+                    checkpoints[file] = resume
+            rows = [job.resume_row(file, *point) for file, point in checkpoints.items()]
+            outcomes = index.add_batch_outcomes(batch, progress=rows, replace_meta=replace_meta)
+            for (fmt, _, _), outcome in zip(tags, outcomes, strict=True):
+                counts = summary.counts(fmt)
+                setattr(counts, outcome.value, getattr(counts, outcome.value) + 1)
     for file in job.finished_files():
         index.clear_progress(_key(file))
     return summary
@@ -202,6 +213,8 @@ class _Job:
                 self._files.setdefault(entry.file, True)
             counts = self.summary.counts(entry.format)
             counts.read += 1
+            if entry.note:
+                self.summary.notes[entry.file or "<input>"] = entry.note
             item = entry.item
             if isinstance(item, Rejected):
                 if not self.skip_bad:

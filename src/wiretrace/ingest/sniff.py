@@ -3,7 +3,8 @@
 A known extension decides (``.html``, ``.warc.gz``, ``.rss``, ``.csv``...); the reader then
 rejects content that does not match it, with a reason. A file with another extension, or
 ``.xml`` and ``.gz``, is sniffed: gzip holding WARC or JSON lines, ``WARC/`` headers, an HTML
-document, an RSS/Atom/RDF root element, a JSON object. Anything else is reported as an
+document, an RSS/Atom/RDF root element, a JSON object, ``%PDF-``, a ZIP package holding
+``word/document.xml`` (Word). Anything else is reported as an
 unsupported file type (plain text is read only from ``.txt`` files, so that notes, code and
 other files in a folder are not indexed by accident).
 """
@@ -16,6 +17,8 @@ import zlib
 from wiretrace.errors import Problem
 from wiretrace.ingest.base import Format
 from wiretrace.ingest.encoding import nul_problem
+from wiretrace.ingest.pdf import MAGIC as PDF_MAGIC
+from wiretrace.ingest.word import OLE_MAGIC, ZIP_MAGIC
 
 SNIFF_BYTES = 8192
 
@@ -34,10 +37,12 @@ EXTENSIONS: dict[str, Format] = {
     ".atom": Format.FEED,
     ".csv": Format.CSV,
     ".tsv": Format.CSV,
+    ".pdf": Format.PDF,
+    ".docx": Format.DOCX,
 }
 SUPPORTED = (
     "wiretrace reads .jsonl, .jsonl.gz, .txt, .html/.htm, .warc/.warc.gz, .rss/.atom/.xml "
-    "feeds and .csv/.tsv files"
+    "feeds, .csv/.tsv, .pdf and .docx files"
 )
 
 _GZIP = b"\x1f\x8b"
@@ -66,6 +71,14 @@ def sniff(head: bytes) -> Format | Problem:
         return Problem("record", "a gzip file that holds neither WARC records nor JSON lines")
     if head.startswith(b"WARC/"):
         return Format.WARC
+    if head.startswith(PDF_MAGIC):
+        return Format.PDF
+    if head.startswith(ZIP_MAGIC) and (b"[Content_Types].xml" in head or b"word/" in head):
+        # An Office package: the local headers name its parts (the Word reader checks it).
+        return Format.DOCX
+    container = container_problem(head)
+    if container is not None:
+        return container
     binary = nul_problem(head)
     if binary is not None:
         return Problem("encoding", binary.reason)
@@ -83,6 +96,18 @@ def sniff(head: bytes) -> Format | Problem:
     if text.startswith(b"{"):
         return Format.JSONL
     return Problem("record", "content is not HTML, XML, WARC or JSON lines")
+
+
+def container_problem(head: bytes) -> Problem | None:
+    """Why a file that starts with ``head`` is a container wiretrace does not read: a ZIP
+    file that is not a Word package, or an old Word 97-2003 (OLE) file; else ``None``."""
+    if head.startswith(ZIP_MAGIC):
+        return Problem("record", "a ZIP file that is not a Word document")
+    if head.startswith(OLE_MAGIC):
+        return Problem(
+            "record", "an old Word 97-2003 .doc (or another OLE file); save it as .docx or PDF"
+        )
+    return None
 
 
 def _gunzip_head(head: bytes) -> bytes:

@@ -1,8 +1,12 @@
 """Articles from CSV (and TSV) exports, read with the csv module.
 
 The first row is the header. :class:`~wiretrace.ingest.base.CsvOptions` maps document fields
-to its columns (``--column text=body``); only the text column is required. Each row is one
-document:
+to its columns (``--column text=body``); only the text column is required. A field that is not
+mapped is read from the first column whose name is one of the field's common names in
+:data:`COLUMN_NAMES` (``body`` or ``content`` for the text, ``headline`` for the title,
+``pubDate`` for the date, ``link`` for the URL, ``guid`` for the id...), compared without case,
+spaces, ``_`` or ``-``. The mapping used is said once per file, in the first entry's
+``note`` (``wiretrace index`` prints it). Each row is one document:
 
 - a row with fewer or more fields than the header is rejected (a quoting or export error
   shifts the columns, so no field of it can be trusted);
@@ -44,6 +48,30 @@ from wiretrace.ingest.encoding import Decoded, decode
 from wiretrace.model import Document
 
 _SAMPLE = 1024 * 1024
+
+# The column names each field is recognised by, most telling first (a header holding both
+# ``pubDate`` and ``date`` reads the date from ``pubDate``). Names are compared by
+# :func:`_folded`: "Pub Date", "pub_date" and "pubDate" are one name.
+COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "guid", "uuid", "doc_id", "document_id", "article_id", "story_id", "item_id"),
+    "text": (
+        "text", "body", "content", "article_text", "full_text", "fulltext", "article_body",
+        "articleBody", "article", "story", "maintext", "body_text",
+    ),
+    "title": ("title", "headline", "head", "heading", "subject"),
+    "url": ("url", "link", "permalink", "canonical_url", "href", "uri", "article_url"),
+    "source": (
+        "source", "outlet", "publisher", "publication", "site_name", "sitename", "site",
+        "source_name", "newspaper", "media", "feed",
+    ),
+    "published_at": (
+        "published_at", "pubDate", "pub_date", "published", "publish_date", "publication_date",
+        "date_published", "datePublished", "published_date", "date", "datetime", "timestamp",
+        "time",
+    ),
+    "language": ("language", "lang", "locale"),
+    "author": ("author", "byline", "authors", "creator", "dc:creator", "writer"),
+}  # fmt: skip
 
 
 def iter_csv(path: Path, options: ReadOptions) -> Iterator[Entry]:
@@ -101,6 +129,7 @@ def _rows(
     if isinstance(columns, Rejected):
         yield Entry(Format.CSV, Rejected(f"{location}:1", columns.reason, error=RecordError))
         return
+    note = mapping_note(header, columns)
     line = reader.line_num
     while True:
         start = line + 1
@@ -124,27 +153,40 @@ def _rows(
         if not any(field.strip() for field in row):
             continue  # a blank line, like a blank JSONL line
         item, warnings = _row_document(row, header, columns, where, path.name, start, options)
-        yield Entry(Format.CSV, item, warnings, position=raw.tell())
+        yield Entry(Format.CSV, item, warnings, position=raw.tell(), note=note)
+        note = ""
 
 
 def _column_positions(header: list[str], options: ReadOptions) -> dict[str, int] | Rejected:
+    """Where each field is read from: the mapped columns, then the recognised names."""
     names = [name.strip() for name in header]
+    mapped = dict(options.csv.columns)
     positions: dict[str, int] = {}
-    for field in CSV_FIELDS:
-        column = options.csv.column(field)
-        if column in names:
-            positions[field] = names.index(column)
-        elif field in dict(options.csv.columns):
+    for field, column in mapped.items():
+        if column not in names:
             return Rejected(
                 "",
                 f"the header has no column {column!r} (mapped to {field!r}); the columns are "
                 + ", ".join(repr(n) for n in names),
             )
+        positions[field] = names.index(column)
+    folded = [_folded(name) for name in names]
+    for field in CSV_FIELDS:
+        if field in positions:
+            continue
+        for alias in COLUMN_NAMES[field]:
+            key = _folded(alias)
+            free = [i for i, f in enumerate(folded) if f == key and i not in positions.values()]
+            if free:
+                positions[field] = free[0]
+                break
     if "text" not in positions:
         return Rejected(
             "",
             advised(
-                "the header has no 'text' column (the columns are "
+                "the header has no 'text' column, nor one of its common names ("
+                + ", ".join(COLUMN_NAMES["text"][1:6])
+                + "...; the columns are "
                 + ", ".join(repr(n) for n in names)
                 + ")",
                 options,
@@ -152,6 +194,26 @@ def _column_positions(header: list[str], options: ReadOptions) -> dict[str, int]
             ),
         )
     return positions
+
+
+def _folded(name: str) -> str:
+    """A column name compared without case, spaces, ``_``, ``-``, ``.`` or ``:``."""
+    return "".join(c for c in name.casefold() if c not in " _-.:")
+
+
+def mapping_note(header: list[str], columns: dict[str, int]) -> str:
+    """Which column each field is read from, and the columns not read, in one line."""
+    used = ", ".join(
+        f"{field}={header[columns[field]].strip()!r}" for field in CSV_FIELDS if field in columns
+    )
+    unused = [repr(n.strip()) for i, n in enumerate(header) if i not in columns.values()]
+    note = f"columns read: {used}"
+    if "id" not in columns:
+        note += "; no id column, so each row's id is FILE:LINE"
+    if unused:
+        shown = ", ".join(unused[:8]) + (f" and {len(unused) - 8} more" if len(unused) > 8 else "")
+        note += f"; not read: {shown}"
+    return note
 
 
 def _row_document(
@@ -217,4 +279,4 @@ def parse_date(value: str) -> str | None:
     return parsed.isoformat()
 
 
-__all__ = ["iter_csv", "parse_date"]
+__all__ = ["COLUMN_NAMES", "iter_csv", "mapping_note", "parse_date"]

@@ -6,7 +6,7 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import ExitStack
 from dataclasses import replace
 from functools import partial
@@ -28,6 +28,7 @@ from wiretrace.ingest.base import (
 from wiretrace.ingest.feeds import iter_feed
 from wiretrace.ingest.html import PageJob
 from wiretrace.ingest.jsonl import iter_jsonl
+from wiretrace.ingest.office import FILE_KINDS, OFFICE_FORMATS, FileJob
 from wiretrace.ingest.sniff import SNIFF_BYTES, SUPPORTED, by_extension, sniff
 from wiretrace.ingest.tables import iter_csv
 from wiretrace.ingest.textfiles import read_head, text_from_bytes
@@ -35,16 +36,18 @@ from wiretrace.ingest.warc import iter_warc
 from wiretrace.model import Document
 
 Resume = Callable[[Path], tuple[int, int] | None] | None
-Item = Entry | PageJob
+Item = Entry | PageJob | FileJob
 # Pages handed to the workers at a time: enough to keep them busy, few enough to bound memory.
 _WINDOW = 64
 
 
 def finish(item: Item, options: ReadOptions) -> Entry:
-    return item.finish(options) if isinstance(item, PageJob) else item
+    return item.finish(options) if isinstance(item, PageJob | FileJob) else item
 
 
-def finish_in_workers(items: Iterator[Item], options: ReadOptions, workers: int) -> Iterator[Entry]:
+def finish_in_workers(
+    items: Iterator[Item], options: ReadOptions, workers: int
+) -> Generator[Entry, None, None]:
     """Extract pages in worker processes, a window at a time, keeping the order.
 
     The next window is read while the workers extract the current one; reading (and so the
@@ -57,7 +60,7 @@ def finish_in_workers(items: Iterator[Item], options: ReadOptions, workers: int)
         pool: multiprocessing.pool.Pool | None = None
         in_flight: _Window | None = None
         while window := list(islice(items, _WINDOW)):
-            jobs = [item for item in window if isinstance(item, PageJob)]
+            jobs = [item for item in window if isinstance(item, PageJob | FileJob)]
             submitted = None
             if jobs:
                 if pool is None:
@@ -79,7 +82,7 @@ def _merge(
 ) -> Iterator[Entry]:
     finished = iter(done.get() if done is not None else ())
     for item in window:
-        yield next(finished) if isinstance(item, PageJob) else item
+        yield next(finished) if isinstance(item, PageJob | FileJob) else item
 
 
 def iter_inputs(paths: list[Path], options: ReadOptions, resume: Resume) -> Iterator[Item]:
@@ -164,6 +167,8 @@ def _file_entries(
         yield Entry(Format.TXT, read_txt(path, txt_id, options)), size
     elif fmt == Format.HTML:
         yield read_html(path, txt_id, options), size
+    elif fmt in OFFICE_FORMATS:
+        yield read_office(path, txt_id, fmt, options), size
     elif fmt == Format.JSONL:
         for entry in iter_jsonl(path, options):
             yield entry, min(entry.position, size)
@@ -234,6 +239,26 @@ def read_html(path: Path, doc_id: str, options: ReadOptions) -> Item:
         reason = size_reason(size, options, "page")
         return Entry(Format.HTML, Rejected(location, reason, error=SizeLimitError))
     return PageJob(Format.HTML, data, doc_id, location)
+
+
+# --- PDF and Word files ----------------------------------------------------------------------
+
+
+def read_office(path: Path, doc_id: str, fmt: Format, options: ReadOptions) -> Item:
+    """A PDF or Word file, read whole (up to the size limit) for extraction."""
+    location = str(path)
+    if not is_utf8(doc_id):
+        reason = "the file name is not valid UTF-8, so it cannot be an id; rename the file"
+        return Entry(fmt, Rejected(location, reason, error=EncodingError))
+    try:
+        data, total = read_head(path, options)
+    except OSError as exc:
+        return Entry(fmt, Rejected(location, f"cannot read the file: {os_reason(exc)}"))
+    if len(data) > options.max_bytes:
+        size = f"{max(total or 0, len(data)):,} bytes"
+        reason = size_reason(size, options, FILE_KINDS[fmt])
+        return Entry(fmt, Rejected(location, reason, error=SizeLimitError))
+    return FileJob(fmt, data, doc_id, location)
 
 
 # --- text files -------------------------------------------------------------------------------

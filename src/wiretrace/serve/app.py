@@ -3,7 +3,7 @@
 Endpoints (OpenAPI at ``/openapi.json``)::
 
     POST /v1/trace              JSON {text, title?, url?, source?, published_at?, id?}, or a
-                                multipart upload of a .txt or .html file -> the JSON report
+                                multipart upload of a .txt/.html/.pdf/.docx file -> the JSON report
                                 (?view=true adds the text and word diffs the page draws;
                                 ?format=html returns the standalone HTML report)
     POST /v1/documents          a JSON array or a JSONL body -> counts and rejects

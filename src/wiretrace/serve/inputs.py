@@ -18,9 +18,10 @@ from typing import Any
 
 from wiretrace.errors import Problem
 from wiretrace.index.base import AddReport
-from wiretrace.ingest.base import HINT_MAX_BYTES, ReadOptions
+from wiretrace.ingest.base import HINT_MAX_BYTES, Format, ReadOptions
 from wiretrace.ingest.html import page_to_document
 from wiretrace.ingest.jsonl import Line, load_line
+from wiretrace.ingest.office import office_to_document
 from wiretrace.ingest.records import json_type, record_to_document
 from wiretrace.ingest.textfiles import text_from_bytes
 from wiretrace.model import Document
@@ -43,6 +44,7 @@ MAX_ID_LENGTH = 1024
 TRACE_FIELDS = ("text", "title", "url", "source", "published_at", "id")
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
+OFFICE_SUFFIXES = {".pdf": Format.PDF, ".docx": Format.DOCX}
 JSON_TYPES = ("application/json",)
 JSONL_TYPES = ("application/x-ndjson", "application/jsonl", "application/json-lines")
 MULTIPART = "multipart/form-data"
@@ -158,23 +160,39 @@ def _html_text(name: str, data: bytes, max_bytes: int) -> tuple[str, str | None]
     return page.document.text, page.document.title
 
 
+def _office_document(name: str, data: bytes, fmt: Format, max_bytes: int) -> Document:
+    """The text and metadata of a PDF or Word upload, read as ``wiretrace trace`` reads one."""
+    found = office_to_document(fmt, data, name or DEFAULT_QUERY_ID, read_options(max_bytes))
+    if isinstance(found, Problem):
+        if found.code == "empty_text":
+            raise ApiError(422, "empty_text", f"{name}: {found.reason}")
+        raise ApiError(422, "unreadable_document", f"{name}: {found.reason}")
+    return found.document
+
+
 def trace_upload(
     filename: str | None, data: bytes, fields: dict[str, str], max_bytes: int
 ) -> Document:
-    """The article of an uploaded ``.txt`` or ``.html`` file, with optional form fields."""
+    """The article of an uploaded ``.txt``, ``.html``, ``.pdf`` or ``.docx`` file, with
+    optional form fields (which replace the file's own title, date and so on)."""
     name = PurePosixPath((filename or "").replace("\\", "/")).name
     suffix = PurePosixPath(name.lower()).suffix
+    carried: dict[str, str | None] = {}
     if suffix in TEXT_SUFFIXES:
-        text, title = _decode_text_file(name, data, max_bytes), None
+        text = _decode_text_file(name, data, max_bytes)
     elif suffix in HTML_SUFFIXES:
-        text, title = _html_text(name, data, max_bytes)
+        text, carried["title"] = _html_text(name, data, max_bytes)
+    elif suffix in OFFICE_SUFFIXES:
+        found = _office_document(name, data, OFFICE_SUFFIXES[suffix], max_bytes)
+        text = found.text
+        carried = {"title": found.title, "published_at": found.published_at}
     else:
         shown = repr(suffix) if suffix else "(no extension)"
         raise ApiError(
             415,
             "unsupported_file_type",
-            f"unsupported file type {shown} for {name or 'the upload'!r}: upload a .txt or "
-            ".html file",
+            f"unsupported file type {shown} for {name or 'the upload'!r}: upload a .txt, "
+            ".html, .pdf or .docx file",
         )
     if "text" in fields:
         raise ApiError(
@@ -190,7 +208,7 @@ def trace_upload(
             f"unknown form field {unknown[0]!r}; the fields are file, title, url, source, "
             "published_at, id",
         )
-    record: dict[str, Any] = {"title": title, **{k: v for k, v in fields.items() if v}}
+    record: dict[str, Any] = {**carried, **{k: v for k, v in fields.items() if v}}
     record["id"] = fields.get("id") or name or DEFAULT_QUERY_ID
     record["text"] = text
     try:
@@ -205,7 +223,11 @@ def trace_upload(
 
 @dataclass(frozen=True, slots=True)
 class DocumentBatch:
-    """Documents to add, and the records rejected (``location``, ``id``, ``reason``)."""
+    """Documents to add, and the records rejected (``location``, ``id``, ``reason``).
+
+    In the response, ``updated`` counts stored documents given a new text and ``metadata``
+    those given new metadata only; fields a re-sent document leaves out keep their values.
+    """
 
     documents: list[Document]
     rejects: list[dict[str, str | None]]
@@ -214,6 +236,7 @@ class DocumentBatch:
         return {
             "added": report.added,
             "updated": report.updated,
+            "metadata": report.metadata,
             "unchanged": report.unchanged,
             "rejected": len(self.rejects),
             "rejects": self.rejects,

@@ -99,7 +99,11 @@ UPLOAD_REQUEST = {
     "type": "object",
     "required": ["file"],
     "properties": {
-        "file": {"type": "string", "format": "binary", "description": "a .txt or .html file"},
+        "file": {
+            "type": "string",
+            "format": "binary",
+            "description": "a .txt, .html, .pdf or .docx file",
+        },
         **{k: {"type": "string"} for k in TRACE_FIELDS if k != "text"},
     },
 }

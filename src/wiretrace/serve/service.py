@@ -108,8 +108,8 @@ class Service:
                     raise ApiError(
                         422,
                         "missing_file",
-                        "the multipart body needs a 'file' part (.txt or "
-                        '.html); to send pasted text, post JSON {"text": ...}',
+                        "the multipart body needs a 'file' part (.txt, "
+                        '.html, .pdf or .docx); to send pasted text, post JSON {"text": ...}',
                     )
                 data = await upload.read()
                 fields = {k: v for k, v in form.items() if k != "file" and isinstance(v, str)}

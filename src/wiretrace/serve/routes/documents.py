@@ -27,7 +27,8 @@ router = APIRouter()
 _ADD_RESPONSE = {
     "type": "object",
     "properties": {
-        k: {"type": "integer"} for k in ("added", "updated", "unchanged", "rejected", "documents")
+        k: {"type": "integer"}
+        for k in ("added", "updated", "metadata", "unchanged", "rejected", "documents")
     }
     | {"rejects": {"type": "array", "items": {"type": "object"}}},
 }
