@@ -53,8 +53,9 @@ class Claim:
             return f"...{left}[[{text[a:b]}]]{right}..."
 
         e = self.edit
-        src = around(self.source_text, (e.source_span.start, e.source_span.end)) if e.source_span else ""
-        qry = around(self.query_text, (e.query_span.start, e.query_span.end)) if e.query_span else ""
+        s, q = e.source_span, e.query_span
+        src = around(self.source_text, (s.start, s.end)) if s else ""
+        qry = around(self.query_text, (q.start, q.end)) if q else ""
         return (
             f"{self.where} | {e.type.value}: {e.source!r} -> {e.query!r}\n"
             f"    source: {src}\n    copy:   {qry}"
@@ -112,7 +113,10 @@ def mrpc(shared: Path) -> tuple[int, list[Claim]]:
 def report(name: str, aligned: int, claims: list[Claim]) -> None:
     by_type = Counter(c.edit.type.value for c in claims)
     rate = 1000 * len(claims) / aligned if aligned else 0.0
-    print(f"{name}: {aligned:,} aligned words, {len(claims)} fact claims ({rate:.2f} per 1,000 words)")
+    print(
+        f"{name}: {aligned:,} aligned words, {len(claims)} fact claims "
+        f"({rate:.2f} per 1,000 words)"
+    )
     print("  by type: " + ", ".join(f"{k} {v}" for k, v in sorted(by_type.items())))
 
 
