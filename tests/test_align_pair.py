@@ -94,3 +94,42 @@ def test_the_first_words_lookup_finds_what_the_scan_finds(
     finally:
         pair_module.FRAGMENT_SCAN_CHARS = original
     assert by_first_words == scanned
+
+
+def _texts(query: str, source: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    q, s = align_view(query), align_view(source)
+    return [
+        (
+            query[a.query.start : a.query.end],
+            source[a.source.start : a.source.end],
+            [(e.source, e.query) for e in a.edits],
+        )
+        for a in pair_module.align_pair(q, s)
+    ]
+
+
+def test_a_changed_name_at_a_sentence_head_is_taken_in() -> None:
+    tail = (
+        "allegedly approached the singer, who was seated at a table in front of the stage, "
+        "and appeared to ask for an autograph."
+    )
+    found = _texts(f"Fans were stunned. Mr Kerry {tail}", f"It was late. Mr Johnson {tail}")
+    assert [(q, s) for q, s, _ in found] == [(f"Mr Kerry {tail}", f"Mr Johnson {tail}")]
+    assert found[0][2] == [("Johnson", "Kerry")]
+
+
+def test_a_changed_word_at_a_sentence_tail_is_taken_in() -> None:
+    head = "The greatest hits album has crept back into the top 40 nine years after it was"
+    found = _texts(f"{head} not first released. Fans cheered.", f"{head} first released. No.")
+    assert [(q, s) for q, s, _ in found] == [
+        (f"{head} not first released", f"{head} first released")
+    ]
+    assert found[0][2] == [("", "not")]
+
+
+def test_a_passage_further_from_the_sentence_edge_stops_where_it_stopped() -> None:
+    copied = "was planning to appeal against the ruling because the bloggers were journalists"
+    q = f"On Monday the lawyers for the small group said it {copied} and said so in court."
+    s = f"A spokesman for the foundation, Mr Opsahl, told reporters it {copied} of a kind."
+    (found,) = _texts(q, s)
+    assert found[0] == f"it {copied}"

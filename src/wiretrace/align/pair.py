@@ -81,6 +81,9 @@ VERBATIM_SIMILARITY = 0.95
 VERBATIM_MIN_WORDS = 40
 # Beside a verbatim copy, a sentence-level passage of one sentence pair needs this cosine.
 NEAR_COPY_COSINE = 0.8
+# A word passage this few words short of its sentence's edge on both sides runs on to it
+# (:func:`_extend_canonical`).
+EDGE_WORDS = 4
 # Hyphens and dashes: a sentence that starts with one glued to a word was cut before it.
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 
@@ -203,12 +206,43 @@ def _end(span: Span) -> int:
     return span.end
 
 
+def _to_sentence_start(tokens: Tokens, sentences: Sequence[Span], first: int) -> int:
+    """How many words before token ``first`` its sentence starts, when that is 1 to
+    :data:`EDGE_WORDS` (else 0)."""
+    if first >= len(tokens.words):
+        return 0
+    k = bisect.bisect_right(sentences, tokens.starts[first], key=_end)
+    if k >= len(sentences) or sentences[k].start > tokens.starts[first]:
+        return 0
+    before = first - bisect.bisect_left(tokens.starts, sentences[k].start)
+    return before if 0 < before <= EDGE_WORDS else 0
+
+
+def _to_sentence_end(tokens: Tokens, sentences: Sequence[Span], end: int) -> int:
+    """How many words from token ``end`` on the sentence of token ``end - 1`` ends, when that
+    is 1 to :data:`EDGE_WORDS` (else 0)."""
+    if end <= 0:
+        return 0
+    k = bisect.bisect_left(sentences, tokens.ends[end - 1], key=_end)
+    if k >= len(sentences) or sentences[k].start >= tokens.ends[end - 1]:
+        return 0
+    after = bisect.bisect_right(tokens.ends, sentences[k].end) - end
+    return after if 0 < after <= EDGE_WORDS else 0
+
+
 def _extend_canonical(query: AlignView, source: AlignView, a: Alignment) -> Alignment:
     """Grow a word passage over words that are equal once aliases are canonicalised.
 
     The word aligner stops at a renamed entity ("US" -> "United States of America"); in
     canonical tokens both names are one equal word, so the passage can go on to the words
     beyond. One other word may be taken in when the canonical word beyond it is equal again.
+
+    Then a passage that stops at most :data:`EDGE_WORDS` words short of its sentence's start
+    (end) on both sides runs on to it. The words left there are a changed name, number or
+    negation at the head or tail of a copied sentence ("Mr Kerry | allegedly approached ..."
+    copied from "Mr Johnson | allegedly approached ..."; "... after it was | not first
+    released."): the word aligner needs two equal words beyond a change to take it in, and
+    without this rule the passage would stop short of it and hide the change.
     """
     qt, st = query.canon, source.canon
     q0, q1 = token_range(qt, a.query)
@@ -236,7 +270,12 @@ def _extend_canonical(query: AlignView, source: AlignView, a: Alignment) -> Alig
     while q0 > 0 and s0 > 0 and joined(q0 - 1, s0 - 1):
         if same(q0 - 1, s0 - 1):
             q0, s0 = q0 - 1, s0 - 1
-        elif same(q0 - 2, s0 - 2) and same(q0 - 3, s0 - 3) and joined(q0 - 2, s0 - 2):
+        elif (
+            same(q0 - 2, s0 - 2)
+            and same(q0 - 3, s0 - 3)
+            and joined(q0 - 2, s0 - 2)
+            and joined(q0 - 3, s0 - 3)
+        ):
             q0, s0 = q0 - 3, s0 - 3
         else:
             break
@@ -244,10 +283,22 @@ def _extend_canonical(query: AlignView, source: AlignView, a: Alignment) -> Alig
     while q1 < len(qw) and s1 < len(sw) and joined(q1 - 1, s1 - 1):
         if same(q1, s1):
             q1, s1 = q1 + 1, s1 + 1
-        elif same(q1 + 1, s1 + 1) and same(q1 + 2, s1 + 2) and joined(q1, s1):
+        elif (
+            same(q1 + 1, s1 + 1)
+            and same(q1 + 2, s1 + 2)
+            and joined(q1, s1)
+            and joined(q1 + 1, s1 + 1)
+        ):
             q1, s1 = q1 + 3, s1 + 3
         else:
             break
+    # A few words short of the sentence's edge on both sides: on to the edge.
+    head_q, head_s = _to_sentence_start(qt, q_sents, q0), _to_sentence_start(st, s_sents, s0)
+    if head_q and head_s:
+        q0, s0 = q0 - head_q, s0 - head_s
+    tail_q, tail_s = _to_sentence_end(qt, q_sents, q1), _to_sentence_end(st, s_sents, s1)
+    if tail_q and tail_s:
+        q1, s1 = q1 + tail_q, s1 + tail_s
     if (q0, s0) == start and (q1, s1) == end:
         return a
     q_span = Span(min(a.query.start, qt.starts[q0]), max(a.query.end, qt.ends[q1 - 1]))
