@@ -136,6 +136,26 @@ def test_an_unbalanced_quotation_mark_does_not_make_the_rest_a_quote() -> None:
     assert not quoted(unclosed, Span(unclosed.index("firm"), unclosed.index("firm") + 4))
 
 
+def test_a_quotation_carried_on_into_the_next_sentence_is_a_quote() -> None:
+    text = (
+        'He said: "We did not play well at all. "But so is going back to Portugal - I will be '
+        'playing against some lads I know," he added. The club said nothing.'
+    )
+    for word in ("play well", "some lads"):
+        at = text.index(word)
+        assert quoted(text, Span(at, at + len(word)))
+    assert not quoted(text, Span(text.index("club"), text.index("club") + 4))
+
+
+def test_a_quotation_whose_head_was_cut_off_is_a_quote() -> None:
+    text = 'lot of lawyers trying to thrash out a deal before it will ever happen," said the actor.'
+    assert quoted(text, Span(text.index("before"), text.index("before") + 6))
+    assert not quoted(text, Span(text.index("actor"), text.index("actor") + 5))
+    # A mark after a figure is an inch sign, not the end of a quotation.
+    height = "The 6'2\" striker scored twice on Sunday."
+    assert not quoted(height, Span(height.index("scored"), height.index("scored") + 6))
+
+
 # -- typed edits -----------------------------------------------------------------------------
 
 
