@@ -133,3 +133,13 @@ def test_a_passage_further_from_the_sentence_edge_stops_where_it_stopped() -> No
     s = f"A spokesman for the foundation, Mr Opsahl, told reporters it {copied} of a kind."
     (found,) = _texts(q, s)
     assert found[0] == f"it {copied}"
+
+
+def test_a_longer_head_with_two_changed_words_is_taken_in() -> None:
+    tail = "taken the step in response to greater customer demand for the open source software."
+    found = _texts(
+        f"Fans were stunned. IBM stated it had not {tail}", f"It was late. IBM said it had {tail}"
+    )
+    assert [(q, s) for q, s, _ in found] == [
+        (f"IBM stated it had not {tail}", f"IBM said it had {tail}")
+    ]

@@ -82,8 +82,11 @@ VERBATIM_MIN_WORDS = 40
 # Beside a verbatim copy, a sentence-level passage of one sentence pair needs this cosine.
 NEAR_COPY_COSINE = 0.8
 # A word passage this few words short of its sentence's edge on both sides runs on to it
-# (:func:`_extend_canonical`).
+# (:func:`_extend_canonical`); so does one at most EDGE_RUN words short of it, when the words
+# left on the two sides differ by at most EDGE_EDITS word edits.
 EDGE_WORDS = 4
+EDGE_RUN = 12
+EDGE_EDITS = 2
 # Hyphens and dashes: a sentence that starts with one glued to a word was cut before it.
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 
@@ -208,26 +211,37 @@ def _end(span: Span) -> int:
 
 def _to_sentence_start(tokens: Tokens, sentences: Sequence[Span], first: int) -> int:
     """How many words before token ``first`` its sentence starts, when that is 1 to
-    :data:`EDGE_WORDS` (else 0)."""
+    :data:`EDGE_RUN` (else 0)."""
     if first >= len(tokens.words):
         return 0
     k = bisect.bisect_right(sentences, tokens.starts[first], key=_end)
     if k >= len(sentences) or sentences[k].start > tokens.starts[first]:
         return 0
     before = first - bisect.bisect_left(tokens.starts, sentences[k].start)
-    return before if 0 < before <= EDGE_WORDS else 0
+    return before if 0 < before <= EDGE_RUN else 0
 
 
 def _to_sentence_end(tokens: Tokens, sentences: Sequence[Span], end: int) -> int:
     """How many words from token ``end`` on the sentence of token ``end - 1`` ends, when that
-    is 1 to :data:`EDGE_WORDS` (else 0)."""
+    is 1 to :data:`EDGE_RUN` (else 0)."""
     if end <= 0:
         return 0
     k = bisect.bisect_left(sentences, tokens.ends[end - 1], key=_end)
     if k >= len(sentences) or sentences[k].start >= tokens.ends[end - 1]:
         return 0
     after = bisect.bisect_right(tokens.ends, sentences[k].end) - end
-    return after if 0 < after <= EDGE_WORDS else 0
+    return after if 0 < after <= EDGE_RUN else 0
+
+
+def _edge_taken(query: Sequence[str], source: Sequence[str]) -> bool:
+    """Whether the words left between a passage and its sentence's edge, on each side, are
+    taken in: some on both sides, and at most :data:`EDGE_WORDS` a side or at most
+    :data:`EDGE_EDITS` word edits apart."""
+    if not query or not source:
+        return False
+    if len(query) <= EDGE_WORDS and len(source) <= EDGE_WORDS:
+        return True
+    return bool(Levenshtein.distance(query, source, score_cutoff=EDGE_EDITS) <= EDGE_EDITS)
 
 
 def _extend_canonical(query: AlignView, source: AlignView, a: Alignment) -> Alignment:
@@ -238,11 +252,13 @@ def _extend_canonical(query: AlignView, source: AlignView, a: Alignment) -> Alig
     beyond. One other word may be taken in when the canonical word beyond it is equal again.
 
     Then a passage that stops at most :data:`EDGE_WORDS` words short of its sentence's start
-    (end) on both sides runs on to it. The words left there are a changed name, number or
-    negation at the head or tail of a copied sentence ("Mr Kerry | allegedly approached ..."
-    copied from "Mr Johnson | allegedly approached ..."; "... after it was | not first
-    released."): the word aligner needs two equal words beyond a change to take it in, and
-    without this rule the passage would stop short of it and hide the change.
+    (end) on both sides runs on to it, and so does one at most :data:`EDGE_RUN` words short of
+    it when the words left differ by at most :data:`EDGE_EDITS` word edits. The words left
+    there hold a changed name, number or negation at the head or tail of a copied sentence
+    ("Mr Kerry | allegedly approached ..." copied from "Mr Johnson | allegedly approached
+    ..."; "IBM stated it had not | taken the step" from "IBM said it had | taken the step"):
+    the word aligner needs two equal words beyond a change to take it in, and without this
+    rule the passage would stop short of it and hide the change.
     """
     qt, st = query.canon, source.canon
     q0, q1 = token_range(qt, a.query)
@@ -294,10 +310,10 @@ def _extend_canonical(query: AlignView, source: AlignView, a: Alignment) -> Alig
             break
     # A few words short of the sentence's edge on both sides: on to the edge.
     head_q, head_s = _to_sentence_start(qt, q_sents, q0), _to_sentence_start(st, s_sents, s0)
-    if head_q and head_s:
+    if _edge_taken(qw[q0 - head_q : q0], sw[s0 - head_s : s0]):
         q0, s0 = q0 - head_q, s0 - head_s
     tail_q, tail_s = _to_sentence_end(qt, q_sents, q1), _to_sentence_end(st, s_sents, s1)
-    if tail_q and tail_s:
+    if _edge_taken(qw[q1 : q1 + tail_q], sw[s1 : s1 + tail_s]):
         q1, s1 = q1 + tail_q, s1 + tail_s
     if (q0, s0) == start and (q1, s1) == end:
         return a
