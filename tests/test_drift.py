@@ -275,7 +275,7 @@ def test_compare_types_every_edit_of_a_pair_with_both_spans() -> None:
     got = [(e.source, e.query, e.type) for e in edits]
     assert got == [
         ("Thursday", "Friday", EditType.DATE),
-        ("80", "100", EditType.NUMBER),
+        ("80,000", "100,000", EditType.NUMBER),
         ("officials", "authorities", EditType.SYNONYM),
         ("not", "", EditType.NEGATION),
         ("Ushakov", "Peskov", EditType.ATTRIBUTION),

@@ -16,6 +16,7 @@ that holds:
    has other words or a number.
 4. ``number``: the quantities it touches, read whole ("80" in "80,000" -> "100" in
    "100,000"), state different amounts (:func:`wiretrace.drift.numbers.same_amount`).
+   :func:`typed_edits` words a number or date edit by those whole values.
 5. ``synonym``: what is left, once equal dates and amounts are set aside, is equal or one
    synonym group's words ("80,000" -> "80k"; "said" -> "stated"; "didn't" -> "did not";
    "80,000 people" -> "80k individuals").
@@ -112,15 +113,51 @@ def edit_type_alone(source: str, query: str) -> EditType:
 
 def typed_edits(source_text: str, query_text: str, edits: Iterable[Edit]) -> tuple[Edit, ...]:
     """The edits with their types set, read in the two texts; an edit without spans is typed
-    by its wordings alone."""
+    by its wordings alone. A ``number`` or ``date`` edit is worded by the whole values it
+    touches on each side: the word diff of "80,000" -> "100,000" changes only "80" -> "100",
+    and a fact-checker should read the two numbers."""
     out: list[Edit] = []
     for e in edits:
         if e.source_span is None or e.query_span is None:
-            kind = edit_type_alone(e.source, e.query)
-        else:
-            kind = type_edit(source_text, query_text, e.source_span, e.query_span)
-        out.append(replace(e, type=kind))
+            out.append(replace(e, type=edit_type_alone(e.source, e.query)))
+            continue
+        kind = type_edit(source_text, query_text, e.source_span, e.query_span)
+        e = replace(e, type=kind)
+        if kind in (EditType.NUMBER, EditType.DATE):
+            e = _whole_values(source_text, query_text, e)
+        out.append(e)
     return tuple(out)
+
+
+def _whole_values(source_text: str, query_text: str, e: Edit) -> Edit:
+    """``e`` with each non-empty side widened over the numbers (dates) it touches."""
+    assert e.source_span is not None and e.query_span is not None
+    s_span = _widened(source_text, e.source_span, e.type)
+    q_span = _widened(query_text, e.query_span, e.type)
+    return replace(
+        e,
+        source=source_text[s_span.start : s_span.end],
+        query=query_text[q_span.start : q_span.end],
+        source_span=s_span,
+        query_span=q_span,
+    )
+
+
+def _widened(text: str, span: Span, kind: EditType) -> Span:
+    if span.start >= span.end:
+        return span
+    if kind is EditType.DATE:
+        values = [d.span for d in dates_near(text, span)]
+    else:
+        values = [q.span for q in quantities_near(text, span)]
+    start = min([span.start, *(v.start for v in values)])
+    end = max([span.end, *(v.end for v in values)])
+    while end > span.end and text[end - 1] in _TRAILING:
+        end -= 1  # a value read with the stop after it ("Thursday.")
+    return Span(start, end)
+
+
+_TRAILING = " .,;:"
 
 
 def _canonical(text: str) -> list[str]:
