@@ -143,3 +143,14 @@ def test_a_longer_head_with_two_changed_words_is_taken_in() -> None:
     assert [(q, s) for q, s, _ in found] == [
         (f"IBM stated it had not {tail}", f"IBM said it had {tail}")
     ]
+
+
+def test_a_tail_ending_as_the_source_sentence_ends_is_taken_in() -> None:
+    head = "Sound distribution of the cash could cut poverty levels in the region to"
+    found = _texts(
+        f"{head} thirty-six per cent from 32%, the government believes. Fans cheered.",
+        f"{head} 36% from 53%, the government believes. Nobody knew.",
+    )
+    assert [q for q, _, _ in found] == [
+        f"{head} thirty-six per cent from 32%, the government believes"
+    ]
