@@ -135,3 +135,22 @@ def test_a_run_on_passage_is_cut_at_the_sentence_its_source_lacks() -> None:
     assert texts == [first.rstrip("."), last.rstrip(".")]
     for p in parts:
         assert s[p.source.start : p.source.end] == q[p.query.start : p.query.end]
+
+
+def test_a_sentence_listing_names_is_no_headline() -> None:
+    s = "He is up for the award with Martin Scorsese for The Aviator, Michael Mann for Collateral."
+    q = s.replace("Michael Mann", "Jeremy Flynn")
+    qv, sv = align_view(q), align_view(s)
+    edits = span_edits(qv, sv, Span(0, len(q)), Span(0, len(s)), 50)
+    verdict = judge(
+        qv, sv, Alignment(Span(0, len(q)), Span(0, len(s)), 0.9, edits), classify, _idf, 50
+    )
+    assert verdict.alignment is not None
+    assert [e.type for e in verdict.alignment.edits] == [EditType.ENTITY]
+    head = "Scorsese And Mann Lead The Race For Best Director Award"
+    hv, gv = align_view(head.replace("Mann", "Flynn")), align_view(head)
+    edits = span_edits(hv, gv, Span(0, len(head) + 1), Span(0, len(head)), 50)
+    a = Alignment(Span(0, len(head) + 1), Span(0, len(head)), 0.9, edits)
+    verdict = judge(hv, gv, a, classify, _idf, 50)
+    assert verdict.alignment is not None
+    assert [e.type for e in verdict.alignment.edits] == [EditType.OTHER]

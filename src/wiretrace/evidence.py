@@ -135,6 +135,21 @@ def _title_case(view: AlignView, span: Span) -> bool:
     return capital >= TITLE_CASE_SHARE * len(content)
 
 
+def _in_headline(view: AlignView, span: Span) -> bool:
+    """Whether ``span`` lies in a sentence written in title case that does not end in a stop
+    (a headline); the whole span is judged when no sentence holds it."""
+    text = view.words.original
+    for sentence in view.sentences.sentences:
+        if sentence.start <= span.start and span.end <= sentence.end:
+            ending = text[sentence.start : sentence.end].rstrip(_CLOSING)[-1:]
+            return ending not in _STOPS and _title_case(view, sentence)
+    return _title_case(view, span)
+
+
+_CLOSING = "\"'\u201d\u2019)] "
+_STOPS = ".!?\u2026"
+
+
 def _names(text: str) -> bool:
     """Whether a text is made of capitalised words (a name), stop words aside."""
     tokens = tokenize(text)
@@ -354,11 +369,15 @@ def judge(
     a = replace(a, edits=typed(query, source, a.edits))
     if _title_case(query, a.query):
         # In a headline written in title case every word is capitalised: a capitalised swap
-        # ("Large Riot" -> "Sizeable Riot") is no sign of another name.
+        # ("Large Riot" -> "Sizeable Riot") is no sign of another name. A sentence that ends
+        # in a stop is no headline, however many names it lists.
         a = replace(
             a,
             edits=tuple(
-                replace(e, type=EditType.OTHER) if e.type in _NAMED else e for e in a.edits
+                replace(e, type=EditType.OTHER)
+                if e.type in _NAMED and _in_headline(query, e.query_span or a.query)
+                else e
+                for e in a.edits
             ),
         )
     kind = classify(a)
