@@ -154,3 +154,17 @@ def test_a_tail_ending_as_the_source_sentence_ends_is_taken_in() -> None:
     assert [q for q, _, _ in found] == [
         f"{head} thirty-six per cent from 32%, the government believes"
     ]
+
+
+def test_a_word_passage_bridging_one_word_into_a_sentence_does_not_overlap_it() -> None:
+    first = "McFadden says he was beaten at his own school, in the lyrics of the song."
+    second = "He enjoyed 15 chart-toppers with the boy band before parting business with them."
+    text = f"{first} {second}"
+    view = align_view(text)
+    sentence = Span(text.index(second), len(text))
+    bridged = Span(0, text.index(second) + 2)  # "... of the song. He"
+    assert not pair_module._overlaps_words(view, sentence, [bridged])
+    held = Span(0, text.index("15 chart"))  # "... He enjoyed"
+    assert not pair_module._overlaps_words(view, sentence, [held])
+    run_on = Span(0, text.index("with the boy"))  # "... He enjoyed 15 chart-toppers"
+    assert pair_module._overlaps_words(view, sentence, [run_on])

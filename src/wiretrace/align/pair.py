@@ -5,6 +5,9 @@ The sentence aligner (:mod:`wiretrace.align.sentences`) then adds the passages i
 rewritten, shuffled or translated sentences. A sentence-level passage is dropped when it
 overlaps a firm word n-gram passage (word similarity of at least 0.8) on the query side: the
 exact spans win. A loose word passage that lies inside a sentence passage is replaced by it.
+A word passage that reaches only a word or two into a sentence passage (``BRIDGE_WORDS``) has
+bridged into the next sentence, as the word aligner does when that sentence starts with the
+same word on both sides ("He", "The"); it does not count as overlapping.
 
 **Beside a verbatim copy.** A pair whose word passages include a *verbatim copy*, at least
 ``VERBATIM_MIN_WORDS`` (40) words at a word similarity of at least ``VERBATIM_SIMILARITY``
@@ -73,8 +76,10 @@ from wiretrace.text.tokens import Tokens
 # verbatim category and no detection of a rewritten pair.)
 LOOSE_OVERLAP = 0.3
 MAX_LENGTH_RATIO = 1.5
-# Word passages at least this similar are firm: no sentence passage may overlap them.
+# Word passages at least this similar are firm: no sentence passage may overlap them by
+# BRIDGE_WORDS words or more (fewer: the word passage bridged into the next sentence).
 FIRM_SIMILARITY = 0.8
+BRIDGE_WORDS = 3
 # A word passage this similar and this long is a verbatim copy: beside it, the sentence
 # aligner's passages need evidence of their own (module docstring, "Beside a verbatim copy").
 VERBATIM_SIMILARITY = 0.95
@@ -366,7 +371,7 @@ def align_pair(
         )
         firm = [a.query for a in found if a.score >= FIRM_SIMILARITY]
         for p in align_sentences(query.sentences, source.sentences, opts.sentences):
-            if p.query.overlap(firm):
+            if _overlaps_words(query, p.query, firm):
                 continue
             if verbatim and not _stands_beside_copy(p, opts.sentences):
                 continue
@@ -378,7 +383,7 @@ def align_pair(
             loose = [a for a in found if not a.sentence_level and a.score < FIRM_SIMILARITY]
             inside = [a for a in loose if 2 * a.query.overlap([p.query]) >= len(a.query)]
             others = [a.query for a in found if a not in inside]
-            if p.query.overlap(others):
+            if _overlaps_words(query, p.query, others):
                 continue
             found = [a for a in found if a not in inside]
             edits = span_edits(query, source, p.query, p.source, limit)
@@ -395,6 +400,20 @@ def align_pair(
             )
     found.sort(key=lambda a: (a.query.start, a.source.start))
     return found
+
+
+def _overlaps_words(query: AlignView, span: Span, others: Sequence[Span]) -> bool:
+    """Whether any of ``others`` takes in :data:`BRIDGE_WORDS` or more words of ``span``: a
+    word passage that runs a word or two into the next sentence ("... with them. He") bridges
+    it, and does not hold it (:func:`wiretrace.evidence.split_unsupported` cuts such a tail)."""
+    tokens = query.words.tokens
+    for other in others:
+        start, stop = max(span.start, other.start), min(span.end, other.end)
+        if start < stop:
+            first, end = token_range(tokens, Span(start, stop))
+            if end - first >= BRIDGE_WORDS or stop - start == len(span):
+                return True
+    return False
 
 
 def _is_verbatim(query: AlignView, a: Alignment) -> bool:
