@@ -94,3 +94,77 @@ def test_the_first_words_lookup_finds_what_the_scan_finds(
     finally:
         pair_module.FRAGMENT_SCAN_CHARS = original
     assert by_first_words == scanned
+
+
+def _texts(query: str, source: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    q, s = align_view(query), align_view(source)
+    return [
+        (
+            query[a.query.start : a.query.end],
+            source[a.source.start : a.source.end],
+            [(e.source, e.query) for e in a.edits],
+        )
+        for a in pair_module.align_pair(q, s)
+    ]
+
+
+def test_a_changed_name_at_a_sentence_head_is_taken_in() -> None:
+    tail = (
+        "allegedly approached the singer, who was seated at a table in front of the stage, "
+        "and appeared to ask for an autograph."
+    )
+    found = _texts(f"Fans were stunned. Mr Kerry {tail}", f"It was late. Mr Johnson {tail}")
+    assert [(q, s) for q, s, _ in found] == [(f"Mr Kerry {tail}", f"Mr Johnson {tail}")]
+    assert found[0][2] == [("Johnson", "Kerry")]
+
+
+def test_a_changed_word_at_a_sentence_tail_is_taken_in() -> None:
+    head = "The greatest hits album has crept back into the top 40 nine years after it was"
+    found = _texts(f"{head} not first released. Fans cheered.", f"{head} first released. No.")
+    assert [(q, s) for q, s, _ in found] == [
+        (f"{head} not first released", f"{head} first released")
+    ]
+    assert found[0][2] == [("", "not")]
+
+
+def test_a_passage_further_from_the_sentence_edge_stops_where_it_stopped() -> None:
+    copied = "was planning to appeal against the ruling because the bloggers were journalists"
+    q = f"On Monday the lawyers for the small group said it {copied} and said so in court."
+    s = f"A spokesman for the foundation, Mr Opsahl, told reporters it {copied} of a kind."
+    (found,) = _texts(q, s)
+    assert found[0] == f"it {copied}"
+
+
+def test_a_longer_head_with_two_changed_words_is_taken_in() -> None:
+    tail = "taken the step in response to greater customer demand for the open source software."
+    found = _texts(
+        f"Fans were stunned. IBM stated it had not {tail}", f"It was late. IBM said it had {tail}"
+    )
+    assert [(q, s) for q, s, _ in found] == [
+        (f"IBM stated it had not {tail}", f"IBM said it had {tail}")
+    ]
+
+
+def test_a_tail_ending_as_the_source_sentence_ends_is_taken_in() -> None:
+    head = "Sound distribution of the cash could cut poverty levels in the region to"
+    found = _texts(
+        f"{head} thirty-six per cent from 32%, the government believes. Fans cheered.",
+        f"{head} 36% from 53%, the government believes. Nobody knew.",
+    )
+    assert [q for q, _, _ in found] == [
+        f"{head} thirty-six per cent from 32%, the government believes"
+    ]
+
+
+def test_a_word_passage_bridging_one_word_into_a_sentence_does_not_overlap_it() -> None:
+    first = "McFadden says he was beaten at his own school, in the lyrics of the song."
+    second = "He enjoyed 15 chart-toppers with the boy band before parting business with them."
+    text = f"{first} {second}"
+    view = align_view(text)
+    sentence = Span(text.index(second), len(text))
+    bridged = Span(0, text.index(second) + 2)  # "... of the song. He"
+    assert not pair_module._overlaps_words(view, sentence, [bridged])
+    held = Span(0, text.index("15 chart"))  # "... He enjoyed"
+    assert not pair_module._overlaps_words(view, sentence, [held])
+    run_on = Span(0, text.index("with the boy"))  # "... He enjoyed 15 chart-toppers"
+    assert pair_module._overlaps_words(view, sentence, [run_on])

@@ -136,6 +136,26 @@ def test_an_unbalanced_quotation_mark_does_not_make_the_rest_a_quote() -> None:
     assert not quoted(unclosed, Span(unclosed.index("firm"), unclosed.index("firm") + 4))
 
 
+def test_a_quotation_carried_on_into_the_next_sentence_is_a_quote() -> None:
+    text = (
+        'He said: "We did not play well at all. "But so is going back to Portugal - I will be '
+        'playing against some lads I know," he added. The club said nothing.'
+    )
+    for word in ("play well", "some lads"):
+        at = text.index(word)
+        assert quoted(text, Span(at, at + len(word)))
+    assert not quoted(text, Span(text.index("club"), text.index("club") + 4))
+
+
+def test_a_quotation_whose_head_was_cut_off_is_a_quote() -> None:
+    text = 'lot of lawyers trying to thrash out a deal before it will ever happen," said the actor.'
+    assert quoted(text, Span(text.index("before"), text.index("before") + 6))
+    assert not quoted(text, Span(text.index("actor"), text.index("actor") + 5))
+    # A mark after a figure is an inch sign, not the end of a quotation.
+    height = "The 6'2\" striker scored twice on Sunday."
+    assert not quoted(height, Span(height.index("scored"), height.index("scored") + 6))
+
+
 # -- typed edits -----------------------------------------------------------------------------
 
 
@@ -186,6 +206,25 @@ def _gap(text: str, other: str) -> int:
          EditType.ATTRIBUTION),
         ("It was useful, said Ushakov.", "It was useful, stated Peskov.", "said Ushakov",
          "stated Peskov", EditType.ATTRIBUTION),
+        ("Andrew Bud, vice president of Ask Jeeves, said it did not buy Bloglines.",
+         "Ivan Holt, vice president of Ask Jeeves, said it did not buy Bloglines.",
+         "Andrew Bud", "Ivan Holt", EditType.ATTRIBUTION),
+        ("Mr Spector, known for his work with the Beatles, has asserted it was so.",
+         "Mr Simpson, known for his work with the Beatles, has asserted it was so.",
+         "Spector", "Simpson", EditType.ATTRIBUTION),
+        ('"It is easy," said Ben Coppin from Envisional.',
+         '"It is easy," said Rod Eddington from Envisional.', "Ben Coppin", "Rod Eddington",
+         EditType.ATTRIBUTION),
+        ("Reporters said Mrs Blair was likely to face calls.",
+         "Reporters said Mrs Sanders was likely to face calls.", "Blair", "Sanders",
+         EditType.ENTITY),
+        ("The last to plead was vice president Joshua Bewlay. He admitted one count.",
+         "The last to plead was vice president Ken Holt. He admitted one count.",
+         "Joshua Bewlay", "Ken Holt", EditType.ENTITY),
+        ("A majority of EU states have to approve it.",
+         "A majority of Zambia states have to approve it.", "EU", "Zambia", EditType.ENTITY),
+        ("Yukos will return to a US court.", "Yukos will return to a Russia court.", "US",
+         "Russia", EditType.ENTITY),
         ("Russia said", "Russian Federation said", "Russia", "Russian Federation",
          EditType.RENAME),
         ("said Vladimir Putin.", "said V. Putin.", "Vladimir", "V", EditType.RENAME),
@@ -236,7 +275,7 @@ def test_compare_types_every_edit_of_a_pair_with_both_spans() -> None:
     got = [(e.source, e.query, e.type) for e in edits]
     assert got == [
         ("Thursday", "Friday", EditType.DATE),
-        ("80", "100", EditType.NUMBER),
+        ("80,000", "100,000", EditType.NUMBER),
         ("officials", "authorities", EditType.SYNONYM),
         ("not", "", EditType.NEGATION),
         ("Ushakov", "Peskov", EditType.ATTRIBUTION),

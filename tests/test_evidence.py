@@ -3,6 +3,8 @@ the conflict rule, telling evidence, run-on passages cut, readable edits."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from wiretrace.align.pair import align_view, span_edits
@@ -13,6 +15,8 @@ from wiretrace.evidence import (
     judge,
     snap_to_names,
     split_unsupported,
+    spun_copy,
+    typed,
 )
 from wiretrace.model import Alignment, Edit, EditType, PassageKind, Span
 from wiretrace.trace import classify
@@ -62,9 +66,7 @@ def test_an_edge_inside_an_alias_takes_in_the_whole_renamed_entity() -> None:
     a = Alignment(Span(q.index("China"), len(q)), Span(0, len(s)), 1.0)
     snapped = snap_to_names(qv, sv, a, 50)
     assert snapped.query.start == 0
-    assert [(e.source, e.query) for e in snapped.edits] == [
-        ("China", "People's Republic of China")
-    ]
+    assert [(e.source, e.query) for e in snapped.edits] == [("China", "People's Republic of China")]
 
 
 def test_a_rewrite_naming_another_person_is_dropped_a_copy_keeps_the_conflict() -> None:
@@ -83,6 +85,29 @@ def test_a_rewrite_naming_another_person_is_dropped_a_copy_keeps_the_conflict() 
     kept = judge(cq, cs, a, classify, _idf, 50)
     assert kept.alignment is not None and kept.kind is PassageKind.NEAR_VERBATIM
     assert [e.type for e in kept.alignment.edits] == [EditType.NUMBER]
+
+
+def test_a_spun_copy_keeps_its_changed_name() -> None:
+    # Renamed ("US" -> "U.S.A.") and with a synonym swap, the passage is rewritten; its words
+    # are otherwise the source's, so the changed speaker is a copy's changed fact.
+    s = (
+        "Mr Opsahl said the EFF was planning to appeal against the ruling because the bloggers "
+        "were journalists and US federal laws stop net firms handing over copies of messages."
+    )
+    q = (
+        "Mr Macklin stated the EFF was planning to appeal against the ruling because the "
+        "bloggers were journalists and U.S.A. federal laws stop net firms handing over copies "
+        "of messages."
+    )
+    qv, sv = align_view(q), align_view(s)
+    edits = span_edits(qv, sv, Span(0, len(q)), Span(0, len(s)), 50)
+    a = Alignment(Span(0, len(q)), Span(0, len(s)), 0.9, edits)
+    assert spun_copy(qv, sv, replace(a, edits=typed(qv, sv, a.edits)))
+    verdict = judge(qv, sv, a, classify, _idf, 50)
+    assert verdict.alignment is not None and verdict.kind is PassageKind.REWRITTEN
+    types = {(e.source, e.query): e.type for e in verdict.alignment.edits}
+    assert types[("US", "U.S.A")] is EditType.RENAME
+    assert types[("Opsahl said", "Macklin stated")] in (EditType.ATTRIBUTION, EditType.ENTITY)
 
 
 def test_evidence_weighs_terms_by_their_rarity() -> None:
@@ -110,3 +135,22 @@ def test_a_run_on_passage_is_cut_at_the_sentence_its_source_lacks() -> None:
     assert texts == [first.rstrip("."), last.rstrip(".")]
     for p in parts:
         assert s[p.source.start : p.source.end] == q[p.query.start : p.query.end]
+
+
+def test_a_sentence_listing_names_is_no_headline() -> None:
+    s = "He is up for the award with Martin Scorsese for The Aviator, Michael Mann for Collateral."
+    q = s.replace("Michael Mann", "Jeremy Flynn")
+    qv, sv = align_view(q), align_view(s)
+    edits = span_edits(qv, sv, Span(0, len(q)), Span(0, len(s)), 50)
+    verdict = judge(
+        qv, sv, Alignment(Span(0, len(q)), Span(0, len(s)), 0.9, edits), classify, _idf, 50
+    )
+    assert verdict.alignment is not None
+    assert [e.type for e in verdict.alignment.edits] == [EditType.ENTITY]
+    head = "Scorsese And Mann Lead The Race For Best Director Award"
+    hv, gv = align_view(head.replace("Mann", "Flynn")), align_view(head)
+    edits = span_edits(hv, gv, Span(0, len(head) + 1), Span(0, len(head)), 50)
+    a = Alignment(Span(0, len(head) + 1), Span(0, len(head)), 0.9, edits)
+    verdict = judge(hv, gv, a, classify, _idf, 50)
+    assert verdict.alignment is not None
+    assert [e.type for e in verdict.alignment.edits] == [EditType.OTHER]

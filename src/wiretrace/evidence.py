@@ -23,10 +23,15 @@ passage the aligners return goes through :func:`judge`:
    numbers or dates in one slot.
 3. **The rule for conflicts.** A passage copied nearly word for word (``verbatim`` or
    ``near_verbatim``) keeps its conflicts as edits: that is a fact changed in a copy, which a
-   fact-checker wants to see. A ``rewritten`` or ``paraphrase`` passage with an ``entity`` or
-   ``attribution`` conflict is dropped: two sentences that share their frame and differ in who
-   they are about are two reports on one topic, not a rewrite ("Putin hugs Kim Jong Il" in a
-   2002 caption against "Putin and Kim Jong Un" in 2019). A number or date conflict in a
+   fact-checker wants to see. So does a *spun copy* (:func:`spun_copy`): a passage whose words
+   are the same on both sides but for renames and synonym swaps, and for changes that make at
+   most :data:`SPUN_COPY_CHANGED` of the two sides' words; it is ``rewritten`` only because
+   of its renames ("US" -> "United States of America"), and a changed name in it is a copy's
+   changed fact like any other. Any other ``rewritten`` or ``paraphrase`` passage with an
+   ``entity`` or ``attribution`` conflict is dropped: two sentences that share their frame
+   and differ in who they are about are two reports on one topic, not a rewrite ("Putin,
+   right, smiles as he hugs ... Kim Jong Il" in a 2002 caption against "Putin and ... Kim
+   Jong Un" in 2019, where a third of the words differ). A number or date conflict in a
    rewrite is kept and listed.
 4. **Telling evidence** (:func:`evidence`). For ``rewritten`` and ``paraphrase`` passages, the
    shared content terms are weighed by their inverse document frequency in the index, ``ln((N
@@ -71,6 +76,7 @@ __all__ = [
     "snap_to_names",
     "span_terms",
     "split_unsupported",
+    "spun_copy",
 ]
 
 MIN_EVIDENCE = 0.45
@@ -83,6 +89,11 @@ MIN_EDGE_WORDS = 3
 # A text whose content words are capitalised at least this often is in title case.
 TITLE_CASE_SHARE = 0.8
 MAX_REPLACED = 0.5
+# A spun copy (step 3): renames and synonym swaps aside, its edits change at most this share of
+# the words of its two sides (one minus the near-verbatim word similarity).
+SPUN_COPY_CHANGED = 0.2
+# Spin: edits that keep the meaning.
+_SPIN = frozenset({EditType.RENAME, EditType.SYNONYM})
 CONFLICTS = frozenset({EditType.NUMBER, EditType.DATE, EditType.ENTITY, EditType.ATTRIBUTION})
 # Edits that name another person, place or organisation (a speaker is one).
 _NAMED = frozenset({EditType.ENTITY, EditType.ATTRIBUTION})
@@ -122,6 +133,21 @@ def _title_case(view: AlignView, span: Span) -> bool:
     text = view.words.original
     capital = sum(_capitalised(text, tokens.starts[i]) for i in content)
     return capital >= TITLE_CASE_SHARE * len(content)
+
+
+def _in_headline(view: AlignView, span: Span) -> bool:
+    """Whether ``span`` lies in a sentence written in title case that does not end in a stop
+    (a headline); the whole span is judged when no sentence holds it."""
+    text = view.words.original
+    for sentence in view.sentences.sentences:
+        if sentence.start <= span.start and span.end <= sentence.end:
+            ending = text[sentence.start : sentence.end].rstrip(_CLOSING)[-1:]
+            return ending not in _STOPS and _title_case(view, sentence)
+    return _title_case(view, span)
+
+
+_CLOSING = "\"'\u201d\u2019)] "
+_STOPS = ".!?\u2026"
 
 
 def _names(text: str) -> bool:
@@ -239,6 +265,17 @@ def typed(query: AlignView, source: AlignView, edits: Iterable[Edit]) -> tuple[E
     return typed_edits(source.words.original, query.words.original, edits)
 
 
+def spun_copy(query: AlignView, source: AlignView, a: Alignment) -> bool:
+    """Whether a passage with typed edits is a copy with spin (module docstring, step 3): its
+    edits other than renames and synonym swaps change at most :data:`SPUN_COPY_CHANGED` of
+    the words of its two sides."""
+    words = len(_canon_range(query, a.query)) + len(_canon_range(source, a.source))
+    changed = sum(
+        len(_words(e.query)) + len(_words(e.source)) for e in a.edits if e.type not in _SPIN
+    )
+    return words > 0 and changed <= SPUN_COPY_CHANGED * words
+
+
 def split_unsupported(
     query: AlignView, source: AlignView, a: Alignment, max_edits: int
 ) -> list[Alignment]:
@@ -332,11 +369,15 @@ def judge(
     a = replace(a, edits=typed(query, source, a.edits))
     if _title_case(query, a.query):
         # In a headline written in title case every word is capitalised: a capitalised swap
-        # ("Large Riot" -> "Sizeable Riot") is no sign of another name.
+        # ("Large Riot" -> "Sizeable Riot") is no sign of another name. A sentence that ends
+        # in a stop is no headline, however many names it lists.
         a = replace(
             a,
             edits=tuple(
-                replace(e, type=EditType.OTHER) if e.type in _NAMED else e for e in a.edits
+                replace(e, type=EditType.OTHER)
+                if e.type in _NAMED and _in_headline(query, e.query_span or a.query)
+                else e
+                for e in a.edits
             ),
         )
     kind = classify(a)
@@ -347,7 +388,7 @@ def judge(
         (evidence(span_terms(query, part), held, idf) for part in _sentences_in(query, a.query)),
         default=0.0,
     )
-    if any(e.type in _NAMED for e in a.edits):
+    if any(e.type in _NAMED for e in a.edits) and not spun_copy(query, source, a):
         return Judgement(None, kind, weight, "names a different entity")
     if check_evidence and weight < MIN_EVIDENCE:
         return Judgement(None, kind, weight, "rests on words common in the index")

@@ -5,6 +5,9 @@ The sentence aligner (:mod:`wiretrace.align.sentences`) then adds the passages i
 rewritten, shuffled or translated sentences. A sentence-level passage is dropped when it
 overlaps a firm word n-gram passage (word similarity of at least 0.8) on the query side: the
 exact spans win. A loose word passage that lies inside a sentence passage is replaced by it.
+A word passage that reaches only a word or two into a sentence passage (``BRIDGE_WORDS``) has
+bridged into the next sentence, as the word aligner does when that sentence starts with the
+same word on both sides ("He", "The"); it does not count as overlapping.
 
 **Beside a verbatim copy.** A pair whose word passages include a *verbatim copy*, at least
 ``VERBATIM_MIN_WORDS`` (40) words at a word similarity of at least ``VERBATIM_SIMILARITY``
@@ -73,14 +76,24 @@ from wiretrace.text.tokens import Tokens
 # verbatim category and no detection of a rewritten pair.)
 LOOSE_OVERLAP = 0.3
 MAX_LENGTH_RATIO = 1.5
-# Word passages at least this similar are firm: no sentence passage may overlap them.
+# Word passages at least this similar are firm: no sentence passage may overlap them by
+# BRIDGE_WORDS words or more (fewer: the word passage bridged into the next sentence).
 FIRM_SIMILARITY = 0.8
+BRIDGE_WORDS = 3
 # A word passage this similar and this long is a verbatim copy: beside it, the sentence
 # aligner's passages need evidence of their own (module docstring, "Beside a verbatim copy").
 VERBATIM_SIMILARITY = 0.95
 VERBATIM_MIN_WORDS = 40
 # Beside a verbatim copy, a sentence-level passage of one sentence pair needs this cosine.
 NEAR_COPY_COSINE = 0.8
+# A word passage this few words short of its sentence's edge on both sides runs on to it
+# (:func:`_extend_canonical`); so does one at most EDGE_RUN words short of it, when the words
+# left on the two sides differ by at most EDGE_EDITS word edits.
+EDGE_WORDS = 4
+EDGE_RUN = 12
+EDGE_EDITS = 2
+# ... or when they end in this many equal words at the sentence's edge.
+EDGE_ANCHOR = 3
 # Hyphens and dashes: a sentence that starts with one glued to a word was cut before it.
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 
@@ -203,12 +216,60 @@ def _end(span: Span) -> int:
     return span.end
 
 
+def _to_sentence_start(tokens: Tokens, sentences: Sequence[Span], first: int) -> int:
+    """How many words before token ``first`` its sentence starts, when that is 1 to
+    :data:`EDGE_RUN` (else 0)."""
+    if first >= len(tokens.words):
+        return 0
+    k = bisect.bisect_right(sentences, tokens.starts[first], key=_end)
+    if k >= len(sentences) or sentences[k].start > tokens.starts[first]:
+        return 0
+    before = first - bisect.bisect_left(tokens.starts, sentences[k].start)
+    return before if 0 < before <= EDGE_RUN else 0
+
+
+def _to_sentence_end(tokens: Tokens, sentences: Sequence[Span], end: int) -> int:
+    """How many words from token ``end`` on the sentence of token ``end - 1`` ends, when that
+    is 1 to :data:`EDGE_RUN` (else 0)."""
+    if end <= 0:
+        return 0
+    k = bisect.bisect_left(sentences, tokens.ends[end - 1], key=_end)
+    if k >= len(sentences) or sentences[k].start >= tokens.ends[end - 1]:
+        return 0
+    after = bisect.bisect_right(tokens.ends, sentences[k].end) - end
+    return after if 0 < after <= EDGE_RUN else 0
+
+
+def _edge_taken(query: Sequence[str], source: Sequence[str]) -> bool:
+    """Whether the words left between a passage and its sentence's edge, on each side (read
+    from the passage out), are taken in: some on both sides, and at most :data:`EDGE_WORDS` a
+    side, or at most :data:`EDGE_EDITS` word edits apart, or ending in the same
+    :data:`EDGE_ANCHOR` words at the sentence's edge (the sentence is copied to its edge, with
+    changes between: "to thirty-six per cent from 32%, the government believes.")."""
+    if not query or not source:
+        return False
+    if len(query) <= EDGE_WORDS and len(source) <= EDGE_WORDS:
+        return True
+    if len(query) > EDGE_ANCHOR and list(query[-EDGE_ANCHOR:]) == list(source[-EDGE_ANCHOR:]):
+        return True
+    return bool(Levenshtein.distance(query, source, score_cutoff=EDGE_EDITS) <= EDGE_EDITS)
+
+
 def _extend_canonical(query: AlignView, source: AlignView, a: Alignment) -> Alignment:
     """Grow a word passage over words that are equal once aliases are canonicalised.
 
     The word aligner stops at a renamed entity ("US" -> "United States of America"); in
     canonical tokens both names are one equal word, so the passage can go on to the words
     beyond. One other word may be taken in when the canonical word beyond it is equal again.
+
+    Then a passage that stops at most :data:`EDGE_WORDS` words short of its sentence's start
+    (end) on both sides runs on to it, and so does one at most :data:`EDGE_RUN` words short of
+    it when the words left differ by at most :data:`EDGE_EDITS` word edits. The words left
+    there hold a changed name, number or negation at the head or tail of a copied sentence
+    ("Mr Kerry | allegedly approached ..." copied from "Mr Johnson | allegedly approached
+    ..."; "IBM stated it had not | taken the step" from "IBM said it had | taken the step"):
+    the word aligner needs two equal words beyond a change to take it in, and without this
+    rule the passage would stop short of it and hide the change.
     """
     qt, st = query.canon, source.canon
     q0, q1 = token_range(qt, a.query)
@@ -236,7 +297,12 @@ def _extend_canonical(query: AlignView, source: AlignView, a: Alignment) -> Alig
     while q0 > 0 and s0 > 0 and joined(q0 - 1, s0 - 1):
         if same(q0 - 1, s0 - 1):
             q0, s0 = q0 - 1, s0 - 1
-        elif same(q0 - 2, s0 - 2) and same(q0 - 3, s0 - 3) and joined(q0 - 2, s0 - 2):
+        elif (
+            same(q0 - 2, s0 - 2)
+            and same(q0 - 3, s0 - 3)
+            and joined(q0 - 2, s0 - 2)
+            and joined(q0 - 3, s0 - 3)
+        ):
             q0, s0 = q0 - 3, s0 - 3
         else:
             break
@@ -244,10 +310,22 @@ def _extend_canonical(query: AlignView, source: AlignView, a: Alignment) -> Alig
     while q1 < len(qw) and s1 < len(sw) and joined(q1 - 1, s1 - 1):
         if same(q1, s1):
             q1, s1 = q1 + 1, s1 + 1
-        elif same(q1 + 1, s1 + 1) and same(q1 + 2, s1 + 2) and joined(q1, s1):
+        elif (
+            same(q1 + 1, s1 + 1)
+            and same(q1 + 2, s1 + 2)
+            and joined(q1, s1)
+            and joined(q1 + 1, s1 + 1)
+        ):
             q1, s1 = q1 + 3, s1 + 3
         else:
             break
+    # A few words short of the sentence's edge on both sides: on to the edge.
+    head_q, head_s = _to_sentence_start(qt, q_sents, q0), _to_sentence_start(st, s_sents, s0)
+    if _edge_taken(qw[q0 - head_q : q0][::-1], sw[s0 - head_s : s0][::-1]):
+        q0, s0 = q0 - head_q, s0 - head_s
+    tail_q, tail_s = _to_sentence_end(qt, q_sents, q1), _to_sentence_end(st, s_sents, s1)
+    if _edge_taken(qw[q1 : q1 + tail_q], sw[s1 : s1 + tail_s]):
+        q1, s1 = q1 + tail_q, s1 + tail_s
     if (q0, s0) == start and (q1, s1) == end:
         return a
     q_span = Span(min(a.query.start, qt.starts[q0]), max(a.query.end, qt.ends[q1 - 1]))
@@ -293,7 +371,7 @@ def align_pair(
         )
         firm = [a.query for a in found if a.score >= FIRM_SIMILARITY]
         for p in align_sentences(query.sentences, source.sentences, opts.sentences):
-            if p.query.overlap(firm):
+            if _overlaps_words(query, p.query, firm):
                 continue
             if verbatim and not _stands_beside_copy(p, opts.sentences):
                 continue
@@ -305,7 +383,7 @@ def align_pair(
             loose = [a for a in found if not a.sentence_level and a.score < FIRM_SIMILARITY]
             inside = [a for a in loose if 2 * a.query.overlap([p.query]) >= len(a.query)]
             others = [a.query for a in found if a not in inside]
-            if p.query.overlap(others):
+            if _overlaps_words(query, p.query, others):
                 continue
             found = [a for a in found if a not in inside]
             edits = span_edits(query, source, p.query, p.source, limit)
@@ -322,6 +400,20 @@ def align_pair(
             )
     found.sort(key=lambda a: (a.query.start, a.source.start))
     return found
+
+
+def _overlaps_words(query: AlignView, span: Span, others: Sequence[Span]) -> bool:
+    """Whether any of ``others`` takes in :data:`BRIDGE_WORDS` or more words of ``span``: a
+    word passage that runs a word or two into the next sentence ("... with them. He") bridges
+    it, and does not hold it (:func:`wiretrace.evidence.split_unsupported` cuts such a tail)."""
+    tokens = query.words.tokens
+    for other in others:
+        start, stop = max(span.start, other.start), min(span.end, other.end)
+        if start < stop:
+            first, end = token_range(tokens, Span(start, stop))
+            if end - first >= BRIDGE_WORDS or stop - start == len(span):
+                return True
+    return False
 
 
 def _is_verbatim(query: AlignView, a: Alignment) -> bool:

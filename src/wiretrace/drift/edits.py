@@ -16,13 +16,18 @@ that holds:
    has other words or a number.
 4. ``number``: the quantities it touches, read whole ("80" in "80,000" -> "100" in
    "100,000"), state different amounts (:func:`wiretrace.drift.numbers.same_amount`).
+   :func:`typed_edits` words a number or date edit by those whole values.
 5. ``synonym``: what is left, once equal dates and amounts are set aside, is equal or one
    synonym group's words ("80,000" -> "80k"; "said" -> "stated"; "didn't" -> "did not";
    "80,000 people" -> "80k individuals").
 6. ``attribution``: the words that differ are names on both sides, and they name a speaker:
    right after a reporting verb and before punctuation ("said Ushakov." -> "said Peskov."),
-   right before one ("Ushakov told" -> "Peskov told"), or after "according to".
-7. ``entity``: the words that differ are names on both sides (capitalised, stop words aside).
+   or after one that follows a quotation ('," said Ushakov of the Kremlin'); right before
+   one, perhaps after an apposition and an auxiliary ("Ushakov told" -> "Peskov told";
+   "Ushakov, a Kremlin aide, has said"); or after "according to". "said Ushakov met Peskov"
+   names no speaker: the name there starts the reported clause.
+7. ``entity``: the words that differ are names on both sides (capitalised, stop words aside;
+   a word in capitals, such as "US", is no stop word).
 8. ``quote``: any other change inside quotation marks on both sides
    (:func:`wiretrace.drift.quotes.quoted`).
 9. ``other``.
@@ -36,6 +41,7 @@ for the caller to judge (:mod:`wiretrace.evidence` does).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Literal
@@ -107,15 +113,51 @@ def edit_type_alone(source: str, query: str) -> EditType:
 
 def typed_edits(source_text: str, query_text: str, edits: Iterable[Edit]) -> tuple[Edit, ...]:
     """The edits with their types set, read in the two texts; an edit without spans is typed
-    by its wordings alone."""
+    by its wordings alone. A ``number`` or ``date`` edit is worded by the whole values it
+    touches on each side: the word diff of "80,000" -> "100,000" changes only "80" -> "100",
+    and a fact-checker should read the two numbers."""
     out: list[Edit] = []
     for e in edits:
         if e.source_span is None or e.query_span is None:
-            kind = edit_type_alone(e.source, e.query)
-        else:
-            kind = type_edit(source_text, query_text, e.source_span, e.query_span)
-        out.append(replace(e, type=kind))
+            out.append(replace(e, type=edit_type_alone(e.source, e.query)))
+            continue
+        kind = type_edit(source_text, query_text, e.source_span, e.query_span)
+        e = replace(e, type=kind)
+        if kind in (EditType.NUMBER, EditType.DATE):
+            e = _whole_values(source_text, query_text, e)
+        out.append(e)
     return tuple(out)
+
+
+def _whole_values(source_text: str, query_text: str, e: Edit) -> Edit:
+    """``e`` with each non-empty side widened over the numbers (dates) it touches."""
+    assert e.source_span is not None and e.query_span is not None
+    s_span = _widened(source_text, e.source_span, e.type)
+    q_span = _widened(query_text, e.query_span, e.type)
+    return replace(
+        e,
+        source=source_text[s_span.start : s_span.end],
+        query=query_text[q_span.start : q_span.end],
+        source_span=s_span,
+        query_span=q_span,
+    )
+
+
+def _widened(text: str, span: Span, kind: EditType) -> Span:
+    if span.start >= span.end:
+        return span
+    if kind is EditType.DATE:
+        values = [d.span for d in dates_near(text, span)]
+    else:
+        values = [q.span for q in quantities_near(text, span)]
+    start = min([span.start, *(v.start for v in values)])
+    end = max([span.end, *(v.end for v in values)])
+    while end > span.end and text[end - 1] in _TRAILING:
+        end -= 1  # a value read with the stop after it ("Thursday.")
+    return Span(start, end)
+
+
+_TRAILING = " .,;:"
 
 
 def _canonical(text: str) -> list[str]:
@@ -250,8 +292,13 @@ def _differing(a: list[tuple[str, int]], b: list[tuple[str, int]]) -> tuple[list
 def _names(text: str, starts: Sequence[int]) -> bool:
     """Whether the words at ``starts`` make names: some is a content word, and every content
     word is capitalised."""
-    content = [i for i in starts if _word_at(text, i).lower() not in STOPWORDS]
+    content = [i for i in starts if not _stop_word(_word_at(text, i))]
     return bool(content) and all(text[i : i + 1].isupper() for i in content)
+
+
+def _stop_word(word: str) -> bool:
+    """Whether a word is a stop word; one written in capitals ("US", "WHO") is a name."""
+    return word.lower() in STOPWORDS and not (len(word) > 1 and word.isupper())
 
 
 def _word_at(text: str, start: int) -> str:
@@ -268,20 +315,36 @@ def _name_run(text: str, starts: Sequence[int]) -> str:
     floor = max(0, lo - WINDOW)
     while lo > floor:
         before = text[max(floor, lo - 30) : lo]
-        words = before.rstrip(" .-").split(" ")
-        prev = words[-1] if words else ""
-        if not prev[:1].isupper() or len(before) - len(before.rstrip(" .-")) > 2:
+        kept = before.rstrip(" .-")
+        gap = before[len(kept) :]
+        if not kept or kept[-1].isspace():
+            break  # a line break ends a name
+        prev = kept.split()[-1]
+        if not prev[:1].isupper() or len(gap) > 2 or not _joins(prev, gap):
             break
-        lo -= len(before) - len(before.rstrip(" .-")) + len(prev)
+        lo -= len(gap) + len(prev)
     ceiling = min(len(text), hi + WINDOW)
     while hi < ceiling:
         after = text[hi : min(ceiling, hi + 30)]
-        gap = len(after) - len(after.lstrip(" .-"))
-        nxt = _word_at(text, hi + gap)
-        if not 0 < gap <= 2 or not nxt[:1].isupper():
+        gap = after[: len(after) - len(after.lstrip(" .-"))]
+        nxt = _word_at(text, hi + len(gap))
+        last = text[max(lo, hi - 30) : hi].split(" ")[-1]
+        if not 0 < len(gap) <= 2 or not nxt[:1].isupper() or not _joins(last, gap):
             break
-        hi += gap + len(nxt)
+        hi += len(gap) + len(nxt)
     return text[lo:hi]
+
+
+def _joins(word: str, gap: str) -> bool:
+    """Whether ``gap`` after ``word`` stays inside a name: a stop there ends the sentence
+    unless the word is an initial or a title ("V. Putin", "Mr. Smith")."""
+    if "." not in gap:
+        return True
+    bare = word.rstrip(".")
+    return len(bare) == 1 or "." in bare or bare.lower() in _TITLES
+
+
+_TITLES = frozenset({"mr", "mrs", "ms", "dr", "st", "sir", "gen", "prof", "sen", "rep", "gov"})
 
 
 def _speaker(text: str, starts: Sequence[int]) -> bool:
@@ -292,14 +355,33 @@ def _speaker(text: str, starts: Sequence[int]) -> bool:
     lo = text.rfind(name, max(0, run_start - WINDOW), run_start + len(name))
     lo = lo if lo >= 0 else run_start
     hi = lo + len(name)
-    before = tokenize(text[max(0, lo - 40) : lo]).words[-2:]
-    after_text = text[hi : hi + 40]
-    after = tokenize(after_text).words[:1]
+    before_text = text[max(0, lo - 40) : lo]
+    before = tokenize(before_text).words[-2:]
+    after_text = text[hi : hi + _APPOSITION + 40]
     closes = after_text.lstrip()[:1] in (",", ".", ";", ":", "")
-    said_before = bool(before) and before[-1] in REPORTING and closes
+    said = bool(before) and before[-1] in REPORTING
+    # '," said Ushakov': the verb follows a quotation, so the name is its speaker.
+    quoted_before = said and _QUOTE_THEN_VERB.search(before_text) is not None
+    said_before = said and (closes or quoted_before)
     according = before == ["according", "to"]
-    said_after = bool(after) and after[0] in REPORTING and not after_text[:1].strip(" ")
+    speaks = _SPEAKS_AFTER.match(after_text)
+    said_after = (
+        speaks is not None
+        and speaks.group("verb") in REPORTING
+        # "EU states have to approve": a noun, since a verb follows it.
+        and not _AUXILIARIES.intersection(tokenize(after_text[speaks.end() :]).words[:1])
+    )
     return said_before or according or said_after
+
+
+# How long an apposition between a speaker and the verb may be ("Ushakov, a Kremlin aide,").
+_APPOSITION = 100
+_AUXILIARIES = frozenset({"have", "has", "had", "are", "were", "is", "was", "will", "would", "can"})
+_QUOTE_THEN_VERB = re.compile(r"[\"\u201d\u2019\u00bb]\s*[\w-]+\s*$")
+_SPEAKS_AFTER = re.compile(
+    rf"(?:,[^,\"\u201c\u201d\n]{{1,{_APPOSITION}}},)?\s(?:(?:has|had|have)\s)?"
+    r"(?P<verb>[a-z]+)\b"
+)
 
 
 def _in_quote(source_text: str, query_text: str, s: Span, q: Span, otherwise: EditType) -> EditType:
