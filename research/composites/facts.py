@@ -430,12 +430,20 @@ _ORG_HEADS_LIST = """
     Department Federation Forum Foundation Fund Group Institute League Ministry Office
     Organisation Organization Party Service Society Trust Union"""
 _ORG_HEADS = frozenset(_ORG_HEADS_LIST.split())
-_SPEECH = r"(?:said|says|told|added|warned|explained|insisted|argued|stated|claimed)"
-# "told Mr Smith" names the listener: "told" marks a speaker only before the name.
-_SPEAKER_BEFORE = re.compile(
-    r"\b(?:said|says|added|warned|explained|insisted|argued|stated|claimed|according to) "
-    r"(?:(?:Mr|Mrs|Ms|Dr|the) )?$"
+# Verbs of saying, writing and asking: their subject is the speaker ("Mr Smith denied",
+# "Gordon Brown wrote to ...", "Jim Lanzone asked ...").
+_SPEECH = (
+    r"(?:said|says|told|added|warned|explained|insisted|argued|stated|claimed|declared|denied|"
+    r"asked|wrote|announced|noted|replied|admitted|confirmed)"
 )
+# After the verb, the name is the speaker only where the clause ends with it ('," said Mr
+# Smith.'): in "said the TPS was planning" or "said Mrs Sanders was likely" the name is what
+# was said about. "told Mr Smith" names the listener, so "told" marks a speaker only before.
+_SPEAKER_BEFORE = re.compile(
+    r"\b(?:said|says|added|warned|explained|insisted|argued|stated|claimed|declared|"
+    r"according to) (?:(?:Mr|Mrs|Ms|Dr|the) )?$"
+)
+_CLAUSE_END = re.compile(r"^(?:'s\b[^,.;:]{0,40})?\s*(?:[,.;:!?]|$)")
 _SPEAKER_AFTER = re.compile(
     r"^(?:, [^,\"\u201c\u201d]{1,80},)? (?:(?:has|had|have) )?" + _SPEECH + r"\b"
 )
@@ -519,8 +527,10 @@ class _Name:
 
 
 def _speaker(sentence: str, start: int, end: int) -> bool:
-    """Whether the name at ``start:end`` is the subject or object of a reporting verb."""
-    return bool(_SPEAKER_BEFORE.search(sentence[:start]) or _SPEAKER_AFTER.match(sentence[end:]))
+    """Whether the name at ``start:end`` is the one who speaks: after a reporting verb at the
+    end of its clause, or before one (as its subject)."""
+    after_verb = _SPEAKER_BEFORE.search(sentence[:start]) and _CLAUSE_END.match(sentence[end:])
+    return bool(after_verb or _SPEAKER_AFTER.match(sentence[end:]))
 
 
 def _names(sentence: str, pools: NamePools, table: AliasTable) -> list[_Name]:

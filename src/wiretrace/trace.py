@@ -57,6 +57,8 @@ SUPPORT_DEPTH = 20
 DEFAULT_MIN_CONFIDENCE = 0.6
 # A headline whose span a source's passages cover this much is attributed already.
 HEADLINE_HELD = 0.8
+# A sentence no passage explains is looked up alone when it has at least this many words.
+ORPHAN_MIN_WORDS = 12
 # Long articles are traced in windows of about this many characters (:func:`windows`).
 WINDOW_CHARS = 20_000
 REWRITTEN_SIMILARITY = 0.5
@@ -75,6 +77,11 @@ class TraceOptions:
       more than ``lexical_when_uncovered`` of the query is left unattributed by the
       fingerprint candidates;
     - ``align``: parameters of the word and sentence aligners;
+    - ``orphan_searches``: how many of the longest query sentences that no passage explains
+      (of at least ``ORPHAN_MIN_WORDS`` words, outside page chrome) are then looked up alone by
+      their words, aligning the ``orphan_candidates`` best documents of each: a sentence
+      lifted by itself, with a fact changed in it, shares too few fingerprints to bring its
+      source, and ranks it low among the whole text's word candidates;
     - ``semantic``: use the ``[semantic]`` extra (:mod:`wiretrace.semantic`): query sentences
       that no lexical passage covers are matched by sentence embeddings against the best
       ``semantic_candidates`` candidates (cosine at least ``semantic_threshold``, fitted on
@@ -92,6 +99,8 @@ class TraceOptions:
     semantic_candidates: int = 5
     semantic_threshold: float = 0.686
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    orphan_searches: int = 3
+    orphan_candidates: int = 3
 
     def rank_options(self) -> RankOptions:
         """The options of the source ranking this trace uses (:mod:`wiretrace.rank`): sentence
@@ -349,6 +358,8 @@ class _Window:
             ranked = rank_sources(self.index, doc, ranking, retrieval=found, lexical=words)
             extra = [r.doc_id for r in ranked if r.doc_id not in self.aligned]
             self.align_all(extra[: opts.lexical_candidates])
+        if opts.orphan_searches > 0:
+            self.align_orphans()
         if opts.semantic and self.views:
             # Imported here: the [semantic] extra is optional, and loading it costs seconds.
             from wiretrace.semantic import load_encoder, semantic_attributions
@@ -364,6 +375,26 @@ class _Window:
             )
             for src_id, a in semantic:
                 self.keep(a, *by_id[src_id], floor=False)
+
+    def align_orphans(self) -> None:
+        """Look up the longest sentences no passage explains, one by one (``orphan_searches``
+        in :class:`TraceOptions`): at most that many word searches, each bringing at most
+        ``orphan_candidates`` documents to align."""
+        held = [p.query for p in self.found]
+        text = self.doc.text
+        orphans = [
+            span
+            for span in self.query.sentences.sentences
+            if not span.overlap(held)
+            and 2 * span.overlap(self.chrome) < len(span)
+            and len(text[span.start : span.end].split()) >= ORPHAN_MIN_WORDS
+        ]
+        orphans.sort(key=lambda span: (-len(span), span.start))
+        for span in orphans[: self.opts.orphan_searches]:
+            hits = self.index.lexical_candidates(
+                text[span.start : span.end], limit=self.opts.orphan_candidates, exclude=self.doc.id
+            )
+            self.align_all(c.doc_id for c in hits)
 
     def attribute_headline(self, found: Retrieval) -> None:
         """A passage for the query's headline from each document whose title or lead holds
