@@ -77,9 +77,10 @@ class TraceOptions:
       more than ``lexical_when_uncovered`` of the query is left unattributed by the
       fingerprint candidates;
     - ``align``: parameters of the word and sentence aligners;
-    - ``orphan_searches``: how many of the longest query sentences that no passage explains
-      (of at least ``ORPHAN_MIN_WORDS`` words, outside page chrome) are then looked up alone by
-      their words, aligning the ``orphan_candidates`` best documents of each: a sentence
+    - ``orphan_searches``: when at most ``orphans_when_uncovered`` of the query is left
+      unexplained after the steps above, how many of the longest query sentences that no
+      passage explains (of at least ``ORPHAN_MIN_WORDS`` words, outside page chrome) are then
+      looked up alone by their words, aligning the ``orphan_candidates`` best documents of each: a sentence
       lifted by itself, with a fact changed in it, shares too few fingerprints to bring its
       source, and ranks it low among the whole text's word candidates;
     - ``semantic``: use the ``[semantic]`` extra (:mod:`wiretrace.semantic`): query sentences
@@ -101,6 +102,7 @@ class TraceOptions:
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
     orphan_searches: int = 3
     orphan_candidates: int = 3
+    orphans_when_uncovered: float = 0.5
 
     def rank_options(self) -> RankOptions:
         """The options of the source ranking this trace uses (:mod:`wiretrace.rank`): sentence
@@ -358,7 +360,9 @@ class _Window:
             ranked = rank_sources(self.index, doc, ranking, retrieval=found, lexical=words)
             extra = [r.doc_id for r in ranked if r.doc_id not in self.aligned]
             self.align_all(extra[: opts.lexical_candidates])
-        if opts.orphan_searches > 0:
+        if opts.orphan_searches > 0 and self.uncovered() <= opts.orphans_when_uncovered:
+            # A text mostly explained: what is left are single sentences, looked up alone. (A
+            # text mostly unexplained is a rewrite, searched by its words just above.)
             self.align_orphans()
         if opts.semantic and self.views:
             # Imported here: the [semantic] extra is optional, and loading it costs seconds.

@@ -27,7 +27,7 @@ from wiretrace.drift._scan import WINDOW, Token, digits_value, joined, scan
 from wiretrace.drift.numbers import touches
 from wiretrace.model import Span
 
-__all__ = ["DateValue", "compare_dates", "dates_near", "find_dates", "parse_date"]
+__all__ = ["DATE_WORDS", "DateValue", "compare_dates", "dates_near", "find_dates", "parse_date"]
 
 _MONTHS = {
     name: i
@@ -61,6 +61,15 @@ _FULL_WEEKDAYS = frozenset(
 _RELATIVE = frozenset({"today", "yesterday", "tomorrow", "tonight"})
 _RELATIVE_HEADS = frozenset({"last", "next", "this"})
 _RELATIVE_TAILS = frozenset({"week", "month", "year", "weekend", "morning", "evening"})
+# Every word a date can be written with (a text without any of these and without a digit
+# holds no date).
+DATE_WORDS = (
+    frozenset(_MONTHS)
+    | frozenset(_WEEKDAYS)
+    | _RELATIVE
+    | _RELATIVE_TAILS
+    | {"noon", "midday", "midnight"}
+)
 _PREPOSITIONS = frozenset(
     """in on since until till by from to of during before after early late mid last next this
     between through throughout""".split()  # noqa: SIM905

@@ -41,6 +41,7 @@ from wiretrace.drift._scan import (
 from wiretrace.model import Span
 
 __all__ = [
+    "VALUE_WORDS",
     "Qualifier",
     "Quantity",
     "find_quantities",
@@ -80,6 +81,18 @@ _SCALES = {
     "lakh": 10**5,
     "crore": 10**7,
 }
+# Every word a number in words can hold (a text without any of these, and without a digit
+# or a fraction sign, holds no quantity).
+VALUE_WORDS = (
+    frozenset(_SMALL)
+    | frozenset(_TENS)
+    | frozenset(_ORDINALS)
+    | frozenset(_SCALES)
+    | {
+        "dozen",
+        "half",
+    }
+)
 # Scales written glued to digits or abbreviated: "80k", "£3.5m", "$11bn", "2tn".
 _SHORT_SCALES = {
     "k": 1_000, "m": 10**6, "mn": 10**6, "mln": 10**6, "b": 10**9, "bn": 10**9,
@@ -101,6 +114,12 @@ _QUALIFIERS: list[tuple[tuple[str, ...], Qualifier]] = sorted(
     ),
     key=lambda item: -len(item[0]),
 )
+# The qualifiers by their first word, longest first, so a token that starts none is passed
+# over at once.
+_QUALIFIERS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], Qualifier]]] = {}
+for _words, _q in _QUALIFIERS:
+    _QUALIFIERS_BY_FIRST.setdefault(_words[0], []).append((_words, _q))
+del _words, _q
 # Currency signs and words -> canonical unit.
 _CURRENCY_SIGNS = {"$": "dollar", "＄": "dollar", "£": "pound", "€": "euro", "¥": "yen",
                    "₹": "rupee"}  # fmt: skip
@@ -262,7 +281,9 @@ class _Reader:
     def _qualifier(self, i: int) -> tuple[Qualifier, int]:
         """The qualifier starting at token ``i`` and the index after it."""
         toks = self.tokens
-        for words, q in _QUALIFIERS:
+        if i >= len(toks):
+            return "exact", i
+        for words, q in _QUALIFIERS_BY_FIRST.get(toks[i].lower, ()):
             j = i
             for w in words:
                 if j >= len(toks) or toks[j].lower != w or (j > i and not self._next(j)):
