@@ -58,6 +58,7 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from wiretrace.align.pair import AlignView, span_edits, token_range
 from wiretrace.drift import edit_type_alone, typed_edits
+from wiretrace.drift.edits import ValueReader
 from wiretrace.index.lexical import stems
 from wiretrace.model import Alignment, Edit, EditType, PassageKind, Span
 from wiretrace.text.normalise import normalise
@@ -261,8 +262,18 @@ class Judgement:
 
 def typed(query: AlignView, source: AlignView, edits: Iterable[Edit]) -> tuple[Edit, ...]:
     """The edits with their types set, each read in its two texts
-    (:func:`wiretrace.drift.type_edit`)."""
-    return typed_edits(source.words.original, query.words.original, edits)
+    (:func:`wiretrace.drift.type_edit`); the values of each text are read once while its view
+    lives (the query's view serves every source of a trace)."""
+    readers = (_reader(source), _reader(query))
+    return typed_edits(source.words.original, query.words.original, edits, readers=readers)
+
+
+def _reader(view: AlignView) -> ValueReader:
+    reader = view.memo.get("values")
+    if not isinstance(reader, ValueReader):
+        reader = ValueReader(view.words.original)
+        view.memo["values"] = reader
+    return reader
 
 
 def spun_copy(query: AlignView, source: AlignView, a: Alignment) -> bool:

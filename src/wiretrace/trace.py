@@ -80,9 +80,10 @@ class TraceOptions:
     - ``orphan_searches``: when at most ``orphans_when_uncovered`` of the query is left
       unexplained after the steps above, how many of the longest query sentences that no
       passage explains (of at least ``ORPHAN_MIN_WORDS`` words, outside page chrome) are then
-      looked up alone by their words, aligning the ``orphan_candidates`` best documents of each: a sentence
-      lifted by itself, with a fact changed in it, shares too few fingerprints to bring its
-      source, and ranks it low among the whole text's word candidates;
+      looked up alone by their words, aligning the ``orphan_candidates`` best documents of
+      each: a sentence lifted by itself, with a fact changed in it, shares too few
+      fingerprints to bring its source, and ranks it low among the whole text's word
+      candidates;
     - ``semantic``: use the ``[semantic]`` extra (:mod:`wiretrace.semantic`): query sentences
       that no lexical passage covers are matched by sentence embeddings against the best
       ``semantic_candidates`` candidates (cosine at least ``semantic_threshold``, fitted on

@@ -119,7 +119,9 @@ class AlignView:
     """A text prepared for both aligners, with its alias-canonical tokens for edits.
 
     ``openings`` maps the first ``OPENING_WORDS`` canonical words of each sentence (of at
-    least that many words) to the sentences' positions in ``sentences.sentences``.
+    least that many words) to the sentences' positions in ``sentences.sentences``. ``memo``
+    holds what later steps read from the text once and reuse while the view lives (the values
+    the edit typing reads, :class:`wiretrace.drift.edits.ValueReader`).
     """
 
     words: TextView
@@ -128,6 +130,7 @@ class AlignView:
     openings: dict[tuple[str, ...], list[int]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    memo: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
 
 def align_view(text: str, options: PairOptions | None = None) -> AlignView:

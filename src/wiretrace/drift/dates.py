@@ -122,10 +122,14 @@ def compare_dates(a: DateValue, b: DateValue) -> Relation:
     return "same" if x == y else "different"
 
 
-def find_dates(text: str, start: int = 0, end: int | None = None) -> list[DateValue]:
-    """Every date expression in ``text[start:end]``, adjacent parts merged, in text order."""
-    stop = len(text) if end is None else min(end, len(text))
-    tokens = scan(text, max(0, start), stop)
+def find_dates(
+    text: str, start: int = 0, end: int | None = None, *, tokens: list[Token] | None = None
+) -> list[DateValue]:
+    """Every date expression in ``text[start:end]``, adjacent parts merged, in text order;
+    ``tokens`` are that stretch's tokens when already scanned."""
+    if tokens is None:
+        stop = len(text) if end is None else min(end, len(text))
+        tokens = scan(text, max(0, start), stop)
     parts = _Parts(text, tokens).read()
     merged: list[tuple[DateValue, int]] = []
     for value, last in parts:

@@ -48,7 +48,7 @@ from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
 
-from wiretrace.drift._scan import WINDOW
+from wiretrace.drift._scan import WINDOW, scan
 from wiretrace.drift.dates import DATE_WORDS, DateValue, compare_dates, find_dates
 from wiretrace.drift.lexicon import NEGATIONS, REPORTING, expand_contractions, synonyms
 from wiretrace.drift.numbers import (
@@ -76,6 +76,9 @@ NEGATED_OTHER_WORDS = 2
 
 Values = Literal["date", "number", "equal", "none"]
 
+# The values of a text are read in blocks of this many characters (:class:`ValueReader`).
+VALUE_BLOCK = 512
+
 
 def type_edit(
     source_text: str,
@@ -86,8 +89,8 @@ def type_edit(
     readers: tuple[ValueReader, ValueReader] | None = None,
 ) -> EditType:
     """The type of the edit ``source_text[source_span] -> query_text[query_span]`` (module
-    docstring). ``readers`` read the values of the two texts (one per text, shared by the
-    edits of one passage, so that overlapping windows are read once)."""
+    docstring). ``readers`` read the values of the two texts (:class:`ValueReader`; made here
+    when not given)."""
     if readers is None:
         readers = (ValueReader(source_text), ValueReader(query_text))
     s = source_text[source_span.start : source_span.end]
@@ -127,17 +130,20 @@ def edit_type_alone(source: str, query: str) -> EditType:
     return type_edit(source, query, Span(0, len(source)), Span(0, len(query)))
 
 
-def typed_edits(source_text: str, query_text: str, edits: Iterable[Edit]) -> tuple[Edit, ...]:
+def typed_edits(
+    source_text: str,
+    query_text: str,
+    edits: Iterable[Edit],
+    *,
+    readers: tuple[ValueReader, ValueReader] | None = None,
+) -> tuple[Edit, ...]:
     """The edits with their types set, read in the two texts; an edit without spans is typed
     by its wordings alone. A ``number`` or ``date`` edit is worded by the whole values it
     touches on each side: the word diff of "80,000" -> "100,000" changes only "80" -> "100",
-    and a fact-checker should read the two numbers."""
-    edits = list(edits)
-    spanned = [e for e in edits if e.source_span is not None and e.query_span is not None]
-    readers = (
-        ValueReader(source_text, [e.source_span for e in spanned if e.source_span]),
-        ValueReader(query_text, [e.query_span for e in spanned if e.query_span]),
-    )
+    and a fact-checker should read the two numbers. ``readers`` read the two texts' values
+    (:class:`ValueReader`; made here when not given)."""
+    if readers is None:
+        readers = (ValueReader(source_text), ValueReader(query_text))
     out: list[Edit] = []
     for e in edits:
         if e.source_span is None or e.query_span is None:
@@ -152,49 +158,45 @@ def typed_edits(source_text: str, query_text: str, edits: Iterable[Edit]) -> tup
 
 
 class ValueReader:
-    """The numbers and dates of one text near given spans, each stretch read once.
+    """The numbers and dates of one text, read once a block at a time and kept.
 
-    Values near a span are read from a window of ``WINDOW`` characters on each side of it
-    (:func:`wiretrace.drift.numbers.quantities_near`); the windows of the spans given up front
-    that overlap are merged and read together, so the edits of one passage, often close to
-    each other, do not read the same words again. A span not given is read in its own window.
+    The values near a span are those of the blocks of :data:`VALUE_BLOCK` characters that the
+    window of ``WINDOW`` characters on each side of it reaches. A block is read with ``WINDOW``
+    characters of the text before and after it, so that a value at its edge is read whole,
+    and keeps the values that start in it. One reader serves every edit of a text (the query
+    of a trace is compared with many sources), so each part of it is read once.
     """
 
-    def __init__(self, text: str, spans: Iterable[Span] = ()) -> None:
+    def __init__(self, text: str) -> None:
         self.text = text
-        self._stretches: list[tuple[int, int]] = []
-        for span in sorted(spans, key=lambda x: x.start):
-            lo, hi = max(0, span.start - WINDOW), span.end + WINDOW
-            if self._stretches and lo <= self._stretches[-1][1]:
-                last = self._stretches[-1]
-                self._stretches[-1] = (last[0], max(last[1], hi))
-            else:
-                self._stretches.append((lo, hi))
-        self._read: dict[tuple[int, int], tuple[list[Quantity], list[DateValue]]] = {}
+        self._blocks: dict[int, tuple[list[Quantity], list[DateValue]]] = {}
 
-    def _stretch(self, span: Span) -> tuple[int, int]:
-        lo, hi = max(0, span.start - WINDOW), span.end + WINDOW
-        for a, b in self._stretches:
-            if a <= lo and hi <= b:
-                return a, b
-        return lo, hi
-
-    def _values(self, span: Span) -> tuple[list[Quantity], list[DateValue]]:
-        stretch = self._stretch(span)
-        found = self._read.get(stretch)
+    def _block(self, number: int) -> tuple[list[Quantity], list[DateValue]]:
+        found = self._blocks.get(number)
         if found is None:
-            a, b = stretch
-            found = (find_quantities(self.text, a, b), find_dates(self.text, a, b))
-            self._read[stretch] = found
+            lo = number * VALUE_BLOCK
+            hi = lo + VALUE_BLOCK
+            a, b = max(0, lo - WINDOW), min(len(self.text), hi + WINDOW)
+            tokens = scan(self.text, a, b)
+            found = (
+                [q for q in find_quantities(self.text, tokens=tokens) if lo <= q.span.start < hi],
+                [d for d in find_dates(self.text, tokens=tokens) if lo <= d.span.start < hi],
+            )
+            self._blocks[number] = found
         return found
+
+    def _near(self, span: Span) -> Iterable[tuple[list[Quantity], list[DateValue]]]:
+        lo, hi = max(0, span.start - WINDOW), min(len(self.text), span.end + WINDOW)
+        for number in range(lo // VALUE_BLOCK, max(lo, hi - 1) // VALUE_BLOCK + 1):
+            yield self._block(number)
 
     def quantities(self, span: Span) -> list[Quantity]:
         """The quantities that touch ``span`` (:func:`~wiretrace.drift.numbers.touches`)."""
-        return [q for q in self._values(span)[0] if touches(self.text, q.span, span)]
+        return [q for b in self._near(span) for q in b[0] if touches(self.text, q.span, span)]
 
     def dates(self, span: Span) -> list[DateValue]:
         """The dates that touch ``span``."""
-        return [d for d in self._values(span)[1] if touches(self.text, d.span, span)]
+        return [d for b in self._near(span) for d in b[1] if touches(self.text, d.span, span)]
 
 
 def _whole_values(readers: tuple[ValueReader, ValueReader], e: Edit) -> Edit:

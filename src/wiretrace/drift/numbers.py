@@ -219,10 +219,15 @@ def same_amount(a: Quantity, b: Quantity) -> bool:
     return True
 
 
-def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
-    """Every quantity written in ``text[start:end]``, in text order."""
-    stop = len(text) if end is None else min(end, len(text))
-    return _Reader(text, scan(text, max(0, start), stop)).read_all()
+def find_quantities(
+    text: str, start: int = 0, end: int | None = None, *, tokens: list[Token] | None = None
+) -> list[Quantity]:
+    """Every quantity written in ``text[start:end]``, in text order; ``tokens`` are that
+    stretch's tokens when already scanned (:func:`wiretrace.drift._scan.scan`)."""
+    if tokens is None:
+        stop = len(text) if end is None else min(end, len(text))
+        tokens = scan(text, max(0, start), stop)
+    return _Reader(text, tokens).read_all()
 
 
 def parse_quantity(text: str) -> Quantity | None:
