@@ -113,8 +113,12 @@ def test_paste_trace_highlight_and_compare_side_by_side(page: Page, server: Serv
     shown = set(marks.evaluate_all("ms => ms.map(m => Number(m.dataset.passage))"))
     assert shown == set(range(len(expected["passages"])))
     assert page.locator(".wt-legend li").count() == len(expected["sources"]) >= 4
+    # The article's own text in the marks: not the source tags, nor the source's wording
+    # shown beside a changed fact.
     highlighted = "".join(marks.evaluate_all(
-        "ms => ms.map(m => m.lastChild.textContent)"))
+        "ms => ms.map(m => Array.from(m.childNodes).filter(c => !(c.classList && "
+        "(c.classList.contains('wt-tag') || c.classList.contains('wt-was'))))"
+        ".map(c => c.textContent).join(''))"))
     assert abs(len(highlighted) - expected["coverage"] * len(text)) <= 1
     assert page.inner_text("#wt-article").replace("\n", "") .count("Republic of Indonesia") >= 1
     # The side-by-side view of a rewritten passage marks the changed words.
@@ -148,8 +152,13 @@ def test_paste_trace_highlight_and_compare_side_by_side(page: Page, server: Serv
     assert earliest_row.count() == 1
     assert expected["earliest_source"] in earliest_row.inner_text()
     assert "first published" in earliest_row.inner_text()
-    assert page.locator(".wt-signals li").count() == len(expected["signals"])
+    # Changed facts have a card of their own, the other signals their list.
+    facts = [s for s in expected["signals"] if "fact" in s]
+    assert facts, "the showcase changes one number"
+    assert page.locator(".wt-drift-table tr").count() == len(facts) + 1  # and the head row
+    assert page.locator(".wt-signals li").count() == len(expected["signals"]) - len(facts)
     assert page.locator(".wt-signal-spin").count() >= 1
+    assert page.locator("#wt-article .wt-drift").count() >= 1
     with page.expect_download() as download:
         page.click("#wt-dl-json")
     saved = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))

@@ -258,9 +258,11 @@
       bounds.push(Math.max(0, Math.min(text.length, f.start)));
       bounds.push(Math.max(0, Math.min(text.length, f.end)));
     });
-    function wasNote(f) {
-      return el("span", { className: "wt-was", title: "The source said this: " + f.type + " changed" },
-        "source: " + (f.from || "(nothing)"));
+    /* The source's wording beside a changed fact; spaced by CSS, not by text, so that the
+     * article's own text is unchanged (pieces of it are counted and copied). */
+    function wasNote(f, where) {
+      return el("span", { className: "wt-was " + where, "aria-label": "; the source said: ",
+        title: "The source said this: " + f.type + " changed" }, "source: " + (f.from || "(nothing)"));
     }
     /* The nodes of the text between a0 and a1: a changed fact wrapped, its source's wording
      * after it (or, for words the article left out, where they stood). */
@@ -268,14 +270,14 @@
       var piece = text.slice(a0, a1);
       var nodes = [];
       facts.forEach(function (f) {
-        if (f.start === f.end && f.start === a0) nodes.push(wasNote(f), " ");
+        if (f.start === f.end && f.start === a0) nodes.push(wasNote(f, "wt-was-before"));
       });
       var inFact = facts.filter(function (f) { return f.start <= a0 && f.end >= a1 && f.start < f.end; });
       nodes.push(inFact.length ? el("span", { className: "wt-drift",
         title: "Fact changed (" + inFact[0].type + "): the source said \u201c" + inFact[0].from + "\u201d" },
         piece) : document.createTextNode(piece));
       facts.forEach(function (f) {
-        if (f.start < f.end && f.end === a1) nodes.push(" ", wasNote(f));
+        if (f.start < f.end && f.end === a1) nodes.push(wasNote(f, "wt-was-after"));
       });
       return nodes;
     }
