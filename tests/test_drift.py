@@ -439,3 +439,81 @@ def test_a_number_word_before_a_trailing_hyphen_is_read_without_crashing(text: s
     found = find_quantities(text)
     assert all(0 <= q.span.start < q.span.end <= len(text) for q in found)
     assert [q.value for q in found if q.span.start == 0] in ([], [40], [60], [90])
+
+
+@pytest.mark.parametrize(
+    ("source", "copy", "old", "new", "expected"),
+    [
+        # The same words written otherwise: spelling, hyphens, apostrophes, contractions,
+        # a word cut to its head. Real MRPC and Wikinews rewrites are full of these.
+        (
+            "He backed nonviolent protest.",
+            "He backed non-violent protest.",
+            "nonviolent",
+            "non-violent",
+            "synonym",
+        ),
+        (
+            "Fires in Spain's Extremadura region.",
+            "Fires in Spain's Extramadura region.",
+            "Extremadura",
+            "Extramadura",
+            "synonym",
+        ),
+        (
+            "It went to Aronov's lawyer.",
+            "It went to Aronovs lawyer.",
+            "Aronov's",
+            "Aronovs",
+            "synonym",
+        ),
+        (
+            "The order reached General Pinochet.",
+            "The order reached Gen Pinochet.",
+            "General",
+            "Gen",
+            "synonym",
+        ),
+        ('"It\'s over," he said.', '"It is over," he said.', "s", "is", "synonym"),
+        # Not the same words: other people and places stay names.
+        (
+            "The order reached Jackson yesterday.",
+            "The order reached Jacksonville yesterday.",
+            "Jackson",
+            "Jacksonville",
+            "entity",
+        ),
+        ("Ushakov said so.", "Peskov said so.", "Ushakov", "Peskov", "attribution"),
+        # Two kinds of figure are two facts, not one changed: a share and a price.
+        (
+            "Shares closed up 42 cents, or about 1 percent, at $39.45.",
+            "Shares rose 42 cents to $39.45 at the close.",
+            "or about 1 percent",
+            "to",
+            "other",
+        ),
+        # A year and the same figure written as a count are one value.
+        (
+            "More than 1800 soldiers were sent.",
+            "More than 1,800 troops were sent.",
+            "1800 soldiers",
+            "1,800 troops",
+            "other",
+        ),
+        # A date against other words is a rewording, not a changed date.
+        (
+            "Sears was up 22 percent and Kmart gained.",
+            "Sears was up 22 percent on Wednesday, whilst Kmart gained.",
+            "and",
+            "on Wednesday, whilst",
+            "other",
+        ),
+    ],
+)
+def test_words_written_otherwise_and_facts_of_another_kind(
+    source: str, copy: str, old: str, new: str, expected: str
+) -> None:
+    s = source.index(old) if old else 0
+    q = copy.index(new) if new else 0
+    kind = type_edit(source, copy, Span(s, s + len(old)), Span(q, q + len(new)))
+    assert kind.value == expected

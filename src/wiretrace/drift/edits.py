@@ -97,6 +97,8 @@ def type_edit(
     q = query_text[query_span.start : query_span.end]
     if not s.strip() and not q.strip():
         return EditType.OTHER
+    if _written_otherwise(source_text, query_text, source_span, query_span):
+        return EditType.SYNONYM
     if _renamed(s, q):
         return EditType.RENAME
     if _negations(s) % 2 != _negations(q) % 2 and _only_negated(s, q):
@@ -231,6 +233,55 @@ def _widened(reader: ValueReader, span: Span, kind: EditType) -> Span:
 _TRAILING = " .,;:"
 
 
+# Pieces of a contraction an edit can be made of ("It's" -> "It is" is the edit "s" -> "is").
+_CONTRACTION_PIECES = frozenset(
+    {"s", "is", "re", "are", "ve", "have", "ll", "will", "d", "would", "had", "m", "am"}
+)
+_APOSTROPHES = "'\u2019"
+# A word this long that differs from the other side's by at most this many letters is the
+# same word spelt otherwise ("Extremadura" -> "Extramadura", "España" -> "Espaa").
+_SPELLING_MIN_LETTERS = 6
+_SPELLING_MAX_EDITS = 2
+# A shortened word ("General" -> "Gen", "Internazionale" -> "Inter") keeps this many letters.
+_ABBREVIATION_MIN_LETTERS = 3
+_ABBREVIATION_MAX_LETTERS = 5
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only, case folded: what is left when spelling marks are ignored."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _written_otherwise(source_text: str, query_text: str, s: Span, q: Span) -> bool:
+    """Whether an edit writes the same words otherwise, not other words (a ``synonym``):
+    another spelling, hyphenation, apostrophe or accent ("nonviolent" -> "non-violent",
+    "Aronov's" -> "Aronovs", "Extremadura" -> "Extramadura"), a contraction written out
+    ("It's" -> "It is"), or a word cut to its head ("General" -> "Gen", "technology" ->
+    "tech")."""
+    a = source_text[s.start : s.end]
+    b = query_text[q.start : q.end]
+    la, lb = _letters(expand_contractions(a)), _letters(expand_contractions(b))
+    if la and la == lb:
+        return True
+    before = (source_text[s.start - 1 : s.start], query_text[q.start - 1 : q.start])
+    if any(c and c in _APOSTROPHES for c in before) and {la, lb} <= _CONTRACTION_PIECES | {""}:
+        return True
+    if not la.isalpha() or not lb.isalpha() or len(a.split()) != 1 or len(b.split()) != 1:
+        return False  # a number or a phrase: other rules read it
+    if _negations(a) != _negations(b):
+        return False
+    if min(len(la), len(lb)) >= _SPELLING_MIN_LETTERS:
+        return Levenshtein.distance(la, lb) <= _SPELLING_MAX_EDITS
+    short, long = sorted((la, lb), key=len)
+    # A head of three to five letters, at least two short of the word: "Gen", "tech",
+    # "Inter"; not "Brown" -> "Browne" nor "Jackson" -> "Jacksonville".
+    return (
+        _ABBREVIATION_MIN_LETTERS <= len(short) <= _ABBREVIATION_MAX_LETTERS
+        and len(long) >= len(short) + 2
+        and long.startswith(short)
+    )
+
+
 def _canonical(text: str) -> list[str]:
     return canonicalise(tokenize(text), load_aliases(), text=text).words
 
@@ -277,13 +328,20 @@ def _values(
     both = s.start < s.end and q.start < q.end
     if s_dates or q_dates:
         if not (s_dates and q_dates):
-            # A date stands where the other side has other words or a number ("2000's" ->
-            # "200's"): a changed date slot (a pure insertion or deletion is not a slot).
-            if both:
+            # A date stands where the other side has a number ("2000's" -> "200's"): a
+            # changed date slot, unless the two write one value ("1800" read as a year,
+            # "1,800"). A date against other words is a rewording, not a changed date
+            # ("Sears up 22 percent and" -> "on Wednesday, whilst").
+            lone, other = (s_dates, q_amounts) if s_dates else (q_dates, s_amounts)
+            if both and other:
+                if _same_figure(lone, other):
+                    return "equal", held_s, held_q
                 return "date", held_s, held_q
         elif _dates_differ(s_dates, q_dates):
             return "date", held_s, held_q
     if s_amounts and q_amounts:
+        if not _comparable(s_amounts, q_amounts):
+            return "none", [], []  # a share against a sum of money: two facts, not one
         if _amounts_differ(s_amounts, q_amounts):
             return "number", held_s, held_q
         return "equal", held_s, held_q
@@ -326,6 +384,31 @@ def _amounts(reader: ValueReader, span: Span, dates: Sequence[DateValue]) -> lis
 def _dates_differ(a: Sequence[DateValue], b: Sequence[DateValue]) -> bool:
     return len(a) != len(b) or any(
         compare_dates(x, y) == "conflict" for x, y in zip(a, b, strict=False)
+    )
+
+
+def _kind(q: Quantity) -> str | None:
+    """What a quantity measures, money of any currency alike (None: a bare count)."""
+    return q.dimension.split(":", 1)[0] if q.dimension else None
+
+
+def _comparable(a: Sequence[Quantity], b: Sequence[Quantity]) -> bool:
+    """Whether the two sides' quantities measure one kind of thing, pairwise: "1 percent"
+    and "$39.45" are two facts, "$165,000" and "£90,000" one (in two currencies)."""
+    return all(
+        _kind(x) is None or _kind(y) is None or _kind(x) == _kind(y)
+        for x, y in zip(a, b, strict=False)
+    )
+
+
+def _same_figure(dates: Sequence[DateValue], amounts: Sequence[Quantity]) -> bool:
+    """Whether a lone year and a number write one figure ("1800 US soldiers" -> "1,800
+    members")."""
+    return (
+        len(dates) == len(amounts) == 1
+        and dates[0].year is not None
+        and set(dates[0].stated()) == {"year"}
+        and amounts[0].value == dates[0].year
     )
 
 
