@@ -76,6 +76,11 @@ NEGATED_OTHER_WORDS = 2
 
 Values = Literal["date", "number", "equal", "none"]
 
+# An edit of more words than this on a side rewrites a clause whole: the values in it are not
+# compared as one slot ("mission about its decorations ... last year" against "The Cuban
+# display was erected ... with the number 75 on it").
+VALUE_EDIT_WORDS = 12
+
 # The values of a text are read in blocks of this many characters (:class:`ValueReader`).
 VALUE_BLOCK = 512
 
@@ -320,6 +325,8 @@ def _values(
     source, query = readers
     if not (_may_hold_values(source.text, s) or _may_hold_values(query.text, q)):
         return "none", [], []  # the common case, decided without reading values
+    if max(_word_count(source.text, s), _word_count(query.text, q)) > VALUE_EDIT_WORDS:
+        return "none", [], []  # a clause rewritten whole: its values are not one slot
     s_dates, q_dates = source.dates(s), query.dates(q)
     s_amounts = _amounts(source, s, s_dates)
     q_amounts = _amounts(query, q, q_dates)
@@ -333,7 +340,7 @@ def _values(
             # "1,800"). A date against other words is a rewording, not a changed date
             # ("Sears up 22 percent and" -> "on Wednesday, whilst").
             lone, other = (s_dates, q_amounts) if s_dates else (q_dates, s_amounts)
-            if both and other:
+            if both and other and _years_only(lone):
                 if _same_figure(lone, other):
                     return "equal", held_s, held_q
                 return "date", held_s, held_q
@@ -399,6 +406,16 @@ def _comparable(a: Sequence[Quantity], b: Sequence[Quantity]) -> bool:
         _kind(x) is None or _kind(y) is None or _kind(x) == _kind(y)
         for x, y in zip(a, b, strict=False)
     )
+
+
+def _word_count(text: str, span: Span) -> int:
+    return len(text[span.start : span.end].split())
+
+
+def _years_only(dates: Sequence[DateValue]) -> bool:
+    """Whether the dates state a year and nothing else ("2000's" against "200's" is a changed
+    year; "last week's close" against "2,115" is a rewording)."""
+    return all(set(d.stated()) == {"year"} for d in dates)
 
 
 def _same_figure(dates: Sequence[DateValue], amounts: Sequence[Quantity]) -> bool:
