@@ -517,3 +517,44 @@ def test_words_written_otherwise_and_facts_of_another_kind(
     q = copy.index(new) if new else 0
     kind = type_edit(source, copy, Span(s, s + len(old)), Span(q, q + len(new)))
     assert kind.value == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "copy", "old", "new", "expected"),
+    [
+        (
+            "The AP quotes a local policeman.",
+            "Associated Press quotes a local policeman.",
+            "AP",
+            "Associated Press",
+            "rename",
+        ),
+        (
+            "Bashir heads JI, the court heard.",
+            "Bashir heads Jemaah Islamiah, the court heard.",
+            "JI",
+            "Jemaah Islamiah",
+            "rename",
+        ),
+        (
+            "Makers include Siemens, Dell, Palm, Sharp and Sony.",
+            "Makers include Siemens, Palm, Sharp, Dell and Sony.",
+            "Sharp",
+            "Dell",
+            "other",
+        ),
+        (
+            "Makers include Siemens, Palm, Sharp and Sony.",
+            "Makers include Siemens, Palm, Dell and Sony.",
+            "Sharp",
+            "Dell",
+            "entity",
+        ),
+    ],
+)
+def test_initials_are_the_name_and_reordered_lists_change_no_one(
+    source: str, copy: str, old: str, new: str, expected: str
+) -> None:
+    s, q = source.rindex(old), copy.rindex(new)
+    kind = type_edit(source, copy, Span(s, s + len(old)), Span(q, q + len(new)))
+    assert kind.value == expected

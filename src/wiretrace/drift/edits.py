@@ -124,8 +124,10 @@ def type_edit(
     if s_diff and q_diff and _names(source_text, s_diff) and _names(query_text, q_diff):
         s_name = _name_run(source_text, s_diff)
         q_name = _name_run(query_text, q_diff)
-        if same_person(s_name, q_name):
+        if same_person(s_name, q_name) or _acronym_of(_bare(s), _bare(q)):
             return EditType.RENAME
+        if _swapped_places(source_text, query_text, source_span, query_span, _bare(s), _bare(q)):
+            return EditType.OTHER
         if _speaker(source_text, s_diff) or _speaker(query_text, q_diff):
             return EditType.ATTRIBUTION
         return EditType.ENTITY
@@ -285,6 +287,50 @@ def _written_otherwise(source_text: str, query_text: str, s: Span, q: Span) -> b
         and len(long) >= len(short) + 2
         and long.startswith(short)
     )
+
+
+# Words an acronym leaves out ("University of California" is UC, "Pratt & Whitney" P&W).
+_ACRONYM_SKIPS = frozenset({"the", "of", "and", "for", "&", "de", "la", "du", "der"})
+# How far around an edit a swapped name is looked for in the other text (a list reordered).
+_SWAP_REACH = 160
+
+
+def _acronym_of(a: str, b: str) -> bool:
+    """Whether one name is the other's initials: "AP" and "Associated Press", "JI" and
+    "Jemaah Islamiah", "P&W" and "Pratt & Whitney"."""
+    for short, long in ((a, b), (b, a)):
+        letters = "".join(c for c in short if c.isalpha())
+        words = [w for w in re.findall(r"[^\W\d_]+", long) if w.lower() not in _ACRONYM_SKIPS]
+        if (
+            2 <= len(letters) <= 6
+            and letters.isupper()
+            and len(words) == len(letters)
+            and all(w[0].upper() == c for w, c in zip(words, letters, strict=True))
+        ):
+            return True
+    return False
+
+
+def _swapped_places(
+    source_text: str, query_text: str, s: Span, q: Span, s_name: str, q_name: str
+) -> bool:
+    """Whether two names only changed places: each stands in the other text near the edit
+    ("Mitsubishi, Siemens, Dell, Sharp" -> "Mitsubishi, Siemens, Sharp, Dell")."""
+    near_s = source_text[max(0, s.start - _SWAP_REACH) : s.end + _SWAP_REACH]
+    near_q = query_text[max(0, q.start - _SWAP_REACH) : q.end + _SWAP_REACH]
+    return _holds(near_s, q_name) and _holds(near_q, s_name)
+
+
+def _bare(wording: str) -> str:
+    """An edit's wording without the punctuation and the article around it."""
+    bare = wording.strip(" \t\n,.;:()\"'")
+    return bare[4:] if bare[:4].lower() == "the " else bare
+
+
+def _holds(text: str, name: str) -> bool:
+    if not name:
+        return False
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
 
 
 def _canonical(text: str) -> list[str]:
