@@ -558,3 +558,39 @@ def test_initials_are_the_name_and_reordered_lists_change_no_one(
     s, q = source.rindex(old), copy.rindex(new)
     kind = type_edit(source, copy, Span(s, s + len(old)), Span(q, q + len(new)))
     assert kind.value == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "copy", "old", "new", "expected"),
+    [
+        # A first name dropped is a deletion, not another person.
+        (
+            "Robert Walsh, the mayor, said so.",
+            "Walsh, the mayor, said so.",
+            "Robert Walsh",
+            "Walsh",
+            "other",
+        ),
+        (
+            "On Monday Robert Walsh denied it.",
+            "On Monday Walsh, also, denied it.",
+            "Robert Walsh",
+            "Walsh, also",
+            "rename",
+        ),
+        (
+            "Saddam Hussein fled. Saddam loyalists fought on.",
+            "Saddam Hussein fled. Hussein loyalists fought on.",
+            "Saddam",
+            "Hussein",
+            "rename",
+        ),
+        ("Kim Jong Un met Putin.", "Kim Jong Il met Putin.", "Un", "Il", "entity"),
+    ],
+)
+def test_parts_of_one_name_are_one_person(
+    source: str, copy: str, old: str, new: str, expected: str
+) -> None:
+    s, q = source.rindex(old), copy.rindex(new)
+    kind = type_edit(source, copy, Span(s, s + len(old)), Span(q, q + len(new)))
+    assert kind.value == expected

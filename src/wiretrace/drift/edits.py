@@ -124,7 +124,12 @@ def type_edit(
     if s_diff and q_diff and _names(source_text, s_diff) and _names(query_text, q_diff):
         s_name = _name_run(source_text, s_diff)
         q_name = _name_run(query_text, q_diff)
-        if same_person(s_name, q_name) or _acronym_of(_bare(s), _bare(q)):
+        if (
+            same_person(s_name, q_name)
+            or _acronym_of(_bare(s), _bare(q))
+            or _part_of(_head(s), _head(q))
+            or _one_full_name(source_text, query_text, _bare(s), _bare(q))
+        ):
             return EditType.RENAME
         if _swapped_places(source_text, query_text, source_span, query_span, _bare(s), _bare(q)):
             return EditType.OTHER
@@ -319,6 +324,42 @@ def _swapped_places(
     near_s = source_text[max(0, s.start - _SWAP_REACH) : s.end + _SWAP_REACH]
     near_q = query_text[max(0, q.start - _SWAP_REACH) : q.end + _SWAP_REACH]
     return _holds(near_s, q_name) and _holds(near_q, s_name)
+
+
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "the"})
+
+
+def _name_words(name: str) -> set[str]:
+    return {w.casefold() for w in re.findall(r"[^\W\d_]+", name)} - _TITLES
+
+
+def _part_of(a: str, b: str) -> bool:
+    """Whether one name is a part of the other: "Walsh" of "Robert Walsh"."""
+    wa, wb = _name_words(a), _name_words(b)
+    return bool(wa) and bool(wb) and (wa <= wb or wb <= wa)
+
+
+# A capitalised run of words: a full name as a text writes it.
+_FULL_NAME = re.compile(r"(?:[A-Z][\w'\-]*\.?\s+){1,4}[A-Z][\w'\-]*")
+
+
+def _one_full_name(source_text: str, query_text: str, a: str, b: str) -> bool:
+    """Whether the two texts write one full name that holds both ("Saddam" and "Hussein" in
+    "Saddam Hussein")."""
+    wa, wb = _name_words(a), _name_words(b)
+    if not wa or not wb:
+        return False
+    for text in (source_text, query_text):
+        for m in _FULL_NAME.finditer(text):
+            words = _name_words(m.group())
+            if wa <= words and wb <= words:
+                return True
+    return False
+
+
+def _head(wording: str) -> str:
+    """An edit's wording up to its first comma ("Walsh, also" -> "Walsh")."""
+    return _bare(wording.split(",", 1)[0])
 
 
 def _bare(wording: str) -> str:
