@@ -57,7 +57,14 @@ MRPC_LOGISTIC_ACCURACY_FLOOR = 0.748  # measured 0.7588
 MRPC_LOGISTIC_F1_FLOOR = 0.812  # measured 0.8225
 MRPC_SEMANTIC_ACCURACY_FLOOR = 0.750  # measured 0.7600
 MRPC_SEMANTIC_F1_FLOOR = 0.820  # measured 0.8309
-CLOUGH_MEAN_ACCURACY_FLOOR = 0.734  # measured 0.7544 (mean of abc->de and de->abc)
+# Lowered on 2026-12-04, not quietly: issue 14's sentence-edge rule (a word passage a few
+# words short of its sentence's edge runs on to it, so that a changed name, number or
+# negation there is an edit) takes the changed words at the edges of the Clough answers into
+# their passages. Coverage rises and the copied share falls for 12 of the 95 answers, and the
+# refitted rule gets 0.7325 (was 0.7544). Every way of narrowing the rule that keeps this
+# floor (passage similarity at least 0.88 or 0.9) breaks a drift recall floor (negation
+# 0.874 against 0.90); see BENCHMARKS.md, "Fact drift". Measured minus 0.02, as before.
+CLOUGH_MEAN_ACCURACY_FLOOR = 0.712  # measured 0.7325 (mean of abc->de and de->abc)
 
 
 # --------------------------------------------------------------------------------------------

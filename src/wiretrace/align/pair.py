@@ -90,6 +90,9 @@ NEAR_COPY_COSINE = 0.8
 # (:func:`_extend_canonical`); so does one at most EDGE_RUN words short of it, when the words
 # left on the two sides differ by at most EDGE_EDITS word edits.
 EDGE_WORDS = 4
+# ... when the two sides leave about as many: a word or two changed in place, not a sentence
+# that begins (ends) otherwise.
+EDGE_SKEW = 1
 EDGE_RUN = 12
 EDGE_EDITS = 2
 # ... or when they end in this many equal words at the sentence's edge.
@@ -251,7 +254,11 @@ def _edge_taken(query: Sequence[str], source: Sequence[str]) -> bool:
     changes between: "to thirty-six per cent from 32%, the government believes.")."""
     if not query or not source:
         return False
-    if len(query) <= EDGE_WORDS and len(source) <= EDGE_WORDS:
+    if (
+        len(query) <= EDGE_WORDS
+        and len(source) <= EDGE_WORDS
+        and abs(len(query) - len(source)) <= EDGE_SKEW
+    ):
         return True
     if len(query) > EDGE_ANCHOR and list(query[-EDGE_ANCHOR:]) == list(source[-EDGE_ANCHOR:]):
         return True
