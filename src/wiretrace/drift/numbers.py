@@ -125,6 +125,15 @@ _CURRENCY_SIGNS = {"$": "dollar", "＄": "dollar", "£": "pound", "€": "euro",
                    "₹": "rupee"}  # fmt: skip
 _CURRENCY_CODES = {"usd": "dollar", "us$": "dollar", "gbp": "pound", "eur": "euro",
                    "jpy": "yen", "inr": "rupee", "cny": "yuan", "rmb": "yuan"}  # fmt: skip
+# The words a quantity can start with: a qualifier's first word, a currency before the
+# number ("US$", "USD"), or a number in words ("a dozen", "eighty"). Digits and signs are
+# tokens of other kinds.
+_STARTS = (
+    frozenset(_QUALIFIERS_BY_FIRST)
+    | frozenset(_CURRENCY_CODES)
+    | VALUE_WORDS
+    | {"us", "u", "a", "an"}
+)
 # Unit words -> (canonical unit, dimension, factor to the dimension's base unit or None).
 _UNITS: dict[str, tuple[str, str, float | None]] = {}
 
@@ -267,7 +276,11 @@ class _Reader:
     def read_all(self) -> list[Quantity]:
         out: list[Quantity] = []
         i = 0
-        while i < len(self.tokens):
+        toks = self.tokens
+        while i < len(toks):
+            if toks[i].kind == "word" and toks[i].lower not in _STARTS:
+                i += 1  # no quantity starts with this word (the common case)
+                continue
             found = self._quantity(i)
             if found is None:
                 i += 1
