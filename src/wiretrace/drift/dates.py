@@ -70,6 +70,19 @@ DATE_WORDS = (
     | _RELATIVE_TAILS
     | {"noon", "midday", "midnight"}
 )
+# The words a date part can start with (digits are tokens of another kind): a month, a
+# weekday, a relative day or its head ("last week"), noon or midnight.
+_STARTS = (
+    frozenset(_MONTHS)
+    | frozenset(_WEEKDAYS)
+    | _RELATIVE
+    | _RELATIVE_HEADS
+    | {
+        "noon",
+        "midday",
+        "midnight",
+    }
+)
 _PREPOSITIONS = frozenset(
     """in on since until till by from to of during before after early late mid last next this
     between through throughout""".split()  # noqa: SIM905
@@ -254,6 +267,9 @@ class _Parts:
         out: list[tuple[DateValue, int]] = []
         i = 0
         while i < len(toks):
+            if toks[i].kind == "word" and toks[i].lower not in _STARTS:
+                i += 1  # no date part starts with this word (the common case)
+                continue
             found = self._part(i)
             if found is None:
                 i += 1
