@@ -23,6 +23,7 @@ from wiretrace.model import (
     Alignment,
     Document,
     Edit,
+    EditType,
     Passage,
     PassageKind,
     Signal,
@@ -113,8 +114,26 @@ class TraceOptions:
         )
 
 
+_NOT_RENAMES = frozenset(
+    {
+        EditType.NUMBER,
+        EditType.DATE,
+        EditType.ENTITY,
+        EditType.QUOTE,
+        EditType.ATTRIBUTION,
+        EditType.NEGATION,
+    }
+)
+
+
 def is_rename(edit: Edit) -> bool:
-    """Whether an edit swaps one name of an entity for another (Russia -> Russian Federation)."""
+    """Whether an edit swaps one name of an entity for another (Russia -> Russian Federation).
+
+    The typing (:mod:`wiretrace.drift`) gives a number, date, name, quotation, speaker or
+    negation only to an edit whose two wordings are not one alias's names, so those are not
+    read again."""
+    if edit.type in _NOT_RENAMES:
+        return False
     a = canonical_tokens(edit.source, tokenize(edit.source)).words
     b = canonical_tokens(edit.query, tokenize(edit.query)).words
     return bool(a) and a == b and normalise(edit.source).text != normalise(edit.query).text

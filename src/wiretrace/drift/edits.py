@@ -104,9 +104,10 @@ def type_edit(
         return EditType.OTHER
     if _written_otherwise(source_text, query_text, source_span, query_span):
         return EditType.SYNONYM
-    if _renamed(s, q):
+    worded = any(c.isalpha() for c in s) or any(c.isalpha() for c in q)
+    if worded and _renamed(s, q):  # (figures alone are never a name nor a negation)
         return EditType.RENAME
-    if _negations(s) % 2 != _negations(q) % 2 and _only_negated(s, q):
+    if worded and _negations(s) % 2 != _negations(q) % 2 and _only_negated(s, q):
         return EditType.NEGATION
     values, s_held, q_held = _values(readers, source_span, query_span)
     if values == "date":
