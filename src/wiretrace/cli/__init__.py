@@ -22,6 +22,7 @@ import click
 from wiretrace.cli.corpus import corpus_group
 from wiretrace.cli.eval import eval_group
 from wiretrace.cli.index import index_cmd
+from wiretrace.cli.info import info_cmd
 from wiretrace.cli.serve import serve_cmd
 from wiretrace.cli.trace import trace_cmd
 
@@ -36,6 +37,7 @@ def main() -> None:
 
 main.add_command(index_cmd)
 main.add_command(trace_cmd)
+main.add_command(info_cmd)
 main.add_command(eval_group)
 main.add_command(corpus_group)
 main.add_command(serve_cmd)

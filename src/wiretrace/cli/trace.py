@@ -137,9 +137,22 @@ def trace_cmd(
             max_candidates=max_candidates, semantic=semantic, min_confidence=min_confidence
         )
         result = _trace(index, doc, opts)
+        corpus = index.summary(top=0) if not result.passages else None
     finally:
         index.close()
     _write_outputs(result, html_out, as_json, show=show)
+    if corpus is not None:
+        # Nothing found says as much about the corpus as about the article.
+        where = (
+            "The index is empty: nothing was compared"
+            if not corpus.articles
+            else f"No source found among {corpus.headline()}"
+        )
+        click.echo(
+            f"{where}. Absence from this corpus is not proof that the article is original "
+            "(see 'wiretrace info --db DB').",
+            err=True,
+        )
 
 
 def _read(file: str, options: ReadOptions, record_id: str | None) -> Document:

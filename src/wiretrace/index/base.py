@@ -264,9 +264,7 @@ class Index(Protocol):
     n: int
     window: int
 
-    def add(
-        self, docs: Iterable[Document | Prepared], *, replace_meta: bool = False
-    ) -> AddReport:
+    def add(self, docs: Iterable[Document | Prepared], *, replace_meta: bool = False) -> AddReport:
         """Add or update documents; the same id with the same content changes nothing.
 
         A new text replaces the stored one. A metadata field the new document leaves empty

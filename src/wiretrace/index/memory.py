@@ -54,9 +54,7 @@ class MemoryIndex:
         self._terms: defaultdict[str, dict[str, int]] = defaultdict(dict)
         self._lengths: dict[str, int] = {}
 
-    def add(
-        self, docs: Iterable[Document | Prepared], *, replace_meta: bool = False
-    ) -> AddReport:
+    def add(self, docs: Iterable[Document | Prepared], *, replace_meta: bool = False) -> AddReport:
         outcomes = []
         docs = list(docs)
         check_ids(d.document.id if isinstance(d, Prepared) else d.id for d in docs)

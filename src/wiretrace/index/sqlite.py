@@ -42,6 +42,7 @@ from wiretrace.index.base import (
 )
 from wiretrace.index.lexical import fts_query, query_terms
 from wiretrace.index.sqlite_file import open_file
+from wiretrace.index.summary import TOP_OUTLETS, IndexSummary, summarise
 from wiretrace.model import Appearance, Document
 
 # (input, signature, position, records, state): see SQLiteIndex.add_batch_outcomes.
@@ -111,9 +112,7 @@ class SQLiteIndex:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def add(
-        self, docs: Iterable[Document | Prepared], *, replace_meta: bool = False
-    ) -> AddReport:
+    def add(self, docs: Iterable[Document | Prepared], *, replace_meta: bool = False) -> AddReport:
         total = AddReport()
         it = iter(docs)
         while batch := list(islice(it, BATCH_SIZE)):
@@ -521,6 +520,10 @@ class SQLiteIndex:
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def summary(self, top: int = TOP_OUTLETS) -> IndexSummary:
+        """What the index holds: articles, outlets, dates (:mod:`wiretrace.index.summary`)."""
+        return summarise(self._db, self.path, top)
 
     def close(self) -> None:
         self._db.close()

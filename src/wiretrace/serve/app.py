@@ -9,6 +9,7 @@ Endpoints (OpenAPI at ``/openapi.json``)::
     POST /v1/documents          a JSON array or a JSONL body -> counts and rejects
     GET  /v1/documents/{id}     one stored document
     GET  /v1/health             status, version and document count
+    GET  /v1/index              what the index holds: articles, outlets, dates, size
     GET  /                      the web page; /static/... its script and style
 
 Errors are JSON ``{"error": {"status", "code", "message"}}`` with a 4xx status for anything the

@@ -20,6 +20,7 @@ from typing import Literal
 
 from wiretrace.index.base import AddReport, prepare
 from wiretrace.index.sqlite import SQLiteIndex, open_index
+from wiretrace.index.summary import IndexSummary
 from wiretrace.model import Document
 from wiretrace.serve.options import DEFAULT_READERS
 
@@ -78,6 +79,10 @@ class IndexStore:
     def count(self) -> int:
         with self.reading("quick") as index:
             return len(index)
+
+    def summary(self) -> IndexSummary:
+        with self.reading("quick") as index:
+            return index.summary()
 
     def add(self, documents: Sequence[Document]) -> AddReport:
         """Add documents in one transaction (the same id twice is one document)."""

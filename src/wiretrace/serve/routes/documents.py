@@ -1,5 +1,5 @@
 """The index's documents: ``POST /v1/documents``, ``GET /v1/documents/{id}``, and
-``GET /v1/health``."""
+``GET /v1/index`` and ``GET /v1/health``."""
 
 from __future__ import annotations
 
@@ -107,6 +107,16 @@ async def get_document(doc_id: str, svc: ServiceDep) -> dict[str, Any]:
         "language": doc.language,
         "text": doc.text,
     }
+
+
+@router.get(
+    "/v1/index",
+    summary="What the index holds: articles, outlets (top 20), dates, format and size",
+    responses=error_responses(401, 503),
+)
+async def index_summary(svc: ServiceDep) -> dict[str, Any]:
+    summary = await run_in_threadpool(svc.index.summary)
+    return {**summary.to_dict(), "summary": summary.headline()}
 
 
 @router.get("/v1/health", summary="Service status", responses=error_responses(401, 503))
