@@ -193,3 +193,10 @@ def test_html_report_marks_the_changed_fact(drifted: Trace, tmp_path: Path) -> N
             assert errors == []
         finally:
             browser.close()
+
+
+def test_spans_meet_where_an_empty_span_stands() -> None:
+    assert Span(0, 5).intersects(Span(4, 8)) and not Span(0, 5).intersects(Span(5, 8))
+    assert not Span(0, 5).meets(Span(5, 8))  # two words side by side do not meet
+    assert Span(5, 5).meets(Span(0, 5)) and Span(0, 5).meets(Span(5, 5))  # at an edge
+    assert Span(3, 3).meets(Span(0, 5)) and not Span(7, 7).meets(Span(0, 5))

@@ -84,6 +84,17 @@ class Span:
     def __len__(self) -> int:
         return self.end - self.start
 
+    def intersects(self, other: Span) -> bool:
+        """Whether the two spans share a character."""
+        return self.start < other.end and other.start < self.end
+
+    def meets(self, other: Span) -> bool:
+        """Whether the two spans share a character, an empty span (an insertion point)
+        counting where it stands: inside the other or at one of its edges."""
+        if self.start == self.end or other.start == other.end:
+            return self.start <= other.end and other.start <= self.end
+        return self.intersects(other)
+
     def overlap(self, others: Iterable[Span]) -> int:
         """Characters of this span inside the ``others``, counted once per other span."""
         return sum(max(0, min(self.end, o.end) - max(self.start, o.start)) for o in others)

@@ -6,7 +6,9 @@ Each command calls one evaluation of :mod:`wiretrace.eval` (imported when it run
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 from rich.console import Console
@@ -16,6 +18,9 @@ from wiretrace.cli._shared import CommandError, Report, echo_report, json_option
 
 SHARED_DATA = "../shared/data"
 DEFAULT_ECBPLUS = "../shared/data/ecbplus-news-events"
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 @click.group("eval")
@@ -92,26 +97,38 @@ def eval_pan_cmd(
     echo_report(run, as_json)
 
 
+def composite_options(count: int) -> Callable[[_F], _F]:
+    """SHARED_DATA, --count, --seed, --distractors and --json of the evaluations on generated
+    BBC composites (``eval spun``, ``eval drift``)."""
+
+    def wrap(f: _F) -> _F:
+        f = json_option()(f)
+        f = click.option(
+            "--distractors",
+            type=click.IntRange(min=-1),
+            default=300,
+            show_default=True,
+            help="Other BBC articles indexed besides the sources (-1: all of them).",
+        )(f)
+        f = click.option(
+            "--seed", type=int, default=20050314, show_default=True, help="Generator seed."
+        )(f)
+        f = click.option(
+            "--count",
+            type=click.IntRange(min=1),
+            default=count,
+            show_default=True,
+            help="Composites to make.",
+        )(f)
+        return click.argument(
+            "shared_data", type=click.Path(file_okay=False, path_type=Path), default=SHARED_DATA
+        )(f)
+
+    return wrap
+
+
 @eval_group.command("spun")
-@click.argument(
-    "shared_data", type=click.Path(file_okay=False, path_type=Path), default=SHARED_DATA
-)
-@click.option(
-    "--count",
-    type=click.IntRange(min=1),
-    default=200,
-    show_default=True,
-    help="Composites to make.",
-)
-@click.option("--seed", type=int, default=20050314, show_default=True, help="Generator seed.")
-@click.option(
-    "--distractors",
-    type=click.IntRange(min=-1),
-    default=300,
-    show_default=True,
-    help="Other BBC articles indexed besides the sources (-1: all of them).",
-)
-@json_option()
+@composite_options(count=200)
 def eval_spun_cmd(
     shared_data: Path, count: int, seed: int, distractors: int, as_json: bool
 ) -> None:
@@ -131,25 +148,7 @@ def eval_spun_cmd(
 
 
 @eval_group.command("drift")
-@click.argument(
-    "shared_data", type=click.Path(file_okay=False, path_type=Path), default=SHARED_DATA
-)
-@click.option(
-    "--count",
-    type=click.IntRange(min=1),
-    default=480,
-    show_default=True,
-    help="Composites to make.",
-)
-@click.option("--seed", type=int, default=20050314, show_default=True, help="Generator seed.")
-@click.option(
-    "--distractors",
-    type=click.IntRange(min=-1),
-    default=300,
-    show_default=True,
-    help="Other BBC articles indexed besides the sources (-1: all of them).",
-)
-@json_option()
+@composite_options(count=480)
 def eval_drift_cmd(
     shared_data: Path, count: int, seed: int, distractors: int, as_json: bool
 ) -> None:

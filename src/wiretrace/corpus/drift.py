@@ -29,6 +29,7 @@ from wiretrace.corpus.kernels import stable_id
 from wiretrace.corpus.records import DriftRecord, DriftValue, StoryRecord
 from wiretrace.dates import time_key
 from wiretrace.drift.signal import FACT_TYPES
+from wiretrace.model import Span
 
 __all__ = ["DRIFT_PAIR_COLUMNS", "story_drift"]
 
@@ -66,7 +67,7 @@ def story_drift(
     :data:`DRIFT_PAIR_COLUMNS`) and is called twice."""
     members = _members(stories)
     slots: dict[tuple[str, int, int, str], _Slot] = {}
-    later_spans: dict[str, list[tuple[int, int]]] = {}
+    later_spans: dict[str, list[Span]] = {}
     for pair, a, b in _story_pairs(pairs(), members):
         for kind, origin, other in _fact_edits(pair, a, b, members):
             key = (origin.doc, origin.start, origin.end, kind)
@@ -76,11 +77,11 @@ def story_drift(
                 slot = _Slot(story, kind, origin.doc, origin.start, origin.end, origin.wording)
                 slots[key] = slot
             slot.changed.setdefault(other.doc, other.wording)
-            later_spans.setdefault(other.doc, []).append((other.start, other.end))
+            later_spans.setdefault(other.doc, []).append(Span(other.start, other.end))
     slots = {
         k: s
         for k, s in slots.items()
-        if not any(_overlaps((s.start, s.end), span) for span in later_spans.get(s.origin, ()))
+        if not any(Span(s.start, s.end).meets(span) for span in later_spans.get(s.origin, ()))
     }
     by_origin: dict[str, list[_Slot]] = {}
     for s in slots.values():
@@ -144,22 +145,22 @@ def _mark_kept(
         for slot in by_origin.get(origin, ()):
             if other in slot.changed or other in slot.kept:
                 continue
-            here = (slot.start, slot.end)
+            here = Span(slot.start, slot.end)
             for passage in _passages(pair):
                 covered = (_int(passage[f"{side}_start"]), _int(passage[f"{side}_end"]))
-                if not (covered[0] <= here[0] and here[1] <= covered[1]):
+                if not (covered[0] <= here.start and here.end <= covered[1]):
                     continue
                 if not any(_edit_at(e, side, here) for e in _edits(passage)):
                     slot.kept.add(other)
                 break
 
 
-def _edit_at(edit: Mapping[str, object], side: str, here: tuple[int, int]) -> bool:
+def _edit_at(edit: Mapping[str, object], side: str, here: Span) -> bool:
     """Whether ``edit`` is a fact edit on ``side`` (a or b) that touches ``here``."""
     start = edit.get(f"{side}_start")
     if edit.get("type") not in _FACT_VALUES or start is None:
         return False
-    return _overlaps(here, (_int(start), _int(edit[f"{side}_end"])))
+    return here.meets(Span(_int(start), _int(edit[f"{side}_end"])))
 
 
 def _int(value: object) -> int:
@@ -176,13 +177,6 @@ def _passages(pair: Mapping[str, object]) -> list[Mapping[str, object]]:
 def _edits(passage: Mapping[str, object]) -> list[Mapping[str, object]]:
     found = passage.get("edits")
     return list(found) if isinstance(found, list) else []
-
-
-def _overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
-    """Whether two spans overlap; an empty span (a deletion) counts where it stands."""
-    if x[0] == x[1] or y[0] == y[1]:
-        return x[0] <= y[1] and y[0] <= x[1]
-    return x[0] < y[1] and y[0] < x[1]
 
 
 def _slot_order(members: Mapping[str, _Member]) -> Callable[[_Slot], tuple[object, ...]]:

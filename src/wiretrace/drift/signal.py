@@ -88,13 +88,8 @@ def _agreed(span: Span, source_id: str, passages: Sequence[Passage]) -> bool:
         if not (other.query.start <= span.start and span.end <= other.query.end):
             continue
         if not any(
-            e.type in FACT_TYPES and e.query_span is not None and _touches(e.query_span, span)
+            e.type in FACT_TYPES and e.query_span is not None and e.query_span.meets(span)
             for e in other.edits
         ):
             return True
     return False
-
-
-def _touches(a: Span, b: Span) -> bool:
-    """Whether two spans overlap, an empty span counting where it stands."""
-    return a.start <= b.end and b.start <= a.end

@@ -78,16 +78,12 @@ EXAMPLES = 40
 # --------------------------------------------------------------------------------------------
 
 
-def _overlaps(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
 def _touches(edit: Span, change: Span) -> bool:
     """Whether an edit's copy span lies on a change's: overlapping, or for an empty span (a
     deleted wording) inside it or one character beside it."""
     if edit.start == edit.end:
         return change.start - 1 <= edit.start <= change.end + 1
-    return _overlaps(edit, change)
+    return edit.intersects(change)
 
 
 def edit_hits(edit: Edit, passage: Passage, change: FactChange, text: str) -> bool:
@@ -101,7 +97,7 @@ def edit_hits(edit: Edit, passage: Passage, change: FactChange, text: str) -> bo
         return bool(edit.source) and edit.source in change.old
     at = text.find(edit.query, passage.query.start, passage.query.end)
     while at >= 0:
-        if _overlaps(Span(at, at + len(edit.query)), change.query):
+        if Span(at, at + len(edit.query)).intersects(change.query):
             return True
         at = text.find(edit.query, at + 1, passage.query.end)
     return False
@@ -183,7 +179,7 @@ def score_composite(composite: DriftComposite, passages: Sequence[Passage]) -> D
         for t in sorted(set(found)) or ["none"]:
             confusion[(change.type, t)] += 1
         covered = any(
-            p.source_id in accepted[id(change)] and _overlaps(p.query, change.query)
+            p.source_id in accepted[id(change)] and p.query.intersects(change.query)
             for p in passages
         )
         if not covered:
@@ -202,7 +198,7 @@ def score_composite(composite: DriftComposite, passages: Sequence[Passage]) -> D
     changed = composite.changed
     for p in passages:
         facts = [e for e in p.edits if _is_fact(e)]
-        if not any(_overlaps(p.query, c.query) for c in changed):
+        if not any(p.query.intersects(c.query) for c in changed):
             spin_passages += 1
             drifted += bool(facts)
         for e in facts:

@@ -67,10 +67,6 @@ COVER_SHARE = 0.5
 # --------------------------------------------------------------------------------------------
 
 
-def _overlaps(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
 def _union(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for start, end in sorted(spans):
@@ -148,7 +144,7 @@ def score_composite(
     correct_kinds: Counter[str] = Counter()
     for p in passages:
         kinds[p.kind.value] += 1
-        over = [s for s in composite.sentences if _overlaps(p.query, s.query)]
+        over = [s for s in composite.sentences if p.query.intersects(s.query)]
         if over and all(p.source_id in s.accepted for s in over):
             correct_kinds[p.kind.value] += 1
     return CompositeCounts(
@@ -176,7 +172,7 @@ def _sentence_counts(
         good = _union(
             (p.query.start, p.query.end)
             for p in passages
-            if p.source_id in accepted and _overlaps(p.source, accepted[p.source_id])
+            if p.source_id in accepted and p.source.intersects(accepted[p.source_id])
         )
         ok = _covered(s.query, good) >= COVER_SHARE * len(s.query)
         for name in ("all", *s.transformations()):
