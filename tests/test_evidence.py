@@ -7,12 +7,14 @@ from dataclasses import replace
 
 import pytest
 
-from wiretrace.align.pair import align_view, span_edits
+from wiretrace.align.pair import AlignView, align_view, span_edits
 from wiretrace.evidence import (
     MIN_EVIDENCE,
+    Judgement,
     edit_type,
     evidence,
     judge,
+    other_figures,
     snap_to_names,
     split_unsupported,
     spun_copy,
@@ -154,3 +156,51 @@ def test_a_sentence_listing_names_is_no_headline() -> None:
     verdict = judge(hv, gv, a, classify, _idf, 50)
     assert verdict.alignment is not None
     assert [e.type for e in verdict.alignment.edits] == [EditType.OTHER]
+
+
+_CENSUS = (
+    "As of the census of 2000, there were {0} people, {1} households, and {2} families "
+    "residing in the town. The population density was {3} people per square mile. There "
+    "were {4} housing units at an average density of {5} per square mile, and {6}% of all "
+    "households were made up of individuals."
+)
+
+
+def _judged(source: str, query: str) -> tuple[AlignView, Alignment, Judgement]:
+    qv, sv = align_view(query), align_view(source)
+    edits = span_edits(qv, sv, Span(0, len(query)), Span(0, len(source)), 80)
+    a = Alignment(Span(0, len(query)), Span(0, len(source)), 0.7, edits)
+    return qv, a, judge(qv, sv, a, classify, _idf, 80)
+
+
+def test_a_page_from_the_same_template_with_other_figures_is_no_source() -> None:
+    # Two towns' census paragraphs share every word of their frame and none of their figures.
+    town_a = _CENSUS.format("1,854", "712", "498", "1,021.4", "780", "430.1", "31.8")
+    town_b = _CENSUS.format("6,223", "2,412", "1,610", "2,310.7", "2,598", "964.5", "27.2")
+    qv, a, verdict = _judged(town_a, town_b)
+    assert other_figures(qv, a)
+    assert verdict.alignment is None and verdict.reason == "same frame, other figures"
+    # The same paragraph with one figure changed is a copy whose facts drifted: kept, typed.
+    drifted = town_a.replace("1,854 people", "1,954 people")
+    qv, a, verdict = _judged(town_a, drifted)
+    assert not other_figures(qv, a)
+    assert verdict.alignment is not None
+    assert [e.type for e in verdict.alignment.edits] == [EditType.NUMBER]
+
+
+def test_figures_changed_across_a_long_updated_story_are_kept() -> None:
+    # Six updated figures, one every forty words or so: a wire story updated, not a template.
+    filler = (
+        "Rescue teams worked through the night in the flooded valley while officials "
+        "asked residents to stay away from the river banks until the water receded. "
+    )
+    source = " ".join(
+        f"The count stood at {n} on the morning report. {filler}" for n in range(11, 17)
+    )
+    query = " ".join(
+        f"The count stood at {n} on the morning report. {filler}" for n in range(41, 47)
+    )
+    qv, a, verdict = _judged(source, query)
+    assert sum(e.source.isdigit() for e in a.edits) == 6
+    assert not other_figures(qv, a)
+    assert verdict.alignment is not None

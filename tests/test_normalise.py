@@ -80,3 +80,16 @@ def test_ascii_fast_paths_agree_with_normalisation(text: str) -> None:
     fast = tokenize(text)
     assert (fast.words, fast.starts, fast.ends) == (slow.words, slow.starts, slow.ends)
     assert words_of(text) == slow.words
+
+
+@given(st.text(max_size=400))
+def test_short_and_long_texts_are_split_alike(text: str) -> None:
+    # Below _SHORT_TEXT characters words are split in Python, above it with numpy: a text
+    # split on its own and as the head of a longer text gives the same tokens.
+    from wiretrace.text.tokens import _SHORT_TEXT
+
+    alone = tokenize(text)
+    padded = tokenize(text + " " + "x" * (_SHORT_TEXT + 1))
+    n = len(alone.words)
+    assert padded.words[:n] == alone.words
+    assert (padded.starts[:n], padded.ends[:n]) == (alone.starts, alone.ends)

@@ -15,13 +15,20 @@ passage the aligners return goes through :func:`judge`:
    "China") moves out to the whole alias, so the rename becomes an edit; an edge between two
    capitalised words joined by a space or hyphen ("Kim Jong | Un") moves out to the end of the
    name, on each side by its own text. Edits and the word similarity are computed again.
-2. **Typed edits** (:func:`typed`, by :mod:`wiretrace.drift`, which reads each edit in its
+2. **Same frame, other figures** (:func:`other_figures`). A passage that changes at least
+   :data:`TEMPLATE_MIN_FIGURES` figures, one in every :data:`TEMPLATE_WORDS_PER_FIGURE` of its
+   query words or more often, is another report written from one template (census pages,
+   results, weather, markets): it shares the frame, not the facts, and is dropped. A copy
+   whose facts drifted changes a figure or two in a passage; an updated wire story that
+   changes six across a long article is kept. This is read from the edits' digits, before
+   the typing, which reads every figure's value and would spend most of a trace on such pages.
+3. **Typed edits** (:func:`typed`, by :mod:`wiretrace.drift`, which reads each edit in its
    two texts): ``rename``, ``synonym``, ``number``, ``date``, ``entity``, ``quote``,
    ``attribution``, ``negation`` or ``other``; in a title-case headline, where every word is
    capitalised, a capitalised swap is ``other``, not a name. Number, date, entity and
    attribution edits are *conflicts*: the two sides name different people, places, speakers,
    numbers or dates in one slot.
-3. **The rule for conflicts.** A passage copied nearly word for word (``verbatim`` or
+4. **The rule for conflicts.** A passage copied nearly word for word (``verbatim`` or
    ``near_verbatim``) keeps its conflicts as edits: that is a fact changed in a copy, which a
    fact-checker wants to see. So does a *spun copy* (:func:`spun_copy`): a passage whose words
    are the same on both sides but for renames and synonym swaps, and for changes that make at
@@ -33,14 +40,14 @@ passage the aligners return goes through :func:`judge`:
    right, smiles as he hugs ... Kim Jong Il" in a 2002 caption against "Putin and ... Kim
    Jong Un" in 2019, where a third of the words differ). A number or date conflict in a
    rewrite is kept and listed.
-4. **Telling evidence** (:func:`evidence`). For ``rewritten`` and ``paraphrase`` passages, the
+5. **Telling evidence** (:func:`evidence`). For ``rewritten`` and ``paraphrase`` passages, the
    shared content terms are weighed by their inverse document frequency in the index, ``ln((N
    + 1) / (df + 1))``: the evidence of a query sentence is the weighted share of its terms that
    the source side holds, and a passage's evidence is that of its best sentence (a word
    passage may run over several sentences, and one well-founded sentence carries it). A
    passage below :data:`MIN_EVIDENCE` rests on words that are common in the index, and is
    dropped.
-5. **Readable edits.** A passage whose edits replace more than :data:`MAX_REPLACED` of its query
+6. **Readable edits.** A passage whose edits replace more than :data:`MAX_REPLACED` of its query
    words is not a copy with changes: it is reported as ``paraphrase``, keeping only its typed
    edits (renames, conflicts and negations), not its word edits (synonyms, quotes, others).
 """
@@ -90,15 +97,19 @@ MIN_EDGE_WORDS = 3
 # A text whose content words are capitalised at least this often is in title case.
 TITLE_CASE_SHARE = 0.8
 MAX_REPLACED = 0.5
-# A spun copy (step 3): renames and synonym swaps aside, its edits change at most this share of
+# A spun copy (step 4): renames and synonym swaps aside, its edits change at most this share of
 # the words of its two sides (one minus the near-verbatim word similarity).
 SPUN_COPY_CHANGED = 0.2
+# Step 2: a passage that changes this many figures or more, one in every this many of its
+# query words or more often, is another report from one template.
+TEMPLATE_MIN_FIGURES = 6
+TEMPLATE_WORDS_PER_FIGURE = 20
 # Spin: edits that keep the meaning.
 _SPIN = frozenset({EditType.RENAME, EditType.SYNONYM})
 CONFLICTS = frozenset({EditType.NUMBER, EditType.DATE, EditType.ENTITY, EditType.ATTRIBUTION})
 # Edits that name another person, place or organisation (a speaker is one).
 _NAMED = frozenset({EditType.ENTITY, EditType.ATTRIBUTION})
-# A paraphrase keeps its renames and its changed facts, not its word swaps (step 5).
+# A paraphrase keeps its renames and its changed facts, not its word swaps (step 6).
 _KEPT_IN_PARAPHRASE = CONFLICTS | {EditType.RENAME, EditType.NEGATION}
 _JOINER = re.compile(r"^[ \t\-\u2010\u2011]?$")
 
@@ -260,6 +271,22 @@ class Judgement:
     reason: str = ""
 
 
+def other_figures(query: AlignView, a: Alignment) -> bool:
+    """Whether ``a`` changes so many figures that it is another report from one template
+    (module docstring, step 2): edits whose two sides both hold digits, of other values."""
+    changed = 0
+    for e in a.edits:
+        s, q = _DIGITS.findall(e.source), _DIGITS.findall(e.query)
+        if s and q and [int(x) for x in s] != [int(x) for x in q]:
+            changed += 1
+    if changed < TEMPLATE_MIN_FIGURES:
+        return False
+    return changed * TEMPLATE_WORDS_PER_FIGURE >= len(_canon_range(query, a.query))
+
+
+_DIGITS = re.compile(r"\d+")
+
+
 def typed(query: AlignView, source: AlignView, edits: Iterable[Edit]) -> tuple[Edit, ...]:
     """The edits with their types set, each read in its two texts
     (:func:`wiretrace.drift.type_edit`); the values of each text are read once while its view
@@ -277,7 +304,7 @@ def _reader(view: AlignView) -> ValueReader:
 
 
 def spun_copy(query: AlignView, source: AlignView, a: Alignment) -> bool:
-    """Whether a passage with typed edits is a copy with spin (module docstring, step 3): its
+    """Whether a passage with typed edits is a copy with spin (module docstring, step 4): its
     edits other than renames and synonym swaps change at most :data:`SPUN_COPY_CHANGED` of
     the words of its two sides."""
     words = len(_canon_range(query, a.query)) + len(_canon_range(source, a.source))
@@ -375,8 +402,10 @@ def judge(
     check_evidence: bool = True,
 ) -> Judgement:
     """Apply steps 2 to 6 of the module docstring to one alignment whose edges are already
-    whole names (:func:`examine` runs every step). ``check_evidence=False`` skips steps 4
+    whole names (:func:`examine` runs every step). ``check_evidence=False`` skips steps 2
     and 5, for passages found by other evidence (a headline match, sentence embeddings)."""
+    if check_evidence and other_figures(query, a):
+        return Judgement(None, classify(a), 0.0, "same frame, other figures")
     a = replace(a, edits=typed(query, source, a.edits))
     if _title_case(query, a.query):
         # In a headline written in title case every word is capitalised: a capitalised swap

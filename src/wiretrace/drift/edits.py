@@ -44,6 +44,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz.distance import Levenshtein
@@ -207,6 +208,13 @@ class ValueReader:
 
     def quantities(self, span: Span) -> list[Quantity]:
         """The quantities that touch ``span`` (:func:`~wiretrace.drift.numbers.touches`)."""
+        if span.start < span.end:  # (touches, inline: an edit types hundreds of these)
+            return [
+                q
+                for b in self._near(span)
+                for q in b[0]
+                if q.span.start < span.end and span.start < q.span.end
+            ]
         return [q for b in self._near(span) for q in b[0] if touches(self.text, q.span, span)]
 
     def dates(self, span: Span) -> list[DateValue]:
@@ -350,12 +358,16 @@ def _one_full_name(source_text: str, query_text: str, a: str, b: str) -> bool:
     wa, wb = _name_words(a), _name_words(b)
     if not wa or not wb:
         return False
-    for text in (source_text, query_text):
-        for m in _FULL_NAME.finditer(text):
-            words = _name_words(m.group())
-            if wa <= words and wb <= words:
-                return True
-    return False
+    both = wa | wb
+    return any(both <= words for text in (source_text, query_text) for words in _full_names(text))
+
+
+@lru_cache(maxsize=64)
+def _full_names(text: str) -> tuple[frozenset[str], ...]:
+    """The words of each full name ``text`` writes, read once per text: a trace types many
+    edits of one query and one source, and a name test must not read the whole text for each
+    (a string keeps its hash, so looking a text up costs no more than the first read)."""
+    return tuple(frozenset(_name_words(m.group())) for m in _FULL_NAME.finditer(text))
 
 
 def _head(wording: str) -> str:
@@ -447,13 +459,10 @@ def _values(
     return "none", [], []
 
 
-# A digit, a fraction sign, or a word a number or a date is written with.
-_VALUE_HINT = re.compile(
-    r"\d|[\u00bc-\u00be\u2150-\u215e]|\b(?:"
-    + "|".join(sorted(VALUE_WORDS | DATE_WORDS, key=len, reverse=True))
-    + r")\b",
-    re.IGNORECASE,
-)
+# A digit or a fraction sign; or a word a number or a date is written with, as a whole word.
+_VALUE_MARK = re.compile(r"\d|[\u00bc-\u00be\u2150-\u215e]")
+_VALUE_HINT_WORDS = frozenset(VALUE_WORDS | DATE_WORDS)
+_WORD_RUN = re.compile(r"\w+")
 # A value that touches an edit holds a hint within this many characters of it: every word of
 # a value is a hint or stands next to one ("approximately 80,000", "two and a half million US
 # dollars", "Thursday, 24 April"). Typing the 5,799 MRPC pairs with this reach and with none
@@ -463,9 +472,21 @@ _HINT_REACH = 24
 
 def _may_hold_values(text: str, span: Span) -> bool:
     """Whether a value that touches ``span`` may stand there (a quick test: a value holds a
-    digit, a fraction sign or a number or date word, near enough)."""
+    digit, a fraction sign or a number or date word, near enough). Words are looked up in a
+    set: one regular expression of a hundred words costs more than the rest of the test."""
     lo, hi = max(0, span.start - _HINT_REACH), span.end + _HINT_REACH
-    return _VALUE_HINT.search(text, lo, hi) is not None
+    if _VALUE_MARK.search(text, lo, hi) is not None:
+        return True
+    for m in _WORD_RUN.finditer(text, lo, hi):
+        if m.group().lower() in _VALUE_HINT_WORDS and not (
+            m.start() == lo > 0 and _word_char(text[lo - 1])
+        ):
+            return True
+    return False
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
 
 
 def _amounts(reader: ValueReader, span: Span, dates: Sequence[DateValue]) -> list[Quantity]:

@@ -28,6 +28,8 @@ edge (straight marks could then pair differently, which only matters in such par
 
 from __future__ import annotations
 
+import re
+
 from wiretrace.model import Span
 
 __all__ = ["QUOTE_WINDOW", "quotations", "quoted"]
@@ -42,6 +44,8 @@ _QUOTE_END = ".,!?\u2026"
 # Around a straight mark: what may stand before an opening one, after a closing one.
 _BEFORE_OPENING = "([{\u2014\u2013-"
 _AFTER_CLOSING = ".,;:!?)]}\u2014\u2013-\u2026"
+# What the reader stops at: a paragraph's end and every quotation mark.
+_MARKS = re.compile("[\n" + re.escape(_OPEN + _CLOSE + _STRAIGHT) + "]")
 
 
 def quotations(text: str, start: int = 0, end: int | None = None) -> list[Span]:
@@ -50,8 +54,8 @@ def quotations(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     out: list[Span] = []
     opened: int | None = None
     paragraph = max(0, start)
-    for i in range(max(0, start), stop):
-        ch = text[i]
+    for m in _MARKS.finditer(text, max(0, start), stop):
+        i, ch = m.start(), m.group()
         if ch == "\n":
             opened, paragraph = None, i + 1  # a mark left open at a paragraph's end opens nothing
             continue
@@ -59,12 +63,8 @@ def quotations(text: str, start: int = 0, end: int | None = None) -> list[Span]:
             role = _role(text, i)
             if role == "either":
                 role = "open" if opened is None else "close"
-        elif ch in _OPEN:
-            role = "open"
-        elif ch in _CLOSE:
-            role = "close"
         else:
-            continue
+            role = "open" if ch in _OPEN else "close"
         if role == "open":
             if opened is not None and _carried_on(text, opened, i):
                 out.append(Span(opened, i))
