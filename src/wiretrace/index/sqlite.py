@@ -525,7 +525,10 @@ class SQLiteIndex:
 
     def list_documents(self, query: DocumentQuery) -> DocumentPage:
         """One page of the articles ``query`` lists (:mod:`wiretrace.index.listing`)."""
-        return list_articles(self._db, query)
+        try:
+            return list_articles(self._db, query)
+        except sqlite3.Error as exc:
+            raise IndexError_(f"{self.path}: cannot list documents: {exc}") from exc
 
     def summary(self, top: int = TOP_OUTLETS) -> IndexSummary:
         """What the index holds: articles, outlets, dates (:mod:`wiretrace.index.summary`)."""
