@@ -51,7 +51,8 @@ def operations(server: Server) -> list[Any]:
 def test_the_api_keeps_to_its_schema(live: Server) -> None:
     ops = operations(live)
     assert {f"{op.method.upper()} {op.path}" for op in ops} >= {
-        "POST /v1/trace", "POST /v1/documents", "GET /v1/documents/{doc_id}", "GET /v1/health"
+        "POST /v1/trace", "POST /v1/documents", "GET /v1/documents/{doc_id}", "GET /v1/health",
+        "GET /v1/documents",
     }
     calls: list[int] = []
     unsatisfiable: list[str] = []
@@ -89,5 +90,12 @@ def test_the_schema_declares_the_guard_and_busy_answers(live: Server) -> None:
     for path in spec["paths"].values():
         for operation in path.values():
             assert {"401", "403", "421"} <= set(operation["responses"])
+    listing = spec["paths"]["/v1/documents"]["get"]
+    assert {p["name"] for p in listing["parameters"]} == {
+        "q", "outlet", "from", "to", "page", "per_page", "sort"
+    }
+    assert "multipart/form-data" in spec["paths"]["/v1/documents"]["post"]["requestBody"][
+        "content"
+    ]
     # The log of the fuzzed server holds no traceback.
     assert "Traceback" not in live.log.read_text()

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from wiretrace.dates import time_key
 from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW, ngram_hashes, winnow
+from wiretrace.index.listing import DocumentPage, DocumentQuery
 from wiretrace.model import Appearance, Document
 from wiretrace.text.tokens import words_of
 
@@ -312,6 +313,11 @@ class Index(Protocol):
     def ids(self) -> Iterator[str]:
         """All stored document ids, sorted (ids folded into another document are not listed;
         see :meth:`appearances`)."""
+        ...
+
+    def list_documents(self, query: DocumentQuery) -> DocumentPage:
+        """One page of the articles ``query`` lists: filtered by title words, outlet and
+        dates, in its order (:mod:`wiretrace.index.listing` has the rules)."""
         ...
 
     def __len__(self) -> int: ...

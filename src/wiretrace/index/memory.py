@@ -26,6 +26,14 @@ from wiretrace.index.base import (
     rank_candidates,
 )
 from wiretrace.index.lexical import bm25_rank, document_terms, query_terms
+from wiretrace.index.listing import (
+    MAX_COUNT,
+    DocumentPage,
+    DocumentQuery,
+    Listed,
+    matches,
+    order_key,
+)
 from wiretrace.model import Appearance, Document
 
 
@@ -229,6 +237,22 @@ class MemoryIndex:
 
     def ids(self) -> Iterator[str]:
         return iter(sorted(self._docs))
+
+    def list_documents(self, query: DocumentQuery) -> DocumentPage:
+        """The reference listing: every article filtered by :func:`~wiretrace.index.listing.
+        matches` and sorted by :func:`~wiretrace.index.listing.order_key`."""
+        articles = [*(p.document for p in self._docs.values()),
+                    *(self.get(f.document.id) for f in self._folded.values())]  # fmt: skip
+        found = sorted(
+            (
+                Listed(d.id, d.title, d.source, d.url, d.published_at, len(d.text))
+                for d in articles
+                if d is not None and matches(query, d.title, d.source, d.published_at)
+            ),
+            key=lambda item: order_key(query.sort, item),
+        )
+        page = found[query.offset : query.offset + query.per_page]
+        return DocumentPage.of(page, min(len(found), MAX_COUNT + 1), query)
 
     def __len__(self) -> int:
         return len(self._docs)

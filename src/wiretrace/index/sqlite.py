@@ -41,7 +41,9 @@ from wiretrace.index.base import (
     rank_candidates,
 )
 from wiretrace.index.lexical import fts_query, query_terms
+from wiretrace.index.listing import DocumentPage, DocumentQuery
 from wiretrace.index.sqlite_file import open_file
+from wiretrace.index.sqlite_listing import list_articles
 from wiretrace.index.summary import TOP_OUTLETS, IndexSummary, summarise
 from wiretrace.model import Appearance, Document
 
@@ -520,6 +522,13 @@ class SQLiteIndex:
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def list_documents(self, query: DocumentQuery) -> DocumentPage:
+        """One page of the articles ``query`` lists (:mod:`wiretrace.index.listing`)."""
+        try:
+            return list_articles(self._db, query)
+        except sqlite3.Error as exc:
+            raise IndexError_(f"{self.path}: cannot list documents: {exc}") from exc
 
     def summary(self, top: int = TOP_OUTLETS) -> IndexSummary:
         """What the index holds: articles, outlets, dates (:mod:`wiretrace.index.summary`)."""

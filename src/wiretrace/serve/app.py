@@ -6,7 +6,10 @@ Endpoints (OpenAPI at ``/openapi.json``)::
                                 multipart upload of a .txt/.html/.pdf/.docx file -> the JSON report
                                 (?view=true adds the text and word diffs the page draws;
                                 ?format=html returns the standalone HTML report)
-    POST /v1/documents          a JSON array or a JSONL body -> counts and rejects
+    POST /v1/documents          a JSON array or a JSONL body, or one uploaded file (JSONL,
+                                CSV, HTML, WARC, feed, PDF, Word) -> counts and rejects
+    GET  /v1/documents          the stored articles, a page at a time: ?q= (title words),
+                                outlet, from, to, sort, page, per_page
     GET  /v1/documents/{id}     one stored document
     GET  /v1/health             status, version and document count
     GET  /v1/index              what the index holds: articles, outlets, dates, size

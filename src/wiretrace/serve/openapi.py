@@ -117,3 +117,42 @@ DOCUMENT = {
         "published_at": {"type": ["string", "null"], "description": "ISO 8601"},
     },
 }
+_NULLABLE = {"type": ["string", "null"]}
+DOCUMENT_LIST = {
+    "type": "object",
+    "required": ["items", "total", "total_exact", "page", "per_page", "pages", "sort"],
+    "properties": {
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "title", "outlet", "url", "published_at", "length"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "title": _NULLABLE,
+                    "outlet": _NULLABLE,
+                    "url": _NULLABLE,
+                    "published_at": _NULLABLE,
+                    "length": {"type": "integer", "description": "characters of the text"},
+                },
+            },
+        },
+        "total": {"type": "integer", "description": "matches, counted up to 10,000"},
+        "total_exact": {"type": "boolean", "description": "false when counting stopped"},
+        "page": {"type": "integer"},
+        "per_page": {"type": "integer"},
+        "pages": {"type": "integer"},
+        "sort": {"type": "string"},
+    },
+}
+DOCUMENT_UPLOAD = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {
+        "file": {
+            "type": "string",
+            "format": "binary",
+            "description": "one file: JSONL, CSV, HTML, WARC, RSS/Atom, PDF, Word or text",
+        },
+    },
+}

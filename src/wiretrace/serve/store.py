@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from wiretrace.index.base import AddReport, prepare
+from wiretrace.index.listing import DocumentPage, DocumentQuery
 from wiretrace.index.sqlite import SQLiteIndex, open_index
 from wiretrace.index.summary import IndexSummary
 from wiretrace.model import Document
@@ -79,6 +80,10 @@ class IndexStore:
     def count(self) -> int:
         with self.reading("quick") as index:
             return len(index)
+
+    def list_documents(self, query: DocumentQuery) -> DocumentPage:
+        with self.reading("quick") as index:
+            return index.list_documents(query)
 
     def summary(self) -> IndexSummary:
         with self.reading("quick") as index:

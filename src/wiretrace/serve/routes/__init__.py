@@ -1,7 +1,8 @@
 """The routes of the application, one router per concern.
 
 - :mod:`.trace`: ``POST /v1/trace``;
-- :mod:`.documents`: ``POST /v1/documents``, ``GET /v1/documents/{id}`` and ``GET /v1/health``;
+- :mod:`.documents`: ``POST /v1/documents``, ``GET /v1/documents`` (list and search),
+  ``GET /v1/documents/{id}``, ``GET /v1/index`` and ``GET /v1/health``;
 - :mod:`.page`: the web page at ``/`` and its static files.
 
 The routes only parse, call the library off the event loop, and format; what they share is

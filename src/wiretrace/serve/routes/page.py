@@ -18,6 +18,8 @@ STATIC_FILES = {
     "report.css": ("wiretrace.report", "assets/report.css", "text/css"),
     "app.js": ("wiretrace.serve", "static/app.js", "text/javascript"),
     "page.css": ("wiretrace.serve", "static/page.css", "text/css"),
+    "library.js": ("wiretrace.serve", "static/library.js", "text/javascript"),
+    "library.css": ("wiretrace.serve", "static/library.css", "text/css"),
 }
 
 
