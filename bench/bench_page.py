@@ -42,7 +42,7 @@ from corpus import DEFAULT_QUERIES, DEFAULT_SEED, ensure_corpus, read_jsonl  # n
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 DEMO = ROOT / "data" / "demo"
-SUMMARY = "#wt-summary"
+SUMMARY = "#wt-index-line"
 RESULT = "#wt-h-result"
 TIMEOUT_MS = 120_000
 
@@ -85,7 +85,7 @@ def page_load(page: Any, base: str) -> float:
     page.goto(base + "/", wait_until="domcontentloaded", timeout=TIMEOUT_MS)
     if page.locator(SUMMARY).count():
         page.wait_for_function(
-            f"document.querySelector({json.dumps(SUMMARY)}).textContent.trim().length > 0",
+            f"!document.querySelector({json.dumps(SUMMARY)}).textContent.startsWith('Reading')",
             timeout=TIMEOUT_MS,
         )
     else:
