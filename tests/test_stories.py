@@ -346,10 +346,10 @@ def test_cli_writes_jsonl_and_parquet(tmp_path: Path) -> None:
     assert "19 documents -> 3 stories" in proc.stdout
     assert "1 undated" in proc.stderr
     stories = [json.loads(line) for line in (out / "stories.jsonl").read_text().splitlines()]
-    assert sorted(s["size"] for s in stories) == [6, 6, 7]
+    assert sorted(s["document_count"] for s in stories) == [6, 6, 7]
     table = pq.read_table(out / "stories.parquet")
     assert table.num_rows == 3
-    assert table.column("id").to_pylist() == [s["id"] for s in stories]
+    assert table.column("story_id").to_pylist() == [s["story_id"] for s in stories]
     assignments = pq.read_table(out / "assignments.parquet")
     assert assignments.num_rows == len(docs)
     assert set(assignments.column_names) == {"document_id", "story_id", "score", "new_story"}
@@ -379,7 +379,7 @@ def test_cli_empty_input(tmp_path: Path) -> None:
     assert (out / "stories.jsonl").read_text() == ""
     table = pq.read_table(out / "stories.parquet")
     assert table.num_rows == 0
-    assert "timeline" in table.column_names and "first_publisher" in table.column_names
+    assert "timeline" in table.column_names and "first_outlet" in table.column_names
     assert pq.read_table(out / "assignments.parquet").num_rows == 0
 
 

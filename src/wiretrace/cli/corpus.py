@@ -78,7 +78,7 @@ def _spark_conf(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     "--out",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (pairs, stories, outlets; stages are kept in OUT/_stages for reruns).",
+    help="Output folder (pairs, families, outlets, drift; stages are kept in OUT/_stages).",
 )
 @click.option(
     "--engine",
@@ -142,7 +142,7 @@ def reuse_cmd(
     as_json: bool,
     quiet: bool,
 ) -> None:
-    """Find every pair of documents in INPUTS that share passages, the story families they
+    """Find every pair of documents in INPUTS that share passages, the reuse families they
     form with their first publishers, and how original each outlet is."""
     from wiretrace.corpus.engines import EngineOptions, reuse_options, running_engine
     from wiretrace.corpus.local import LocalOptions
@@ -200,14 +200,15 @@ def _print_summary(summary: ReuseSummary, out: Path) -> None:
         return
     lines = [
         f"{summary.documents:,} documents, {summary.pairs:,} reuse pairs, "
-        f"{summary.stories:,} stories, {summary.outlets:,} outlets ({summary.engine} engine).",
-        f"Outputs in {out}: pairs.parquet, clusters.parquet, outlets.parquet, drift.parquet "
+        f"{summary.families:,} reuse families, {summary.outlets:,} outlets "
+        f"({summary.engine} engine).",
+        f"Outputs in {out}: pairs.parquet, families.parquet, outlets.parquet, drift.parquet "
         "(+ JSONL when small).",
     ]
     if summary.drifted_facts:
         n = summary.drifted_facts
         lines.append(
-            f"{n:,} {'fact is' if n == 1 else 'facts are'} stated differently within a story "
+            f"{n:,} {'fact is' if n == 1 else 'facts are'} stated differently within a family "
             "(drift.parquet names who changed each first)."
         )
     if summary.stages_skipped:
@@ -218,10 +219,10 @@ def _print_summary(summary: ReuseSummary, out: Path) -> None:
             f"{n:,} {'document has' if n == 1 else 'documents have'} no date: undated "
             "documents are kept but never called first."
         )
-    if summary.tied_first_publishers:
-        n = summary.tied_first_publishers
+    if summary.tied_first_documents:
+        n = summary.tied_first_documents
         lines.append(
-            f"{n:,} {'story has' if n == 1 else 'stories have'} a first publisher tied on "
+            f"{n:,} {'family has' if n == 1 else 'families have'} a first document tied on "
             "timestamp with another document; ties are ordered by document id."
         )
     if summary.rejected:
