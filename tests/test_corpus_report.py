@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -243,3 +245,48 @@ def test_every_output_field_is_in_the_names_table() -> None:
     schemas = [schema.PAIRS, schema.FAMILIES, schema.OUTLETS, schema.DRIFT, *_schemas()]
     missing = set().union(*(_field_names(s) for s in schemas)) - listed
     assert not missing, f"fields missing from docs/corpus-outputs.md: {sorted(missing)}"
+
+
+def _demo_corpus_commands(out: Path) -> list[list[str]]:
+    """The corpus commands of ``make demo``, read from the Makefile, with its variables
+    filled in (the inputs as the Makefile's wildcard gives them, the output in ``out``)."""
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    demo = makefile[makefile.index("\ndemo:") :].split("\n\n")[0]
+    inputs = [
+        "data/demo/wikinews.jsonl",
+        *sorted(map(str, REPO.glob("data/demo/composites/*.txt"))),
+    ]
+    assert (
+        "DEMO_CORPUS_INPUTS := data/demo/wikinews.jsonl $(wildcard data/demo/composites/*.txt)"
+        in makefile
+    )
+    script = str(Path(sys.executable).with_name("wiretrace"))
+    commands = []
+    for line in demo.splitlines():
+        words = line.strip().split()
+        if words[:2] != ["$(BIN)/wiretrace", "corpus"]:
+            continue
+        filled: list[str] = []
+        for word in words:
+            if word == "$(DEMO_CORPUS_INPUTS)":
+                filled.extend(inputs)
+            else:
+                filled.append(
+                    word.replace("$(BIN)/wiretrace", script).replace("$(DEMO_CORPUS)", str(out))
+                )
+        commands.append(filled)
+    return commands
+
+
+def test_make_demo_corpus_commands_run_on_the_bundled_data(tmp_path: Path) -> None:
+    out = tmp_path / "demo-corpus"
+    commands = _demo_corpus_commands(out)
+    assert [c[1:3] for c in commands] == [["corpus", "reuse"], ["corpus", "report"]]
+    for command in commands:
+        done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["pairs"] >= 10 and summary["families"] >= 3  # the composites' sources
+    page = (out / "overview.html").read_text()
+    assert '<details class="pair"' in page and "<mark>" in page
+    assert "Wrote" in done.stderr and "overview.html" in done.stderr
