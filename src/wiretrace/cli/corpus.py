@@ -25,6 +25,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from wiretrace.cli._progress import StepProgress, quiet_option
 from wiretrace.cli._shared import (
     CLI_HINTS,
     SKIP_BAD_HINT,
@@ -291,6 +292,7 @@ def report_cmd(folder: Path, html_out: Path, top: int) -> None:
     help="With --exact: the complete-link similarity threshold.",
 )
 @skip_bad_option("Go on past bad records and list them in OUT/rejects.jsonl.")
+@quiet_option()
 def stories_cmd(
     inputs: tuple[Path, ...],
     out: Path,
@@ -299,6 +301,7 @@ def stories_cmd(
     exact: bool,
     exact_threshold: float,
     skip_bad: bool,
+    quiet: bool,
 ) -> None:
     """Group articles about the same event, online in time order, even when they share no
     text (INPUT: .jsonl, .jsonl.gz, .txt files and folders of them)."""
@@ -317,7 +320,9 @@ def stories_cmd(
     try:
         records = iter_records(list(inputs), ReadOptions(hints=CLI_HINTS))
         docs = list(accepted_documents(records, skip_bad, rejected))
-        result = (cluster_stories_exact if exact else cluster_stories)(docs, options)
+        with StepProgress(quiet) as progress:
+            cluster = cluster_stories_exact if exact else cluster_stories
+            result = cluster(docs, options, progress=progress)
         write_story_outputs(result, out)
     except InputError as exc:
         raise CommandError(f"{exc}\n{SKIP_BAD_HINT}.") from exc
