@@ -27,6 +27,16 @@ PLOTTED_FAMILIES = 10
 PLOTTED_OUTLETS = 20
 LABEL_CHARS = 48
 _KINDS = ("verbatim", "near_verbatim", "rewritten", "paraphrase")
+# Ticks of the spread plot: days after the first document, and how a person says them.
+_DURATIONS = (
+    (0.0, "0"),
+    (0.25, "6 hours"),
+    (1.0, "1 day"),
+    (7.0, "1 week"),
+    (30.0, "1 month"),
+    (365.0, "1 year"),
+    (3650.0, "10 years"),
+)
 
 
 def _e(value: object) -> str:
@@ -139,12 +149,15 @@ def family_spread(families: Sequence[FamilyRecord]) -> str:
         days = [(d - dates[0]).total_seconds() / 86400 for d in dates]
         ax.plot(days, [y] * len(days), "o", alpha=0.5)
         ax.plot([0], [y], "k*", markersize=12)
-    # Spread within the first hours and over years both stay visible.
+    # Spread within the first hours and over years both stay visible; ticks read as durations.
     ax.set_xscale("symlog", linthresh=1)
-    ax.set_xlim(left=0)
+    longest = max(ax.get_xlim()[1], 1.0)
+    ticks = [(d, label) for d, label in _DURATIONS if d <= longest] or list(_DURATIONS[:2])
+    ax.set_xticks([d for d, _ in ticks], [label for _, label in ticks])
+    ax.set_xlim(-0.05, longest * 1.1)
     ax.set_yticks(range(len(plotted)), [_family_label(i + 1, f) for i, f in enumerate(plotted)])
     ax.set_ylim(len(plotted) - 0.5, -0.5)
-    ax.set_xlabel("days after the first document (symmetric log scale)")
+    ax.set_xlabel("time after the first document (log scale beyond one day)")
     ax.set_title("How the largest families spread (star: first document; one dot per document)")
     return _figure(fig, "Spread of the largest dated reuse families over time.")
 
@@ -152,7 +165,7 @@ def family_spread(families: Sequence[FamilyRecord]) -> str:
 def outlet_originality(outlets: Sequence[OutletRecord]) -> str:
     """The largest dated outlets: share of text taken from others and by others."""
     from matplotlib.figure import Figure
-    from matplotlib.ticker import PercentFormatter
+    from matplotlib.ticker import FuncFormatter
 
     dated = [o for o in outlets if o["dated_document_count"]]
     ranked = sorted(
@@ -174,7 +187,8 @@ def outlet_originality(outlets: Sequence[OutletRecord]) -> str:
     ax.set_ylim(len(ranked) - 0.5, -0.5)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_xlim(-1.05, 1.05)
-    ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    # Both directions are shares of the outlet's text: no minus sign on the left.
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{abs(x):.0%}"))
     ax.set_xlabel("share of the outlet's text (by others to the left, from others to the right)")
     ax.set_title(
         f"The {_count(len(ranked), 'largest dated outlet', 'largest dated outlets')} by originality"
