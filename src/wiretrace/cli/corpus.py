@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 @click.group("corpus")
 def corpus_group() -> None:
-    """Find reuse, stories and first publishers across a whole corpus."""
+    """Find reuse, reuse families, stories and first publishers across a whole corpus."""
 
 
 class _Bar:
@@ -242,11 +242,16 @@ def _print_summary(summary: ReuseSummary, out: Path) -> None:
     help="Where to write the static HTML overview.",
 )
 @click.option(
-    "--top", type=click.IntRange(min=1), default=20, show_default=True, help="Stories to show."
+    "--top",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Reuse families to show.",
 )
 def report_cmd(folder: Path, html_out: Path, top: int) -> None:
-    """Write a static HTML overview of a 'corpus reuse' output FOLDER: top stories, outlets
-    ranked by originality, and reuse over time."""
+    """Write a static HTML overview of a 'corpus reuse' output FOLDER: the largest reuse
+    families, the pairs that share the most text side by side, outlets ranked by
+    originality, and reuse over time."""
     from wiretrace.corpus.report import write_report
 
     try:
