@@ -395,6 +395,7 @@ def _tune_ours(
     docs: Sequence[LabelledDoc],
     grid: Sequence[StoryOptions],
     features: dict[str, StoryFeatures],
+    progress: Callable[[int, int], None],
 ) -> tuple[int, float]:
     """The grid point with the best mean B-cubed F1 over the batch order and
     :data:`TUNING_SHUFFLES` shuffled orders of ``docs``; ties to the first point."""
@@ -411,6 +412,7 @@ def _tune_ours(
         )
         if f1 > best_f1:
             best_index, best_f1 = i, f1
+        progress(i + 1, len(grid))
     return best_index, best_f1
 
 
@@ -474,10 +476,14 @@ def _score_ours(
     halves: dict[str, list[LabelledDoc]],
     features: dict[str, StoryFeatures],
     shuffles: bool,
+    progress: StepCallback = no_progress,
 ) -> MethodResult:
     """Tune ``ours`` on half ``tune`` and score it on half ``score`` (and shuffled orders)."""
     grid_options = list(_our_grid_points())
-    index, tune_f1 = _tune_ours(halves[tune], grid_options, features)
+    step = f"tried settings of ours on the {tune} topics"
+    index, tune_f1 = _tune_ours(
+        halves[tune], grid_options, features, lambda done, total: progress(step, done, total)
+    )
     chosen = grid_options[index]
     # Timed with the features computed inside, as a user would run it.
     clock = time.perf_counter()
@@ -519,7 +525,7 @@ def run_stories(
         progress("read documents", done, len(docs))
     exact_grid = _exact_grid(features)
     runs: list[Callable[[str, str], MethodResult]] = [
-        lambda tune, score: _score_ours(tune, score, halves, features, shuffles),
+        lambda tune, score: _score_ours(tune, score, halves, features, shuffles, progress),
         lambda tune, score: _tune_and_score("ours-exact", exact_grid, tune, score, halves),
         lambda tune, score: _tune_and_score("tfidf-complete", baseline_grid, tune, score, halves),
         lambda tune, score: _tune_and_score("minhash-lsh", lsh_grid, tune, score, halves),
