@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB := demo.db
 DEMO_HTML := demo-report.html
+DEMO_CORPUS := demo-corpus
+# Corpus mode reads the articles and the composites made from them (not truth.jsonl, which
+# is the composites' answer key, not articles).
+DEMO_CORPUS_INPUTS := data/demo/wikinews.jsonl $(wildcard data/demo/composites/*.txt)
 
 .PHONY: demo test bench lint typecheck clean
 
@@ -24,6 +28,11 @@ demo: $(STAMP)
 	@echo "== As one offline HTML page: open $(DEMO_HTML) in a browser"
 	@echo "== In the web page: run '$(BIN)/wiretrace serve --db $(DEMO_DB)', open http://127.0.0.1:8000/"
 	@echo "   and paste or upload data/demo/composites/showcase.txt"
+	@echo "== Corpus mode: every pair of the bundled documents that shares passages"
+	$(BIN)/wiretrace corpus reuse $(DEMO_CORPUS_INPUTS) --out $(DEMO_CORPUS) --quiet
+	$(BIN)/wiretrace corpus report $(DEMO_CORPUS) --html $(DEMO_CORPUS)/overview.html
+	@echo "== The corpus overview (families, pairs side by side, outlets, plots):"
+	@echo "   open $(DEMO_CORPUS)/overview.html in a browser; the tables are in $(DEMO_CORPUS)/"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -41,4 +50,4 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) $(DEMO_HTML) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .mypy_cache
+	rm -rf $(VENV) $(DEMO_HTML) $(DEMO_CORPUS) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .mypy_cache

@@ -144,20 +144,21 @@ def run_cli(args: list[str], out: Path) -> dict[str, Any]:
         "peak_pss_total_mb": round(sampler.peak_total / 2**20, 1),
         "peak_rss_largest_process_mb": round(sampler.peak_single / 2**20, 1),
         "pairs": summary["pairs"],
-        "stories": summary["stories"],
+        "stories": summary["families"],
         "outlets": summary["outlets"],
         "stage_seconds": summary["seconds"],
     }
 
 
 def pair_set(out: Path) -> set[tuple[str, str]]:
-    t = pq.read_table(out / "pairs.parquet", columns=["doc_a", "doc_b"])
-    return set(zip(t.column("doc_a").to_pylist(), t.column("doc_b").to_pylist(), strict=True))
+    t = pq.read_table(out / "pairs.parquet", columns=["a_document_id", "b_document_id"])
+    a, b = t.column("a_document_id").to_pylist(), t.column("b_document_id").to_pylist()
+    return set(zip(a, b, strict=True))
 
 
 def story_sets(out: Path) -> set[frozenset[str]]:
-    rows = pq.read_table(out / "clusters.parquet", columns=["timeline"]).to_pylist()
-    return {frozenset(e["doc_id"] for e in r["timeline"]) for r in rows}
+    rows = pq.read_table(out / "families.parquet", columns=["timeline"]).to_pylist()
+    return {frozenset(e["document_id"] for e in r["timeline"]) for r in rows}
 
 
 def phase_lsh(corpus: str, threshold: float, pairs_file: str) -> dict[str, Any]:

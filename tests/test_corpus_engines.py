@@ -94,65 +94,66 @@ def local_out(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_local_engine_finds_the_composites_sources(local_out: Path) -> None:
-    pairs = sorted_rows(local_out, "pairs", ("doc_a", "doc_b"))
-    found = {(p["doc_a"], p["doc_b"]) for p in pairs}
+    pairs = sorted_rows(local_out, "pairs", ("a_document_id", "b_document_id"))
+    found = {(p["a_document_id"], p["b_document_id"]) for p in pairs}
     truth = [json.loads(x) for x in (DEMO / "composites" / "truth.jsonl").open()]
     expected = {(s["id"], f"farm/{t['file'][:-4]}") for t in truth for s in t["sources"]}
     assert expected <= found
     kinds = {p["kind"] for p in pairs}
     assert "verbatim" in kinds
     for p in pairs:
-        assert p["doc_a"] != p["doc_b"] and p["idx_a"] < p["idx_b"]
-        assert p["passages"] and p["a_chars"] > 0
+        assert p["a_document_id"] != p["b_document_id"] and p["a_idx"] < p["b_idx"]
+        assert p["passages"] and p["a_shared_chars"] > 0
         if p["direction"] == "a_to_b":
-            assert p["source_doc"] == p["doc_a"]
+            assert p["source_document_id"] == p["a_document_id"]
     summary = json.loads((local_out / "summary.json").read_text())
     assert summary["documents"] == 106 and summary["pairs"] == len(pairs)
 
 
 def test_stories_and_first_publishers(local_out: Path) -> None:
-    stories = pq.read_table(local_out / "clusters.parquet").to_pylist()
-    assert stories and all(s["size"] >= 2 for s in stories)
-    by_doc = {t["doc_id"]: s for s in stories for t in s["timeline"]}
+    stories = pq.read_table(local_out / "families.parquet").to_pylist()
+    assert stories and all(s["document_count"] >= 2 for s in stories)
+    by_doc = {t["document_id"]: s for s in stories for t in s["timeline"]}
     undated = by_doc["farm/composite-04"]
-    assert undated["first_doc"] != "farm/composite-04"
+    assert undated["first_document_id"] != "farm/composite-04"
     tied = by_doc["farm/composite-01"]
-    assert tied["first_tied"] and tied["first_published"] == TIE
+    assert tied["first_tied"] and tied["first_published_at"] == TIE
     # Ties are ordered by id: the first publisher is the smallest id of those at that time.
-    at_tie = [t["doc_id"] for t in tied["timeline"] if t["published_at"] == TIE]
-    assert tied["first_doc"] == min(at_tie)
+    at_tie = [t["document_id"] for t in tied["timeline"] if t["published_at"] == TIE]
+    assert tied["first_document_id"] == min(at_tie)
     for s in stories:
-        if s["first_doc"]:
-            assert s["timeline"][0]["doc_id"] == s["first_doc"]
-            assert s["first_published"] is not None
-    sizes = [s["size"] for s in stories]
+        if s["first_document_id"]:
+            assert s["timeline"][0]["document_id"] == s["first_document_id"]
+            assert s["first_published_at"] is not None
+    sizes = [s["document_count"] for s in stories]
     assert sizes == sorted(sizes, reverse=True)
     outlets = {o["outlet"]: o for o in pq.read_table(local_out / "outlets.parquet").to_pylist()}
     farm = outlets[FARM]
-    assert farm["documents"] == 7 and farm["share_reused_from_others"] > 0.3
+    assert farm["document_count"] == 7 and farm["share_reused_from_others"] > 0.3
     assert farm["top_upstream"][0]["outlet"] == "Wikinews"
     assert outlets["Wikinews"]["share_reused_by_others"] > 0
 
 
 def test_drift_names_the_changed_fact_and_who_changed_it_first(local_out: Path) -> None:
     drift = pq.read_table(local_out / "drift.parquet").to_pylist()
-    brawl = [f for f in drift if f["origin_doc"] == BRAWL]
+    brawl = [f for f in drift if f["origin_document_id"] == BRAWL]
     assert len(brawl) == 1, drift
     fact = brawl[0]
     assert fact["type"] == "number"
-    assert "30" in fact["original"] and "40" in fact["changed_to"]
-    assert (fact["first_changed_doc"], fact["first_changed_outlet"]) == ("courier/brawl", "Courier")
-    values = {v["doc_id"]: (v["wording"], v["changed"]) for v in fact["values"]}
+    assert "30" in fact["origin_wording"] and "40" in fact["first_changed_wording"]
+    changer = (fact["first_changed_document_id"], fact["first_changed_outlet"])
+    assert changer == ("courier/brawl", "Courier")
+    values = {v["document_id"]: (v["wording"], v["changed"]) for v in fact["values"]}
     assert values[BRAWL][1] is False and values["courier/brawl"][1] is True
     assert values["blog/brawl"][1] is True  # the blog took the changed number from the paper
     times = [v["published_at"] for v in fact["values"]]
     assert times == sorted(times)
     stories = {
-        t["doc_id"]: s["story_id"]
-        for s in pq.read_table(local_out / "clusters.parquet").to_pylist()
+        t["document_id"]: s["family_id"]
+        for s in pq.read_table(local_out / "families.parquet").to_pylist()
         for t in s["timeline"]
     }
-    assert fact["story_id"] == stories[BRAWL] == stories["courier/brawl"]
+    assert fact["family_id"] == stories[BRAWL] == stories["courier/brawl"]
     # Renames and synonym swaps of the content-farm composites are spin, never drift.
     assert all(
         f["type"] in {"number", "date", "entity", "quote", "attribution", "negation"} for f in drift
@@ -163,9 +164,9 @@ def test_drift_names_the_changed_fact_and_who_changed_it_first(local_out: Path) 
 
 def test_jsonl_copies_match_parquet(local_out: Path) -> None:
     for name, key in (
-        ("pairs", ("doc_a", "doc_b")),
+        ("pairs", ("a_document_id", "b_document_id")),
         ("outlets", ("outlet",)),
-        ("drift", ("slot_id",)),
+        ("drift", ("fact_id",)),
     ):
         lines = [json.loads(x) for x in (local_out / f"{name}.jsonl").open()]
         assert sorted(lines, key=lambda r: tuple(r[k] for k in key)) == sorted_rows(
@@ -182,7 +183,7 @@ def test_rerun_skips_finished_stages_and_gives_the_same_outputs(
     assert first.stages_skipped == ()
     again = run_reuse([corpus], out, engine)
     assert again.stages_skipped == ("docs", "postings", "candidates", "pairs")
-    for name, key in (("pairs", ("doc_a", "doc_b")), ("clusters", ("story_id",))):
+    for name, key in (("pairs", ("a_document_id", "b_document_id")), ("families", ("family_id",))):
         assert sorted_rows(out, name, key) == sorted_rows(local_out, name, key)
 
 
@@ -214,8 +215,8 @@ def test_interrupted_stage_is_not_trusted(
     summary = run_reuse([corpus], out, engine)
     assert "pairs" not in summary.stages_skipped and "candidates" in summary.stages_skipped
     assert not junk.exists()
-    assert sorted_rows(out, "pairs", ("doc_a", "doc_b")) == sorted_rows(
-        local_out, "pairs", ("doc_a", "doc_b")
+    assert sorted_rows(out, "pairs", ("a_document_id", "b_document_id")) == sorted_rows(
+        local_out, "pairs", ("a_document_id", "b_document_id")
     )
 
 
@@ -242,7 +243,7 @@ def test_empty_input_gives_empty_outputs_with_schemas(tmp_path: Path) -> None:
     assert summary.documents == 0 and summary.pairs == 0
     for name, sch in (
         ("pairs", schema.PAIRS),
-        ("clusters", schema.STORIES),
+        ("families", schema.FAMILIES),
         ("outlets", schema.OUTLETS),
     ):
         table = pq.read_table(out / f"{name}.parquet")
@@ -293,7 +294,8 @@ def test_html_report_has_its_sections_and_escapes_text(local_out: Path) -> None:
     page = render_report(local_out)
     parser = _Collector()
     parser.feed(page)
-    assert parser.ids == ["stories", "outlets", "time"]
+    sections = [i for i in parser.ids if i in {"families", "pairs", "outlets", "time"}]
+    assert sections == ["families", "pairs", "outlets", "time"]
     assert parser.images and all(s.startswith("data:image/png;base64,") for s in parser.images)
     assert "b" not in parser.tags and "script" not in parser.tags
     assert "Daily &lt;b&gt;Farm&lt;/b&gt; &amp; Co" in page
@@ -326,7 +328,7 @@ def test_report_of_a_tiny_corpus_says_there_is_not_enough_to_plot(tmp_path: Path
     out = tmp_path / "out"
     run_reuse([data], out, LocalEngine(LocalOptions(workers=1)))
     page = render_report(out)
-    assert "2 documents, 1 reuse pair, 1 story, 1 outlet" in page  # no "1 outlets"
+    assert "2 documents, 1 reuse pair, 1 reuse family, 1 outlet " in page  # no "1 outlets"
     assert "Not enough data to plot reuse over time" in page
     assert "Not enough data to plot outlets by originality" in page
     assert "data:image/png" in page  # the one story spread over two days is drawn
@@ -350,10 +352,10 @@ def test_cli_reuse_and_report(corpus: Path, local_out: Path, tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert summary["documents"] == 106 and summary["engine"] == "local"
-    assert summary["tied_first_publishers"] >= 1
+    assert summary["tied_first_documents"] >= 1
     assert "no date" in done.stderr and "ordered by document id" in done.stderr
-    assert sorted_rows(out, "pairs", ("doc_a", "doc_b")) == sorted_rows(
-        local_out, "pairs", ("doc_a", "doc_b")
+    assert sorted_rows(out, "pairs", ("a_document_id", "b_document_id")) == sorted_rows(
+        local_out, "pairs", ("a_document_id", "b_document_id")
     )
     html = tmp_path / "overview.html"
     done = wiretrace("corpus", "report", str(out), "--html", str(html))
@@ -412,9 +414,9 @@ def test_spark_engine_agrees_with_local_and_skips_finished_stages(
     assert again.stages_skipped == ("docs", "postings", "candidates", "pairs")
     assert not (out / "_stages" / ".pairs.tmp-0000").exists()
     for name, key in (
-        ("pairs", ("doc_a", "doc_b")),
-        ("clusters", ("story_id",)),
+        ("pairs", ("a_document_id", "b_document_id")),
+        ("families", ("family_id",)),
         ("outlets", ("outlet",)),
-        ("drift", ("slot_id",)),
+        ("drift", ("fact_id",)),
     ):
         assert sorted_rows(out, name, key) == sorted_rows(local_out, name, key), name

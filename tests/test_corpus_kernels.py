@@ -23,11 +23,11 @@ from wiretrace.corpus.kernels import (
     doc_postings,
     doc_reuse,
     doc_sides,
+    family_record,
     group_pairs,
     merge_counts,
     pair_record,
     stable_id,
-    story_record,
     unpack_keys,
 )
 from wiretrace.index.base import document_hashes
@@ -62,9 +62,7 @@ def kernel_pairs(docs: dict[int, set[int]], max_df: int, min_shared: int, parts:
         counts.append(c)
     k, c = merge_counts(np.concatenate(keys), np.concatenate(counts))
     a, b = unpack_keys(k[c >= min_shared])
-    return {
-        (int(x), int(y)): int(n) for x, y, n in zip(a, b, c[c >= min_shared], strict=True)
-    }
+    return {(int(x), int(y)): int(n) for x, y, n in zip(a, b, c[c >= min_shared], strict=True)}
 
 
 postings = st.dictionaries(
@@ -141,8 +139,12 @@ def test_union_find_matches_reference(case) -> None:
         lambda n: st.tuples(
             st.just(n),
             st.lists(
-                st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.integers(0, 50),
-                          st.integers(0, 50)).filter(lambda e: e[0] != e[1])
+                st.tuples(
+                    st.integers(0, n - 1),
+                    st.integers(0, n - 1),
+                    st.integers(0, 50),
+                    st.integers(0, 50),
+                ).filter(lambda e: e[0] != e[1])
             ),
             st.randoms(),
         )
@@ -212,39 +214,60 @@ def test_pair_aligner_uses_the_trace_aligner_and_classifier() -> None:
 
 
 def test_pair_direction_by_time_undated_and_ties() -> None:
-    passages = [{"a_start": 0, "a_end": 10, "b_start": 5, "b_end": 15, "score": 1.0,
-                 "kind": "verbatim", "edits": []}]
+    passages = [
+        {
+            "a_start": 0,
+            "a_end": 10,
+            "b_start": 5,
+            "b_end": 15,
+            "score": 1.0,
+            "kind": "verbatim",
+            "edits": [],
+        }
+    ]
     early, late = "2020-01-01T10:00:00Z", "2020-01-01T12:00:00+01:00"
     r = pair_record(meta(0, "a", late), meta(1, "b", early), 3, passages)
-    assert (r["direction"], r["source_doc"], r["target_doc"]) == ("b_to_a", "b", "a")
+    assert (r["direction"], r["source_document_id"], r["copy_document_id"]) == ("b_to_a", "b", "a")
     # 12:00+01:00 is 11:00 UTC: later than 10:00Z.
     r = pair_record(meta(0, "a", early), meta(1, "b", None), 3, passages)
-    assert (r["direction"], r["source_doc"]) == ("unknown", None)
+    assert (r["direction"], r["source_document_id"]) == ("unknown", None)
     r = pair_record(meta(0, "z", early), meta(1, "m", "2020-01-01T10:00:00+00:00"), 3, passages)
     assert r["same_time"] and r["direction"] == "b_to_a"  # a tie goes to the smaller id
     assert r["pair_id"] == stable_id("p", "z", "m")
-    assert r["a_chars"] == 10 and r["kind"] == "verbatim"
+    assert r["a_shared_chars"] == 10 and r["kind"] == "verbatim"
 
 
 def test_story_first_publisher_is_never_undated_and_ties_are_flagged() -> None:
-    s = story_record(
-        [meta(0, "c", None), meta(1, "b", "2021-05-01"), meta(2, "a", "2021-05-01"),
-         meta(3, "d", "2021-06-01")]
+    s = family_record(
+        [
+            meta(0, "c", None),
+            meta(1, "b", "2021-05-01"),
+            meta(2, "a", "2021-05-01"),
+            meta(3, "d", "2021-06-01"),
+        ]
     )
-    assert s["first_doc"] == "a" and s["first_tied"]
-    assert [t["doc_id"] for t in s["timeline"]] == ["a", "b", "d", "c"]
-    assert s["undated"] == 1 and s["start"] == "2021-05-01" and s["end"] == "2021-06-01"
-    assert s["story_id"] == stable_id("s", "a")
-    s = story_record([meta(0, "x", None), meta(1, "y", None)])
-    assert s["first_doc"] is None and not s["first_tied"] and s["undated"] == 2
-    s = story_record([meta(0, "x", "2021-01-02"), meta(1, "y", "2021-01-01")])
-    assert s["first_doc"] == "y" and not s["first_tied"]
+    assert s["first_document_id"] == "a" and s["first_tied"]
+    assert [t["document_id"] for t in s["timeline"]] == ["a", "b", "d", "c"]
+    assert s["undated_count"] == 1
+    assert (s["first_published_at"], s["last_published_at"]) == ("2021-05-01", "2021-06-01")
+    assert s["family_id"] == stable_id("s", "a")
+    s = family_record([meta(0, "x", None), meta(1, "y", None)])
+    assert s["first_document_id"] is None and not s["first_tied"] and s["undated_count"] == 2
+    s = family_record([meta(0, "x", "2021-01-02"), meta(1, "y", "2021-01-01")])
+    assert s["first_document_id"] == "y" and not s["first_tied"]
 
 
 def test_outlet_shares() -> None:
     def p(a0: int, a1: int) -> dict:
-        return {"a_start": a0, "a_end": a1, "b_start": a0, "b_end": a1, "score": 1.0,
-                "kind": "verbatim", "edits": []}
+        return {
+            "a_start": a0,
+            "a_end": a1,
+            "b_start": a0,
+            "b_end": a1,
+            "score": 1.0,
+            "kind": "verbatim",
+            "edits": [],
+        }
 
     wire = meta(0, "wire", "2021-01-01", "Wire", 100)
     farm = meta(1, "farm", "2021-01-02", "Farm", 200)
@@ -258,8 +281,12 @@ def test_outlet_shares() -> None:
     by = {r["outlet"]: r for r in tally.records()}
     assert by["Wire"]["share_reused_by_others"] == 0.6 and by["Wire"]["originality"] == 1.0
     assert by["Farm"]["share_reused_from_others"] == round(60 / 300, 4)
-    assert by["Farm"]["top_upstream"] == [{"outlet": "Wire", "chars": 60, "share": 1.0}]
-    assert by["Farm"]["documents"] == 2 and by["Farm"]["dated_documents"] == 1
+    assert by["Farm"]["top_upstream"] == [{"outlet": "Wire", "reused_chars": 60, "share": 1.0}]
+    assert by["Farm"]["document_count"] == 2 and by["Farm"]["dated_document_count"] == 1
     assert [r["outlet"] for r in tally.records()] == ["Wire", "Farm"]
-    assert doc_reuse([("from", "Wire", [Span(0, 5)]), ("undirected", "Q", [Span(0, 5)])]) \
-        .undirected_chars == 5
+    assert (
+        doc_reuse(
+            [("from", "Wire", [Span(0, 5)]), ("undirected", "Q", [Span(0, 5)])]
+        ).undirected_chars
+        == 5
+    )

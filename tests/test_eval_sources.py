@@ -144,9 +144,17 @@ def _shared() -> Path:
     return SHARED_DATA
 
 
+_PROGRESS: list[tuple[str, int, int]] = []
+
+
 @pytest.fixture(scope="module")
 def report() -> SourcesReport:
-    return run_sources(_shared())
+    return run_sources(_shared(), progress=lambda *step: _PROGRESS.append(step))
+
+
+def test_progress_counts_the_articles_ranked(report: SourcesReport) -> None:
+    assert _PROGRESS[0] == ("ranked articles", 1, report.articles)
+    assert _PROGRESS[-1] == ("ranked articles", report.articles, report.articles)
 
 
 def test_max_articles_must_be_positive() -> None:

@@ -344,19 +344,24 @@ def test_cli_writes_jsonl_and_parquet(tmp_path: Path) -> None:
     proc = _run("corpus", "stories", str(src), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     assert "19 documents -> 3 stories" in proc.stdout
+    # Progress on standard error (sparse lines: it is not a terminal), none on stdout.
+    assert "clustered documents 1/19, 0 s" in proc.stderr
+    assert "clustered documents 19/19" in proc.stderr and "clustered" not in proc.stdout
     assert "1 undated" in proc.stderr
     stories = [json.loads(line) for line in (out / "stories.jsonl").read_text().splitlines()]
-    assert sorted(s["size"] for s in stories) == [6, 6, 7]
+    assert sorted(s["document_count"] for s in stories) == [6, 6, 7]
     table = pq.read_table(out / "stories.parquet")
     assert table.num_rows == 3
-    assert table.column("id").to_pylist() == [s["id"] for s in stories]
+    assert table.column("story_id").to_pylist() == [s["story_id"] for s in stories]
     assignments = pq.read_table(out / "assignments.parquet")
     assert assignments.num_rows == len(docs)
     assert set(assignments.column_names) == {"document_id", "story_id", "score", "new_story"}
     assert not list(out.glob(".*"))  # no temporary file left behind
-    exact = _run("corpus", "stories", str(src), "--out", str(tmp_path / "exact"), "--exact")
+    exact = _run(
+        "corpus", "stories", str(src), "--out", str(tmp_path / "exact"), "--exact", "--quiet"
+    )
     assert exact.returncode == 0, exact.stderr
-    assert "19 documents -> 3 stories" in exact.stdout
+    assert "19 documents -> 3 stories" in exact.stdout and "read documents" not in exact.stderr
 
 
 def vars_of(doc: Document) -> dict[str, str | None]:
@@ -379,7 +384,7 @@ def test_cli_empty_input(tmp_path: Path) -> None:
     assert (out / "stories.jsonl").read_text() == ""
     table = pq.read_table(out / "stories.parquet")
     assert table.num_rows == 0
-    assert "timeline" in table.column_names and "first_publisher" in table.column_names
+    assert "timeline" in table.column_names and "first_outlet" in table.column_names
     assert pq.read_table(out / "assignments.parquet").num_rows == 0
 
 
@@ -425,7 +430,11 @@ def test_eval_command_on_a_tiny_corpus(tmp_path: Path) -> None:
     _tiny_ecbplus(tmp_path)
     result = CliRunner().invoke(eval_stories_cmd, [str(tmp_path), "--json"])
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)  # progress goes to stderr only
+    assert "read documents 18/18" in result.stderr
+    assert "tuned and scored methods 8/8" in result.stderr
+    quiet = CliRunner().invoke(eval_stories_cmd, [str(tmp_path), "--json", "--quiet"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
     assert report["documents"] == 18 and report["stories"] == 6
     methods = {r["method"] for r in report["results"]}
     assert methods == {"ours", "ours-exact", "tfidf-complete", "minhash-lsh"}

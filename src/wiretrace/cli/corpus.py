@@ -25,6 +25,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from wiretrace.cli._progress import StepProgress, quiet_option
 from wiretrace.cli._shared import (
     CLI_HINTS,
     SKIP_BAD_HINT,
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 @click.group("corpus")
 def corpus_group() -> None:
-    """Find reuse, stories and first publishers across a whole corpus."""
+    """Find reuse, reuse families, stories and first publishers across a whole corpus."""
 
 
 class _Bar:
@@ -78,7 +79,7 @@ def _spark_conf(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     "--out",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (pairs, stories, outlets; stages are kept in OUT/_stages for reruns).",
+    help="Output folder (pairs, families, outlets, drift; stages are kept in OUT/_stages).",
 )
 @click.option(
     "--engine",
@@ -142,7 +143,7 @@ def reuse_cmd(
     as_json: bool,
     quiet: bool,
 ) -> None:
-    """Find every pair of documents in INPUTS that share passages, the story families they
+    """Find every pair of documents in INPUTS that share passages, the reuse families they
     form with their first publishers, and how original each outlet is."""
     from wiretrace.corpus.engines import EngineOptions, reuse_options, running_engine
     from wiretrace.corpus.local import LocalOptions
@@ -200,14 +201,15 @@ def _print_summary(summary: ReuseSummary, out: Path) -> None:
         return
     lines = [
         f"{summary.documents:,} documents, {summary.pairs:,} reuse pairs, "
-        f"{summary.stories:,} stories, {summary.outlets:,} outlets ({summary.engine} engine).",
-        f"Outputs in {out}: pairs.parquet, clusters.parquet, outlets.parquet, drift.parquet "
+        f"{summary.families:,} reuse families, {summary.outlets:,} outlets "
+        f"({summary.engine} engine).",
+        f"Outputs in {out}: pairs.parquet, families.parquet, outlets.parquet, drift.parquet "
         "(+ JSONL when small).",
     ]
     if summary.drifted_facts:
         n = summary.drifted_facts
         lines.append(
-            f"{n:,} {'fact is' if n == 1 else 'facts are'} stated differently within a story "
+            f"{n:,} {'fact is' if n == 1 else 'facts are'} stated differently within a family "
             "(drift.parquet names who changed each first)."
         )
     if summary.stages_skipped:
@@ -218,10 +220,10 @@ def _print_summary(summary: ReuseSummary, out: Path) -> None:
             f"{n:,} {'document has' if n == 1 else 'documents have'} no date: undated "
             "documents are kept but never called first."
         )
-    if summary.tied_first_publishers:
-        n = summary.tied_first_publishers
+    if summary.tied_first_documents:
+        n = summary.tied_first_documents
         lines.append(
-            f"{n:,} {'story has' if n == 1 else 'stories have'} a first publisher tied on "
+            f"{n:,} {'family has' if n == 1 else 'families have'} a first document tied on "
             "timestamp with another document; ties are ordered by document id."
         )
     if summary.rejected:
@@ -240,11 +242,16 @@ def _print_summary(summary: ReuseSummary, out: Path) -> None:
     help="Where to write the static HTML overview.",
 )
 @click.option(
-    "--top", type=click.IntRange(min=1), default=20, show_default=True, help="Stories to show."
+    "--top",
+    type=click.IntRange(min=1),
+    default=20,
+    show_default=True,
+    help="Reuse families to show.",
 )
 def report_cmd(folder: Path, html_out: Path, top: int) -> None:
-    """Write a static HTML overview of a 'corpus reuse' output FOLDER: top stories, outlets
-    ranked by originality, and reuse over time."""
+    """Write a static HTML overview of a 'corpus reuse' output FOLDER: the largest reuse
+    families, the pairs that share the most text side by side, outlets ranked by
+    originality, and reuse over time."""
     from wiretrace.corpus.report import write_report
 
     try:
@@ -290,6 +297,7 @@ def report_cmd(folder: Path, html_out: Path, top: int) -> None:
     help="With --exact: the complete-link similarity threshold.",
 )
 @skip_bad_option("Go on past bad records and list them in OUT/rejects.jsonl.")
+@quiet_option()
 def stories_cmd(
     inputs: tuple[Path, ...],
     out: Path,
@@ -298,6 +306,7 @@ def stories_cmd(
     exact: bool,
     exact_threshold: float,
     skip_bad: bool,
+    quiet: bool,
 ) -> None:
     """Group articles about the same event, online in time order, even when they share no
     text (INPUT: .jsonl, .jsonl.gz, .txt files and folders of them)."""
@@ -316,7 +325,9 @@ def stories_cmd(
     try:
         records = iter_records(list(inputs), ReadOptions(hints=CLI_HINTS))
         docs = list(accepted_documents(records, skip_bad, rejected))
-        result = (cluster_stories_exact if exact else cluster_stories)(docs, options)
+        with StepProgress(quiet) as progress:
+            cluster = cluster_stories_exact if exact else cluster_stories
+            result = cluster(docs, options, progress=progress)
         write_story_outputs(result, out)
     except InputError as exc:
         raise CommandError(f"{exc}\n{SKIP_BAD_HINT}.") from exc

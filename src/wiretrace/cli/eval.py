@@ -14,6 +14,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from wiretrace.cli._progress import StepProgress, quiet_option
 from wiretrace.cli._shared import CommandError, Report, echo_report, json_option
 
 SHARED_DATA = "../shared/data"
@@ -198,11 +199,13 @@ def eval_clough_cmd(data_dir: Path, as_json: bool) -> None:
 )
 @click.option("--semantic", is_flag=True, help="Rerank with sentence embeddings ([semantic]).")
 @json_option()
-def eval_sources_cmd(shared_data: Path, semantic: bool, as_json: bool) -> None:
+@quiet_option()
+def eval_sources_cmd(shared_data: Path, semantic: bool, as_json: bool, quiet: bool) -> None:
     """Rank Wikinews articles' cited sources among BBC distractors: recall@1/5 and MRR."""
     from wiretrace.eval.sources import run_sources
 
-    echo_report(lambda: run_sources(shared_data, semantic=semantic), as_json)
+    with StepProgress(quiet) as progress:
+        echo_report(lambda: run_sources(shared_data, semantic=semantic, progress=progress), as_json)
 
 
 @eval_group.command("news")
@@ -255,17 +258,19 @@ def eval_news_cmd(
     "data_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_ECBPLUS
 )
 @json_option()
-def eval_stories_cmd(data_dir: Path, as_json: bool) -> None:
+@quiet_option()
+def eval_stories_cmd(data_dir: Path, as_json: bool, quiet: bool) -> None:
     """Story clustering on ECB+ (DATA_DIR holds ecbplus_docs.jsonl.gz): B-cubed and pairwise
     P/R/F1 against a TF-IDF complete-link baseline and MinHash LSH, tuned on half the topics."""
     from wiretrace.eval.stories import run_stories
 
     def run() -> Report:
         try:
-            return run_stories(data_dir)
+            return run_stories(data_dir, progress=progress)
         except ModuleNotFoundError as exc:  # the baselines' libraries are development extras
             raise CommandError(
                 f"the story evaluation needs {exc.name}: pip install 'wiretrace[dev]'"
             ) from exc
 
-    echo_report(run, as_json)
+    with StepProgress(quiet) as progress:
+        echo_report(run, as_json)

@@ -1,7 +1,7 @@
-"""Fact drift across a story: the facts a story's documents state differently, and who changed
-each one first (the ``drift`` output of ``wiretrace corpus reuse``).
+"""Fact drift across a reuse family: the facts a family's documents state differently, and who
+changed each one first (the ``drift`` output of ``wiretrace corpus reuse``).
 
-Every pair of documents of one story family carries its passages' typed edits
+Every pair of documents of one reuse family carries its passages' typed edits
 (:func:`wiretrace.corpus.kernels.edit_row`). An edit of a fact type (:data:`FACT_TYPES`) says
 that the two documents word a fact differently at those spans. The fact's *slot* is its place in
 the earlier of the two (by :func:`wiretrace.dates.time_key`, so undated documents come last):
@@ -26,15 +26,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from wiretrace.corpus.kernels import stable_id
-from wiretrace.corpus.records import DriftRecord, DriftValue, StoryRecord
+from wiretrace.corpus.records import DriftRecord, DriftValue, FamilyRecord
 from wiretrace.dates import time_key
 from wiretrace.drift.signal import FACT_TYPES
 from wiretrace.model import Span
 
-__all__ = ["DRIFT_PAIR_COLUMNS", "story_drift"]
+__all__ = ["DRIFT_PAIR_COLUMNS", "family_drift"]
 
 # The pair columns the drift table reads.
-DRIFT_PAIR_COLUMNS = ["doc_a", "doc_b", "published_a", "published_b", "passages"]
+DRIFT_PAIR_COLUMNS = ["a_document_id", "b_document_id", "passages"]
 _FACT_VALUES = frozenset(t.value for t in FACT_TYPES)
 
 TimeKey = tuple[int, datetime, str]
@@ -42,7 +42,7 @@ TimeKey = tuple[int, datetime, str]
 
 @dataclass(frozen=True, slots=True)
 class _Member:
-    story: str
+    family: str
     outlet: str
     published_at: str | None
     order: TimeKey
@@ -50,7 +50,7 @@ class _Member:
 
 @dataclass
 class _Slot:
-    story: str
+    family: str
     type: str
     origin: str
     start: int
@@ -60,21 +60,21 @@ class _Slot:
     kept: set[str] = field(default_factory=set)  # members that kept the original wording
 
 
-def story_drift(
-    stories: Sequence[StoryRecord], pairs: Callable[[], Iterable[Mapping[str, object]]]
+def family_drift(
+    families: Sequence[FamilyRecord], pairs: Callable[[], Iterable[Mapping[str, object]]]
 ) -> list[DriftRecord]:
-    """The drift table of ``stories``; ``pairs()`` streams the pair records (at least
+    """The drift table of ``families``; ``pairs()`` streams the pair records (at least
     :data:`DRIFT_PAIR_COLUMNS`) and is called twice."""
-    members = _members(stories)
+    members = _members(families)
     slots: dict[tuple[str, int, int, str], _Slot] = {}
     later_spans: dict[str, list[Span]] = {}
-    for pair, a, b in _story_pairs(pairs(), members):
+    for pair, a, b in _family_pairs(pairs(), members):
         for kind, origin, other in _fact_edits(pair, a, b, members):
             key = (origin.doc, origin.start, origin.end, kind)
             slot = slots.get(key)
             if slot is None:
-                story = members[origin.doc].story
-                slot = _Slot(story, kind, origin.doc, origin.start, origin.end, origin.wording)
+                family = members[origin.doc].family
+                slot = _Slot(family, kind, origin.doc, origin.start, origin.end, origin.wording)
                 slots[key] = slot
             slot.changed.setdefault(other.doc, other.wording)
             later_spans.setdefault(other.doc, []).append(Span(other.start, other.end))
@@ -86,28 +86,30 @@ def story_drift(
     by_origin: dict[str, list[_Slot]] = {}
     for s in slots.values():
         by_origin.setdefault(s.origin, []).append(s)
-    for pair, a, b in _story_pairs(pairs(), members):
+    for pair, a, b in _family_pairs(pairs(), members):
         _mark_kept(pair, a, b, by_origin)
     return [_record(s, members) for s in sorted(slots.values(), key=_slot_order(members))]
 
 
-def _members(stories: Sequence[StoryRecord]) -> dict[str, _Member]:
+def _members(families: Sequence[FamilyRecord]) -> dict[str, _Member]:
     out: dict[str, _Member] = {}
-    for story in stories:
-        for m in story["timeline"]:
-            order = time_key(m["published_at"], m["doc_id"])
-            out[m["doc_id"]] = _Member(story["story_id"], m["outlet"], m["published_at"], order)
+    for family in families:
+        for m in family["timeline"]:
+            order = time_key(m["published_at"], m["document_id"])
+            out[m["document_id"]] = _Member(
+                family["family_id"], m["outlet"], m["published_at"], order
+            )
     return out
 
 
-def _story_pairs(
+def _family_pairs(
     pairs: Iterable[Mapping[str, object]], members: Mapping[str, _Member]
 ) -> Iterator[tuple[Mapping[str, object], str, str]]:
-    """The pairs whose two documents belong to one story."""
+    """The pairs whose two documents belong to one family."""
     for pair in pairs:
-        a, b = str(pair["doc_a"]), str(pair["doc_b"])
+        a, b = str(pair["a_document_id"]), str(pair["b_document_id"])
         ma, mb = members.get(a), members.get(b)
-        if ma is not None and mb is not None and ma.story == mb.story:
+        if ma is not None and mb is not None and ma.family == mb.family:
             yield pair, a, b
 
 
@@ -181,7 +183,7 @@ def _edits(passage: Mapping[str, object]) -> list[Mapping[str, object]]:
 
 def _slot_order(members: Mapping[str, _Member]) -> Callable[[_Slot], tuple[object, ...]]:
     def key(s: _Slot) -> tuple[object, ...]:
-        return (s.story, members[s.origin].order, s.start, s.end, s.type)
+        return (s.family, members[s.origin].order, s.start, s.end, s.type)
 
     return key
 
@@ -190,7 +192,7 @@ def _record(slot: _Slot, members: Mapping[str, _Member]) -> DriftRecord:
     def value(doc: str, wording: str, changed: bool) -> DriftValue:
         m = members[doc]
         return {
-            "doc_id": doc,
+            "document_id": doc,
             "outlet": m.outlet,
             "published_at": m.published_at,
             "wording": wording,
@@ -200,21 +202,21 @@ def _record(slot: _Slot, members: Mapping[str, _Member]) -> DriftRecord:
     values = [value(slot.origin, slot.original, False)]
     values += [value(d, slot.original, False) for d in slot.kept]
     values += [value(d, w, True) for d, w in slot.changed.items()]
-    values.sort(key=lambda v: members[v["doc_id"]].order)
+    values.sort(key=lambda v: members[v["document_id"]].order)
     first = next(v for v in values if v["changed"])
     return {
-        "story_id": slot.story,
-        "slot_id": stable_id(
-            "f", slot.story, slot.origin, str(slot.start), str(slot.end), slot.type
+        "family_id": slot.family,
+        "fact_id": stable_id(
+            "f", slot.family, slot.origin, str(slot.start), str(slot.end), slot.type
         ),
         "type": slot.type,
-        "origin_doc": slot.origin,
+        "origin_document_id": slot.origin,
         "origin_start": slot.start,
         "origin_end": slot.end,
-        "original": slot.original,
+        "origin_wording": slot.original,
         "values": values,
-        "first_changed_doc": first["doc_id"],
+        "first_changed_document_id": first["document_id"],
         "first_changed_outlet": first["outlet"],
-        "first_changed_at": first["published_at"],
-        "changed_to": first["wording"],
+        "first_changed_published_at": first["published_at"],
+        "first_changed_wording": first["wording"],
     }

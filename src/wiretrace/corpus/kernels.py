@@ -15,7 +15,7 @@ The pipeline, kernel by kernel:
 3. :class:`PairAligner`: aligns a candidate pair with :func:`~wiretrace.align.pair.align_pair`
    (the aligner of ``trace``), classifies each passage with :func:`wiretrace.trace.classify`
    and builds one pair record (:func:`pair_record`) with the direction by publication time.
-4. :class:`BestLinks`, :class:`UnionFind` and :func:`story_record`: story families are the
+4. :class:`BestLinks`, :class:`UnionFind` and :func:`family_record`: reuse families are the
    connected components of each document's *strongest* reuse link (the partner it shares the
    most characters with), with a timeline and a first publisher. Joining every link instead
    lets one composite page that lifts from four stories join all four, and on a corpus full
@@ -44,10 +44,10 @@ from wiretrace.align.pair import AlignView, PairOptions, align_pair, align_view
 from wiretrace.corpus.records import (
     Direction,
     EditRecord,
+    FamilyRecord,
     OutletRecord,
     PairRecord,
     PassageRecord,
-    StoryRecord,
 )
 from wiretrace.dates import parse_date, time_key
 from wiretrace.drift import typed_edits
@@ -310,11 +310,11 @@ def pair_record(
     ka, kb = time_key(a.published_at, a.id), time_key(b.published_at, b.id)
     direction: Direction
     if ka[0] or kb[0]:
-        direction, source_doc, target_doc = "unknown", None, None
+        direction, source_id, copy_id = "unknown", None, None
     elif ka < kb:
-        direction, source_doc, target_doc = "a_to_b", a.id, b.id
+        direction, source_id, copy_id = "a_to_b", a.id, b.id
     else:
-        direction, source_doc, target_doc = "b_to_a", b.id, a.id
+        direction, source_id, copy_id = "b_to_a", b.id, a.id
     same_time = not (ka[0] or kb[0]) and ka[1] == kb[1]
     a_spans = [Span(p["a_start"], p["a_end"]) for p in passages]
     b_spans = [Span(p["b_start"], p["b_end"]) for p in passages]
@@ -327,22 +327,22 @@ def pair_record(
     kind = max(KIND_ORDER, key=lambda k: (by_kind[str(k)], -KIND_ORDER.index(k)))
     return {
         "pair_id": stable_id("p", a.id, b.id),
-        "doc_a": a.id,
-        "doc_b": b.id,
-        "idx_a": a.idx,
-        "idx_b": b.idx,
-        "outlet_a": a.outlet,
-        "outlet_b": b.outlet,
-        "published_a": a.published_at,
-        "published_b": b.published_at,
+        "a_document_id": a.id,
+        "b_document_id": b.id,
+        "a_idx": a.idx,
+        "b_idx": b.idx,
+        "a_outlet": a.outlet,
+        "b_outlet": b.outlet,
+        "a_published_at": a.published_at,
+        "b_published_at": b.published_at,
         "direction": direction,
-        "source_doc": source_doc,
-        "target_doc": target_doc,
+        "source_document_id": source_id,
+        "copy_document_id": copy_id,
         "same_time": same_time,
         "shared_fingerprints": int(shared),
-        "n_passages": len(passages),
-        "a_chars": Span.union_length(a_spans),
-        "b_chars": Span.union_length(b_spans),
+        "passage_count": len(passages),
+        "a_shared_chars": Span.union_length(a_spans),
+        "b_shared_chars": Span.union_length(b_spans),
         "a_length": a.length,
         "b_length": b.length,
         "score": round(weighted / total, 4) if total else 0.0,
@@ -351,7 +351,7 @@ def pair_record(
     }
 
 
-# -- 4: story families -------------------------------------------------------------------------
+# -- 4: reuse families -------------------------------------------------------------------------
 
 
 class UnionFind:
@@ -420,12 +420,12 @@ class BestLinks:
         return uf
 
 
-def story_record(members: Sequence[DocMeta]) -> StoryRecord:
-    """A story family: its documents in time order and its first publisher.
+def family_record(members: Sequence[DocMeta]) -> FamilyRecord:
+    """A reuse family: its documents in time order and its first document (the first
+    publisher).
 
-    The first publisher is the earliest dated document; ties on the timestamp go to the
-    smallest id and are flagged with ``first_tied``. A story whose documents are all undated
-    has no first publisher.
+    The first document is the earliest dated one; ties on the timestamp go to the smallest id
+    and are flagged with ``first_tied``. A family whose documents are all undated has none.
     """
     ordered = sorted(members, key=lambda m: time_key(m.published_at, m.id))
     keys = [time_key(m.published_at, m.id) for m in ordered]
@@ -433,20 +433,19 @@ def story_record(members: Sequence[DocMeta]) -> StoryRecord:
     tied = first is not None and len(keys) > 1 and keys[1][0] == 0 and keys[1][1] == keys[0][1]
     dated = [m for m, k in zip(ordered, keys, strict=True) if k[0] == 0]
     return {
-        "story_id": stable_id("s", min(m.id for m in members)),
-        "size": len(members),
-        "outlets": len({m.outlet for m in members}),
-        "first_doc": first.id if first else None,
+        "family_id": stable_id("s", min(m.id for m in members)),
+        "document_count": len(members),
+        "outlet_count": len({m.outlet for m in members}),
+        "first_document_id": first.id if first else None,
         "first_outlet": first.outlet if first else None,
-        "first_published": first.published_at if first else None,
         "first_tied": bool(tied),
-        "undated": len(members) - len(dated),
-        "start": dated[0].published_at if dated else None,
-        "end": dated[-1].published_at if dated else None,
+        "undated_count": len(members) - len(dated),
+        "first_published_at": dated[0].published_at if dated else None,
+        "last_published_at": dated[-1].published_at if dated else None,
         "timeline": [
             {
                 "order": i,
-                "doc_id": m.id,
+                "document_id": m.id,
                 "title": m.title,
                 "outlet": m.outlet,
                 "published_at": m.published_at,
@@ -473,8 +472,8 @@ def doc_sides(pair: PairRecord) -> list[tuple[int, str, str, list[Span]]]:
     else:
         roles = ("undirected", "undirected")
     return [
-        (pair["idx_a"], roles[0], pair["outlet_b"], a_spans),
-        (pair["idx_b"], roles[1], pair["outlet_a"], b_spans),
+        (pair["a_idx"], roles[0], pair["b_outlet"], a_spans),
+        (pair["b_idx"], roles[1], pair["a_outlet"], b_spans),
     ]
 
 
@@ -546,18 +545,18 @@ class OutletTally:
             originality = round(1.0 - share_from, 4) if s.dated else None
             record: OutletRecord = {
                 "outlet": outlet,
-                "documents": s.documents,
-                "dated_documents": s.dated,
-                "chars": s.chars,
+                "document_count": s.documents,
+                "dated_document_count": s.dated,
+                "text_chars": s.chars,
                 "share_reused_from_others": round(share_from, 4),
                 "share_reused_by_others": round(s.by_chars / s.chars if s.chars else 0.0, 4),
                 "share_shared_undated": round(s.undirected_chars / s.chars if s.chars else 0.0, 4),
                 "originality": originality,
-                "documents_reusing": s.docs_reusing,
+                "reusing_document_count": s.docs_reusing,
                 "top_upstream": [
                     {
                         "outlet": o,
-                        "chars": c,
+                        "reused_chars": c,
                         "share": round(c / s.from_chars, 4) if s.from_chars else 0.0,
                     }
                     for o, c in top

@@ -1,5 +1,5 @@
-"""The corpus-mode run: read documents, let an engine find the pairs, then build stories and
-outlet figures and write the outputs.
+"""The corpus-mode run: read documents, let an engine find the pairs, then build reuse families
+and outlet figures and write the outputs.
 
 Stages (each checkpointed under ``OUT/_stages``, see :mod:`wiretrace.corpus.stages`):
 
@@ -7,9 +7,14 @@ Stages (each checkpointed under ``OUT/_stages``, see :mod:`wiretrace.corpus.stag
    Arrow file for random access by number). Duplicate ids and unreadable records are rejected.
 2. the engine's stages (``postings``, ``candidates``, ``pairs``): the reuse pairs, Parquet
    with the :data:`~wiretrace.corpus.schema.PAIRS` schema, in any order.
-3. ``finish`` (here): stories (union-find over the pairs), per-document and per-outlet reuse,
-   written to ``OUT`` as ``pairs.parquet``, ``clusters.parquet``, ``outlets.parquet``, JSONL
-   copies when small, and ``summary.json``.
+3. ``finish`` (here): reuse families (union-find over the pairs), per-document and per-outlet
+   reuse and fact drift, written to ``OUT`` as ``pairs.parquet``, ``families.parquet``,
+   ``outlets.parquet``, ``drift.parquet``, JSONL copies when small, and ``summary.json``.
+
+Version 2 of the format renamed the output fields to one name per concept
+(``docs/corpus-outputs.md``); a run over an output folder of version 1 discards its stages
+(their pairs carry the old names) and computes them again; ``corpus report`` still reads a
+version 1 folder (:mod:`wiretrace.corpus.legacy`).
 
 Memory: postings and pairs are streamed in batches; what is held whole is one record of
 metadata per document (number, id, outlet, date, length) and the union-find arrays.
@@ -32,7 +37,7 @@ import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from wiretrace.corpus import schema
-from wiretrace.corpus.drift import DRIFT_PAIR_COLUMNS, story_drift
+from wiretrace.corpus.drift import DRIFT_PAIR_COLUMNS, family_drift
 from wiretrace.corpus.kernels import (
     BestLinks,
     CorpusOptions,
@@ -40,7 +45,7 @@ from wiretrace.corpus.kernels import (
     OutletTally,
     doc_reuse,
     doc_sides,
-    story_record,
+    family_record,
 )
 from wiretrace.corpus.stages import StageStore
 from wiretrace.dates import time_key
@@ -50,7 +55,7 @@ from wiretrace.model import Document, Span
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 DOCS_PER_PART = 2000
 TEXTS_FILE = "_texts.arrow"
 # Outputs with at most this many rows are also written as JSONL.
@@ -99,10 +104,10 @@ class ReuseSummary:
     documents: int
     rejected: int
     pairs: int
-    stories: int
+    families: int
     outlets: int
     undated_documents: int
-    tied_first_publishers: int
+    tied_first_documents: int
     stages_skipped: tuple[str, ...]
     drifted_facts: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
@@ -114,10 +119,10 @@ class ReuseSummary:
             "documents": self.documents,
             "rejected": self.rejected,
             "pairs": self.pairs,
-            "stories": self.stories,
+            "families": self.families,
             "outlets": self.outlets,
             "undated_documents": self.undated_documents,
-            "tied_first_publishers": self.tied_first_publishers,
+            "tied_first_documents": self.tied_first_documents,
             "drifted_facts": self.drifted_facts,
             "stages_skipped": list(self.stages_skipped),
             "seconds": self.seconds,
@@ -134,7 +139,7 @@ def run_reuse(
     skip_bad: bool = False,
     progress: Progress | None = None,
 ) -> ReuseSummary:
-    """Find all reuse pairs, stories and outlet figures of the documents in ``inputs``.
+    """Find all reuse pairs, reuse families and outlet figures of the documents in ``inputs``.
 
     Raises :class:`~wiretrace.errors.InputError` for a missing input, and for the first bad
     record unless ``skip_bad`` (then bad records go to ``OUT/rejects.jsonl``). An input with no
@@ -171,10 +176,10 @@ def run_reuse(
         documents=n_docs,
         rejected=int(docs_info["rejected"]),
         pairs=counts["pairs"],
-        stories=counts["stories"],
+        families=counts["families"],
         outlets=counts["outlets"],
         undated_documents=counts["undated"],
-        tied_first_publishers=counts["tied"],
+        tied_first_documents=counts["tied"],
         stages_skipped=tuple(store.skipped),
         drifted_facts=counts["drifted_facts"],
         seconds=seconds,
@@ -329,7 +334,7 @@ class DocsMeta:
         )
 
 
-# -- stage 3: stories, outlets, outputs --------------------------------------------------------
+# -- stage 3: families, outlets, outputs --------------------------------------------------------
 
 
 def iter_pair_batches(pairs_dir: Path | None, columns: list[str] | None) -> Iterator[pa.Table]:
@@ -342,10 +347,10 @@ def iter_pair_batches(pairs_dir: Path | None, columns: list[str] | None) -> Iter
 
 
 def finish(store: StageStore, pairs_dir: Path | None, out: Path, sink: Progress) -> dict[str, int]:
-    """Write the three outputs from the pairs stage; return counts."""
+    """Write the outputs from the pairs stage; return counts."""
     docs = DocsMeta.load(store)
     n = len(docs)
-    sink.stage("stories and outlets", None)
+    sink.stage("families and outlets", None)
     # Pairs: copied to one file, streaming.
     n_pairs = _write_table_stream(
         out / "pairs.parquet",
@@ -354,11 +359,11 @@ def finish(store: StageStore, pairs_dir: Path | None, out: Path, sink: Progress)
     )
     if n_pairs <= JSONL_MAX_ROWS:
         rows = pq.read_table(out / "pairs.parquet").to_pylist()
-        rows.sort(key=lambda r: (r["doc_a"], r["doc_b"]))
+        rows.sort(key=lambda r: (r["a_document_id"], r["b_document_id"]))
         _write_jsonl(out / "pairs.jsonl", rows)
-    # Stories: connected components of every document's strongest link.
+    # Families: connected components of every document's strongest link.
     links = BestLinks(n)
-    link_columns = ["idx_a", "idx_b", "a_chars", "b_chars"]
+    link_columns = ["a_idx", "b_idx", "a_shared_chars", "b_shared_chars"]
     for t in iter_pair_batches(pairs_dir, link_columns):
         links.offer_all(*(t.column(c).to_pylist() for c in link_columns))
     uf = links.families()
@@ -367,18 +372,18 @@ def finish(store: StageStore, pairs_dir: Path | None, out: Path, sink: Progress)
     sizes = np.bincount(roots, minlength=n) if n else np.empty(0, dtype=np.int64)
     for i in np.flatnonzero(sizes[roots] > 1) if n else []:
         members[int(roots[i])].append(int(i))
-    stories = [story_record([docs.meta(i) for i in group]) for group in members.values()]
-    stories.sort(key=lambda s: (-s["size"], s["story_id"]))
-    _write_rows(out / "clusters.parquet", schema.STORIES, stories)
-    if len(stories) <= JSONL_MAX_ROWS:
-        _write_jsonl(out / "clusters.jsonl", stories)
+    families = [family_record([docs.meta(i) for i in group]) for group in members.values()]
+    families.sort(key=lambda s: (-s["document_count"], s["family_id"]))
+    _write_rows(out / "families.parquet", schema.FAMILIES, families)
+    if len(families) <= JSONL_MAX_ROWS:
+        _write_jsonl(out / "families.jsonl", families)
     sink.advance()
     # Per-document reuse, bucket by bucket, summed per outlet.
     tally = OutletTally()
     buckets = max(1, -(-n // DOCS_PER_BUCKET))
     for bucket in range(buckets):
         sides: dict[int, list[tuple[str, str, list[Span]]]] = defaultdict(list)
-        cols = ["idx_a", "idx_b", "direction", "outlet_a", "outlet_b", "passages"]
+        cols = ["a_idx", "b_idx", "direction", "a_outlet", "b_outlet", "passages"]
         for t in iter_pair_batches(pairs_dir, cols):
             for pair in t.to_pylist():
                 for idx, role, other, spans in doc_sides(pair):
@@ -390,9 +395,9 @@ def finish(store: StageStore, pairs_dir: Path | None, out: Path, sink: Progress)
     outlets = tally.records()
     _write_rows(out / "outlets.parquet", schema.OUTLETS, outlets)
     _write_jsonl(out / "outlets.jsonl", outlets)
-    # Fact drift: the facts a story's documents state differently (two passes over the pairs).
-    drift = story_drift(
-        stories,
+    # Fact drift: the facts a family's documents state differently (two passes over the pairs).
+    drift = family_drift(
+        families,
         lambda: (
             row for t in iter_pair_batches(pairs_dir, DRIFT_PAIR_COLUMNS) for row in t.to_pylist()
         ),
@@ -403,11 +408,11 @@ def finish(store: StageStore, pairs_dir: Path | None, out: Path, sink: Progress)
     undated = sum(1 for i in range(n) if time_key(docs.dates[i], docs.ids[i])[0])
     return {
         "pairs": n_pairs,
-        "stories": len(stories),
+        "families": len(families),
         "outlets": len(outlets),
         "drifted_facts": len(drift),
         "undated": undated,
-        "tied": sum(1 for s in stories if s["first_tied"]),
+        "tied": sum(1 for s in families if s["first_tied"]),
     }
 
 

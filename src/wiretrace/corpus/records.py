@@ -1,11 +1,13 @@
 """The records corpus mode writes, as typed dictionaries.
 
-They are the rows of ``pairs``, ``stories`` and ``outlets`` (Parquet and JSONL;
+They are the rows of ``pairs``, ``families``, ``outlets`` and ``drift`` (Parquet and JSONL;
 :mod:`wiretrace.corpus.schema` gives their Arrow types), made by
-:func:`wiretrace.corpus.kernels.pair_record`, :func:`~wiretrace.corpus.kernels.story_record` and
-:meth:`~wiretrace.corpus.kernels.OutletTally.records`, and read back by the engines and the
-report. Dictionaries, not dataclasses: the engines hand them to Arrow
-and to Spark rows as they are.
+:func:`wiretrace.corpus.kernels.pair_record`, :func:`~wiretrace.corpus.kernels.family_record`,
+:meth:`~wiretrace.corpus.kernels.OutletTally.records` and
+:func:`wiretrace.corpus.drift.family_drift`, and read back by the engines and the report. The
+names, one per concept, are listed in ``docs/corpus-outputs.md``; :mod:`wiretrace.corpus.legacy`
+reads folders written under the older names. Dictionaries, not dataclasses: the engines hand
+them to Arrow and to Spark rows as they are.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ __all__ = [
     "DriftRecord",
     "DriftValue",
     "EditRecord",
+    "FamilyRecord",
     "OutletRecord",
     "PairRecord",
     "PassageRecord",
-    "StoryRecord",
     "TimelineRecord",
     "UpstreamRecord",
 ]
@@ -57,25 +59,25 @@ class PassageRecord(TypedDict):
 
 
 class PairRecord(TypedDict):
-    """One reuse pair (``idx_a < idx_b``); see :func:`wiretrace.corpus.kernels.pair_record`."""
+    """One reuse pair (``a_idx < b_idx``); see :func:`wiretrace.corpus.kernels.pair_record`."""
 
     pair_id: str
-    doc_a: str
-    doc_b: str
-    idx_a: int
-    idx_b: int
-    outlet_a: str
-    outlet_b: str
-    published_a: str | None
-    published_b: str | None
+    a_document_id: str
+    b_document_id: str
+    a_idx: int
+    b_idx: int
+    a_outlet: str
+    b_outlet: str
+    a_published_at: str | None
+    b_published_at: str | None
     direction: Direction
-    source_doc: str | None
-    target_doc: str | None
+    source_document_id: str | None
+    copy_document_id: str | None
     same_time: bool
     shared_fingerprints: int
-    n_passages: int
-    a_chars: int
-    b_chars: int
+    passage_count: int
+    a_shared_chars: int
+    b_shared_chars: int
     a_length: int
     b_length: int
     score: float
@@ -84,28 +86,28 @@ class PairRecord(TypedDict):
 
 
 class TimelineRecord(TypedDict):
-    """One document of a story family, in time order."""
+    """One document of a reuse family, in time order."""
 
     order: int
-    doc_id: str
+    document_id: str
     title: str | None
     outlet: str
     published_at: str | None
 
 
-class StoryRecord(TypedDict):
-    """A story family (see :func:`wiretrace.corpus.kernels.story_record`)."""
+class FamilyRecord(TypedDict):
+    """A reuse family: documents linked by shared passages (see
+    :func:`wiretrace.corpus.kernels.family_record`)."""
 
-    story_id: str
-    size: int
-    outlets: int
-    first_doc: str | None
+    family_id: str
+    document_count: int
+    outlet_count: int
+    first_document_id: str | None
     first_outlet: str | None
-    first_published: str | None
     first_tied: bool
-    undated: int
-    start: str | None
-    end: str | None
+    undated_count: int
+    first_published_at: str | None
+    last_published_at: str | None
     timeline: list[TimelineRecord]
 
 
@@ -114,7 +116,7 @@ class UpstreamRecord(TypedDict):
     took."""
 
     outlet: str
-    chars: int
+    reused_chars: int
     share: float
 
 
@@ -122,22 +124,22 @@ class OutletRecord(TypedDict):
     """One outlet's reuse figures (see :meth:`wiretrace.corpus.kernels.OutletTally.records`)."""
 
     outlet: str
-    documents: int
-    dated_documents: int
-    chars: int
+    document_count: int
+    dated_document_count: int
+    text_chars: int
     share_reused_from_others: float
     share_reused_by_others: float
     share_shared_undated: float
     originality: float | None
-    documents_reusing: int
+    reusing_document_count: int
     top_upstream: list[UpstreamRecord]
 
 
 class DriftValue(TypedDict):
-    """One story member's wording of a fact, with its outlet and time; ``changed`` when it
+    """One family member's wording of a fact, with its outlet and time; ``changed`` when it
     differs from the first member's."""
 
-    doc_id: str
+    document_id: str
     outlet: str
     published_at: str | None
     wording: str
@@ -145,20 +147,20 @@ class DriftValue(TypedDict):
 
 
 class DriftRecord(TypedDict):
-    """A fact of a story that its members state differently (see
-    :func:`wiretrace.corpus.drift.story_drift`): the slot is the first member's wording at
-    ``origin_start``-``origin_end`` of ``origin_doc``; ``values`` are in time order; the first
-    member that changed it is named."""
+    """A fact of a reuse family that its members state differently (see
+    :func:`wiretrace.corpus.drift.family_drift`): the fact is the first member's wording at
+    ``origin_start``-``origin_end`` of ``origin_document_id``; ``values`` are in time order;
+    the first member that changed it is named."""
 
-    story_id: str
-    slot_id: str
+    family_id: str
+    fact_id: str
     type: str
-    origin_doc: str
+    origin_document_id: str
     origin_start: int
     origin_end: int
-    original: str
+    origin_wording: str
     values: list[DriftValue]
-    first_changed_doc: str
+    first_changed_document_id: str
     first_changed_outlet: str
-    first_changed_at: str | None
-    changed_to: str
+    first_changed_published_at: str | None
+    first_changed_wording: str

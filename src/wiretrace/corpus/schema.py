@@ -1,14 +1,16 @@
-"""Arrow schemas of corpus-mode data: stage data and the three outputs.
+"""Arrow schemas of corpus-mode data: stage data and the four outputs.
 
-Outputs (in ``--out DIR``; each also as JSONL when small):
+Outputs (in ``--out DIR``; each also as JSONL when small; every field name is listed, one name
+per concept, in ``docs/corpus-outputs.md``):
 
 - ``pairs.parquet``: one row per pair of documents that share passages (see
   :func:`wiretrace.corpus.kernels.pair_record`), with the passages nested;
-- ``clusters.parquet``: one row per story family (see
-  :func:`wiretrace.corpus.kernels.story_record`), with the timeline nested;
-- ``outlets.parquet``: one row per outlet (see :class:`wiretrace.corpus.kernels.OutletTally`);
-- ``drift.parquet``: one row per fact a story's documents state differently (see
-  :func:`wiretrace.corpus.drift.story_drift`), with every member's wording nested.
+- ``families.parquet``: one row per reuse family (see
+  :func:`wiretrace.corpus.kernels.family_record`), with the timeline nested;
+- ``outlets.parquet``: one row per outlet (see :class:`wiretrace.corpus.kernels.OutletTally`),
+  with its top upstream outlets nested;
+- ``drift.parquet``: one row per fact a family's documents state differently (see
+  :func:`wiretrace.corpus.drift.family_drift`), with every member's wording nested.
 """
 
 from __future__ import annotations
@@ -57,22 +59,22 @@ PASSAGE = pa.struct(
 PAIRS = pa.schema(
     [
         ("pair_id", pa.string()),
-        ("doc_a", pa.string()),
-        ("doc_b", pa.string()),
-        ("idx_a", pa.int64()),
-        ("idx_b", pa.int64()),
-        ("outlet_a", pa.string()),
-        ("outlet_b", pa.string()),
-        ("published_a", pa.string()),
-        ("published_b", pa.string()),
+        ("a_document_id", pa.string()),
+        ("b_document_id", pa.string()),
+        ("a_idx", pa.int64()),
+        ("b_idx", pa.int64()),
+        ("a_outlet", pa.string()),
+        ("b_outlet", pa.string()),
+        ("a_published_at", pa.string()),
+        ("b_published_at", pa.string()),
         ("direction", pa.string()),
-        ("source_doc", pa.string()),
-        ("target_doc", pa.string()),
+        ("source_document_id", pa.string()),
+        ("copy_document_id", pa.string()),
         ("same_time", pa.bool_()),
         ("shared_fingerprints", pa.int64()),
-        ("n_passages", pa.int64()),
-        ("a_chars", pa.int64()),
-        ("b_chars", pa.int64()),
+        ("passage_count", pa.int64()),
+        ("a_shared_chars", pa.int64()),
+        ("b_shared_chars", pa.int64()),
         ("a_length", pa.int64()),
         ("b_length", pa.int64()),
         ("score", pa.float64()),
@@ -84,49 +86,50 @@ PAIRS = pa.schema(
 TIMELINE_ENTRY = pa.struct(
     [
         ("order", pa.int64()),
-        ("doc_id", pa.string()),
+        ("document_id", pa.string()),
         ("title", pa.string()),
         ("outlet", pa.string()),
         ("published_at", pa.string()),
     ]
 )
 
-STORIES = pa.schema(
+FAMILIES = pa.schema(
     [
-        ("story_id", pa.string()),
-        ("size", pa.int64()),
-        ("outlets", pa.int64()),
-        ("first_doc", pa.string()),
+        ("family_id", pa.string()),
+        ("document_count", pa.int64()),
+        ("outlet_count", pa.int64()),
+        ("first_document_id", pa.string()),
         ("first_outlet", pa.string()),
-        ("first_published", pa.string()),
         ("first_tied", pa.bool_()),
-        ("undated", pa.int64()),
-        ("start", pa.string()),
-        ("end", pa.string()),
+        ("undated_count", pa.int64()),
+        ("first_published_at", pa.string()),
+        ("last_published_at", pa.string()),
         ("timeline", pa.list_(TIMELINE_ENTRY)),
     ]
 )
 
-UPSTREAM = pa.struct([("outlet", pa.string()), ("chars", pa.int64()), ("share", pa.float64())])
+UPSTREAM = pa.struct(
+    [("outlet", pa.string()), ("reused_chars", pa.int64()), ("share", pa.float64())]
+)
 
 OUTLETS = pa.schema(
     [
         ("outlet", pa.string()),
-        ("documents", pa.int64()),
-        ("dated_documents", pa.int64()),
-        ("chars", pa.int64()),
+        ("document_count", pa.int64()),
+        ("dated_document_count", pa.int64()),
+        ("text_chars", pa.int64()),
         ("share_reused_from_others", pa.float64()),
         ("share_reused_by_others", pa.float64()),
         ("share_shared_undated", pa.float64()),
         ("originality", pa.float64()),
-        ("documents_reusing", pa.int64()),
+        ("reusing_document_count", pa.int64()),
         ("top_upstream", pa.list_(UPSTREAM)),
     ]
 )
 
 DRIFT_VALUE = pa.struct(
     [
-        ("doc_id", pa.string()),
+        ("document_id", pa.string()),
         ("outlet", pa.string()),
         ("published_at", pa.string()),
         ("wording", pa.string()),
@@ -136,18 +139,18 @@ DRIFT_VALUE = pa.struct(
 
 DRIFT = pa.schema(
     [
-        ("story_id", pa.string()),
-        ("slot_id", pa.string()),
+        ("family_id", pa.string()),
+        ("fact_id", pa.string()),
         ("type", pa.string()),
-        ("origin_doc", pa.string()),
+        ("origin_document_id", pa.string()),
         ("origin_start", pa.int64()),
         ("origin_end", pa.int64()),
-        ("original", pa.string()),
+        ("origin_wording", pa.string()),
         ("values", pa.list_(DRIFT_VALUE)),
-        ("first_changed_doc", pa.string()),
+        ("first_changed_document_id", pa.string()),
         ("first_changed_outlet", pa.string()),
-        ("first_changed_at", pa.string()),
-        ("changed_to", pa.string()),
+        ("first_changed_published_at", pa.string()),
+        ("first_changed_wording", pa.string()),
     ]
 )
 

@@ -100,6 +100,7 @@ import numpy as np
 from wiretrace.align.sentences import canonical_tokens
 from wiretrace.dates import parse_date, time_key
 from wiretrace.model import Document
+from wiretrace.progress import StepCallback, no_progress
 from wiretrace.text.aliases import load_aliases
 from wiretrace.text.stemming import english_stems
 from wiretrace.text.tokens import tokenize
@@ -590,18 +591,22 @@ def cluster_stories(
     documents: Iterable[Document],
     options: StoryOptions | None = None,
     features: Mapping[str, StoryFeatures] | None = None,
+    progress: StepCallback = no_progress,
 ) -> StoryResult:
     """Cluster a whole collection: sort it by :func:`order_key` and feed it to the clusterer.
 
     Stories come out in the order they were founded; ``assignments`` in processing order.
-    ``features`` optionally maps document ids to precomputed :func:`story_features`.
+    ``features`` optionally maps document ids to precomputed :func:`story_features`;
+    ``progress("clustered documents", done, total)`` is called after each document.
     """
     clusterer = StoryClusterer(options)
     finished: list[Story] = []
     assignments: list[Assignment] = []
-    for doc in sorted(documents, key=order_key):
+    ordered = sorted(documents, key=order_key)
+    for done, doc in enumerate(ordered, 1):
         assignments.append(clusterer.assign(doc, features.get(doc.id) if features else None))
         finished.extend(clusterer.pop_finished())
+        progress("clustered documents", done, len(ordered))
     finished.extend(clusterer.flush())
     founded = {a.story_id: i for i, a in enumerate(assignments) if a.new_story}
     stories = tuple(sorted(finished, key=lambda s: founded[s.id]))

@@ -30,6 +30,7 @@ from wiretrace.corpus.stories import (
     story_id,
 )
 from wiretrace.model import Document
+from wiretrace.progress import StepCallback, no_progress
 
 __all__ = [
     "bag_similarities",
@@ -137,6 +138,7 @@ def cluster_stories_exact(
     documents: Iterable[Document],
     options: StoryOptions | None = None,
     features: Mapping[str, StoryFeatures] | None = None,
+    progress: StepCallback = no_progress,
 ) -> StoryResult:
     """Batch-only stories by complete-link clustering over the whole collection.
 
@@ -147,12 +149,16 @@ def cluster_stories_exact(
     when *every* pair across them is at least that similar, and two dated documents further
     apart than the window never share a story. Results have the same shape and the same ids
     (the hash of each story's first document in batch order) as :func:`cluster_stories`.
+    ``progress("read documents", done, total)`` is called as each document's features are
+    read (the clustering after it is one matrix computation).
     """
     opts = options or StoryOptions()
     docs = sorted(documents, key=order_key)
-    feats = [
-        features[d.id] if features and d.id in features else story_features(d, opts) for d in docs
-    ]
+    feats = []
+    for done, d in enumerate(docs, 1):
+        given = features.get(d.id) if features else None
+        feats.append(given or story_features(d, opts))
+        progress("read documents", done, len(docs))
     body, lead, entities = bag_similarities(feats)
     wb, wl, we = opts.weights()
     sim = (wb * body + wl * lead + we * entities) / (wb + wl + we)

@@ -2,10 +2,10 @@
 
 :func:`write_story_outputs` writes, into a folder:
 
-- ``stories.jsonl`` and ``stories.parquet``: one record per story (``id``, ``size``,
-  ``first_document``, ``first_publisher``, ``first_seen``, ``last_seen``, ``members`` as
-  document ids in arrival order, and ``timeline``: the dated members by time, each with
-  ``document_id``, ``published_at``, ``source``, ``title`` and ``score``);
+- ``stories.jsonl`` and ``stories.parquet``: one record per story (``story_id``,
+  ``document_count``, ``first_document_id``, ``first_outlet``, ``first_published_at``,
+  ``last_published_at``, ``document_ids`` in arrival order, and ``timeline``: the dated members
+  by time, each with ``document_id``, ``published_at``, ``outlet``, ``title`` and ``score``);
 - ``assignments.jsonl`` and ``assignments.parquet``: one record per document (``document_id``,
   ``story_id``, ``score``, ``new_story``), in processing order.
 
@@ -45,7 +45,7 @@ def _member_dict(m: StoryMember) -> dict[str, Any]:
     return {
         "document_id": m.document_id,
         "published_at": m.published_at,
-        "source": m.source,
+        "outlet": m.source,
         "title": m.title,
         "score": round(m.score, 6),
     }
@@ -53,13 +53,13 @@ def _member_dict(m: StoryMember) -> dict[str, Any]:
 
 def _story_dict(s: Story) -> dict[str, Any]:
     return {
-        "id": s.id,
-        "size": s.size,
-        "first_document": s.first_document,
-        "first_publisher": s.first_publisher,
-        "first_seen": s.first_seen,
-        "last_seen": s.last_seen,
-        "members": list(s.document_ids),
+        "story_id": s.id,
+        "document_count": s.size,
+        "first_document_id": s.first_document,
+        "first_outlet": s.first_publisher,
+        "first_published_at": s.first_seen,
+        "last_published_at": s.last_seen,
+        "document_ids": list(s.document_ids),
         "timeline": [_member_dict(m) for m in s.timeline],
     }
 
@@ -80,20 +80,20 @@ def _schemas() -> tuple[Any, Any]:
         [
             ("document_id", pa.string()),
             ("published_at", pa.string()),
-            ("source", pa.string()),
+            ("outlet", pa.string()),
             ("title", pa.string()),
             ("score", pa.float64()),
         ]
     )
     stories = pa.schema(
         [
-            ("id", pa.string()),
-            ("size", pa.int64()),
-            ("first_document", pa.string()),
-            ("first_publisher", pa.string()),
-            ("first_seen", pa.string()),
-            ("last_seen", pa.string()),
-            ("members", pa.list_(pa.string())),
+            ("story_id", pa.string()),
+            ("document_count", pa.int64()),
+            ("first_document_id", pa.string()),
+            ("first_outlet", pa.string()),
+            ("first_published_at", pa.string()),
+            ("last_published_at", pa.string()),
+            ("document_ids", pa.list_(pa.string())),
             ("timeline", pa.list_(member)),
         ]
     )

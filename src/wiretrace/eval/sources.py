@@ -73,6 +73,7 @@ from wiretrace.eval.report import Column, table_lines
 from wiretrace.index.lexical import bm25_rank, document_terms
 from wiretrace.index.sqlite import open_index
 from wiretrace.model import Document
+from wiretrace.progress import StepCallback, no_progress
 from wiretrace.rank import (
     DEPTH,
     RankedSource,
@@ -398,6 +399,7 @@ def run_sources(
     options: RankOptions | None = None,
     encoder: SentenceEncoder | None = None,
     max_articles: int | None = None,
+    progress: StepCallback = no_progress,
 ) -> SourcesReport:
     """Index the pool in a temporary SQLite index and score every ranking on every article.
 
@@ -406,7 +408,8 @@ def run_sources(
     With ``semantic``, the ``[semantic]`` extra is needed (``encoder`` defaults to
     :func:`wiretrace.semantic.load_encoder`, which says what to install when it is missing).
     ``max_articles`` scores only the first articles, in file order (the pool stays whole): CI
-    holds the semantic floor on a subset, since embedding is slow.
+    holds the semantic floor on a subset, since embedding is slow. ``progress(step, done,
+    total)`` counts the articles ranked.
     """
     start = time.perf_counter()
     opts = options or TraceOptions().rank_options()
@@ -426,13 +429,14 @@ def run_sources(
         index = open_index(Path(tmp) / "pool.db")
         try:
             index.add(data.pool)
-            for query, relevant in data.queries:
+            for done, (query, relevant) in enumerate(data.queries, 1):
                 rankings["bm25"].append((baseline.rank(query_text(query)), relevant))
                 fused = [r.doc_id for r in rank_sources(index, query, opts)]
                 rankings["fused"].append((fused, relevant))
                 if semantic:
                     ranked = rank_sources(index, query, opts, encoder=encoder)
                     rankings["fused+semantic"].append(([r.doc_id for r in ranked], relevant))
+                progress("ranked articles", done, len(data.queries))
         finally:
             index.close()
     # A cited source "holds a story" when some ranking finds it at all (in its top DEPTH): the

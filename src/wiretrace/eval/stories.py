@@ -89,6 +89,7 @@ from wiretrace.eval.checkout import require_research
 from wiretrace.eval.cluster_scores import ClusterScores, bcubed, pairwise
 from wiretrace.eval.report import Column, table_lines
 from wiretrace.model import Document
+from wiretrace.progress import StepCallback, no_progress
 
 __all__ = [
     "DATA_FILE",
@@ -394,6 +395,7 @@ def _tune_ours(
     docs: Sequence[LabelledDoc],
     grid: Sequence[StoryOptions],
     features: dict[str, StoryFeatures],
+    progress: Callable[[int, int], None],
 ) -> tuple[int, float]:
     """The grid point with the best mean B-cubed F1 over the batch order and
     :data:`TUNING_SHUFFLES` shuffled orders of ``docs``; ties to the first point."""
@@ -410,6 +412,7 @@ def _tune_ours(
         )
         if f1 > best_f1:
             best_index, best_f1 = i, f1
+        progress(i + 1, len(grid))
     return best_index, best_f1
 
 
@@ -473,10 +476,14 @@ def _score_ours(
     halves: dict[str, list[LabelledDoc]],
     features: dict[str, StoryFeatures],
     shuffles: bool,
+    progress: StepCallback = no_progress,
 ) -> MethodResult:
     """Tune ``ours`` on half ``tune`` and score it on half ``score`` (and shuffled orders)."""
     grid_options = list(_our_grid_points())
-    index, tune_f1 = _tune_ours(halves[tune], grid_options, features)
+    step = f"tried settings of ours on the {tune} topics"
+    index, tune_f1 = _tune_ours(
+        halves[tune], grid_options, features, lambda done, total: progress(step, done, total)
+    )
     chosen = grid_options[index]
     # Timed with the features computed inside, as a user would run it.
     clock = time.perf_counter()
@@ -498,25 +505,38 @@ def _score_ours(
     return result
 
 
-def run_stories(data_dir: Path, *, shuffles: bool = True) -> StoriesReport:
+def run_stories(
+    data_dir: Path, *, shuffles: bool = True, progress: StepCallback = no_progress
+) -> StoriesReport:
     """Tune and score every method on ECB+ in both directions (see the module docstring).
 
     The two baselines are research code (``research/stories_baselines.py``): run from a
-    repository checkout."""
+    repository checkout. ``progress(step, done, total)`` counts the documents whose features
+    are read, then the methods tuned and scored."""
     start = time.perf_counter()
     docs = read_ecbplus(data_dir)
     require_research()
     from research.stories_baselines import baseline_grid, lsh_grid
 
     halves = split_halves(docs)
-    features = {d.document.id: story_features(d.document) for d in docs}
+    features: dict[str, StoryFeatures] = {}
+    for done, d in enumerate(docs, 1):
+        features[d.document.id] = story_features(d.document)
+        progress("read documents", done, len(docs))
     exact_grid = _exact_grid(features)
+    runs: list[Callable[[str, str], MethodResult]] = [
+        lambda tune, score: _score_ours(tune, score, halves, features, shuffles, progress),
+        lambda tune, score: _tune_and_score("ours-exact", exact_grid, tune, score, halves),
+        lambda tune, score: _tune_and_score("tfidf-complete", baseline_grid, tune, score, halves),
+        lambda tune, score: _tune_and_score("minhash-lsh", lsh_grid, tune, score, halves),
+    ]
+    directions = (("odd", "even"), ("even", "odd"))
     results: list[MethodResult] = []
-    for tune, score in (("odd", "even"), ("even", "odd")):
-        results.append(_score_ours(tune, score, halves, features, shuffles))
-        results.append(_tune_and_score("ours-exact", exact_grid, tune, score, halves))
-        results.append(_tune_and_score("tfidf-complete", baseline_grid, tune, score, halves))
-        results.append(_tune_and_score("minhash-lsh", lsh_grid, tune, score, halves))
+    progress("tuned and scored methods", 0, len(runs) * len(directions))
+    for tune, score in directions:
+        for run in runs:
+            results.append(run(tune, score))
+            progress("tuned and scored methods", len(results), len(runs) * len(directions))
     return StoriesReport(
         data_dir=str(data_dir),
         documents=len(docs),
