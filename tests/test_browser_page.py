@@ -122,8 +122,6 @@ def test_the_comparison_opens_under_the_clicked_passage(page: Page, server: Serv
     p = expected["passages"][0]
     heads = compare.locator(".wt-side h3").all_inner_texts()
     assert f"characters {p['query_start']}\u2013{p['query_end']}" in heads[0]
-    page.screenshot(path=str(artifact("page-comparison.png")))
-    docs_picture("page-comparison.png")
     # The article's text is unchanged around the panel.
     assert page.evaluate(ARTICLE_TEXT_JS) == text
     # The next passage: the panel moves under it. Escape closes it and gives the focus back.
@@ -140,6 +138,15 @@ def test_the_comparison_opens_under_the_clicked_passage(page: Page, server: Serv
     assert page.locator("#wt-article #wt-compare").count() == 0
     assert page.evaluate("document.activeElement.classList.contains('wt-mark')")
     assert page.evaluate(ARTICLE_TEXT_JS) == text
+    # The picture: a rewritten passage in the middle of the article, compared where it stands.
+    rewritten = page.locator("#wt-article .wt-mark.wt-kind-rewritten").last
+    rewritten.click()
+    box = compare.bounding_box()
+    assert box
+    page.mouse.wheel(0, box["y"] - 260)
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(artifact("page-comparison.png")))
+    docs_picture("page-comparison.png")
     assert page.watch.errors == []
 
 
