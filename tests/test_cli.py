@@ -280,6 +280,19 @@ def test_trace_metadata_options_fill_and_override_the_file(tmp_path: Path, index
     assert "direction could not be checked" not in shown.stdout
 
 
+def test_trace_exclude_leaves_a_source_out(indexed: Path) -> None:
+    text = str(ARTICLES[0]["text"]) + " " + str(ARTICLES[1]["text"])
+    both = json.loads(run("trace", "--db", str(indexed), "--json", "-", stdin=text).stdout)
+    assert {s["id"] for s in both["sources"]} == {"wire-1", "paper-2"}
+    one = run("trace", "--db", str(indexed), "--json", "-", "--exclude", "wire-1", stdin=text)
+    report = json.loads(one.stdout)
+    assert [s["id"] for s in report["sources"]] == ["paper-2"]
+    assert {p["source_id"] for p in report["passages"]} == {"paper-2"}
+    none = run("trace", "--db", str(indexed), "--json", "-", "--exclude", "wire-1",
+               "--exclude", "paper-2", stdin=text)  # fmt: skip
+    assert json.loads(none.stdout)["sources"] == []
+
+
 def test_trace_without_a_date_says_direction_was_not_checked(indexed: Path) -> None:
     shown = run("trace", "--db", str(indexed), "-", stdin=str(ARTICLES[0]["text"]))
     assert "direction could not be checked: the article has no date" in shown.stdout

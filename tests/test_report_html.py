@@ -29,6 +29,7 @@ from wiretrace.report.html import (
     word_diff,
 )
 from wiretrace.report.json import trace_to_dict
+from wiretrace.report.words import SIGNAL_WORDS
 from wiretrace.trace import trace
 
 REPO = Path(__file__).resolve().parents[1]
@@ -339,3 +340,17 @@ def test_report_script_builds_the_page_from_text_nodes_only() -> None:
             "srcdoc",
         ):
             assert sink not in script, sink
+
+
+def test_every_signal_type_the_library_emits_has_plain_words(showcase_trace: Trace) -> None:
+    src = Path(__file__).resolve().parents[1] / "src" / "wiretrace"
+    emitted = set()
+    for path in src.rglob("*.py"):
+        emitted |= set(re.findall(r"\bSignal\(\s*\"([a-z_]+)\"", path.read_text("utf-8")))
+    assert {"boilerplate", "truncated_sentence", "fact_drift", "spin"} <= emitted
+    assert emitted == set(SIGNAL_WORDS)
+    words = view_payload(showcase_trace)["view"]["signal_words"]
+    assert words == {k: {"title": w.title, "explain": w.explain} for k, w in SIGNAL_WORDS.items()}
+    assert all(w.title and w.explain.endswith(".") for w in SIGNAL_WORDS.values())
+    # The JSON report keeps the raw codes.
+    assert "signal_words" not in trace_to_dict(showcase_trace)

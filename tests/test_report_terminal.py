@@ -352,3 +352,10 @@ def test_cli_corpus_error_naming_a_file_with_escapes_strips_them(tmp_path: Path)
         message = result.stderr[result.stderr.index("error: ") :]  # after the progress bar
         assert "feed]0;owned[2J.jsonl:2" in message
         assert [c for c in message if unicodedata.category(c) == "Cc" and c != "\n"] == []
+
+
+def test_signals_are_named_in_plain_words_with_their_code() -> None:
+    shown = plain(make_trace())
+    row = shown[shown.index("Signals") :]
+    assert "One name written two ways" in row and "inconsistent_naming" in row
+    assert row.index("One name written two ways") < row.index("inconsistent_naming")

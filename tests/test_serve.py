@@ -153,6 +153,7 @@ def test_health_and_loopback_only(server: Server, client: httpx.Client) -> None:
     psutil = pytest.importorskip("psutil", reason="needs psutil (the [dev] extra)")
     body = client.get("/v1/health").json()
     assert body["status"] == "ok" and body["documents"] == 97 and body["schema_version"]
+    assert body["token_required"] is False
     listening = [
         c.laddr
         for c in psutil.Process(server.proc.pid).net_connections(kind="inet")
@@ -318,6 +319,14 @@ BAD_TRACE_REQUESTS: list[tuple[str, dict[str, Any], int, str, tuple[str, ...]]] 
      422, "unknown_field", ("'titel'",)),
     ("bad query parameter", {"json": {"text": "a"}, "params": {"format": "pdf"}}, 422,
      "invalid_parameter", ("format",)),
+    ("exclude not a list", {"json": {"text": "a b", "exclude": "wire-1"}}, 422,
+     "invalid_field", ("'exclude'", "list")),
+    ("exclude of numbers", {"json": {"text": "a b", "exclude": [1, 2]}}, 422,
+     "invalid_field", ("'exclude'", "strings")),
+    ("exclude too long", {"json": {"text": "a b", "exclude": [f"d{i}" for i in range(101)]}},
+     422, "invalid_field", ("'exclude'", "at most 100")),
+    ("exclude a blank id", {"json": {"text": "a b", "exclude": ["  "]}}, 422,
+     "invalid_field", ("'exclude'", "empty")),
 ]
 
 
@@ -330,6 +339,26 @@ def test_bad_trace_requests_get_precise_errors(
     client: httpx.Client, kwargs: dict[str, Any], status: int, code: str, words: tuple[str, ...]
 ) -> None:
     assert_error(client.post("/v1/trace", **kwargs), status, code, *words)
+
+
+def test_excluded_documents_are_left_out_of_json_and_upload_traces(
+    client: httpx.Client, showcase: str
+) -> None:
+    whole = client.post("/v1/trace", json={"text": showcase}).json()
+    first, second = (s["id"] for s in whole["sources"][:2])
+    report = client.post("/v1/trace", json={"text": showcase, "exclude": [first]}).json()
+    ids = {s["id"] for s in report["sources"]} | {p["source_id"] for p in report["passages"]}
+    assert first not in ids and second in ids
+    assert report["coverage"] < whole["coverage"]
+    # An upload names each excluded id in a form field of its own.
+    files = {"file": ("showcase.txt", showcase.encode(), "text/plain")}
+    data = {"exclude": [first, second]}
+    upload = client.post("/v1/trace", files=files, data=data).json()
+    ids = {s["id"] for s in upload["sources"]} | {p["source_id"] for p in upload["passages"]}
+    assert not {first, second} & ids and upload["sources"]
+    # An id no document has changes nothing.
+    same = client.post("/v1/trace", json={"text": showcase, "exclude": ["no/such"]}).json()
+    assert same == whole
 
 
 def test_a_text_over_the_limit_gets_the_api_hint_not_the_command_line_one() -> None:
@@ -556,7 +585,9 @@ def test_token_is_required_on_the_api(token_server: Server, showcase: str) -> No
     with token_server.client(token="wrong") as wrong:
         assert_error(wrong.get("/v1/health"), 401, "unauthorized")
     with token_server.client() as good:
-        assert good.get("/v1/health").status_code == 200
+        health = good.get("/v1/health")
+        assert health.status_code == 200 and health.json()["token_required"] is True
+        assert "s3cret" not in health.text
         assert good.post("/v1/trace", json={"text": showcase}).json()["coverage"] > 0.8
 
 

@@ -21,7 +21,7 @@ from wiretrace import (
 )
 from wiretrace.model import SourceSummary, Span
 from wiretrace.report.json import trace_schema
-from wiretrace.trace import earliest, is_rename
+from wiretrace.trace import TraceOptions, earliest, is_rename
 
 WIRE = "meridian/fisheries-pact"
 
@@ -88,6 +88,26 @@ def test_a_composite_is_traced_to_each_source_with_exact_spans(
     assert {s.document.id for s in result.sources} >= {sid for sid, _ in pieces}
     dates = {s.document.id: s.document.published_at for s in result.sources}
     assert result.earliest_source == min(dates, key=lambda k: (dates[k], k))
+
+
+def test_excluded_documents_are_never_candidates(
+    news_index: Index, corpus: list[dict[str, str]]
+) -> None:
+    chosen = _pick(corpus, 10)
+    query, pieces = _composite(chosen)
+    gone, kept = pieces[0][0], {sid for sid, _ in pieces[1:]}
+    # A copy of the excluded source under another id takes its place: the exclusion is of a
+    # document, not of the text it holds.
+    twin = news_index.get(gone)
+    assert twin is not None
+    news_index.add([Document("twin/" + gone, twin.text, twin.title, None, "Elsewhere")])
+    result = trace(news_index, Document("query", query), TraceOptions(exclude=(gone,)))
+    ids = {s.document.id for s in result.sources} | {p.source_id for p in result.passages}
+    assert gone not in ids
+    assert kept <= ids and "twin/" + gone in ids
+    assert result.options["exclude"] == (gone,)
+    both = trace(news_index, Document("query", query), TraceOptions(exclude=(gone, *kept)))
+    assert not {gone, *kept} & {s.document.id for s in both.sources}
 
 
 def test_edited_copy_is_near_verbatim_with_edits(

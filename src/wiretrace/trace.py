@@ -89,7 +89,10 @@ class TraceOptions:
       that no lexical passage covers are matched by sentence embeddings against the best
       ``semantic_candidates`` candidates (cosine at least ``semantic_threshold``, fitted on
       MRPC train), giving ``paraphrase`` passages. It raises
-      :class:`~wiretrace.errors.MissingExtraError` when the extra is not installed.
+      :class:`~wiretrace.errors.MissingExtraError` when the extra is not installed;
+    - ``exclude``: ids of documents that are never candidates (a reader who has judged a
+      source and wants the rest of the article traced without it); the next candidates take
+      their places.
     """
 
     max_candidates: int = 20
@@ -105,6 +108,7 @@ class TraceOptions:
     orphan_searches: int = 3
     orphan_candidates: int = 3
     orphans_when_uncovered: float = 0.5
+    exclude: tuple[str, ...] = ()
 
     def rank_options(self) -> RankOptions:
         """The options of the source ranking this trace uses (:mod:`wiretrace.rank`): sentence
@@ -294,6 +298,7 @@ class _Window:
         self.sources: dict[str, Document] = {}
         self.views: list[tuple[Document, AlignView]] = []
         self.aligned: set[str] = set()
+        self.excluded = frozenset(opts.exclude)
         self._weights: list[Callable[[str], float]] = []
 
     def idf(self, term: str) -> float:
@@ -327,9 +332,14 @@ class _Window:
             self.found.append(Passage(b.query, src.id, b.source, score, kind, b.edits, 0.0, field))
             self.sources[src.id] = src
 
+    def allowed(self, ids: Iterable[str]) -> list[str]:
+        """``ids`` without the excluded documents, in order (before any cut to a number of
+        candidates, so that the next ones take their places)."""
+        return [d for d in ids if d not in self.excluded]
+
     def align_all(self, ids: Iterable[str]) -> None:
         for doc_id in ids:
-            if doc_id in self.aligned:
+            if doc_id in self.aligned or doc_id in self.excluded:
                 continue
             self.aligned.add(doc_id)
             src = self.index.get(doc_id)
@@ -355,7 +365,7 @@ class _Window:
         # headline: always for a headline in the text (the most copied part of news, and too
         # short for fingerprints), and for a title given apart only while the text is still
         # unexplained (it can only bring candidates).
-        self.align_all(c.doc_id for c in found.copies[: opts.max_candidates])
+        self.align_all(self.allowed(c.doc_id for c in found.copies)[: opts.max_candidates])
         headline = found.headline
         words: list[Candidate] | None = None
         if headline is not None and headline.span is not None:
@@ -378,7 +388,7 @@ class _Window:
             # they are looked for only while a good part of the text is still unexplained,
             # since each costs an alignment.
             ranked = rank_sources(self.index, doc, ranking, retrieval=found, lexical=words)
-            extra = [r.doc_id for r in ranked if r.doc_id not in self.aligned]
+            extra = [d for d in self.allowed(r.doc_id for r in ranked) if d not in self.aligned]
             self.align_all(extra[: opts.lexical_candidates])
         if opts.orphan_searches > 0 and self.uncovered() <= opts.orphans_when_uncovered:
             # A text mostly explained: what is left are single sentences, looked up alone. (A
@@ -415,10 +425,11 @@ class _Window:
         ]
         orphans.sort(key=lambda span: (-len(span), span.start))
         for span in orphans[: self.opts.orphan_searches]:
+            limit = self.opts.orphan_candidates
             hits = self.index.lexical_candidates(
-                text[span.start : span.end], limit=self.opts.orphan_candidates, exclude=self.doc.id
+                text[span.start : span.end], limit=limit + len(self.excluded), exclude=self.doc.id
             )
-            self.align_all(c.doc_id for c in hits)
+            self.align_all(self.allowed(c.doc_id for c in hits)[:limit])
 
     def attribute_headline(self, found: Retrieval) -> None:
         """A passage for the query's headline from each document whose title or lead holds
@@ -427,6 +438,8 @@ class _Window:
         assert found.headline is not None and found.headline.span is not None
         span = found.headline.span
         for match in found.headlines:
+            if match.doc_id in self.excluded:
+                continue
             held = [
                 p for p in self.found if p.source_id == match.doc_id and p.query.overlap([span])
             ]

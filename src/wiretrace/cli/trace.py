@@ -85,6 +85,14 @@ from wiretrace.trace import DEFAULT_MIN_CONFIDENCE, TraceOptions, trace
     help="Show passages at least this likely to be right; 0 shows every passage found "
     "(the JSON then holds them all).",
 )
+@click.option(
+    "--exclude",
+    "exclude",
+    multiple=True,
+    metavar="ID",
+    help="Never take the stored document ID as a source (the next candidate takes its "
+    "place); repeatable.",
+)
 def trace_cmd(
     db: Path,
     file: str,
@@ -104,6 +112,7 @@ def trace_cmd(
     source: str | None,
     url: str | None,
     min_confidence: float,
+    exclude: tuple[str, ...],
 ) -> None:
     """Trace the article in FILE (or '-' for standard input) to its sources.
 
@@ -134,7 +143,10 @@ def trace_cmd(
         )
         _warn_odd_date(doc, "--published-at" if published_at is not None else file)
         opts = TraceOptions(
-            max_candidates=max_candidates, semantic=semantic, min_confidence=min_confidence
+            max_candidates=max_candidates,
+            semantic=semantic,
+            min_confidence=min_confidence,
+            exclude=tuple(dict.fromkeys(exclude)),
         )
         result = _trace(index, doc, opts)
         corpus = index.summary(top=0) if not result.passages else None

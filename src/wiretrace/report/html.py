@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from wiretrace.model import Document, Passage, Trace
 from wiretrace.report.json import trace_to_dict
+from wiretrace.report.words import signal_words
 
 __all__ = [
     "DiffOp",
@@ -112,7 +113,8 @@ def view_payload(trace: Trace) -> dict[str, Any]:
     """The JSON report plus ``view``: the query text and one word diff per passage.
 
     ``view.diffs[i]`` belongs to ``passages[i]`` and ``view.later_diffs[i]`` to
-    ``later_passages[i]``; each is a list of ``[op, source, query]``.
+    ``later_passages[i]``; each is a list of ``[op, source, query]``. ``view.signal_words``
+    gives each signal type a plain title and explanation (:mod:`wiretrace.report.words`).
     """
     report = trace_to_dict(trace)
     documents = {s.document.id: s.document for s in (*trace.sources, *trace.later)}
@@ -121,6 +123,7 @@ def view_payload(trace: Trace) -> dict[str, Any]:
         "text": query,
         "diffs": _diffs(query, trace.passages, documents),
         "later_diffs": _diffs(query, trace.later_passages, documents),
+        "signal_words": signal_words(),
     }
     return report
 

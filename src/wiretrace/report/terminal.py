@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from wiretrace.model import Document, EditType, FactChange, Passage, Trace
+from wiretrace.report.words import signal_title
 
 __all__ = ["highlighted_text", "render_trace", "terminal_safe"]
 
@@ -325,8 +326,12 @@ def render_trace(trace: Trace, console: Console | None = None) -> None:
     others = [s for s in trace.signals if s.fact is None]
     if others:
         stable = Table(title="Signals", title_justify="left")
-        stable.add_column("type")
+        stable.add_column("signal")
         stable.add_column("detail", overflow="fold")
         for signal in others:
-            stable.add_row(_text(signal.type), _text(signal.detail))
+            kind = _text(signal_title(signal.type))
+            if signal_title(signal.type) != signal.type:  # the plain words, the code below
+                kind.append("\n")
+                kind.append_text(_text(signal.type, "dim"))
+            stable.add_row(kind, _text(signal.detail))
         console.print(stable)

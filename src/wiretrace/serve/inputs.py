@@ -28,10 +28,12 @@ from wiretrace.model import Document
 
 __all__ = [
     "DEFAULT_QUERY_ID",
+    "MAX_EXCLUDE",
     "MAX_ID_LENGTH",
     "TRACE_FIELDS",
     "ApiError",
     "DocumentBatch",
+    "TraceRequest",
     "media_type",
     "parse_documents",
     "parse_trace_json",
@@ -41,7 +43,10 @@ __all__ = [
 
 DEFAULT_QUERY_ID = "query"
 MAX_ID_LENGTH = 1024
-TRACE_FIELDS = ("text", "title", "url", "source", "published_at", "id")
+# Documents one trace request may exclude: enough for a reader who sets aside sources one by
+# one, few enough that the list costs nothing to check.
+MAX_EXCLUDE = 100
+TRACE_FIELDS = ("text", "title", "url", "source", "published_at", "id", "exclude")
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
 OFFICE_SUFFIXES = {".pdf": Format.PDF, ".docx": Format.DOCX}
@@ -117,8 +122,43 @@ def _to_document(record: dict[str, Any], max_bytes: int) -> Document:
     raise ApiError(422, code, result.reason)
 
 
-def parse_trace_json(body: bytes, max_bytes: int) -> Document:
-    """The article of a ``POST /v1/trace`` JSON body ``{text, title?, url?, ...}``."""
+@dataclass(frozen=True, slots=True)
+class TraceRequest:
+    """What a ``POST /v1/trace`` asks for: the article, and the ids of documents that must
+    not be its sources (``exclude``)."""
+
+    document: Document
+    exclude: tuple[str, ...] = ()
+
+
+def parse_exclude(value: object) -> tuple[str, ...]:
+    """The ``exclude`` of a trace request: a list of document ids (at most
+    :data:`MAX_EXCLUDE`), each a valid id; duplicates are dropped, order kept."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ApiError(
+            422,
+            "invalid_field",
+            f"'exclude' must be a list of document ids (strings), got {json_type(value)}",
+        )
+    if len(value) > MAX_EXCLUDE:
+        raise ApiError(
+            422,
+            "invalid_field",
+            f"'exclude' lists {len(value):,} documents; at most {MAX_EXCLUDE} may be excluded",
+        )
+    for doc_id in value:
+        try:
+            validate_doc_id(doc_id)
+        except ApiError as exc:
+            raise ApiError(422, "invalid_field", f"'exclude': {exc.message}") from None
+    return tuple(dict.fromkeys(value))
+
+
+def parse_trace_json(body: bytes, max_bytes: int) -> TraceRequest:
+    """The article of a ``POST /v1/trace`` JSON body ``{text, title?, url?, ...}``, and the
+    documents it excludes (``exclude: [id, ...]``)."""
     value = _load_json(body)
     if not isinstance(value, dict):
         raise ApiError(
@@ -135,8 +175,9 @@ def parse_trace_json(body: bytes, max_bytes: int) -> Document:
         )
     if "text" not in value or value["text"] is None:
         raise ApiError(422, "missing_text", "missing 'text': send the article text to trace")
+    exclude = parse_exclude(value.pop("exclude", None))
     record = {**value, "id": value.get("id") or DEFAULT_QUERY_ID}
-    return _to_document(record, max_bytes)
+    return TraceRequest(_to_document(record, max_bytes), exclude)
 
 
 def _decode_text_file(name: str, data: bytes, max_bytes: int) -> str:
@@ -171,10 +212,15 @@ def _office_document(name: str, data: bytes, fmt: Format, max_bytes: int) -> Doc
 
 
 def trace_upload(
-    filename: str | None, data: bytes, fields: dict[str, str], max_bytes: int
-) -> Document:
+    filename: str | None,
+    data: bytes,
+    fields: dict[str, str],
+    max_bytes: int,
+    exclude: list[str] | None = None,
+) -> TraceRequest:
     """The article of an uploaded ``.txt``, ``.html``, ``.pdf`` or ``.docx`` file, with
-    optional form fields (which replace the file's own title, date and so on)."""
+    optional form fields (which replace the file's own title, date and so on), and the ids of
+    the documents it excludes (``exclude``, one form field per id)."""
     name = PurePosixPath((filename or "").replace("\\", "/")).name
     suffix = PurePosixPath(name.lower()).suffix
     carried: dict[str, str | None] = {}
@@ -206,13 +252,15 @@ def trace_upload(
             422,
             "unknown_field",
             f"unknown form field {unknown[0]!r}; the fields are file, title, url, source, "
-            "published_at, id",
+            "published_at, id, exclude (repeated, one id each)",
         )
+    excluded = parse_exclude(exclude or [])
+    fields = {k: v for k, v in fields.items() if k != "exclude"}
     record: dict[str, Any] = {**carried, **{k: v for k, v in fields.items() if v}}
     record["id"] = fields.get("id") or name or DEFAULT_QUERY_ID
     record["text"] = text
     try:
-        return _to_document(record, max_bytes)
+        return TraceRequest(_to_document(record, max_bytes), excluded)
     except ApiError as exc:
         if exc.code == "empty_text":
             raise ApiError(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from wiretrace.report.json import trace_schema
-from wiretrace.serve.inputs import TRACE_FIELDS
+from wiretrace.serve.inputs import MAX_EXCLUDE, MAX_ID_LENGTH, TRACE_FIELDS
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -93,6 +93,12 @@ TRACE_REQUEST = {
         "source": {"type": ["string", "null"], "description": "the outlet"},
         "published_at": {"type": ["string", "null"], "description": "ISO 8601"},
         "id": {"type": ["string", "null"], "description": "default 'query'"},
+        "exclude": {
+            "type": ["array", "null"],
+            "maxItems": MAX_EXCLUDE,
+            "items": {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH},
+            "description": "ids of documents that must not be sources of this trace",
+        },
     },
 }
 UPLOAD_REQUEST = {
@@ -104,7 +110,13 @@ UPLOAD_REQUEST = {
             "format": "binary",
             "description": "a .txt, .html, .pdf or .docx file",
         },
-        **{k: {"type": "string"} for k in TRACE_FIELDS if k != "text"},
+        **{k: {"type": "string"} for k in TRACE_FIELDS if k not in ("text", "exclude")},
+        "exclude": {
+            "type": "array",
+            "maxItems": MAX_EXCLUDE,
+            "items": {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH},
+            "description": "ids of documents that must not be sources (one part per id)",
+        },
     },
 }
 DOCUMENT = {

@@ -63,7 +63,7 @@ class Backend(Protocol):
     def abandoned(self) -> int:
         """Traces still running whose request has given up (only threads can have any)."""
 
-    async def run(self, doc: Document) -> Trace: ...
+    async def run(self, doc: Document, options: TraceOptions) -> Trace: ...
 
     def close(self) -> None: ...
 
@@ -90,7 +90,7 @@ class Lane:
         ahead = self.admitted + self.backend.abandoned - self.backend.slots + 1
         return max(0, ahead) * self.backend.mean_seconds / self.backend.slots
 
-    async def run(self, doc: Document) -> Trace:
+    async def run(self, doc: Document, options: TraceOptions) -> Trace:
         busy = self.admitted + self.backend.abandoned
         wait = self.expected_wait()
         if busy >= self.capacity or wait > self.max_wait:
@@ -98,7 +98,7 @@ class Lane:
             raise Busy(self.name, max(self.retry_after, math.ceil(wait)))
         self.admitted += 1
         try:
-            return await self.backend.run(doc)
+            return await self.backend.run(doc, options)
         finally:
             self.admitted -= 1
 
@@ -120,7 +120,9 @@ class _Timing:
 class ThreadLane(_Timing):
     """Traces on ``slots`` threads of this process; ``trace_one`` does the work."""
 
-    def __init__(self, trace_one: Callable[[Document], Trace], slots: int, name: str) -> None:
+    def __init__(
+        self, trace_one: Callable[[Document, TraceOptions], Trace], slots: int, name: str
+    ) -> None:
         self.slots = slots
         self._trace_one = trace_one
         self._executor = ThreadPoolExecutor(max_workers=slots, thread_name_prefix=name)
@@ -131,14 +133,14 @@ class ThreadLane(_Timing):
     def abandoned(self) -> int:
         return self._abandoned
 
-    async def run(self, doc: Document) -> Trace:
+    async def run(self, doc: Document, options: TraceOptions) -> Trace:
         loop = asyncio.get_running_loop()
         if self._free is None:
             self._free = asyncio.Semaphore(self.slots)
         free = self._free
         await free.acquire()
         began = loop.time()
-        future = self._executor.submit(self._trace_one, doc)
+        future = self._executor.submit(self._trace_one, doc, options)
         given_up = False
 
         def finished() -> None:
@@ -165,8 +167,9 @@ class ThreadLane(_Timing):
 # -- processes ----------------------------------------------------------------------------------
 
 
-def _worker_main(conn: Connection, db: str, options: TraceOptions, niceness: int) -> None:
-    """A worker process: trace each document received, send back the result."""
+def _worker_main(conn: Connection, db: str, niceness: int) -> None:
+    """A worker process: trace each document received (with its options), send back the
+    result."""
     from wiretrace.index.sqlite import open_index
     from wiretrace.trace import trace
 
@@ -176,7 +179,7 @@ def _worker_main(conn: Connection, db: str, options: TraceOptions, niceness: int
     index = open_index(db, create=False, readonly=True)
     while True:
         try:
-            doc = conn.recv()
+            doc, options = conn.recv()
         except (EOFError, OSError):
             return
         reply: tuple[str, Any]
@@ -190,12 +193,12 @@ def _worker_main(conn: Connection, db: str, options: TraceOptions, niceness: int
 
 
 class _Worker:
-    def __init__(self, db: str, options: TraceOptions, niceness: int) -> None:
+    def __init__(self, db: str, niceness: int) -> None:
         context = multiprocessing.get_context("spawn")
         self.conn, child = context.Pipe()
         self.process: BaseProcess = context.Process(
             target=_worker_main,
-            args=(child, db, options, niceness),
+            args=(child, db, niceness),
             daemon=True,
             name="wiretrace-trace",
         )
@@ -216,16 +219,13 @@ class ProcessLane(_Timing):
     on a saturated machine the event loop (health, document reads, admission) still gets the
     CPU at once; the long-article lane runs lower still, behind ordinary traces."""
 
-    def __init__(
-        self, db: str | Path, options: TraceOptions, slots: int, niceness: int = 0
-    ) -> None:
+    def __init__(self, db: str | Path, slots: int, niceness: int = 0) -> None:
         if slots < 1:
             raise ValueError(f"processes must be at least 1, got {slots}")
         self.slots = slots
         self._db = str(db)
-        self._options = options
         self._niceness = niceness
-        self._workers = [_Worker(self._db, options, niceness) for _ in range(slots)]
+        self._workers = [_Worker(self._db, niceness) for _ in range(slots)]
         # Threads that wait on the workers' pipes (one per slot) and start replacements.
         self._waiters = ThreadPoolExecutor(max_workers=slots + 1, thread_name_prefix="wt-wait")
         self._idle: asyncio.Queue[_Worker] | None = None
@@ -243,13 +243,13 @@ class ProcessLane(_Timing):
                 self._idle.put_nowait(worker)
         return self._idle
 
-    async def run(self, doc: Document) -> Trace:
+    async def run(self, doc: Document, options: TraceOptions) -> Trace:
         idle = self._queue()
         worker = await idle.get()
         loop = asyncio.get_running_loop()
         began = loop.time()
         try:
-            worker.conn.send(doc)
+            worker.conn.send((doc, options))
             reply = await loop.run_in_executor(self._waiters, worker.conn.recv)
         except asyncio.CancelledError:
             self._replace(worker, "cancelled (deadline passed or client gone)")
@@ -277,7 +277,7 @@ class ProcessLane(_Timing):
             worker.kill()
             if self._closed:
                 return None
-            return _Worker(self._db, self._options, self._niceness)
+            return _Worker(self._db, self._niceness)
 
         def done(future: asyncio.Future[_Worker | None]) -> None:
             fresh = future.result()

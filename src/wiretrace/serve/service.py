@@ -8,7 +8,7 @@ Routes get the service with a ``svc: ServiceDep`` parameter.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -20,9 +20,11 @@ from wiretrace.errors import WiretraceError
 from wiretrace.model import Document, Trace
 from wiretrace.serve.inputs import (
     JSON_TYPES,
+    MAX_EXCLUDE,
     MULTIPART,
     TRACE_FIELDS,
     ApiError,
+    TraceRequest,
     media_type,
     parse_trace_json,
     trace_upload,
@@ -30,7 +32,7 @@ from wiretrace.serve.inputs import (
 from wiretrace.serve.options import ServeOptions
 from wiretrace.serve.pool import Backend, Busy, Lane, ProcessLane, ThreadLane, WorkerLost
 from wiretrace.serve.store import IndexStore
-from wiretrace.trace import trace
+from wiretrace.trace import TraceOptions, trace
 
 # CPU priority of the trace worker processes below the server's own (see ProcessLane).
 ORDINARY_NICENESS = 5
@@ -40,21 +42,19 @@ LONG_NICENESS = 15
 def lanes(options: ServeOptions, index: IndexStore) -> tuple[Lane, Lane]:
     """The ordinary and the long-article lanes, on threads or worker processes."""
 
-    def trace_here(doc: Document) -> Trace:
+    def trace_here(doc: Document, opts: TraceOptions) -> Trace:
         with index.reading("trace") as reader:
-            return trace(reader, doc, options.trace)
+            return trace(reader, doc, opts)
 
-    def trace_long(doc: Document) -> Trace:
+    def trace_long(doc: Document, opts: TraceOptions) -> Trace:
         with index.reading("long") as reader:
-            return trace(reader, doc, options.trace)
+            return trace(reader, doc, opts)
 
     ordinary_backend: Backend
     long_backend: Backend
     if options.trace_processes:
-        ordinary_backend = ProcessLane(
-            options.db, options.trace, options.trace_processes, ORDINARY_NICENESS
-        )
-        long_backend = ProcessLane(options.db, options.trace, 1, LONG_NICENESS)
+        ordinary_backend = ProcessLane(options.db, options.trace_processes, ORDINARY_NICENESS)
+        long_backend = ProcessLane(options.db, 1, LONG_NICENESS)
     else:
         ordinary_backend = ThreadLane(trace_here, options.readers, "wt-trace")
         long_backend = ThreadLane(trace_long, 1, "wt-long")
@@ -94,15 +94,17 @@ class Service:
         self.long.backend.close()
         self.index.close()
 
-    async def read_article(self, request: Request) -> Document:
-        """The article of a ``POST /v1/trace`` request: a JSON body or an uploaded file."""
+    async def read_article(self, request: Request) -> TraceRequest:
+        """The article of a ``POST /v1/trace`` request (a JSON body or an uploaded file) and
+        the documents it excludes."""
         limit = self.options.max_body_bytes
         kind = media_type(request.headers.get("content-type"))
         if kind in JSON_TYPES or kind.endswith("+json"):
             body = await request.body()
             return await run_in_threadpool(parse_trace_json, body, limit)
         if kind == MULTIPART:
-            async with request.form(max_files=1, max_fields=len(TRACE_FIELDS)) as form:
+            fields_allowed = len(TRACE_FIELDS) + MAX_EXCLUDE
+            async with request.form(max_files=1, max_fields=fields_allowed) as form:
                 upload = form.get("file")
                 if not isinstance(upload, UploadFile):
                     raise ApiError(
@@ -113,7 +115,10 @@ class Service:
                     )
                 data = await upload.read()
                 fields = {k: v for k, v in form.items() if k != "file" and isinstance(v, str)}
-                return await run_in_threadpool(trace_upload, upload.filename, data, fields, limit)
+                exclude = [v for v in form.getlist("exclude") if isinstance(v, str)]
+                return await run_in_threadpool(
+                    trace_upload, upload.filename, data, fields, limit, exclude
+                )
         raise ApiError(
             415,
             "unsupported_media_type",
@@ -121,11 +126,14 @@ class Service:
             "{\"text\": ...} or multipart/form-data with a 'file' part",
         )
 
-    async def run_trace(self, request: Request, doc: Document) -> Trace:
-        """Trace ``doc`` in its lane; stopped at the deadline or when the client goes away."""
+    async def run_trace(self, request: Request, asked: TraceRequest) -> Trace:
+        """Trace the article of ``asked`` in its lane, without the documents it excludes;
+        stopped at the deadline or when the client goes away."""
         timeout = self.options.trace_timeout
+        doc = asked.document
+        opts = replace(self.options.trace, exclude=asked.exclude)
         lane = self.long if len(doc.text) > self.options.long_chars else self.ordinary
-        work = asyncio.ensure_future(lane.run(doc))
+        work = asyncio.ensure_future(lane.run(doc, opts))
         gone = asyncio.ensure_future(_client_gone(request))
         try:
             await asyncio.wait((work, gone), timeout=timeout, return_when=asyncio.FIRST_COMPLETED)

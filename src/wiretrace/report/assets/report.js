@@ -3,6 +3,11 @@
  * sources, their time order (the earliest source, or a tie), the later documents (dated after
  * the article: never its sources), the signals and download links.
  *
+ * A passage's comparison opens inside the article, under the passage's paragraph. Dates are
+ * shown in the reader's locale (the ISO value in their title), signals under plain titles
+ * (view.signal_words) with their codes beside. With opts.onExclude (the web page), each source
+ * has an "Exclude and trace again" button.
+ *
  * Used by the standalone HTML report (data in the #wt-data block) and by the web page of
  * `wiretrace serve` (window.WiretraceReport.render). Hand-written, no dependencies, no build.
  *
@@ -75,6 +80,55 @@
     return source.title || source.id;
   }
 
+  /* Dates in the reader's locale. A date without a time is a calendar day, shown as that day
+   * whatever the reader's time zone (formatted in UTC, so it never shifts); a time with a zone
+   * is shown in the reader's zone; a time without a zone is shown as written, its zone being
+   * unknown. The exact ISO value stays in the title and the datetime attribute. */
+  var DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+  var MONTH = /^(\d{4})-(\d{2})$/;
+  var LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::\d{2}(?:[.,]\d+)?)?$/;
+  var ZONED = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
+  var DAY_PARTS = { year: "numeric", month: "short", day: "numeric" };
+
+  function formatted(parts, when) {
+    return new Intl.DateTimeFormat(undefined, parts).format(when);
+  }
+
+  function readableDate(iso) {
+    if (typeof iso !== "string" || !iso) return null;
+    var m;
+    try {
+      if ((m = DAY.exec(iso))) {
+        return formatted(Object.assign({ timeZone: "UTC" }, DAY_PARTS),
+          new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])));
+      }
+      if ((m = MONTH.exec(iso))) {
+        return formatted({ year: "numeric", month: "long", timeZone: "UTC" },
+          new Date(Date.UTC(+m[1], +m[2] - 1, 1)));
+      }
+      if ((m = LOCAL_TIME.exec(iso))) {
+        return formatted(Object.assign({ timeZone: "UTC", hour: "2-digit", minute: "2-digit" },
+          DAY_PARTS), new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5])));
+      }
+      var t = Date.parse(iso);
+      if (!isNaN(t) && ZONED.test(iso) && iso.indexOf("T") > 0) {
+        return formatted(Object.assign({ hour: "2-digit", minute: "2-digit", timeZoneName: "short" },
+          DAY_PARTS), new Date(t));
+      }
+    } catch (e) {
+      return null;
+    }
+    return null;
+  }
+
+  /* A <time> with the readable date, the ISO value in its title; the value as given when it
+   * cannot be read. */
+  function dateNode(iso) {
+    var shown = readableDate(iso);
+    if (!shown) return el("span", { className: "wt-date" }, iso || "unknown");
+    return el("time", { className: "wt-date", datetime: iso, title: iso }, shown);
+  }
+
   function dateValue(text) {
     if (!text) return NaN;
     var t = Date.parse(text);
@@ -98,7 +152,7 @@
 
   /* A date as given, with a warning when the report flags it ("in the future", ...). */
   function dateWithNote(when, note) {
-    var out = [when || "unknown"];
+    var out = [when ? dateNode(when) : "unknown"];
     if (note) {
       out.push(" ");
       out.push(el("span", { className: "wt-badge wt-warn" }, "date " + note));
@@ -185,7 +239,8 @@
     function firstLabel(s) {
       return [el("span", { className: "wt-swatch wt-src-" + (rank[s.id] % PALETTE) },
         sourceLabel(s, rank[s.id])), " ", sourceName(s),
-      s.published_at ? " (" + s.published_at + ")" : ""];
+      s.published_at ? " (" : "", s.published_at ? dateNode(s.published_at) : null,
+      s.published_at ? ")" : ""];
     }
     if (tie && firsts.length) {
       var names = [];
@@ -237,7 +292,7 @@
         ]));
       });
       articleCard.appendChild(legend);
-      articleCard.appendChild(el("p", { className: "wt-hint" },
+      articleCard.appendChild(el("p", { className: "wt-hint wt-screen-only" },
         "Select a highlighted passage (click, or Tab then Enter) to compare it with its source."));
     }
     var laterHint = el("p", { className: "wt-hint", hidden: true }, [
@@ -334,11 +389,42 @@
     root.appendChild(articleCard);
 
     /* -- side by side ----------------------------------------------------------------------- */
+    /* The comparison opens inside the article, under the paragraph of the chosen passage, so
+     * that the reader keeps their place; closed, it waits hidden after the article. */
     var compare = el("section", {
       className: "wt-card wt-compare", id: "wt-compare", hidden: true,
       "aria-labelledby": "wt-h-compare"
     });
-    root.appendChild(compare);
+    articleCard.appendChild(compare);
+    // How far (in characters) to look for the end of the passage's paragraph.
+    var PARAGRAPH_REACH = 1500;
+
+    function unplace() {
+      if (compare.parentNode === article) {
+        article.removeChild(compare);
+        article.normalize();  // join the text split to make room
+      }
+      articleCard.appendChild(compare);
+    }
+
+    /* Put the comparison after the line break that ends the paragraph of `mark` (splitting
+     * that text node), or right after the mark when no break comes soon. */
+    function placeNear(mark) {
+      unplace();
+      if (!mark || mark.parentNode !== article) return;
+      var seen = 0;
+      for (var node = mark.nextSibling; node && seen < PARAGRAPH_REACH; node = node.nextSibling) {
+        if (node.nodeType === 3) {
+          var at = node.data.indexOf("\n");
+          if (at >= 0) {
+            article.insertBefore(compare, node.splitText(at + 1));
+            return;
+          }
+        }
+        seen += (node.textContent || "").length;
+      }
+      article.insertBefore(compare, mark.nextSibling);
+    }
 
     function sideText(x, side) {
       var box = el("div", { className: "wt-passage" });
@@ -425,6 +511,7 @@
       });
       var s = sources[x.rank] || { id: x.p.source_id };
       clear(compare);
+      placeNear(fromMark || marks[0]);
       compare.hidden = false;
       compare.appendChild(el("h2", { id: "wt-h-compare", tabindex: "-1" },
         "Passage " + (index + 1) + " of " + passages.length + ": " + kindLabel(x.p.kind) +
@@ -434,7 +521,7 @@
         el("span", { className: "wt-swatch wt-src-" + (x.rank % PALETTE) }, sourceLabel(s, x.rank)),
         " ", linkOrText(s.url, sourceName(s))]);
       if (s.source) srcLine.appendChild(document.createTextNode(" — " + s.source));
-      if (s.published_at) srcLine.appendChild(document.createTextNode(", " + s.published_at));
+      if (s.published_at) append(srcLine, [", ", dateNode(s.published_at)]);
       if (isEarliest(s.id)) {
         srcLine.appendChild(document.createTextNode(" "));
         srcLine.appendChild(earliestBadge());
@@ -476,6 +563,7 @@
     function close() {
       if (compare.hidden) return;
       compare.hidden = true;
+      unplace();
       if (state.current >= 0) {
         Array.prototype.forEach.call(marksOf(state.current), function (m) {
           m.classList.remove("wt-selected");
@@ -550,10 +638,15 @@
             label: sourceLabel(s, i),
             rowClass: isEarliest(s.id) ? "wt-earliest" : null,
             badges: isEarliest(s.id) ? [" ", earliestBadge()] : [],
-            action: first ? el("button", {
-              type: "button", className: "wt-btn wt-btn-small", "data-open": first.index,
-              "aria-label": "Compare the first passage from source " + (i + 1)
-            }, "Compare") : ""
+            action: el("div", { className: "wt-actions-cell" }, [
+              first ? el("button", {
+                type: "button", className: "wt-btn wt-btn-small", "data-open": first.index,
+                "aria-label": "Compare the first passage from source " + (i + 1)
+              }, "Compare") : null,
+              opts.onExclude ? el("button", {
+                type: "button", className: "wt-btn wt-btn-small wt-btn-quiet", "data-exclude": s.id,
+                "aria-label": "Exclude source " + (i + 1) + " and trace again"
+              }, "Exclude and trace again") : null])
           };
         }));
       if (tie) {
@@ -563,6 +656,8 @@
       srcCard.addEventListener("click", function (ev) {
         var button = ev.target.closest ? ev.target.closest("button[data-open]") : null;
         if (button) open(Number(button.getAttribute("data-open")));
+        var out = ev.target.closest ? ev.target.closest("button[data-exclude]") : null;
+        if (out && opts.onExclude) opts.onExclude(byId[out.getAttribute("data-exclude")], out);
       });
       root.appendChild(srcCard);
     }
@@ -626,7 +721,7 @@
       var ol = el("ol", { className: "wt-timeline" });
       events.forEach(function (e) {
         var item = el("li", { className: e.query ? "wt-query-event" : e.later ? "wt-later-event" : null },
-          [el("time", null, e.when), " "].concat(e.label));
+          [dateNode(e.when), " "].concat(e.label));
         if (e.first) {
           item.appendChild(document.createTextNode(" "));
           item.appendChild(earliestBadge());
@@ -671,8 +766,8 @@
           el("td", null, el("span", { className: "wt-etype wt-drift-type" }, f.type)),
           el("td", null, el("ins", { className: "wt-ins" }, f.to || "(nothing)")),
           el("td", null, el("del", { className: "wt-del" }, f.from || "(nothing)")),
-          el("td", null, who + (f.source_published_at ? ", " + f.source_published_at : ", undated") +
-            (f.source_field === "title" ? " (title)" : ""))]));
+          el("td", null, [who, ", ", f.source_published_at ? dateNode(f.source_published_at) : "undated",
+            f.source_field === "title" ? " (title)" : ""])]));
       });
       driftCard.appendChild(dtable);
       root.appendChild(driftCard);
@@ -682,13 +777,27 @@
     var sigCard = el("section", { className: "wt-card", "aria-labelledby": "wt-h-signals" });
     sigCard.appendChild(el("h2", { id: "wt-h-signals" }, "Spin and integrity signals"));
     var signals = (data.signals || []).filter(function (s) { return !s.fact; });
+    var words = view.signal_words || {};
     if (signals.length) {
       var ul = el("ul", { className: "wt-signals" });
       signals.forEach(function (s) {
-        var item = el("li", { className: "wt-signal wt-signal-" + String(s.type).replace(/[^a-z0-9_-]/gi, "") },
-          [el("span", { className: "wt-sigtype" }, s.type), " ", s.detail]);
-        if (typeof s.start === "number" && typeof s.end === "number") {
-          item.appendChild(el("q", { className: "wt-quote" }, text.slice(s.start, Math.min(s.end, s.start + 160))));
+        var kind = String(s.type);
+        var w = Object.prototype.hasOwnProperty.call(words, kind) ? words[kind] : null;
+        var spanned = typeof s.start === "number" && typeof s.end === "number";
+        // The quoted text is shown once, from the article: not again at the end of the detail.
+        var detail = String(s.detail || "");
+        if (spanned) detail = detail.replace(/:\s*['"\u2018\u201c][\s\S]*$/, "");
+        var item = el("li", { className: "wt-signal wt-signal-" + kind.replace(/[^a-z0-9_-]/gi, "") }, [
+          el("p", { className: "wt-sig-head" }, [
+            el("strong", { className: "wt-sigtype" }, w ? w.title : kind),
+            w ? " " : null,
+            w ? el("code", { className: "wt-sigcode", title: "Signal type in the JSON report" }, kind) : null]),
+          w ? el("p", { className: "wt-sig-explain" }, w.explain) : null,
+          detail ? el("p", { className: "wt-sig-detail" }, detail) : null]);
+        if (spanned) {
+          var cut = s.end > s.start + 160;
+          item.appendChild(el("q", { className: "wt-quote" },
+            text.slice(s.start, Math.min(s.end, s.start + 160)) + (cut ? "\u2026" : "")));
         }
         ul.appendChild(item);
       });

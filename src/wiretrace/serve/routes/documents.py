@@ -190,6 +190,9 @@ async def index_summary(svc: ServiceDep) -> dict[str, Any]:
 
 @router.get("/v1/health", summary="Service status", responses=error_responses(401, 503))
 async def health(request: Request, svc: ServiceDep) -> dict[str, Any]:
+    """Status, version, document count, body limit, and whether the API needs a token
+    (``token_required``; never the token). Without a token, a server that needs one answers
+    401 here, so a client learns either way."""
     count = await run_in_threadpool(svc.index.count)
     return {
         "status": "ok",
@@ -197,4 +200,5 @@ async def health(request: Request, svc: ServiceDep) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "documents": count,
         "max_body_bytes": svc.options.max_body_bytes,
+        "token_required": svc.options.token is not None,
     }

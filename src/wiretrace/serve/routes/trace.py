@@ -20,8 +20,8 @@ async def post_trace(
     view: bool = Query(False, description="add the query text and per-passage word diffs"),
     format: Literal["json", "html"] = Query("json", description="json or html"),
 ) -> Response:
-    doc = await svc.read_article(request)
-    result = await svc.run_trace(request, doc)
+    asked = await svc.read_article(request)
+    result = await svc.run_trace(request, asked)
     if format == "html":
         body = await run_in_threadpool(render_html, result)
         return Response(
