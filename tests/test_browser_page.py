@@ -80,9 +80,9 @@ def test_the_result_is_focused_and_scrolled_into_view(
     sync_api.expect(page.locator("#wt-status")).to_contain_text("Traced")
     if motion == "reduce":
         # No animation: the heading is at the top as soon as the status says so.
-        assert 0 <= heading_top(page) <= 40
+        assert -1 <= heading_top(page) <= 40  # (sub-pixel layout may leave it a fraction above)
     settle_scroll(page)
-    assert 0 <= heading_top(page) <= 40
+    assert -1 <= heading_top(page) <= 40  # (sub-pixel layout may leave it a fraction above)
     assert page.evaluate("document.activeElement.id") == "wt-h-result"
     assert page.evaluate("window.scrollY") > 200  # the form is above, out of view
     assert page.watch.errors == []

@@ -44,15 +44,17 @@
     if (tokenBox) tokenBox.focus();
   }
 
-  /* The JSON answer of a request, or an Error whose message says what went wrong. */
-  function call(path, options) {
+  /* The JSON answer of a request, or an Error whose message says what went wrong. A passive
+   * call (the index line, read on load) does not open the token box on a 401: the page shows
+   * the box and the reader opens it, or a trace or a Library action does. */
+  function call(path, options, passive) {
     var init = options || {};
     init.headers = headers();
     return fetch(path, init).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (payload) {
         if (response.ok && payload) return payload;
         if (response.status === 401) {
-          askForToken();
+          if (!passive) askForToken();
           throw new Error("This server needs an API token: enter it under \u201cAPI token\u201d " +
             "and try again.");
         }
@@ -142,7 +144,7 @@
   }
 
   function loadSummary() {
-    return call("/v1/index").then(showSummary, function (err) {
+    return call("/v1/index", null, true).then(showSummary, function (err) {
       line.textContent = "Could not read what the index holds. " + String(err.message || err);
     });
   }
