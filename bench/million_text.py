@@ -396,20 +396,31 @@ def synonym(model: TextModel, word: str) -> str:
 
 
 def reword(model: TextModel, text: str, rate: float, rng: random.Random, stops: bool) -> str:
-    """``text`` with about ``rate`` of its content words swapped for synonyms (and, when
-    ``stops``, as many of its stop words swapped for others)."""
+    """``text`` with ``rate`` of its content words (rounded, at random places) swapped for
+    synonyms; when ``stops``, ``rate`` of its swappable stop words too (``STOP_SWAPS``)."""
+    found = [m for m in _LETTERS.finditer(text) if _swappable(m.group(0).lower(), stops)]
+    if not found:
+        return text
+    chosen = sorted(rng.sample(range(len(found)), round(rate * len(found))))
+    out: list[str] = []
+    pos = 0
+    for k in chosen:
+        m = found[k]
+        out.extend((text[pos : m.start()], _swap(model, m.group(0))))
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
 
-    def swap(m: re.Match[str]) -> str:
-        word = m.group(0)
-        low = word.lower()
-        if low in STOPWORDS:
-            if not stops or low not in STOP_SWAPS or rng.random() >= rate:
-                return word
-            new = STOP_SWAPS[low]
-            return new[:1].upper() + new[1:] if word[:1].isupper() else new
-        return synonym(model, word) if rng.random() < rate else word
 
-    return _LETTERS.sub(swap, text)
+def _swappable(low: str, stops: bool) -> bool:
+    return low not in STOPWORDS or (stops and low in STOP_SWAPS)
+
+
+def _swap(model: TextModel, word: str) -> str:
+    new = STOP_SWAPS.get(word.lower())
+    if new is None:
+        return synonym(model, word)
+    return new[:1].upper() + new[1:] if word[:1].isupper() else new
 
 
 _LETTERS = re.compile(r"(?<!['’])[^\W\d_]+")
