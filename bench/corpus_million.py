@@ -562,27 +562,30 @@ def _query_sources(
 
 
 def plot_curves(manifest: dict[str, Any], out: Path) -> None:
-    """Document frequency against rank, log-log: the real articles and each checkpoint."""
+    """Left: the share of documents holding the word at each rank, log-log, for the real
+    articles and each checkpoint. Right: vocabulary size against corpus size."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
-    for row in manifest["df"]:
-        ranks, dfs = zip(*row["curve"], strict=True)
-        ax.plot(ranks, [d / row["documents"] for d in dfs], label=f"generated {row['documents']:,}")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.2))
     real = manifest["real"]
-    ranks, dfs = zip(*real["curve"], strict=True)
-    ax.plot(ranks, [d / real["documents"] for d in dfs], "k--", label=f"real {real['documents']:,}")
-    ax.set(
-        xscale="log",
-        yscale="log",
-        xlabel="rank of the word by document frequency",
-        ylabel="share of documents holding the word",
-    )
-    ax.legend()
-    ax.grid(alpha=0.3)
+    for row in [*manifest["df"], real]:
+        ranks, dfs = zip(*row["curve"], strict=True)
+        style = "k--" if row is real else "-"
+        name = "real" if row is real else "generated"
+        shares = [d / row["documents"] for d in dfs]
+        left.plot(ranks, shares, style, label=f"{name} {row['documents']:,}")
+    left.set(xscale="log", yscale="log", xlabel="rank of the word by document frequency")
+    left.set(ylabel="share of documents holding the word")
+    sizes = [(row["documents"], row["vocabulary"]) for row in manifest["df"]]
+    right.plot(*zip(*sizes, strict=True), "o-", label="generated")
+    right.plot([real["documents"]], [real["vocabulary"]], "ks", label="real")
+    right.set(xscale="log", yscale="log", xlabel="documents", ylabel="distinct words")
+    for ax in (left, right):
+        ax.legend()
+        ax.grid(alpha=0.3)
     fig.tight_layout()
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=110)
