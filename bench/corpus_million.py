@@ -38,7 +38,8 @@ How a corpus of N articles is made
    its operation (``verbatim``, ``spun``, ``partial``) and its character spans in the source
    and in the copy.
 4. **Queries** (none of them in the corpus), a quarter of each kind: ``wire_copy`` (a run of
-   half or more of a source's paragraphs, verbatim), ``spun_composite`` (runs of 2-4 sources,
+   half or more of a source's paragraphs, verbatim; half of them open with a paragraph of
+   their own, and so do half the rewrites), ``spun_composite`` (runs of 2-4 sources,
    all spun, with paragraphs of its own), ``rewrite`` (a run of a source with a third of its
    words changed) and ``no_source`` (a new original). 70% of the sources are corpus stories
    that already have copies in the corpus, so the true source has to beat its weaker copies;

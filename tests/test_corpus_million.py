@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import REPO, require_shared
 
-from tests.conftest import REPO, require_shared
 from wiretrace.dates import parse_date
 from wiretrace.ingest.base import ReadOptions
 from wiretrace.ingest.jsonl import iter_jsonl
