@@ -43,6 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_serve.py
 	$(BIN)/python bench/bench_corpus.py
 	$(BIN)/python bench/bench_long.py
+	$(BIN)/python bench/bench_page.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts research

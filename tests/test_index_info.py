@@ -110,3 +110,20 @@ def test_api_index_summary(server: object) -> None:
     assert body["articles"] == 5 and body["outlets"] == 3
     assert body["summary"] == "5 articles from 3 outlets, 2019-04-20 to 2019-04-25 (1 undated)"
     assert body["top_outlets"][0] == {"outlet": "Gazette", "articles": 2}
+
+
+def test_api_index_summary_follows_every_writer(server: object, db: Path) -> None:
+    # The server keeps the summary while the file is unchanged; an addition through the API
+    # and one by another process (a `wiretrace index` run on the same file) both show.
+    with server.client() as client:  # type: ignore[attr-defined]
+        assert client.get("/v1/index").json()["articles"] == 5
+        added = client.post(
+            "/v1/documents", json=[{"id": "api/1", "text": "A new text " * 20, "source": "Wire"}]
+        )
+        assert added.status_code == 200, added.text
+        assert client.get("/v1/index").json()["articles"] == 6
+        with open_index(db) as index:
+            index.add([Document("cli/1", "Another text " * 20, source="Courier")])
+        body = client.get("/v1/index").json()
+    assert body["articles"] == 7
+    assert {"outlet": "Courier", "articles": 1} in body["top_outlets"]
