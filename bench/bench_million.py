@@ -1,0 +1,156 @@
+"""The growth curve of issue 16: index and trace on the news-like corpus at 10k, 100k and 1M.
+
+For each size N, on the corpus of ``bench/corpus_million.py`` (one shared Zipf-like
+vocabulary, so common words keep their real document frequencies as N grows):
+
+- ``wiretrace index`` through the CLI, as a user runs it: wall and CPU time, documents a
+  second, peak memory;
+- the index file: bytes a document, and what each table costs a document (SQLite's
+  ``dbstat``);
+- in process, in a fresh interpreter: trace latency p50/p99 over the query mix (400 queries:
+  wire copies, spun composites, rewrites, articles with no source; each traced once to warm
+  up, then timed), and recall@5 of the true sources by kind, among the trace's sources and
+  among the source ranking's top five (``rank_sources``, the candidates a trace aligns).
+
+An index is kept under ``bench/.cache/`` with its figures beside it, and reused while the code
+that decides what an index holds is unchanged (``bench_serve.index_code_digest``).
+
+Usage::
+
+    python bench/bench_million.py                          # 10,000 and 100,000 documents
+    python bench/bench_million.py --sizes 10000,100000,1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_core import (  # noqa: E402
+    cli_index,
+    cli_startup,
+    index_size,
+    machine,
+    phase_trace,
+    run_in_fresh_process,
+)
+from bench_serve import index_code_digest  # noqa: E402
+from corpus import CACHE_DIR  # noqa: E402
+from corpus_million import ensure_million  # noqa: E402
+
+QUERIES = 400
+
+
+def indexed(n_docs: int, corpus: Path, workdir: Path) -> tuple[Path, dict[str, Any]]:
+    """The cached index of the ``n_docs`` corpus and its indexing figures (built when
+    missing or made by other index code)."""
+    digest = index_code_digest()
+    for old in CACHE_DIR.glob(f"million-index-{n_docs}-*"):
+        if digest not in old.name:
+            old.unlink()
+    db = CACHE_DIR / f"million-index-{n_docs}-{digest}.db"
+    figures = db.with_suffix(".json")
+    if db.exists() and figures.exists():
+        return db, json.loads(figures.read_text(encoding="utf-8"))
+    for part in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        part.unlink(missing_ok=True)
+    result = cli_index(corpus, db, workdir)
+    if "error" in result:
+        raise SystemExit(f"indexing {n_docs:,} documents failed: {result['error']}")
+    figures.write_text(json.dumps(result), encoding="utf-8")
+    return db, result
+
+
+def phase_rank(db: str, queries_path: str) -> dict[str, Any]:
+    """Source ranking alone (``wiretrace.rank.rank_sources``, what a trace aligns against):
+    recall@5 of the true sources by kind, and its latency."""
+    import time
+
+    from bench_core import latency_stats, query_documents, recall_at_k
+    from corpus import read_jsonl
+
+    import wiretrace
+    from wiretrace.rank import rank_sources
+
+    queries = read_jsonl(Path(queries_path))
+    hits: dict[str, list[str]] = {}
+    latencies: list[float] = []
+    with wiretrace.open_index(db, create=False) as index:
+        for doc in query_documents(queries):
+            start = time.perf_counter()
+            hits[doc.id] = [r.doc_id for r in rank_sources(index, doc)]
+            latencies.append(time.perf_counter() - start)
+    return {"latency": latency_stats(latencies), "recall": recall_at_k(hits, queries)}
+
+
+def measure(n_docs: int, workdir: Path) -> dict[str, Any]:
+    files = ensure_million(n_docs, QUERIES)
+    db, index = indexed(n_docs, files.corpus, workdir)
+    size = index_size(db, files.corpus)
+    trace = run_in_fresh_process(phase_trace, str(db), str(files.queries))
+    rank = run_in_fresh_process(phase_rank, str(db), str(files.queries))
+    docs = max(index["documents"], 1)
+    return {
+        "documents": index["documents"],
+        "index": index,
+        "size": size,
+        "table_bytes_per_doc": {
+            name: round(b / docs, 1) for name, b in sorted(size["table_bytes"].items())
+        },
+        "trace": trace,
+        "rank": rank,
+    }
+
+
+def markdown(rows: list[dict[str, Any]]) -> str:
+    kinds = sorted({k for r in rows for k in r["trace"]["recall"]})
+    head = (
+        "| documents | index docs/s | index peak MB | bytes a document | trace p50 ms | "
+        "trace p99 ms | trace peak MB | "
+        + " | ".join(f"trace recall@5 {k}" for k in kinds)
+        + " | "
+        + " | ".join(f"rank recall@5 {k}" for k in kinds)
+        + " |"
+    )
+    lines = [head, "|" + "---|" * (7 + 2 * len(kinds))]
+    for r in rows:
+        t, recall = r["trace"], r["trace"]["recall"]
+        lines.append(
+            f"| {r['documents']:,} | {r['index']['docs_per_s']:,.0f} | "
+            f"{r['index']['peak_rss_mb']:,.0f} | {r['size']['bytes_per_doc']:,.0f} | "
+            f"{t['latency']['p50_ms']:.1f} | {t['latency']['p99_ms']:.1f} | "
+            f"{t.get('peak_rss_mb') or 0:,.0f} | "
+            + " | ".join(f"{recall.get(k, {}).get('recall_at_5', float('nan')):.3f}" for k in kinds)
+            + " | "
+            + " | ".join(
+                f"{r['rank']['recall'].get(k, {}).get('recall_at_5', float('nan')):.3f}"
+                for k in kinds
+            )
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10000,100000", help="comma-separated corpus sizes")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        rows = [measure(n, workdir) for n in sizes]
+        startup = cli_startup(workdir)
+    result = {"machine": machine(), "cli_startup": startup, "rows": rows}
+    print(json.dumps(result, indent=1))
+    print(markdown(rows), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
