@@ -51,11 +51,11 @@ QUERIES = 400
 def indexed(n_docs: int, corpus: Path, workdir: Path) -> tuple[Path, dict[str, Any]]:
     """The cached index of the ``n_docs`` corpus and its indexing figures (built when
     missing or made by other index code)."""
-    digest = index_code_digest()
+    key = f"{corpus.stem}-{index_code_digest()}"  # the corpus's version and the index code
     for old in CACHE_DIR.glob(f"million-index-{n_docs}-*"):
-        if digest not in old.name:
+        if key not in old.name:
             old.unlink()
-    db = CACHE_DIR / f"million-index-{n_docs}-{digest}.db"
+    db = CACHE_DIR / f"million-index-{n_docs}-{key}.db"
     figures = db.with_suffix(".json")
     if db.exists() and figures.exists():
         return db, json.loads(figures.read_text(encoding="utf-8"))

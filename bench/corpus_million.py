@@ -86,7 +86,7 @@ from million_text import NAME, SYLLABLES, TextModel, clean_sentence, learn, made
 
 from wiretrace.text.words import WORD
 
-VERSION = "1"
+VERSION = "2"  # 2: rewordings keep names
 DEFAULT_DOCS = 1_000_000
 DEFAULT_QUERIES = 400
 SHARD_DOCS = 1000

@@ -397,8 +397,15 @@ def synonym(model: TextModel, word: str) -> str:
 
 def reword(model: TextModel, text: str, rate: float, rng: random.Random, stops: bool) -> str:
     """``text`` with ``rate`` of its content words (rounded, at random places) swapped for
-    synonyms; when ``stops``, ``rate`` of its swappable stop words too (``STOP_SWAPS``)."""
-    found = [m for m in _LETTERS.finditer(text) if _swappable(m.group(0).lower(), stops)]
+    synonyms; when ``stops``, ``rate`` of its swappable stop words too (``STOP_SWAPS``).
+    Names stay: a capitalised word that does not open a sentence is never swapped, since a
+    pickup or a spinner keeps the people and places it reports on (a rewrite that names
+    others is another report)."""
+    found = [
+        m
+        for m in _LETTERS.finditer(text)
+        if _swappable(m.group(0).lower(), stops) and not _is_name(text, m.start())
+    ]
     if not found:
         return text
     chosen = sorted(rng.sample(range(len(found)), round(rate * len(found))))
@@ -410,6 +417,14 @@ def reword(model: TextModel, text: str, rate: float, rng: random.Random, stops: 
         pos = m.end()
     out.append(text[pos:])
     return "".join(out)
+
+
+def _is_name(text: str, start: int) -> bool:
+    """Whether the word at ``start`` is capitalised without opening a sentence."""
+    if not text[start].isupper():
+        return False
+    before = text[:start].rstrip(" \t\n\"'\u201c\u2018(")
+    return bool(before) and before[-1] not in ".!?:"
 
 
 def _swappable(low: str, stops: bool) -> bool:

@@ -11,6 +11,7 @@ sources, and the ``wiretrace index`` JSONL reader takes every record.
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import sys
 from collections import Counter
@@ -173,3 +174,22 @@ def test_wiretrace_reads_every_record(built: cm.MillionFiles) -> None:
     entries = list(iter_jsonl(built.corpus, ReadOptions()))
     assert len(entries) == DOCS
     assert all(isinstance(e.item, Document) for e in entries)
+
+
+def test_rewordings_keep_the_names(
+    records: list[dict[str, Any]], truth: list[dict[str, Any]]
+) -> None:
+    # A pickup or a spun copy keeps the people and places it reports on: every capitalised
+    # word that does not open a sentence in a source passage is still in its reworded copy.
+    texts = {r["id"]: r["text"] for r in records}
+    checked = 0
+    for t in truth:
+        for p in t["passages"]:
+            if p["op"] not in ("spun", "partial"):
+                continue
+            source = texts[p["source"]][slice(*p["source_span"])]
+            copy = texts[t["id"]][slice(*p["copy_span"])]
+            names = [w for w in re.findall(r"(?<=[a-z,;] )[A-Z][a-z]+", source)]
+            checked += len(names)
+            assert all(n in copy for n in names), (source, copy)
+    assert checked > 100
