@@ -52,7 +52,7 @@ def test_summary_counts_articles_outlets_and_dates(db: Path) -> None:
         "2019-04-25T08:00Z",
         1,
     )
-    assert s.format_version == "2" and s.size_bytes > 0
+    assert s.format_version == "3" and s.size_bytes > 0
     assert s.headline() == "5 articles from 3 outlets, 2019-04-20 to 2019-04-25 (1 undated)"
     with open_index(db, create=False, readonly=True) as index:
         assert index.summary(top=1).top_outlets == (("Gazette", 2),)

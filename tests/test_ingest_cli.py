@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import require_shared
 
+from wiretrace import open_index
 from wiretrace.ingest import ReadOptions, read_article
 from wiretrace.model import Document
 
@@ -251,8 +252,8 @@ def test_index_format_override_and_no_fold(tmp_path: Path, articles: list[mf.Art
         run("index", "--db", str(db), str(saved), str(copy), "--format", "html", "--quiet").stderr
     )
     assert rows["html"] == dict(rows["html"], read=2, added=1, duplicate=1)
-    with sqlite3.connect(db) as con:
-        (text,) = con.execute("SELECT text FROM documents").fetchone()
+    with open_index(db, create=False, readonly=True) as index:  # the stored text is compressed
+        (text,) = [d.text for d in index.documents()]
     assert "<" not in text and text.startswith(articles[0].paragraphs[0])
     plain = tmp_path / "plain.db"
     rows = summary_rows(

@@ -206,4 +206,4 @@ def test_an_index_of_format_1_is_upgraded_in_place(tmp_path: Path) -> None:
         assert _ids(idx.appearances("old")) == ["farm-1", "old"]
         assert idx.lexical_candidates("stubborn inflation services wages")[0].doc_id == "farm-1"
     with sqlite3.connect(path) as con:
-        assert con.execute("SELECT value FROM meta WHERE key = 'format'").fetchone() == ("2",)
+        assert con.execute("SELECT value FROM meta WHERE key = 'format'").fetchone() == ("3",)

@@ -1,6 +1,9 @@
 """The SQLite index: one file, WAL journal, one transaction per batch.
 
-The file's tables are listed in :mod:`wiretrace.index.sqlite_file`.
+The file's tables are listed in :mod:`wiretrace.index.sqlite_file`. Stored texts are
+compressed (:mod:`wiretrace.index.stored_text`): they are unpacked only where a document's
+text is returned or needed (``get``, ``appearances``, ``documents``, replacing a text);
+listing, summary and candidate search never read them.
 
 Exact duplicates: a document whose normalised text (:func:`~wiretrace.index.base.
 content_digest`) is already stored under another id becomes an *appearance* of that document:
@@ -44,6 +47,7 @@ from wiretrace.index.lexical import fts_query, query_terms
 from wiretrace.index.listing import DocumentPage, DocumentQuery
 from wiretrace.index.sqlite_file import open_file
 from wiretrace.index.sqlite_listing import list_articles
+from wiretrace.index.stored_text import pack, unpack
 from wiretrace.index.summary import TOP_OUTLETS, IndexSummary, summarise
 from wiretrace.model import Appearance, Document
 
@@ -62,7 +66,8 @@ _APP_COLUMNS = f"id, {_META}"
 
 
 def _row_to_document(row: tuple[str, ...]) -> Document:
-    return Document(*row)
+    """A document from a row of :data:`_DOC_COLUMNS` (its text still stored)."""
+    return Document(row[0], unpack(row[1]), *row[2:])
 
 
 def _meta(doc: Document | Appearance) -> tuple[str | None, ...]:
@@ -111,6 +116,7 @@ class SQLiteIndex:
         self.n, self.window = settings.n, settings.window
         self.fold_duplicates = settings.fold_duplicates
         self._folded = settings.folded
+        self._text_chars = settings.text_chars
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -215,10 +221,10 @@ class SQLiteIndex:
         # Try the insert first: in a growing index most ids are new, and this saves a lookup.
         cur = self._db.execute(
             "INSERT INTO documents(id, title, url, source, published_at, language, author,"
-            " crawled_at, text, text_digest, meta_digest, content_digest)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-            (doc.id, *_meta(doc), doc.text, prep.text_digest, prep.meta_digest,
-             prep.content_digest),
+            " crawled_at, text, text_digest, meta_digest, content_digest, text_chars)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+            (doc.id, *_meta(doc), pack(doc.text), prep.text_digest, prep.meta_digest,
+             prep.content_digest, len(doc.text)),
         )  # fmt: skip
         if cur.rowcount == 1:
             rowid = int(cur.lastrowid or 0)
@@ -230,7 +236,8 @@ class SQLiteIndex:
             " WHERE id = ?",
             (doc.id,),
         ).fetchone()
-        rowid, old_text, old_content, old_text_digest, old_meta_digest, old_title = row
+        rowid, stored, old_content, old_text_digest, old_meta_digest, old_title = row
+        old_text = unpack(stored)
         # When folding, the stored text of a group is the first one seen; a copy that differs
         # only in what normalisation folds does not replace it (so reruns change nothing).
         same_text = (
@@ -253,9 +260,9 @@ class SQLiteIndex:
         self._lexical(_LEXICAL_INSERT, rowid, doc.title, doc.text)
         self._db.execute(
             f"UPDATE documents SET {_assign(_META)}, text=?, text_digest=?, meta_digest=?,"
-            " content_digest=? WHERE rowid=?",
-            (*_meta(doc), doc.text, prep.text_digest, prep.meta_digest, prep.content_digest,
-             rowid),
+            " content_digest=?, text_chars=? WHERE rowid=?",
+            (*_meta(doc), pack(doc.text), prep.text_digest, prep.meta_digest,
+             prep.content_digest, len(doc.text), rowid),
         )  # fmt: skip
         self._flush_postings()
         old_hashes = document_hashes(old_text, self.n, self.window)
@@ -358,7 +365,8 @@ class SQLiteIndex:
         ).fetchone()
         if row is None:
             return False
-        rowid, text, title = row
+        rowid, stored, title = row
+        text = unpack(stored)
         others = self._others(rowid) if self._folded else []
         if others:
             first = min(others, key=first_key)
@@ -526,7 +534,7 @@ class SQLiteIndex:
     def list_documents(self, query: DocumentQuery) -> DocumentPage:
         """One page of the articles ``query`` lists (:mod:`wiretrace.index.listing`)."""
         try:
-            return list_articles(self._db, query)
+            return list_articles(self._db, query, text_chars=self._text_chars)
         except sqlite3.Error as exc:
             raise IndexError_(f"{self.path}: cannot list documents: {exc}") from exc
 

@@ -4,15 +4,28 @@ Tables::
 
     meta(key PRIMARY KEY, value)                 format version and fingerprint parameters
     documents(rowid, id UNIQUE, metadata, text,  one row per distinct normalised text
-              text_digest, meta_digest,
-              content_digest)                    (indexed: exact duplicates are found by it)
+              text_digest, meta_digest,          (content_digest is indexed: exact duplicates
+              content_digest, text_chars)        are found by it)
     appearances(id PRIMARY KEY, doc, metadata,   the other ids that carried a stored text
                 meta_digest)
     postings(hash, doc) WITHOUT ROWID            distinct winnowed hashes per document
     lexical (FTS5, contentless, rowid = doc)     title and text, Porter-stemmed, for BM25
     progress(input PRIMARY KEY, ...)             how far ``wiretrace index`` got in each input
 
-Indexes of format 1 (before duplicate folding) are upgraded in place when opened for writing.
+Format versions (``meta.format``):
+
+- 1: the first; no author, crawl date or content digest.
+- 2: adds ``author``, ``crawled_at`` and ``content_digest`` (duplicate folding).
+- 3: ``documents.text`` of new rows is a zstandard frame (a BLOB, see
+  :mod:`wiretrace.index.stored_text`), and ``documents.text_chars`` its length in characters,
+  so a listing reads lengths without decompressing. Rows kept from format 1 or 2 stay TEXT with
+  ``text_chars`` NULL, and are compressed when they are next rewritten.
+
+Opening an older file for writing upgrades it in place, in one transaction: from 2, by adding
+the ``text_chars`` column (no row is read, so it is instant at any size); from 1, by also adding
+the format-2 columns and computing each row's content digest. A read-only open of a format-2
+file works as it is; a format-1 file must be opened for writing once. A file of a newer format
+than this code knows is refused.
 """
 
 from __future__ import annotations
@@ -27,7 +40,7 @@ from wiretrace.index.base import content_digest
 
 __all__ = ["FORMAT_VERSION", "FileSettings", "open_file", "sqlite_uri"]
 
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -39,7 +52,8 @@ CREATE TABLE IF NOT EXISTS documents (
     text_digest TEXT NOT NULL,
     meta_digest TEXT NOT NULL,
     author TEXT, crawled_at TEXT,
-    content_digest TEXT NOT NULL DEFAULT ''
+    content_digest TEXT NOT NULL DEFAULT '',
+    text_chars INTEGER
 );
 CREATE TABLE IF NOT EXISTS appearances (
     id TEXT PRIMARY KEY,
@@ -82,12 +96,14 @@ def sqlite_uri(path: Path, mode: str) -> str:
 class FileSettings:
     """What an index file records about itself: the fingerprint parameters ``n`` and
     ``window``, whether it folds exact duplicates from now on, and whether it holds any folded
-    appearance yet."""
+    appearance yet; ``text_chars`` whether ``documents`` has that column (false only for a
+    format-2 file open read-only)."""
 
     n: int
     window: int
     fold_duplicates: bool
     folded: bool
+    text_chars: bool = True
 
 
 def open_file(
@@ -104,37 +120,64 @@ def open_file(
         )
         db.execute("PRAGMA busy_timeout = 10000")
         db.execute("PRAGMA cache_size = -262144")  # up to 256 MiB of page cache
+        _refuse_newer(db, path)
         if not readonly:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
             db.executescript(SCHEMA)
-        n, window = _read_parameters(db, path, readonly)
+        n, window, version = _read_parameters(db, path, readonly)
         if not readonly:
             db.execute(CONTENT_INDEX)
         fold = _fold_setting(db, fold_duplicates, readonly)
         folded = db.execute("SELECT EXISTS (SELECT 1 FROM appearances)").fetchone()[0] == 1
     except sqlite3.Error as exc:
         raise IndexError_(f"{path}: cannot open index: {exc}") from exc
-    return db, FileSettings(n, window, fold, folded)
+    return db, FileSettings(n, window, fold, folded, version == FORMAT_VERSION)
 
 
-def _read_parameters(db: sqlite3.Connection, path: Path, readonly: bool) -> tuple[int, int]:
+def _format_of(db: sqlite3.Connection) -> str | None:
+    """The file's format version, or None when it has no ``meta`` table or no version."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
+        return None
+    row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+    return None if row is None else str(row[0])
+
+
+def _refuse_newer(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse a file written by a newer wiretrace before anything touches it."""
+    version = _format_of(db)
+    if version is not None and version.isdigit() and int(version) > int(FORMAT_VERSION):
+        raise IndexError_(
+            f"{path}: index format {version} is newer than this wiretrace reads (format "
+            f"{FORMAT_VERSION}); upgrade wiretrace, or rebuild the index with 'wiretrace index'"
+        )
+
+
+def _read_parameters(
+    db: sqlite3.Connection, path: Path, readonly: bool
+) -> tuple[int, int, str]:
     rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
     if not rows and not readonly:
         db.executemany(
             "INSERT INTO meta(key, value) VALUES (?, ?)",
             [("format", FORMAT_VERSION), ("n", str(DEFAULT_N)), ("window", str(DEFAULT_WINDOW))],
         )
-        return DEFAULT_N, DEFAULT_WINDOW
-    if rows.get("format") == "1" and not readonly:
-        _upgrade_from_1(db)
-        rows["format"] = FORMAT_VERSION
-    if rows.get("format") != FORMAT_VERSION:
+        return DEFAULT_N, DEFAULT_WINDOW, FORMAT_VERSION
+    version = rows.get("format")
+    if version in _UPGRADES and not readonly:
+        _upgrade(db)
+        version = FORMAT_VERSION
+    if version == "1" and readonly:
         raise IndexError_(
-            f"{path}: index format {rows.get('format')!r} is not {FORMAT_VERSION!r}; "
+            f"{path}: index format 1 cannot be read as it is; open it once for writing "
+            "(for example 'wiretrace index' with no new input) to upgrade it in place"
+        )
+    if version not in (FORMAT_VERSION, "2"):
+        raise IndexError_(
+            f"{path}: index format {version!r} is not {FORMAT_VERSION!r}; "
             "rebuild it with 'wiretrace index'"
         )
-    return int(rows["n"]), int(rows["window"])
+    return int(rows["n"]), int(rows["window"]), version
 
 
 def _fold_setting(db: sqlite3.Connection, requested: bool | None, readonly: bool) -> bool:
@@ -146,19 +189,38 @@ def _fold_setting(db: sqlite3.Connection, requested: bool | None, readonly: bool
     return stored
 
 
-def _upgrade_from_1(db: sqlite3.Connection) -> None:
-    """Format 1 had no author, crawl date or content digest: add them in one transaction."""
+def _upgrade(db: sqlite3.Connection) -> None:
+    """Bring a format 1 or 2 file to the current format, in one transaction. The version is
+    read again inside it: another writer may have upgraded the file meanwhile."""
     db.execute("BEGIN IMMEDIATE")
     try:
-        for column in ("author TEXT", "crawled_at TEXT", "content_digest TEXT NOT NULL DEFAULT ''"):
-            db.execute(f"ALTER TABLE documents ADD COLUMN {column}")
-        rows = db.execute("SELECT rowid, text FROM documents").fetchall()
-        db.executemany(
-            "UPDATE documents SET content_digest = ? WHERE rowid = ?",
-            ((content_digest(text), rowid) for rowid, text in rows),
-        )
+        version = _format_of(db)
+        while version in _UPGRADES:
+            version = _UPGRADES[version](db)
         db.execute("UPDATE meta SET value = ? WHERE key = 'format'", (FORMAT_VERSION,))
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
         raise
+
+
+def _from_1(db: sqlite3.Connection) -> str:
+    """Format 1 had no author, crawl date or content digest: add them (every row is read)."""
+    for column in ("author TEXT", "crawled_at TEXT", "content_digest TEXT NOT NULL DEFAULT ''"):
+        db.execute(f"ALTER TABLE documents ADD COLUMN {column}")
+    rows = db.execute("SELECT rowid, text FROM documents").fetchall()
+    db.executemany(
+        "UPDATE documents SET content_digest = ? WHERE rowid = ?",
+        ((content_digest(text), rowid) for rowid, text in rows),
+    )
+    return "2"
+
+
+def _from_2(db: sqlite3.Connection) -> str:
+    """Format 2 stored every text raw: add ``text_chars`` (NULL for the raw rows, whose
+    ``length(text)`` is their length). No row is read or rewritten."""
+    db.execute("ALTER TABLE documents ADD COLUMN text_chars INTEGER")
+    return "3"
+
+
+_UPGRADES = {"1": _from_1, "2": _from_2}

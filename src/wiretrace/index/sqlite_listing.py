@@ -57,8 +57,11 @@ def _where(query: DocumentQuery) -> tuple[str, list[str]]:
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
-def list_articles(db: sqlite3.Connection, query: DocumentQuery) -> DocumentPage:
-    """One page of the articles of the index open on ``db`` that ``query`` lists."""
+def list_articles(
+    db: sqlite3.Connection, query: DocumentQuery, *, text_chars: bool = True
+) -> DocumentPage:
+    """One page of the articles of the index open on ``db`` that ``query`` lists;
+    ``text_chars`` is whether ``documents`` has that column (see :mod:`.sqlite_file`)."""
     where, params = _where(query)
     (counted,) = db.execute(
         f"SELECT count(*) FROM (SELECT 1 FROM ({_ARTICLES}){where} LIMIT ?)",
@@ -69,17 +72,20 @@ def list_articles(db: sqlite3.Connection, query: DocumentQuery) -> DocumentPage:
         f" ORDER BY {_ORDER[query.sort]} LIMIT ? OFFSET ?",
         (*params, query.per_page, query.offset),
     ).fetchall()
-    lengths = _lengths(db, sorted({int(r[5]) for r in rows}))
+    lengths = _lengths(db, sorted({int(r[5]) for r in rows}), text_chars)
     items = [Listed(r[0], r[1], r[2], r[3], r[4], lengths[int(r[5])]) for r in rows]
     return DocumentPage.of(items, int(counted), query)
 
 
-def _lengths(db: sqlite3.Connection, rowids: list[int]) -> dict[int, int]:
-    """The text length, in characters, of each stored row (a page holds at most 100)."""
+def _lengths(db: sqlite3.Connection, rowids: list[int], text_chars: bool) -> dict[int, int]:
+    """The text length, in characters, of each stored row (a page holds at most 100): the
+    recorded ``text_chars`` of a compressed text, ``length(text)`` of a raw one (format 1
+    and 2 rows), so no text is decompressed."""
     if not rowids:
         return {}
     marks = ",".join("?" * len(rowids))
+    chars = "coalesce(text_chars, length(text))" if text_chars else "length(text)"
     found = db.execute(
-        f"SELECT rowid, length(text) FROM documents WHERE rowid IN ({marks})", rowids
+        f"SELECT rowid, {chars} FROM documents WHERE rowid IN ({marks})", rowids
     ).fetchall()
     return {int(rowid): int(n) for rowid, n in found}
