@@ -117,7 +117,7 @@ def child(size_key: str, db: Path, all_candidates: bool) -> dict[str, Any]:
     from wiretrace import Document, TraceOptions, open_index
 
     # ``wiretrace.trace`` is also the name of the function the package exports.
-    trace_module = importlib.import_module("wiretrace.trace")
+    trace_module = importlib.import_module("wiretrace.tracing")
 
     text, ids = build_query(SIZES[size_key])
     k_ids = ids

@@ -32,7 +32,7 @@ from wiretrace.corpus.kernels import (
 )
 from wiretrace.index.base import document_hashes
 from wiretrace.model import Span
-from wiretrace.trace import classify
+from wiretrace.tracing import classify
 
 # -- candidate pairs ---------------------------------------------------------------------------
 

@@ -182,7 +182,7 @@ def test_fused_ranking_floors(report: SourcesReport) -> None:
 
 
 def test_the_ranking_measured_is_the_one_trace_uses(report: SourcesReport) -> None:
-    from wiretrace.trace import TraceOptions
+    from wiretrace.tracing import TraceOptions
 
     assert report.options == TraceOptions().rank_options()
 

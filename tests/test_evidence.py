@@ -21,7 +21,7 @@ from wiretrace.evidence import (
     typed,
 )
 from wiretrace.model import Alignment, Edit, EditType, PassageKind, Span
-from wiretrace.trace import classify
+from wiretrace.tracing import classify
 
 
 def _idf(term: str) -> float:

@@ -15,7 +15,7 @@ from wiretrace.errors import IndexError_
 from wiretrace.index.base import content_digest, document_hashes
 from wiretrace.index.listing import DocumentQuery
 from wiretrace.index.stored_text import pack, unpack
-from wiretrace.trace import TraceOptions, trace
+from wiretrace.tracing import TraceOptions, trace
 
 WIRE = (
     "The central bank raised its main interest rate by a quarter of a percentage point on "

@@ -13,7 +13,7 @@ import pytest
 from wiretrace import Document, MemoryIndex, SQLiteIndex, open_index
 from wiretrace.index.base import AddOutcome, AddReport, document_hashes
 from wiretrace.model import Appearance
-from wiretrace.trace import TraceOptions, trace
+from wiretrace.tracing import TraceOptions, trace
 
 WIRE = (
     "The central bank raised its main interest rate by a quarter of a percentage point on "

@@ -15,10 +15,10 @@ import wiretrace.align.pair as pair_module
 from wiretrace import Document, MemoryIndex, TraceOptions, trace
 from wiretrace.model import Span
 from wiretrace.text.tokens import words_of
-from wiretrace.trace import WINDOW_CHARS, windows
+from wiretrace.tracing import WINDOW_CHARS, windows
 
 # The module, not the function ``wiretrace.trace`` that the package exports under its name.
-trace_module = importlib.import_module("wiretrace.trace")
+trace_module = importlib.import_module("wiretrace.tracing")
 
 
 @given(st.text(alphabet=st.sampled_from("ab .\n"), max_size=3000), st.integers(20, 400))

@@ -30,7 +30,7 @@ from wiretrace.report.html import (
 )
 from wiretrace.report.json import trace_to_dict
 from wiretrace.report.words import SIGNAL_WORDS
-from wiretrace.trace import trace
+from wiretrace.tracing import trace
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "data" / "demo"

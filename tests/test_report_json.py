@@ -30,7 +30,7 @@ from wiretrace.model import (
 )
 from wiretrace.report.html import view_payload
 from wiretrace.report.json import date_note, trace_schema, trace_to_dict, trace_to_json
-from wiretrace.trace import trace
+from wiretrace.tracing import trace
 
 TIME = Path(__file__).resolve().parent / "data" / "time"
 WIRE, DAILY = "northwind/port-alder-strike", "alder-daily/strike-day-one"

@@ -29,7 +29,7 @@ from wiretrace.align.pair import PairOptions, align_pair, align_view
 from wiretrace.align.sentences import SentenceOptions, align_sentences
 from wiretrace.model import Alignment, EditType
 from wiretrace.text.sentences import split_sentences
-from wiretrace.trace import classify, windows
+from wiretrace.tracing import classify, windows
 
 REPO = Path(__file__).resolve().parents[1]
 WIKINEWS = REPO / "data" / "demo" / "wikinews.jsonl"

@@ -11,7 +11,7 @@ import pytest
 
 from wiretrace import Document, open_index
 from wiretrace.model import EditType, Trace
-from wiretrace.trace import TraceOptions, trace
+from wiretrace.tracing import TraceOptions, trace
 
 HEADLINE = "Preparations underway for Kim-Putin summit in Russia"
 AIDE = (

@@ -33,7 +33,7 @@ from wiretrace.semantic import (
     semantic_passages,
     semantic_support,
 )
-from wiretrace.trace import classify
+from wiretrace.tracing import classify
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 MRPC_TEST = SHARED_DATA / "mrpc" / "msr_paraphrase_test.txt"
@@ -304,7 +304,7 @@ def test_trace_with_semantic_reports_paraphrases_and_says_so(encoder: Encoder) -
 
     from wiretrace import Document, MemoryIndex, trace, trace_to_dict
     from wiretrace.report.json import trace_schema
-    from wiretrace.trace import TraceOptions
+    from wiretrace.tracing import TraceOptions
 
     # Same facts, other words and order: no word sequence and too few shared terms for the
     # lexical aligners, a close meaning for the encoder.

@@ -29,7 +29,7 @@ from wiretrace.index.sqlite import open_index  # noqa: E402
 from wiretrace.ingest.readers import ReadOptions, iter_records  # noqa: E402
 from wiretrace.model import Document  # noqa: E402
 from wiretrace.report.json import trace_schema, trace_to_dict  # noqa: E402
-from wiretrace.trace import trace  # noqa: E402
+from wiretrace.tracing import trace  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "data" / "demo"

@@ -21,7 +21,7 @@ from wiretrace import (
 )
 from wiretrace.model import SourceSummary, Span
 from wiretrace.report.json import trace_schema
-from wiretrace.trace import TraceOptions, earliest, is_rename
+from wiretrace.tracing import TraceOptions, earliest, is_rename
 
 WIRE = "meridian/fisheries-pact"
 

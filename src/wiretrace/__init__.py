@@ -9,7 +9,9 @@ The public API is small::
         print(wiretrace.trace_to_json(result))
 """
 
+import importlib
 import logging
+import typing as _typing
 
 from wiretrace.errors import (
     CorpusError,
@@ -22,25 +24,68 @@ from wiretrace.errors import (
     SizeLimitError,
     WiretraceError,
 )
-from wiretrace.index import Index, MemoryIndex, SQLiteIndex, open_index
-from wiretrace.model import (
-    SCHEMA_VERSION,
-    Alignment,
-    Appearance,
-    Document,
-    Edit,
-    EditType,
-    FactChange,
-    Passage,
-    PassageKind,
-    Signal,
-    SourceSummary,
-    Span,
-    Trace,
-)
-from wiretrace.rank import RankedSource, rank_sources
-from wiretrace.report import render_trace, trace_to_dict, trace_to_json
-from wiretrace.trace import TraceOptions, trace
+
+if _typing.TYPE_CHECKING:
+    from wiretrace.index import Index, MemoryIndex, SQLiteIndex, open_index
+    from wiretrace.model import (
+        SCHEMA_VERSION,
+        Alignment,
+        Appearance,
+        Document,
+        Edit,
+        EditType,
+        FactChange,
+        Passage,
+        PassageKind,
+        Signal,
+        SourceSummary,
+        Span,
+        Trace,
+    )
+    from wiretrace.rank import RankedSource, rank_sources
+    from wiretrace.report import render_trace, trace_to_dict, trace_to_json
+    from wiretrace.tracing import TraceOptions, trace
+
+# The rest of the public API is imported on first use (PEP 562), so that a command that does
+# not trace (``wiretrace --version``, ``info``) does not pay for importing the whole library.
+_LAZY = {
+    **dict.fromkeys(("Index", "MemoryIndex", "SQLiteIndex", "open_index"), "wiretrace.index"),
+    **dict.fromkeys(
+        (
+            "SCHEMA_VERSION",
+            "Alignment",
+            "Appearance",
+            "Document",
+            "Edit",
+            "EditType",
+            "FactChange",
+            "Passage",
+            "PassageKind",
+            "Signal",
+            "SourceSummary",
+            "Span",
+            "Trace",
+        ),
+        "wiretrace.model",
+    ),
+    **dict.fromkeys(("RankedSource", "rank_sources"), "wiretrace.rank"),
+    **dict.fromkeys(("render_trace", "trace_to_dict", "trace_to_json"), "wiretrace.report"),
+    **dict.fromkeys(("TraceOptions", "trace"), "wiretrace.tracing"),
+}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'wiretrace' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # found once; later look-ups do not come here
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 

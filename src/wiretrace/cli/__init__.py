@@ -17,27 +17,40 @@ prints their results:
 
 from __future__ import annotations
 
-import click
+import importlib
 
-from wiretrace.cli.corpus import corpus_group
-from wiretrace.cli.eval import eval_group
-from wiretrace.cli.index import index_cmd
-from wiretrace.cli.info import info_cmd
-from wiretrace.cli.serve import serve_cmd
-from wiretrace.cli.trace import trace_cmd
+import click
 
 __all__ = ["main"]
 
+# Each command's module is imported when the command runs (or ``--help`` lists it), so that
+# ``wiretrace --version`` and a command's own start-up import only what it uses.
+_COMMANDS = {
+    "index": "wiretrace.cli.index:index_cmd",
+    "trace": "wiretrace.cli.trace:trace_cmd",
+    "info": "wiretrace.cli.info:info_cmd",
+    "eval": "wiretrace.cli.eval:eval_group",
+    "corpus": "wiretrace.cli.corpus:corpus_group",
+    "serve": "wiretrace.cli.serve:serve_cmd",
+}
 
-@click.group()
+
+class _LazyGroup(click.Group):
+    """A command group whose commands are named here and imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = _COMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module, name = target.split(":")
+        command: click.Command = getattr(importlib.import_module(module), name)
+        return command
+
+
+@click.group(cls=_LazyGroup)
 @click.version_option(package_name="wiretrace")
 def main() -> None:
     """wiretrace finds where news text came from."""
-
-
-main.add_command(index_cmd)
-main.add_command(trace_cmd)
-main.add_command(info_cmd)
-main.add_command(eval_group)
-main.add_command(corpus_group)
-main.add_command(serve_cmd)

@@ -180,7 +180,7 @@ def serve_cmd(
     from wiretrace.serve.options import ServeOptions
     from wiretrace.serve.server import Listen, check_extra, run_server
     from wiretrace.serve.store import IndexStore
-    from wiretrace.trace import TraceOptions
+    from wiretrace.tracing import TraceOptions
 
     try:
         check_extra()

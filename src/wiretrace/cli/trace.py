@@ -25,7 +25,7 @@ from wiretrace.model import Document, Trace
 from wiretrace.report.html import render_html
 from wiretrace.report.json import trace_to_json
 from wiretrace.report.terminal import render_trace, terminal_safe
-from wiretrace.trace import DEFAULT_MIN_CONFIDENCE, TraceOptions, trace
+from wiretrace.tracing import DEFAULT_MIN_CONFIDENCE, TraceOptions, trace
 
 
 @click.command("trace")

@@ -13,7 +13,7 @@ The pipeline, kernel by kernel:
    :func:`count_pairs` / :func:`merge_counts` count the fingerprints each pair shares; pairs
    sharing at least ``min_shared`` are aligned.
 3. :class:`PairAligner`: aligns a candidate pair with :func:`~wiretrace.align.pair.align_pair`
-   (the aligner of ``trace``), classifies each passage with :func:`wiretrace.trace.classify`
+   (the aligner of ``trace``), classifies each passage with :func:`wiretrace.tracing.classify`
    and builds one pair record (:func:`pair_record`) with the direction by publication time.
 4. :class:`BestLinks`, :class:`UnionFind` and :func:`family_record`: reuse families are the
    connected components of each document's *strongest* reuse link (the partner it shares the
@@ -55,7 +55,7 @@ from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
 from wiretrace.index.base import document_hashes
 from wiretrace.model import Alignment, Edit, PassageKind, Span
 from wiretrace.signals import boilerplate_spans
-from wiretrace.trace import classify
+from wiretrace.tracing import classify
 
 IntArray = npt.NDArray[np.int64]
 

@@ -70,7 +70,7 @@ from wiretrace.index.memory import MemoryIndex
 from wiretrace.model import Document, Passage, PassageKind, Span
 from wiretrace.text.tokens import Tokens, tokenize
 from wiretrace.text.words import WORD
-from wiretrace.trace import TraceOptions, trace
+from wiretrace.tracing import TraceOptions, trace
 
 __all__ = [
     "CATEGORIES",

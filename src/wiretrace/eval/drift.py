@@ -57,7 +57,7 @@ from wiretrace.index.base import Index
 from wiretrace.index.memory import MemoryIndex
 from wiretrace.index.sqlite import SQLiteIndex
 from wiretrace.model import Document, Edit, Passage, Span
-from wiretrace.trace import TraceOptions, trace
+from wiretrace.tracing import TraceOptions, trace
 
 __all__ = [
     "DriftCounts",
@@ -391,7 +391,7 @@ def run_drift(
     (and ``distractors`` other articles), trace them and score.
 
     ``index`` is ``"sqlite"`` (a temporary SQLite file) or ``"memory"``; ``options`` are the
-    :class:`~wiretrace.trace.TraceOptions` (defaults when None).
+    :class:`~wiretrace.tracing.TraceOptions` (defaults when None).
     """
     if index not in ("sqlite", "memory"):
         raise ValueError(f"index must be 'sqlite' or 'memory', not {index!r}")

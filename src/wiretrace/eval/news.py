@@ -67,7 +67,7 @@ from wiretrace.index.base import Index
 from wiretrace.index.sqlite import open_index
 from wiretrace.model import Document, Trace
 from wiretrace.text.aliases import load_aliases
-from wiretrace.trace import TraceOptions, trace
+from wiretrace.tracing import TraceOptions, trace
 
 __all__ = [
     "ECBPLUS_FILE",

@@ -83,7 +83,7 @@ from wiretrace.rank import (
     reciprocal_rank_fusion,
 )
 from wiretrace.semantic import SentenceEncoder, load_encoder
-from wiretrace.trace import TraceOptions
+from wiretrace.tracing import TraceOptions
 
 __all__ = [
     "DEPTH",

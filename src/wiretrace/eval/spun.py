@@ -48,7 +48,7 @@ from wiretrace.index.memory import MemoryIndex
 from wiretrace.index.sqlite import SQLiteIndex
 from wiretrace.model import Document, Passage, PassageKind, Signal, Span
 from wiretrace.text.normalise import normalise
-from wiretrace.trace import TraceOptions, trace
+from wiretrace.tracing import TraceOptions, trace
 
 __all__ = [
     "CompositeCounts",
@@ -416,7 +416,7 @@ def run_spun(
 
     ``shared_data`` is the shared data folder (``../shared/data``). ``index`` is ``"sqlite"``
     (a temporary SQLite file, the real store) or ``"memory"``. ``options`` are the
-    :class:`~wiretrace.trace.TraceOptions` (defaults when None).
+    :class:`~wiretrace.tracing.TraceOptions` (defaults when None).
     """
     if index not in ("sqlite", "memory"):
         raise ValueError(f"index must be 'sqlite' or 'memory', not {index!r}")

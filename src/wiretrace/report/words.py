@@ -19,7 +19,7 @@ class SignalWords(NamedTuple):
     explain: str
 
 
-# Every signal type the library emits (wiretrace.signals, wiretrace.trace spin signals,
+# Every signal type the library emits (wiretrace.signals, wiretrace.tracing spin signals,
 # wiretrace.drift.signal); a test checks the list against the code.
 SIGNAL_WORDS: dict[str, SignalWords] = {
     "boilerplate": SignalWords(

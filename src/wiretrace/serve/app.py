@@ -19,7 +19,7 @@ Errors are JSON ``{"error": {"status", "code", "message"}}`` with a 4xx status f
 client can fix; nothing the client sends produces a 500. A trace that cannot start because its
 queue is full gets 503 ``busy`` with ``Retry-After``; one that passes its deadline gets 503
 ``trace_timeout`` and is stopped (see :mod:`wiretrace.serve.pool`); one whose client goes away
-is stopped too. The routes only parse, call the library (:func:`wiretrace.trace.trace`, the
+is stopped too. The routes only parse, call the library (:func:`wiretrace.tracing.trace`, the
 index) off the event loop, and format.
 
 Where things are: the routes in :mod:`wiretrace.serve.routes` (one router per concern), what

@@ -6,7 +6,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wiretrace.trace import TraceOptions
+from wiretrace.tracing import TraceOptions
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000

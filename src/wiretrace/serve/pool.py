@@ -37,7 +37,7 @@ from typing import Any, Protocol
 
 from wiretrace.errors import WiretraceError
 from wiretrace.model import Document, Trace
-from wiretrace.trace import TraceOptions
+from wiretrace.tracing import TraceOptions
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +171,7 @@ def _worker_main(conn: Connection, db: str, niceness: int) -> None:
     """A worker process: trace each document received (with its options), send back the
     result."""
     from wiretrace.index.sqlite import open_index
-    from wiretrace.trace import trace
+    from wiretrace.tracing import trace
 
     if niceness:
         os.nice(niceness)

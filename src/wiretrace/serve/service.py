@@ -32,7 +32,7 @@ from wiretrace.serve.inputs import (
 from wiretrace.serve.options import ServeOptions
 from wiretrace.serve.pool import Backend, Busy, Lane, ProcessLane, ThreadLane, WorkerLost
 from wiretrace.serve.store import IndexStore
-from wiretrace.trace import TraceOptions, trace
+from wiretrace.tracing import TraceOptions, trace
 
 # CPU priority of the trace worker processes below the server's own (see ProcessLane).
 ORDINARY_NICENESS = 5
