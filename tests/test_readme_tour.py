@@ -563,11 +563,19 @@ def test_readme_python_example(tmp_path: Path) -> None:
         assert proc.returncode == 0, proc.stderr
 
 
+def _subcommands(command: click.Command) -> dict[str, click.Command]:
+    """A group's commands through click's own look-up (the CLI imports them on first use)."""
+    if not isinstance(command, click.Group):
+        return {}
+    ctx = click.Context(command)
+    found = {name: command.get_command(ctx, name) for name in command.list_commands(ctx)}
+    return {name: sub for name, sub in found.items() if sub is not None}
+
+
 def _options_of(command: click.Command) -> set[str]:
     found = {o for p in command.params for o in [*p.opts, *p.secondary_opts]}
-    if isinstance(command, click.Group):
-        for sub in command.commands.values():
-            found |= _options_of(sub)
+    for sub in _subcommands(command).values():
+        found |= _options_of(sub)
     return found
 
 
@@ -587,8 +595,7 @@ def test_readme_prose_names_real_commands_and_options() -> None:
         if words[0] == "wiretrace" and len(words) > 1:
             command: click.Command = cli_main
             for word in words[1:]:
-                if isinstance(command, click.Group) and word in command.commands:
-                    command = command.commands[word]
+                command = _subcommands(command).get(word, command)
             assert command is not cli_main, f"`{span}`: no such wiretrace command"
             mine = _options_of(command)
             for word in words:
