@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,32 @@ def corpus(request: pytest.FixtureRequest) -> list[dict[str, str]]:
     fixture = "news_articles" if request.param == "news" else "bbc_articles"
     corpus: list[dict[str, str]] = request.getfixturevalue(fixture)
     return corpus
+
+
+# The tables of an index file of format 1, as the first release wrote them (before content
+# digests, appearances and compressed text): the upgrade tests start from this file.
+_FORMAT_1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta VALUES ('format', '1'), ('n', '5'), ('window', '4');
+CREATE TABLE documents (
+    rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+    title TEXT, url TEXT, source TEXT, published_at TEXT, language TEXT,
+    text TEXT NOT NULL, text_digest TEXT NOT NULL, meta_digest TEXT NOT NULL);
+CREATE TABLE postings (hash INTEGER NOT NULL, doc INTEGER NOT NULL,
+    PRIMARY KEY (hash, doc)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE lexical USING fts5(
+    text, content='', tokenize='porter unicode61', detail=full);
+"""
+
+
+def write_format_1_index(path: Path, doc_id: str, text: str) -> sqlite3.Connection:
+    """A format-1 index file at ``path`` holding one document (committed); the connection is
+    returned open so a test can add rows (``with con:`` commits them), and closes it."""
+    con = sqlite3.connect(path)
+    con.executescript(_FORMAT_1)
+    con.execute(
+        "INSERT INTO documents VALUES (1, ?, NULL, NULL, NULL, NULL, NULL, ?, 'x', 'y')",
+        (doc_id, text),
+    )
+    con.commit()
+    return con

@@ -18,7 +18,7 @@ import pytest
 pytest.importorskip("fastapi", reason="needs the [serve] extra (FastAPI, uvicorn)")
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs Playwright for Python")
 
-from test_serve import SHOWCASE, Server, build_demo_index, start_server  # noqa: E402
+from test_serve import SHOWCASE, Server, demo_server, start_server  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -38,10 +38,7 @@ Page = Any  # playwright.sync_api.Page; kept loose so the module imports without
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("browser")
-    db = folder / "demo.db"
-    build_demo_index(db)
-    srv = start_server(db, folder / "server.log")
+    srv = demo_server(tmp_path_factory.mktemp("browser"))
     yield srv
     srv.stop()
 

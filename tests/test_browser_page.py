@@ -35,7 +35,7 @@ from test_browser import (
     trace_in_page,
     trace_with_details,
 )
-from test_serve import SHOWCASE, Server, build_demo_index, start_server
+from test_serve import SHOWCASE, Server, demo_server
 
 from wiretrace.report.words import SIGNAL_WORDS
 
@@ -222,10 +222,7 @@ def test_dates_are_shown_in_the_readers_locale_without_shifting_days(
 
 @pytest.fixture(scope="module")
 def token_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("browser-token")
-    db = folder / "demo.db"
-    build_demo_index(db)
-    srv = start_server(db, folder / "server.log", token="page-s3cret")
+    srv = demo_server(tmp_path_factory.mktemp("browser-token"), token="page-s3cret")
     yield srv
     srv.stop()
 

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import write_format_1_index
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -170,26 +171,7 @@ def test_format_2_is_read_as_it_is_and_upgraded_on_write(tmp_path: Path) -> None
 
 def test_format_1_is_upgraded_to_3_and_refused_read_only(tmp_path: Path) -> None:
     path = tmp_path / "v1.db"
-    with sqlite3.connect(path) as con:
-        con.executescript(
-            """
-            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-            INSERT INTO meta VALUES ('format', '1'), ('n', '5'), ('window', '4');
-            CREATE TABLE documents (
-                rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
-                title TEXT, url TEXT, source TEXT, published_at TEXT, language TEXT,
-                text TEXT NOT NULL, text_digest TEXT NOT NULL, meta_digest TEXT NOT NULL);
-            CREATE TABLE postings (hash INTEGER NOT NULL, doc INTEGER NOT NULL,
-                PRIMARY KEY (hash, doc)) WITHOUT ROWID;
-            CREATE VIRTUAL TABLE lexical USING fts5(
-                text, content='', tokenize='porter unicode61', detail=full);
-            """
-        )
-        con.execute(
-            "INSERT INTO documents VALUES (1, 'old', NULL, NULL, NULL, NULL, NULL, ?, 'x', 'y')",
-            (WIRE,),
-        )
-    con.close()
+    write_format_1_index(path, "old", WIRE).close()
     with pytest.raises(IndexError_, match=r"format 1 .* open it once for writing"):
         open_index(path, create=False, readonly=True)
     with open_index(path) as index:

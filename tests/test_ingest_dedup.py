@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import write_format_1_index
 
 from wiretrace import Document, MemoryIndex, SQLiteIndex, open_index
 from wiretrace.index.base import AddOutcome, AddReport, document_hashes
@@ -178,25 +179,7 @@ def test_folding_is_off_unless_asked_and_is_recorded_in_the_file(tmp_path: Path)
 
 def test_an_index_of_format_1_is_upgraded_in_place(tmp_path: Path) -> None:
     path = tmp_path / "v1.db"
-    with sqlite3.connect(path) as con:
-        con.executescript(
-            """
-            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-            INSERT INTO meta VALUES ('format', '1'), ('n', '5'), ('window', '4');
-            CREATE TABLE documents (
-                rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
-                title TEXT, url TEXT, source TEXT, published_at TEXT, language TEXT,
-                text TEXT NOT NULL, text_digest TEXT NOT NULL, meta_digest TEXT NOT NULL);
-            CREATE TABLE postings (hash INTEGER NOT NULL, doc INTEGER NOT NULL,
-                PRIMARY KEY (hash, doc)) WITHOUT ROWID;
-            CREATE VIRTUAL TABLE lexical USING fts5(
-                text, content='', tokenize='porter unicode61', detail=full);
-            """
-        )
-        con.execute(
-            "INSERT INTO documents VALUES (1, 'old', NULL, NULL, NULL, NULL, NULL, ?, 'x', 'y')",
-            (WIRE,),
-        )
+    with write_format_1_index(path, "old", WIRE) as con:
         con.execute("INSERT INTO lexical(rowid, text) VALUES (1, ?)", (WIRE,))
         con.executemany(
             "INSERT INTO postings VALUES (?, 1)", [(h,) for h in document_hashes(WIRE, 5, 4)]

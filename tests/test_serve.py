@@ -81,6 +81,13 @@ class Server:
                 self.proc.wait(timeout=5)
 
 
+def demo_server(folder: Path, *args: str, token: str | None = None) -> Server:
+    """``wiretrace serve`` on a fresh index of the bundled demo articles in ``folder``."""
+    db = folder / "demo.db"
+    build_demo_index(db)
+    return start_server(db, folder / "server.log", *args, token=token)
+
+
 def start_server(db: Path, log: Path, *args: str, token: str | None = None) -> Server:
     """Start ``wiretrace serve`` and wait until ``/v1/health`` answers."""
     port = free_port()

@@ -13,7 +13,7 @@ import pytest
 httpx = pytest.importorskip("httpx", reason="needs httpx (the [dev] extra)")
 pytest.importorskip("fastapi", reason="needs the [serve] extra (FastAPI, uvicorn)")
 
-from test_serve import DEMO, Server, assert_error, build_demo_index, start_server  # noqa: E402
+from test_serve import DEMO, Server, assert_error, build_demo_index, demo_server, start_server  # noqa: E402
 
 HOSTILE = [
     '"', '""', "*", "NEAR(", "NEAR(a b", "a AND b", "AND", "OR NOT", "-", "-x", ":", "title:x",
@@ -24,10 +24,7 @@ HOSTILE = [
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("library")
-    db = folder / "demo.db"
-    build_demo_index(db)
-    srv = start_server(db, folder / "server.log")
+    srv = demo_server(tmp_path_factory.mktemp("library"))
     yield srv
     srv.stop()
 
