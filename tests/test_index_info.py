@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from wiretrace import Document, open_index
+from wiretrace.index.sqlite_file import FORMAT_VERSION
 from wiretrace.index.summary import IndexSummary
 
 WIRETRACE = [sys.executable, "-m", "wiretrace.cli"]
@@ -52,7 +53,7 @@ def test_summary_counts_articles_outlets_and_dates(db: Path) -> None:
         "2019-04-25T08:00Z",
         1,
     )
-    assert s.format_version == "3" and s.size_bytes > 0
+    assert s.format_version == FORMAT_VERSION and s.size_bytes > 0
     assert s.headline() == "5 articles from 3 outlets, 2019-04-20 to 2019-04-25 (1 undated)"
     with open_index(db, create=False, readonly=True) as index:
         assert index.summary(top=1).top_outlets == (("Gazette", 2),)

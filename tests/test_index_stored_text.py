@@ -15,6 +15,7 @@ from wiretrace import Document, open_index
 from wiretrace.errors import IndexError_
 from wiretrace.index.base import content_digest, document_hashes
 from wiretrace.index.listing import DocumentQuery
+from wiretrace.index.sqlite_file import FORMAT_VERSION
 from wiretrace.index.stored_text import pack, unpack
 from wiretrace.tracing import TraceOptions, trace
 
@@ -121,7 +122,7 @@ def test_every_text_comes_back_whole_through_every_reader(tmp_path: Path) -> Non
             assert index.summary().texts == len(docs)
     stored = _stored(path)
     assert stored == {d.id: ("blob", len(d.text)) for d in docs}
-    assert _format(path) == "3"
+    assert _format(path) == FORMAT_VERSION
     # Compressed: the long text is stored in far fewer bytes than it has.
     con = sqlite3.connect(path)
     (size,) = con.execute("SELECT length(text) FROM documents WHERE id = 'long'").fetchone()
@@ -154,7 +155,7 @@ def test_format_2_is_read_as_it_is_and_upgraded_on_write(tmp_path: Path) -> None
     assert _format(path) == "2"
 
     with open_index(path) as index:  # upgraded: a column added, no row rewritten
-        assert _format(path) == "3"
+        assert _format(path) == FORMAT_VERSION
         assert _stored(path) == {"old": ("text", None)}
         assert index.get("old") == old
         index.add([Document("new", UNICODE, "Harbour", None, "Daily", "2024-03-08")])
@@ -169,7 +170,7 @@ def test_format_2_is_read_as_it_is_and_upgraded_on_write(tmp_path: Path) -> None
         assert index.get("old").text == WIRE + " again"  # type: ignore[union-attr]
 
 
-def test_format_1_is_upgraded_to_3_and_refused_read_only(tmp_path: Path) -> None:
+def test_format_1_is_upgraded_to_the_current_format_and_refused_read_only(tmp_path: Path) -> None:
     path = tmp_path / "v1.db"
     write_format_1_index(path, "old", WIRE).close()
     with pytest.raises(IndexError_, match=r"format 1 .* open it once for writing"):
@@ -177,24 +178,25 @@ def test_format_1_is_upgraded_to_3_and_refused_read_only(tmp_path: Path) -> None
     with open_index(path) as index:
         assert index.get("old") == Document("old", WIRE)
         assert _lengths(index) == {"old": len(WIRE)}
-    assert _format(path) == "3"
+    assert _format(path) == FORMAT_VERSION
     assert _stored(path) == {"old": ("text", None)}
 
 
 @pytest.mark.parametrize("readonly", [False, True])
 def test_a_newer_format_is_refused_and_left_alone(tmp_path: Path, readonly: bool) -> None:
-    path = tmp_path / "v4.db"
+    newer = str(int(FORMAT_VERSION) + 1)
+    path = tmp_path / "newer.db"
     with open_index(path) as index:
         index.add([Document("a", WIRE)])
     con = sqlite3.connect(path)
     with con:
-        con.execute("UPDATE meta SET value = '4' WHERE key = 'format'")
+        con.execute("UPDATE meta SET value = ? WHERE key = 'format'", (newer,))
         con.execute("DROP TABLE progress")
     con.close()
-    with pytest.raises(IndexError_, match=r"format 4 is newer than this wiretrace reads"):
+    with pytest.raises(IndexError_, match=rf"format {newer} is newer than this wiretrace reads"):
         open_index(path, create=False, readonly=readonly)
     con = sqlite3.connect(path)
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
     con.close()
     assert "progress" not in tables  # nothing was created in a file of a newer format
-    assert _format(path) == "4"
+    assert _format(path) == newer

@@ -13,6 +13,7 @@ from conftest import write_format_1_index
 
 from wiretrace import Document, MemoryIndex, SQLiteIndex, open_index
 from wiretrace.index.base import AddOutcome, AddReport, document_hashes
+from wiretrace.index.sqlite_file import FORMAT_VERSION
 from wiretrace.model import Appearance
 from wiretrace.tracing import TraceOptions, trace
 
@@ -189,4 +190,5 @@ def test_an_index_of_format_1_is_upgraded_in_place(tmp_path: Path) -> None:
         assert _ids(idx.appearances("old")) == ["farm-1", "old"]
         assert idx.lexical_candidates("stubborn inflation services wages")[0].doc_id == "farm-1"
     with sqlite3.connect(path) as con:
-        assert con.execute("SELECT value FROM meta WHERE key = 'format'").fetchone() == ("3",)
+        format_row = con.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        assert format_row == (FORMAT_VERSION,)

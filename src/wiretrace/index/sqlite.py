@@ -13,7 +13,9 @@ first_key`), so a trace's "earliest source" names whoever had the text first; th
 listed by :meth:`SQLiteIndex.appearances`. The stored text is the first one seen.
 
 Replacing a document recomputes the old text's hashes and deletes exactly those postings, so
-no secondary index on ``postings.doc`` is needed. Every batch is one transaction: a process
+no secondary index on ``postings.doc`` is needed. The postings are split over a write table and
+sealed runs so that adding documents costs the same at any index size
+(:mod:`wiretrace.index.sqlite_postings`). Every batch is one transaction: a process
 killed mid-batch leaves the index as it was after the previous batch, and re-adding the same
 documents is a no-op, so an interrupted ingest can simply be rerun. A caller can also store a
 resume point for an input in the same transaction as a batch (:meth:`SQLiteIndex.add_batch`
@@ -47,6 +49,7 @@ from wiretrace.index.lexical import fts_query, query_terms
 from wiretrace.index.listing import DocumentPage, DocumentQuery
 from wiretrace.index.sqlite_file import open_file
 from wiretrace.index.sqlite_listing import list_articles
+from wiretrace.index.sqlite_postings import PostingTables
 from wiretrace.index.stored_text import pack, unpack
 from wiretrace.index.summary import TOP_OUTLETS, IndexSummary, summarise
 from wiretrace.model import Appearance, Document
@@ -117,6 +120,7 @@ class SQLiteIndex:
         self.fold_duplicates = settings.fold_duplicates
         self._folded = settings.folded
         self._text_chars = settings.text_chars
+        self._postings = PostingTables(self._db, has_runs=settings.posting_runs)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -166,6 +170,7 @@ class SQLiteIndex:
                     kept = prep if replace_meta else keep_stored(prep, self._stored_meta(prep))
                     outcomes.append(self._add_one(kept))
                 self._flush_postings()
+                self._postings.settle()
                 self._db.executemany(
                     "INSERT OR REPLACE INTO progress(input, signature, position, records, state)"
                     " VALUES (?, ?, ?, ?, ?)",
@@ -266,10 +271,7 @@ class SQLiteIndex:
         )  # fmt: skip
         self._flush_postings()
         old_hashes = document_hashes(old_text, self.n, self.window)
-        self._db.executemany(
-            "DELETE FROM postings WHERE hash = ? AND doc = ?",
-            ((h, rowid) for h in old_hashes - prep.hashes),
-        )
+        self._postings.delete((h, rowid) for h in old_hashes - prep.hashes)
         self._pending.extend(zip(prep.hashes - old_hashes, repeat(rowid)))
         self._flush_postings()
         return AddOutcome.UPDATED
@@ -377,10 +379,7 @@ class SQLiteIndex:
             return True
         self._flush_postings()
         self._lexical(_LEXICAL_DELETE, rowid, title, text)
-        self._db.executemany(
-            "DELETE FROM postings WHERE hash = ? AND doc = ?",
-            ((h, rowid) for h in document_hashes(text, self.n, self.window)),
-        )
+        self._postings.delete((h, rowid) for h in document_hashes(text, self.n, self.window))
         self._db.execute("DELETE FROM documents WHERE rowid = ?", (rowid,))
         return True
 
@@ -392,9 +391,7 @@ class SQLiteIndex:
     def _flush_postings(self) -> None:
         """Insert the batch's new postings. (Sorting them first by key was measured: it
         cost more in Python than it saved in SQLite.)"""
-        self._db.executemany(
-            "INSERT OR IGNORE INTO postings(hash, doc) VALUES (?, ?)", self._pending
-        )
+        self._postings.insert(self._pending)
         self._pending = []
 
     # -- reading ---------------------------------------------------------------------------
@@ -441,17 +438,7 @@ class SQLiteIndex:
         min_shared: int = 1,
         exclude: str | None = None,
     ) -> list[Candidate]:
-        cur = self._db.cursor()
-        postings: list[tuple[int, list[int]]] = []
-        for h in set(hashes):
-            docs = [
-                r[0]
-                for r in cur.execute(
-                    "SELECT doc FROM postings WHERE hash = ? LIMIT ?", (h, max_df + 1)
-                )
-            ]
-            if docs and len(docs) <= max_df:
-                postings.append((h, docs))
+        postings = self._postings.lookup(hashes, max_df)
         rowids = sorted({d for _, docs in postings for d in docs})
         names = self._ids_of(rowids)
         named = [(h, [names[d] for d in docs]) for h, docs in postings]

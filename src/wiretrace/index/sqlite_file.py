@@ -8,7 +8,10 @@ Tables::
               content_digest, text_chars)        are found by it)
     appearances(id PRIMARY KEY, doc, metadata,   the other ids that carried a stored text
                 meta_digest)
-    postings(hash, doc) WITHOUT ROWID            distinct winnowed hashes per document
+    postings(hash, doc) WITHOUT ROWID            distinct winnowed hashes per document: the
+    postings_<run>(hash, doc) WITHOUT ROWID      write table and sealed runs, listed in
+    postings_runs(run PRIMARY KEY, level,        postings_runs (see
+                  postings)                      :mod:`wiretrace.index.sqlite_postings`)
     lexical (FTS5, contentless, rowid = doc)     title and text, Porter-stemmed, for BM25
     progress(input PRIMARY KEY, ...)             how far ``wiretrace index`` got in each input
 
@@ -20,10 +23,14 @@ Format versions (``meta.format``):
   :mod:`wiretrace.index.stored_text`), and ``documents.text_chars`` its length in characters,
   so a listing reads lengths without decompressing. Rows kept from format 1 or 2 stay TEXT with
   ``text_chars`` NULL, and are compressed when they are next rewritten.
+- 4: the postings may be split over sealed runs (``postings_<run>``, listed in
+  ``postings_runs``), so adding documents costs the same at any index size. A format 3
+  ``postings`` table becomes run 0, the write table, as it is.
 
 Opening an older file for writing upgrades it in place, in one transaction: from 2, by adding
-the ``text_chars`` column (no row is read, so it is instant at any size); from 1, by also adding
-the format-2 columns and computing each row's content digest. A read-only open of a format-2
+the ``text_chars`` column and from 3, by adding ``postings_runs`` (both without reading a row of
+documents, so quick at any size; the postings are counted once); from 1, by also adding the
+format-2 columns and computing each row's content digest. A read-only open of a format 2 or 3
 file works as it is; a format-1 file must be opened for writing once. A file of a newer format
 than this code knows is refused.
 """
@@ -37,10 +44,11 @@ from pathlib import Path
 from wiretrace.errors import IndexError_
 from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
 from wiretrace.index.base import content_digest
+from wiretrace.index.sqlite_postings import RUNS_SCHEMA, add_runs_table
 
 __all__ = ["FORMAT_VERSION", "FileSettings", "open_file", "sqlite_uri"]
 
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -97,13 +105,15 @@ class FileSettings:
     """What an index file records about itself: the fingerprint parameters ``n`` and
     ``window``, whether it folds exact duplicates from now on, and whether it holds any folded
     appearance yet; ``text_chars`` whether ``documents`` has that column (false only for a
-    format-2 file open read-only)."""
+    format-2 file open read-only); ``posting_runs`` whether the file has ``postings_runs``
+    (false only for a format 2 or 3 file open read-only)."""
 
     n: int
     window: int
     fold_duplicates: bool
     folded: bool
     text_chars: bool = True
+    posting_runs: bool = True
 
 
 def open_file(
@@ -124,7 +134,7 @@ def open_file(
         if not readonly:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
-            db.executescript(SCHEMA)
+            db.executescript(SCHEMA + RUNS_SCHEMA)
         n, window, version = _read_parameters(db, path, readonly)
         if not readonly:
             db.execute(CONTENT_INDEX)
@@ -132,7 +142,10 @@ def open_file(
         folded = db.execute("SELECT EXISTS (SELECT 1 FROM appearances)").fetchone()[0] == 1
     except sqlite3.Error as exc:
         raise IndexError_(f"{path}: cannot open index: {exc}") from exc
-    return db, FileSettings(n, window, fold, folded, version == FORMAT_VERSION)
+    runs = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'postings_runs'").fetchone()
+    return db, FileSettings(
+        n, window, fold, folded, version not in ("1", "2"), posting_runs=runs is not None
+    )
 
 
 def _format_of(db: sqlite3.Connection) -> str | None:
@@ -162,6 +175,7 @@ def _read_parameters(
             "INSERT INTO meta(key, value) VALUES (?, ?)",
             [("format", FORMAT_VERSION), ("n", str(DEFAULT_N)), ("window", str(DEFAULT_WINDOW))],
         )
+        add_runs_table(db)
         return DEFAULT_N, DEFAULT_WINDOW, FORMAT_VERSION
     version = rows.get("format")
     if version in _UPGRADES and not readonly:
@@ -172,7 +186,7 @@ def _read_parameters(
             f"{path}: index format 1 cannot be read as it is; open it once for writing "
             "(for example 'wiretrace index' with no new input) to upgrade it in place"
         )
-    if version not in (FORMAT_VERSION, "2"):
+    if version not in (FORMAT_VERSION, "3", "2"):
         raise IndexError_(
             f"{path}: index format {version!r} is not {FORMAT_VERSION!r}; "
             "rebuild it with 'wiretrace index'"
@@ -223,4 +237,11 @@ def _from_2(db: sqlite3.Connection) -> str:
     return "3"
 
 
-_UPGRADES = {"1": _from_1, "2": _from_2}
+def _from_3(db: sqlite3.Connection) -> str:
+    """Format 3 kept every posting in one table: it becomes run 0, the write table, of
+    ``postings_runs`` (its rows are counted, not moved)."""
+    add_runs_table(db)
+    return "4"
+
+
+_UPGRADES = {"1": _from_1, "2": _from_2, "3": _from_3}
