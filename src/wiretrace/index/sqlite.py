@@ -15,9 +15,11 @@ listed by :meth:`SQLiteIndex.appearances`. The stored text is the first one seen
 Replacing a document recomputes the old text's hashes and deletes exactly those postings, so
 no secondary index on ``postings.doc`` is needed. The postings are split over a write table and
 sealed runs so that adding documents costs the same at any index size
-(:mod:`wiretrace.index.sqlite_postings`). Every batch is one transaction: a process
-killed mid-batch leaves the index as it was after the previous batch, and re-adding the same
-documents is a no-op, so an interrupted ingest can simply be rerun. A caller can also store a
+(:mod:`wiretrace.index.sqlite_postings`). Every batch is one transaction: a process killed
+mid-batch, or a batch the disk has no room for (the error says the disk is full, see
+:func:`~wiretrace.index.sqlite_file.index_error`), leaves the index as it was after the
+previous batch, and re-adding the same documents is a no-op, so an interrupted ingest can
+simply be rerun. A caller can also store a
 resume point for an input in the same transaction as a batch (:meth:`SQLiteIndex.add_batch`
 with ``progress``) and read it back with :meth:`SQLiteIndex.progress`.
 """
@@ -47,7 +49,7 @@ from wiretrace.index.base import (
 )
 from wiretrace.index.lexical import fts_query, query_terms
 from wiretrace.index.listing import DocumentPage, DocumentQuery
-from wiretrace.index.sqlite_file import open_file
+from wiretrace.index.sqlite_file import index_error, open_file
 from wiretrace.index.sqlite_listing import list_articles
 from wiretrace.index.sqlite_postings import PostingTables
 from wiretrace.index.stored_text import pack, unpack
@@ -178,10 +180,11 @@ class SQLiteIndex:
                 )
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                if self._db.in_transaction:  # after a full disk, SQLite has rolled back itself
+                    self._db.execute("ROLLBACK")
                 raise
         except sqlite3.Error as exc:
-            raise IndexError_(f"{self.path}: cannot write to index: {exc}") from exc
+            raise index_error(self.path, "cannot write to index", exc) from exc
         return outcomes
 
     def progress(self, input_key: str) -> ResumePoint | None:
@@ -195,7 +198,10 @@ class SQLiteIndex:
 
     def clear_progress(self, input_key: str) -> None:
         """Forget an input's resume point (after it was read to the end)."""
-        self._db.execute("DELETE FROM progress WHERE input = ?", (input_key,))
+        try:
+            self._db.execute("DELETE FROM progress WHERE input = ?", (input_key,))
+        except sqlite3.Error as exc:
+            raise index_error(self.path, "cannot write to index", exc) from exc
 
     def _stored_meta(self, prep: Prepared) -> Document | None:
         """The stored metadata of ``prep``'s id (its text left empty), or None when new."""

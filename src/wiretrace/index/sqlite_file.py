@@ -46,7 +46,7 @@ from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
 from wiretrace.index.base import content_digest
 from wiretrace.index.sqlite_postings import RUNS_SCHEMA, add_runs_table
 
-__all__ = ["FORMAT_VERSION", "FileSettings", "open_file", "sqlite_uri"]
+__all__ = ["FORMAT_VERSION", "FileSettings", "index_error", "open_file", "sqlite_uri"]
 
 FORMAT_VERSION = "4"
 
@@ -140,12 +140,32 @@ def open_file(
             db.execute(CONTENT_INDEX)
         fold = _fold_setting(db, fold_duplicates, readonly)
         folded = db.execute("SELECT EXISTS (SELECT 1 FROM appearances)").fetchone()[0] == 1
+        runs = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'postings_runs'").fetchone()
     except sqlite3.Error as exc:
-        raise IndexError_(f"{path}: cannot open index: {exc}") from exc
-    runs = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'postings_runs'").fetchone()
+        raise index_error(path, "cannot open index", exc) from exc
     return db, FileSettings(
         n, window, fold, folded, version not in ("1", "2"), posting_runs=runs is not None
     )
+
+
+def index_error(path: Path, doing: str, exc: sqlite3.Error) -> IndexError_:
+    """The error to raise for ``exc``, met while ``doing`` something to the index at ``path``.
+
+    A full disk says so, and what to do. SQLite reports it as SQLITE_FULL when the index, its
+    write-ahead log or a temporary file cannot grow (``wiretrace index`` writes no temporary
+    file), and as SQLITE_IOERR_SHMSIZE when the ``-shm`` file beside the index cannot be made
+    (opening an existing index, even read-only). A write that fails is rolled back, so the
+    file keeps every batch committed before it, with the resume points stored alongside.
+    """
+    code = getattr(exc, "sqlite_errorcode", 0)
+    if code & 0xFF == sqlite3.SQLITE_FULL or code == sqlite3.SQLITE_IOERR_SHMSIZE:
+        why = str(exc) if code != sqlite3.SQLITE_IOERR_SHMSIZE else f"cannot grow {path}-shm"
+        return IndexError_(
+            f"{path}: {doing}: the disk is full ({why}); free some space and run the same "
+            "command again (nothing stored is lost, and 'wiretrace index' resumes where it "
+            "stopped)"
+        )
+    return IndexError_(f"{path}: {doing}: {exc}")
 
 
 def _format_of(db: sqlite3.Connection) -> str | None:
@@ -166,9 +186,7 @@ def _refuse_newer(db: sqlite3.Connection, path: Path) -> None:
         )
 
 
-def _read_parameters(
-    db: sqlite3.Connection, path: Path, readonly: bool
-) -> tuple[int, int, str]:
+def _read_parameters(db: sqlite3.Connection, path: Path, readonly: bool) -> tuple[int, int, str]:
     rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
     if not rows and not readonly:
         db.executemany(
@@ -214,7 +232,8 @@ def _upgrade(db: sqlite3.Connection) -> None:
         db.execute("UPDATE meta SET value = ? WHERE key = 'format'", (FORMAT_VERSION,))
         db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if db.in_transaction:  # SQLite has rolled back already after some errors (a full disk)
+            db.execute("ROLLBACK")
         raise
 
 
