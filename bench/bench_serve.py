@@ -83,11 +83,21 @@ def free_port() -> int:
 
 
 def index_code_digest() -> str:
-    """A digest of the code that decides what an index file holds (storage, fingerprints,
-    text handling): a cached index is reused only while that code is unchanged."""
+    """A digest of what decides what an index file holds: its format version, and the code
+    that fingerprints, tokenizes and stores text. A cached index is reused while they are
+    unchanged; code that only reads an index (look-ups, ranking) does not invalidate it."""
+    from wiretrace.index.sqlite_file import FORMAT_VERSION
+
     src = REPO_ROOT / "src" / "wiretrace"
-    files = sorted([*src.glob("index/*.py"), *src.glob("text/*"), src / "fingerprint.py"])
-    digest = hashlib.blake2b(digest_size=6)
+    files = sorted(
+        [
+            *src.glob("text/*"),
+            src / "fingerprint.py",
+            src / "index" / "base.py",
+            src / "index" / "stored_text.py",
+        ]
+    )
+    digest = hashlib.blake2b(FORMAT_VERSION.encode(), digest_size=6)
     for path in files:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())

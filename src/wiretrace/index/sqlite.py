@@ -62,6 +62,12 @@ BATCH_SIZE = 2000
 
 # Lexical term document counts kept per connection (see SQLiteIndex.term_document_counts).
 TERM_COUNT_CACHE = 200_000
+# Bounds on the work of one BM25 search (see SQLiteIndex.lexical_candidates): a word held by
+# more than this share of the documents (but never fewer than LEXICAL_MIN_DF_CAP) is left out,
+# and the words' document counts add up to at most LEXICAL_POSTINGS.
+LEXICAL_MAX_SHARE = 0.02
+LEXICAL_MIN_DF_CAP = 500
+LEXICAL_POSTINGS = 60_000
 
 _LEXICAL_INSERT = "INSERT INTO lexical(rowid, text) VALUES (?, ?)"
 _LEXICAL_DELETE = "INSERT INTO lexical(lexical, rowid, text) VALUES ('delete', ?, ?)"
@@ -454,8 +460,15 @@ class SQLiteIndex:
         self, text: str, *, limit: int = 5, exclude: str | None = None
     ) -> list[Candidate]:
         """Documents ranked by BM25 for the query's most telling words (see
-        :mod:`wiretrace.index.lexical`); ``shared`` is 0, ``score`` the BM25 score."""
-        terms = query_terms(text)
+        :mod:`wiretrace.index.lexical`); ``shared`` is 0, ``score`` the BM25 score.
+
+        FTS5 scores every document that holds any of the words, so the work is the sum of
+        their document counts: a word held by more than :data:`LEXICAL_MAX_SHARE` of the
+        documents is left out (it weighs little in BM25), and words are kept, best first,
+        while their counts add up to at most :data:`LEXICAL_POSTINGS`. At 10,000 news
+        articles neither bound binds for most queries; at a million, one common word would
+        otherwise cost more than the rest of a trace."""
+        terms = self._bounded_terms(query_terms(text))
         if not terms:
             return []
         rows = self._db.execute(
@@ -466,6 +479,21 @@ class SQLiteIndex:
         names = self._ids_of([r[0] for r in rows])
         ranked = [Candidate(names[r], 0, round(float(score), 4)) for r, score in rows if r in names]
         return [c for c in ranked if c.doc_id != exclude][:limit]
+
+    def _bounded_terms(self, terms: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """``terms`` without those that would make the search's work unbounded (see
+        :meth:`lexical_candidates`); a word no document holds costs nothing and stays."""
+        counts, documents = self.term_document_counts(stem for stem, _ in terms)
+        cap = max(LEXICAL_MIN_DF_CAP, int(documents * LEXICAL_MAX_SHARE))
+        kept: list[tuple[str, str]] = []
+        work = 0
+        for stem, word in terms:
+            df = counts[stem]
+            if df > cap or work + df > LEXICAL_POSTINGS:
+                continue
+            kept.append((stem, word))
+            work += df
+        return kept
 
     def term_document_counts(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
         """Read from FTS5's own term statistics (an ``fts5vocab`` table in the connection's

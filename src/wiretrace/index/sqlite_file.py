@@ -134,6 +134,9 @@ def open_file(
         if not readonly:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")
+            # A merge of postings runs writes hundreds of MB in one transaction; the log is
+            # cut back to this size once it is checkpointed, not kept at its largest.
+            db.execute("PRAGMA journal_size_limit = 67108864")
             db.executescript(SCHEMA + RUNS_SCHEMA)
         n, window, version = _read_parameters(db, path, readonly)
         if not readonly:
