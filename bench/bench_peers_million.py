@@ -303,8 +303,15 @@ def compare(ours: dict[str, Any], peer: dict[str, Any]) -> dict[str, Any]:
     return {"latency_ratio": latency, "recall_at_5_difference": recall}
 
 
+def candidates(trace: dict[str, Any]) -> dict[str, Any]:
+    """The trace's first stage alone, as ``phase_trace`` times it: the candidates of the
+    fingerprint postings (``index.candidates``), before the source ranking."""
+    return {"latency": trace["candidates_latency"], "recall": trace["candidates_recall"]}
+
+
 def comparisons(res: dict[str, Any]) -> dict[str, Any]:
-    ours = {"trace": res["wiretrace"]["trace"], "rank": res["wiretrace"]["rank"]}
+    trace = res["wiretrace"]["trace"]
+    ours = {"trace": trace, "rank": res["wiretrace"]["rank"], "candidates": candidates(trace)}
     return {
         f"{mine}_vs_tantivy_{variant}": compare(side, res["tantivy"]["query"][variant])
         for mine, side in ours.items()
@@ -348,6 +355,7 @@ def markdown(res: dict[str, Any]) -> str:
     size = w["size"]["bytes_per_doc"]
     row("wiretrace trace", w["index"], size, w["trace"], w["trace"].get("peak_rss_mb"))
     row("wiretrace ranking alone", w["index"], size, w["rank"], None)
+    row("wiretrace candidates alone", w["index"], size, candidates(w["trace"]), None)
     ti, tq = t["index"], t["query"]
     for variant in VARIANTS:
         label = variant.replace("_", " ")
