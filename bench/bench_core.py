@@ -231,7 +231,9 @@ def file_size(db: Path) -> int:
     return sum(p.stat().st_size for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm")) if p.exists())
 
 
-def recall_at_k(hits: dict[str, list[str]], queries: list[dict[str, Any]]) -> dict[str, Any]:
+def recall_at_k(
+    hits: dict[str, list[str]], queries: list[dict[str, Any]], k: int = TOP_K
+) -> dict[str, Any]:
     """Recall@k (share of true sources in the top k, averaged over queries) per query kind."""
     by_kind: dict[str, list[float]] = {}
     any_hit: dict[str, list[float]] = {}
@@ -239,12 +241,12 @@ def recall_at_k(hits: dict[str, list[str]], queries: list[dict[str, Any]]) -> di
         true = set(q["true_sources"])
         if not true or q["id"] not in hits:
             continue
-        found = len(true & set(hits[q["id"]][:TOP_K]))
+        found = len(true & set(hits[q["id"]][:k]))
         by_kind.setdefault(q["kind"], []).append(found / len(true))
         any_hit.setdefault(q["kind"], []).append(1.0 if found else 0.0)
     return {
-        kind: {"queries": len(vals), "recall_at_5": round(float(np.mean(vals)), 3),
-               "hit_at_5": round(float(np.mean(any_hit[kind])), 3)}
+        kind: {"queries": len(vals), f"recall_at_{k}": round(float(np.mean(vals)), 3),
+               f"hit_at_{k}": round(float(np.mean(any_hit[kind])), 3)}
         for kind, vals in sorted(by_kind.items())
     }
 
