@@ -17,10 +17,11 @@ log-structured merge tree of SQLite tables, all in the one file:
   dropped. SQLite reads the sorted tables side by side (a ``UNION ALL`` in key order needs no
   sort), and the new table is written in key order, so its pages are full.
 
-Each posting is copied once per level it climbs: at a million documents (about 120 million
-postings) that is two copies, and a lookup reads at most ``FANOUT - 1`` runs a level, about a
-dozen tables. Both stay the same whatever the index held before, so adding documents costs the
-same at any size.
+Each posting is copied once per level it climbs, and a lookup reads at most ``FANOUT - 1`` runs
+a level: at a million documents (about 120 million postings in runs of 2^18, 2^21, 2^24) that
+is three copies and at most 22 tables. Neither depends on what the index held before a batch,
+so adding documents costs about the same at any size (one more level, one more copy, each time
+the index grows eightfold).
 
 A reader looks a hash up in every table inside one read transaction, so a writer sealing or
 merging meanwhile cannot drop a table under it.
@@ -39,9 +40,11 @@ __all__ = [
     "add_runs_table",
 ]
 
-# Postings the write table holds before it is sealed: about 34,000 news articles, 80 MB of
-# pages, well within the 256 MiB page cache the index asks for.
-LEVEL0_POSTINGS = 1 << 22
+# Postings the write table holds before it is sealed: about one batch of 2,000 news articles
+# (BATCH_SIZE in wiretrace.index.sqlite). A batch's random inserts dirty every page of the
+# write table, and those pages are written twice (to the log, then to the file): with a table
+# of 4 million postings that was 80 KB a document, and indexing ran at 650 documents a second.
+LEVEL0_POSTINGS = 1 << 18
 # Runs of one level merged into one of the next.
 FANOUT = 8
 
