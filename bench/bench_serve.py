@@ -184,15 +184,26 @@ def request_bodies(queries: list[dict[str, Any]]) -> list[bytes]:
     return [json.dumps({k: q.get(k) for k in fields}).encode() for q in queries]
 
 
+def _busy(code: int, response: httpx.Response | None) -> bool:
+    """Whether an answer is admission control's 503 "busy" (retry after ``Retry-After``)."""
+    return code == 503 and response is not None and '"busy"' in response.text
+
+
 def run_round(
     base: str, bodies: list[bytes], clients: int, seconds: float, writer_docs: list[bytes] | None
 ) -> dict[str, Any]:
-    """``clients`` threads posting traces for ``seconds``; optionally one writer adding."""
+    """``clients`` threads posting traces for ``seconds``; optionally one writer adding.
+
+    A 503 "busy" from admission control (``--trace-queue``, ``--trace-max-wait``) is not an
+    error: the client waits as its ``Retry-After`` says (at most 1 s) and asks again, as a
+    well-behaved client does; such answers are counted as ``shed_and_retried``, and a trace's
+    latency runs from its first try to its answer."""
     counter = itertools.count()
     lock = threading.Lock()
     latencies: list[float] = []
     errors: list[str] = []
     statuses: dict[int, int] = {}
+    shed = [0]  # 503 "busy" answers that were retried
     written: dict[str, Any] = {"batches": 0, "documents": 0, "errors": 0, "error_samples": []}
     start_gate = threading.Barrier(clients + 1 + (1 if writer_docs else 0))
     deadline = 0.0
@@ -206,20 +217,28 @@ def run_round(
                 with lock:
                     body = bodies[next(counter) % len(bodies)]
                 t0 = time.perf_counter()
-                try:
-                    r = c.post("/v1/trace", content=body)
-                    r.read()
-                    code = r.status_code
-                except httpx.HTTPError as exc:
-                    code = -1
+                r: httpx.Response | None = None
+                while True:
+                    try:
+                        r = c.post("/v1/trace", content=body)
+                        r.read()
+                        code = r.status_code
+                    except httpx.HTTPError as exc:
+                        code = -1
+                        with lock:
+                            errors.append(repr(exc))
+                    if not _busy(code, r) or time.perf_counter() >= deadline:
+                        break
+                    # Shed by admission control: a client waits as told, then asks again.
                     with lock:
-                        errors.append(repr(exc))
-                elapsed = time.perf_counter() - t0
+                        shed[0] += 1
+                    time.sleep(min(float(r.headers.get("retry-after", 1)), 1.0))
+                elapsed = time.perf_counter() - t0  # from the first try to the answer
                 with lock:
                     statuses[code] = statuses.get(code, 0) + 1
                     if code == 200:
                         mine.append(elapsed)
-                    elif code != -1:
+                    elif r is not None:
                         errors.append(f"{code}: {r.text[:200]}")
         with lock:
             latencies.extend(mine)
@@ -265,6 +284,7 @@ def run_round(
         "throughput_rps": round(statuses.get(200, 0) / wall, 2),
         "latency": latency_stats(latencies),
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
+        "shed_and_retried": shed[0],
         "error_samples": errors[:5],
     }
     if writer_docs:
@@ -272,41 +292,65 @@ def run_round(
     return out
 
 
-def in_process_round(db: Path, queries: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
-    """The same queries traced in this process with no HTTP, for the same time: the floor the
-    service is compared with in the same run (the machine may be shared, so absolute figures
-    move between runs; the ratio moves much less)."""
+def in_process_round(
+    db: Path, queries: list[dict[str, Any]], seconds: float, threads: int = 1
+) -> dict[str, Any]:
+    """The same queries traced in this process with no HTTP, for the same time, by ``threads``
+    threads with a connection each: the floor the service is compared with in the same run
+    (the machine may be shared, so absolute figures move between runs; the ratio moves much
+    less)."""
     from wiretrace import Document, open_index, trace
 
     docs = [Document(q["id"], q["text"], q.get("title"), None, q.get("source"),
                      q.get("published_at")) for q in queries]
     latencies: list[float] = []
+    lock = threading.Lock()
+    counter = itertools.count()
     with open_index(db, create=False, readonly=True) as index:
         for doc in docs[:20]:
             trace(index, doc)  # warm the page cache like the server's warm-up
-        began = time.perf_counter()
-        deadline = began + seconds
-        for doc in itertools.cycle(docs):
-            if time.perf_counter() >= deadline:
-                break
-            t0 = time.perf_counter()
-            trace(index, doc)
-            latencies.append(time.perf_counter() - t0)
-        wall = time.perf_counter() - began
-    return {"clients": "in-process", "seconds": round(wall, 2), "requests": len(latencies),
+    began = time.perf_counter()
+    deadline = began + seconds
+
+    def client() -> None:
+        with open_index(db, create=False, readonly=True) as own:
+            while time.perf_counter() < deadline:
+                doc = docs[next(counter) % len(docs)]
+                t0 = time.perf_counter()
+                trace(own, doc)
+                with lock:
+                    latencies.append(time.perf_counter() - t0)
+
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    wall = time.perf_counter() - began
+    return {"clients": "in-process" if threads == 1 else f"in-process x{threads}",
+            "threads": threads, "seconds": round(wall, 2), "requests": len(latencies),
             "throughput_rps": round(len(latencies) / wall, 2),
             "latency": latency_stats(latencies)}
+
+
+def batches_of(rows: list[dict[str, Any]]) -> list[bytes]:
+    """JSONL request bodies of :data:`WRITE_BATCH` documents each."""
+    return [
+        "\n".join(json.dumps(r) for r in rows[i : i + WRITE_BATCH]).encode()
+        for i in range(0, len(rows), WRITE_BATCH)
+    ]
 
 
 def writer_batches(corpus: Path, limit: int) -> list[bytes]:
     """JSONL batches of corpus documents under new ids, for the write round."""
     batches: list[bytes] = []
     lines: list[str] = []
-    for i, row in enumerate(read_jsonl(corpus)[:limit]):
-        lines.append(json.dumps({**row, "id": f"bench-write/{i}"}))
-        if len(lines) == WRITE_BATCH:
-            batches.append("\n".join(lines).encode())
-            lines = []
+    with corpus.open(encoding="utf-8") as rows:  # streamed: a million-document corpus is 4 GB
+        for i, line in enumerate(itertools.islice(rows, limit)):
+            lines.append(json.dumps({**json.loads(line), "id": f"bench-write/{i}"}))
+            if len(lines) == WRITE_BATCH:
+                batches.append("\n".join(lines).encode())
+                lines = []
     return batches
 
 
@@ -334,23 +378,32 @@ def markdown(result: dict[str, Any]) -> str:
         "as the floor the service is compared with.",
         "",
         "| clients | seconds | requests | throughput (req/s) | p50 ms | p90 ms | p99 ms | "
-        "errors | error rate | server RSS peak (MiB) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "errors | error rate | server RSS peak (MiB) | 503 busy, retried |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    base = result["in_process"]
-    lat = base["latency"]
-    lines.append(
-        f"| no HTTP, in process | {base['seconds']} | {base['requests']} | "
-        f"{base['throughput_rps']} | {lat.get('p50_ms', '-')} | {lat.get('p90_ms', '-')} | "
-        f"{lat.get('p99_ms', '-')} | - | - | - |"
-    )
+    for key, label in (("in_process", "no HTTP, in process"),
+                       ("in_process_4", "no HTTP, in process, 4 threads")):
+        base = result.get(key)
+        if base is None:
+            continue
+        lat = base["latency"]
+        lines.append(
+            f"| {label} | {base['seconds']} | {base['requests']} | "
+            f"{base['throughput_rps']} | {lat.get('p50_ms', '-')} | {lat.get('p90_ms', '-')} | "
+            f"{lat.get('p99_ms', '-')} | - | - | - | - |"
+        )
+    four = next((r for r in result["rounds"] if r["clients"] == 4 and "writer" not in r), None)
+    if four and result.get("in_process_4"):
+        ratio = four["throughput_rps"] / max(result["in_process_4"]["throughput_rps"], 1e-9)
+        lines.append(f"| 4 clients / in process 4 threads | | | {ratio:.2f}x | | | | | | | |")
     for r in result["rounds"]:
         lat = r["latency"]
         name = str(r["clients"]) + (" + writer" if "writer" in r else "")
         lines.append(
             f"| {name} | {r['seconds']} | {r['requests']} | {r['throughput_rps']} | "
             f"{lat.get('p50_ms', '-')} | {lat.get('p90_ms', '-')} | {lat.get('p99_ms', '-')} | "
-            f"{r['errors']} | {r['error_rate']} | {r['server_rss_peak_mb']} |"
+            f"{r['errors']} | {r['error_rate']} | {r['server_rss_peak_mb']} | "
+            f"{r.get('shed_and_retried', '-')} |"
         )
     s = result["server"]
     writes = next((r["writer"] for r in result["rounds"] if "writer" in r), None)
@@ -629,6 +682,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-requests", type=int, default=2_000,
                         help="--mixed: most requests per client")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--million", action="store_true",
+                        help="the news-like corpus and index of bench_million.py (issue 16)")
     args = parser.parse_args(argv)
     if args.quick:
         args.docs, args.queries, args.seconds, args.warmup = 1_000, 40, 3.0, 1.0
@@ -643,13 +698,24 @@ def main(argv: list[str] | None = None) -> None:
     started = datetime.now(UTC).isoformat(timespec="seconds")
     load_before = [round(x, 2) for x in os.getloadavg()]
 
-    files = ensure_corpus(args.docs, args.queries)
+    if args.million:
+        from bench_million import QUERIES, indexed
+        from corpus_million import ensure_million
+
+        files = ensure_million(args.docs, QUERIES)
+        with tempfile.TemporaryDirectory() as scratch:
+            cached_db, built = indexed(args.docs, files.corpus, Path(scratch))
+        build_seconds = built.get("seconds")
+    else:
+        files = ensure_corpus(args.docs, args.queries)
+        cached_db, build_seconds = ensure_index(files.corpus, args.docs)
     queries = read_jsonl(files.queries)
-    cached_db, build_seconds = ensure_index(files.corpus, args.docs)
     bodies = request_bodies(queries)
     in_process = in_process_round(cached_db, queries, args.seconds)
-    print(f"in process: {in_process['throughput_rps']:7.2f} traces/s, "
-          f"p50 {in_process['latency'].get('p50_ms')} ms", file=sys.stderr)
+    in_process_4 = in_process_round(cached_db, queries, args.seconds, threads=4)
+    for r in (in_process, in_process_4):
+        print(f"{r['clients']}: {r['throughput_rps']:7.2f} traces/s, "
+              f"p50 {r['latency'].get('p50_ms')} ms", file=sys.stderr)
 
     with tempfile.TemporaryDirectory(prefix="wiretrace-serve-bench-") as tmp:
         db = Path(tmp) / "index.db"
@@ -676,7 +742,12 @@ def main(argv: list[str] | None = None) -> None:
                       f"p50 {r['latency'].get('p50_ms')} ms, p99 {r['latency'].get('p99_ms')} "
                       f"ms, errors {r['errors']}", file=sys.stderr)
             if not args.no_write_round:
-                writes = writer_batches(files.corpus, 5_000)
+                if args.million:  # the next days' news: texts the index does not hold
+                    from corpus_million import later_articles
+
+                    writes = batches_of(later_articles(args.docs, 2_000))
+                else:
+                    writes = writer_batches(files.corpus, 5_000)
                 r = run_round(base, bodies, 4, args.seconds, writes)
                 r["server_rss_peak_mb"] = sampler.mark()
                 rounds.append(r)
@@ -709,13 +780,15 @@ def main(argv: list[str] | None = None) -> None:
                    "rss_end_mb": rss_end,
                    "vm_hwm_mb": round(hwm, 1) if hwm is not None else None},
         "in_process": in_process,
+        "in_process_4": in_process_4,
         "rounds": rounds,
         "requests": total,
         "errors": failed,
         "error_rate": round(failed / total, 4) if total else None,
     }
     args.out.mkdir(parents=True, exist_ok=True)
-    suffix = "" if args.docs == 10_000 else f"-{args.docs}"
+    suffix = "" if args.docs == 10_000 and not args.million else f"-{args.docs}"
+    suffix = f"-million{suffix}" if args.million else suffix
     suffix += f"-p{args.trace_processes}" if args.trace_processes else ""
     (args.out / f"serve{suffix}.json").write_text(json.dumps(result, indent=1) + "\n")
     md = markdown(result)

@@ -408,6 +408,16 @@ def ensure_million(
     return files
 
 
+def later_articles(
+    n_docs: int, count: int, seed: int = DEFAULT_SEED, *, data: Path = DATA_DIR
+) -> list[dict[str, Any]]:
+    """Articles ``n_docs`` to ``n_docs + count - 1`` of the sequence: the news that comes after
+    a corpus of ``n_docs`` (new texts, for benchmarks that add documents to its index)."""
+    real, _ = load_real(data)
+    ctx = Context(load_model(seed, real), seed, make_outlets(seed))
+    return [make_document(ctx, i)[0] for i in range(n_docs, n_docs + count)]
+
+
 def _cpu_seconds() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
