@@ -19,6 +19,10 @@ Usage::
 
     python bench/bench_million.py                          # 10,000 and 100,000 documents
     python bench/bench_million.py --sizes 10000,100000,1000000
+    python bench/bench_million.py --sizes 10000,100000,1000000 --plot docs/growth-curve.png
+
+Each size's figures are saved in ``bench/results/million-<N>.json``; ``--plot`` draws the
+curve from those files (no measuring).
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ from corpus import CACHE_DIR  # noqa: E402
 from corpus_million import ensure_million  # noqa: E402
 
 QUERIES = 400
+RESULTS = ROOT / "bench" / "results"
 
 
 def indexed(n_docs: int, corpus: Path, workdir: Path) -> tuple[Path, dict[str, Any]]:
@@ -138,14 +143,55 @@ def markdown(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def plot(rows: list[dict[str, Any]], out: Path) -> None:
+    """The growth curve: trace and ranking latency (log-log, with a linear slope for scale),
+    indexing rate and bytes a document, against the corpus size."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = sorted(rows, key=lambda r: r["documents"])
+    docs = [r["documents"] for r in rows]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4.2))
+    for key, label in (("trace", "trace"), ("rank", "source ranking")):
+        for q, style in (("p50_ms", "o-"), ("p99_ms", "s--")):
+            left.plot(docs, [r[key]["latency"][q] for r in rows], style,
+                      label=f"{label} {q[:3]}")
+    base = rows[0]["trace"]["latency"]["p50_ms"]
+    left.plot(docs, [base * d / docs[0] for d in docs], "k:", label="linear growth")
+    left.set(xscale="log", yscale="log", xlabel="documents", ylabel="ms")
+    right.plot(docs, [r["index"]["docs_per_s"] for r in rows], "o-", label="index docs/s")
+    right.plot(docs, [r["size"]["bytes_per_doc"] for r in rows], "s-", label="bytes a document")
+    right.set(xscale="log", xlabel="documents", ylim=(0, None))
+    for ax in (left, right):
+        ax.legend(fontsize=8)
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=110)
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="10000,100000", help="comma-separated corpus sizes")
+    ap.add_argument("--plot", type=Path, help="draw the growth curve of the saved results here")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.plot:  # from the results of earlier runs, one file a size
+        saved = [json.loads((RESULTS / f"million-{n}.json").read_text()) for n in sizes]
+        plot(saved, args.plot)
+        print(markdown(saved))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        rows = [measure(n, workdir) for n in sizes]
+        rows = []
+        for n in sizes:
+            row = measure(n, workdir)
+            row["machine"] = machine()
+            RESULTS.mkdir(parents=True, exist_ok=True)
+            (RESULTS / f"million-{n}.json").write_text(json.dumps(row, indent=1) + "\n")
+            rows.append(row)
         startup = cli_startup(workdir)
     result = {"machine": machine(), "cli_startup": startup, "rows": rows}
     print(json.dumps(result, indent=1))

@@ -131,7 +131,7 @@ def test_rank_sources_puts_a_copy_first(bbc_articles: list[dict[str, str]]) -> N
 def test_rank_options_defaults_are_the_measured_ones() -> None:
     opts = RankOptions()
     assert (opts.lexical_depth, opts.min_shared, opts.fusion_k) == (50, 2, 60)
-    assert (opts.support_depth, opts.support_floor, opts.support_k) == (50, 0.2, 60)
+    assert (opts.support_depth, opts.support_floor, opts.support_k) == (30, 0.2, 60)
 
 
 # Real data -------------------------------------------------------------------------------

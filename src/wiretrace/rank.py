@@ -115,7 +115,7 @@ class RankOptions:
     min_shared: int = 2
     max_df: int = DEFAULT_MAX_DF
     fusion_k: int = 60
-    support_depth: int = DEPTH
+    support_depth: int = 30
     support_floor: float = 0.2
     support_k: int = 60
     semantic_depth: int = 20
@@ -253,9 +253,12 @@ def rank_sources(
     query_split = sentences_of(query_text(doc))
     candidate_split = [sentences_of(t) for t in texts]
     query_sentences = [terms for _, terms in query_split]
-    candidate_sentences = [[terms for _, terms in c] for c in candidate_split]
     chain = itertools.chain.from_iterable
     terms = set(chain(query_sentences))
+    # A candidate sentence sharing no term with the query has cosine 0 with all its
+    # sentences and cannot change a support; leaving it out spares the document counts of
+    # its words (a look-up each in the index) and its row of the similarity matrix.
+    candidate_sentences = [[t for _, t in c if not terms.isdisjoint(t)] for c in candidate_split]
     terms.update(chain(chain(candidate_sentences)))
     counts, documents = index.term_document_counts(terms)
     support = support_scores(
