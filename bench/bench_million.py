@@ -22,7 +22,9 @@ Usage::
     python bench/bench_million.py --sizes 10000,100000,1000000 --plot docs/growth-curve.png
 
 Each size's figures are saved in ``bench/results/million-<N>.json``; ``--plot`` draws the
-curve from those files (no measuring).
+curve from those files (no measuring). ``--add 10000`` indexes 10,000 new articles into a copy
+of each size's index and into an empty index, and compares the two rates
+(``bench/results/million-add-<N>-10000.json``).
 """
 
 from __future__ import annotations
@@ -143,6 +145,31 @@ def markdown(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def measure_addition(n_docs: int, added: int, workdir: Path) -> dict[str, Any]:
+    """``wiretrace index`` of ``added`` new articles (the next ones of the sequence) into a
+    copy of the ``n_docs`` index, and of the same articles into an empty index, in one run:
+    the ratio of the two rates says whether adding costs what the index already holds."""
+    import shutil
+
+    from corpus_million import later_articles
+
+    files = ensure_million(n_docs, QUERIES)
+    db, _ = indexed(n_docs, files.corpus, workdir)
+    new = workdir / f"later-{n_docs}-{added}.jsonl"
+    with new.open("w", encoding="utf-8") as out:
+        for row in later_articles(n_docs, added):
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    big = workdir / "grown.db"
+    shutil.copy(db, big)  # the cached index has no WAL: it was closed cleanly
+    into_big = cli_index(new, big, workdir)
+    into_empty = cli_index(new, workdir / "fresh.db", workdir)
+    for part in (big, workdir / "fresh.db"):
+        part.unlink()
+    ratio = into_big["docs_per_s"] / into_empty["docs_per_s"]
+    return {"index_documents": n_docs, "added": added, "into_index": into_big,
+            "into_empty_index": into_empty, "rate_ratio": round(ratio, 3)}
+
+
 def plot(rows: list[dict[str, Any]], out: Path) -> None:
     """The growth curve: trace and ranking latency (log-log, with a linear slope for scale),
     indexing rate and bytes a document, against the corpus size."""
@@ -176,8 +203,18 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="10000,100000", help="comma-separated corpus sizes")
     ap.add_argument("--plot", type=Path, help="draw the growth curve of the saved results here")
+    ap.add_argument("--add", type=int, help="index this many new articles into a copy of "
+                    "each size's index, and into an empty one (no other measuring)")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.add:
+        with tempfile.TemporaryDirectory(dir=CACHE_DIR) as tmp:  # beside the cache: big copies
+            added = [measure_addition(n, args.add, Path(tmp)) for n in sizes]
+        for row in added:
+            name = f"million-add-{row['index_documents']}-{args.add}.json"
+            (RESULTS / name).write_text(json.dumps(row, indent=1) + "\n")
+        print(json.dumps(added, indent=1))
+        return
     if args.plot:  # from the results of earlier runs, one file a size
         saved = [json.loads((RESULTS / f"million-{n}.json").read_text()) for n in sizes]
         plot(saved, args.plot)
