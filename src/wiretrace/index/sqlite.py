@@ -62,6 +62,8 @@ BATCH_SIZE = 2000
 
 # Lexical term document counts kept per connection (see SQLiteIndex.term_document_counts).
 TERM_COUNT_CACHE = 200_000
+# Terms held by at least this many documents stay in that cache when it is trimmed.
+TERM_COUNT_KEEP_DF = 1_000
 # Bounds on the work of one BM25 search (see SQLiteIndex.lexical_candidates): a word held by
 # more than this share of the documents (and more than LEXICAL_MIN_DF_CAP of them) is left
 # out, and the document counts of the words searched add up to at most LEXICAL_POSTINGS.
@@ -505,12 +507,16 @@ class SQLiteIndex:
         temporary schema, so a read-only index can answer too).
 
         Counts are kept for the next query (a ranking asks for the same candidates' terms
-        again and again) and forgotten when this connection writes or holds more than
-        :data:`TERM_COUNT_CACHE` terms. Another connection's writes are seen after that: the
-        counts weigh terms, and a few documents more or less do not change a weight much.
+        again and again) and forgotten when this connection writes. When it holds more than
+        :data:`TERM_COUNT_CACHE` terms, the rare ones are forgotten: FTS5 counts a term's
+        documents by reading its whole list, so at a million documents a common word costs
+        milliseconds to count again, a rare one microseconds. Another connection's writes
+        are seen after that: the counts weigh terms, and a few documents more or less do not
+        change a weight much.
         """
         if len(self._term_counts) > TERM_COUNT_CACHE:
-            self._term_counts.clear()
+            common = {t: n for t, n in self._term_counts.items() if n >= TERM_COUNT_KEEP_DF}
+            self._term_counts = common if len(common) < TERM_COUNT_CACHE // 2 else {}
         asked = set(terms)
         known = self._term_counts
         # Not ``asked - known.keys()``: that builds a set of the whole cache on every call.
