@@ -204,6 +204,7 @@ def run_round(
     errors: list[str] = []
     statuses: dict[int, int] = {}
     shed = [0]  # 503 "busy" answers that were retried
+    shed_at_end = [0]  # requests still answered 503 "busy" when the round ended
     written: dict[str, Any] = {"batches": 0, "documents": 0, "errors": 0, "error_samples": []}
     start_gate = threading.Barrier(clients + 1 + (1 if writer_docs else 0))
     deadline = 0.0
@@ -234,6 +235,10 @@ def run_round(
                         shed[0] += 1
                     time.sleep(min(float(r.headers.get("retry-after", 1)), 1.0))
                 elapsed = time.perf_counter() - t0  # from the first try to the answer
+                if _busy(code, r):  # still shed when the round ended: not answered, not failed
+                    with lock:
+                        shed_at_end[0] += 1
+                    continue
                 with lock:
                     statuses[code] = statuses.get(code, 0) + 1
                     if code == 200:
@@ -285,6 +290,7 @@ def run_round(
         "latency": latency_stats(latencies),
         "statuses": {str(k): v for k, v in sorted(statuses.items())},
         "shed_and_retried": shed[0],
+        "shed_at_end": shed_at_end[0],
         "error_samples": errors[:5],
     }
     if writer_docs:

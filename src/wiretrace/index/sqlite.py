@@ -27,6 +27,7 @@ with ``progress``) and read it back with :meth:`SQLiteIndex.progress`.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice, repeat
 from pathlib import Path
@@ -115,9 +116,9 @@ class SQLiteIndex:
         self.path = Path(path)
         self._pending: list[tuple[int, int]] = []
         self._vocab = False  # whether the temporary fts5vocab table exists on this connection
-        # Term document counts read so far, and the document count (-1: not read); both are
-        # forgotten when this connection writes (see _forget_counts).
-        self._term_counts: dict[str, int] = {}
+        # Term document counts read so far, shared by every connection of this process to the
+        # same file, and the document count (-1: not read); both are forgotten when this
+        # connection writes (see term_document_counts).
         self._documents = -1
         if not create and not self.path.exists():
             raise IndexError_(f"{self.path}: no such index; create it with 'wiretrace index'")
@@ -131,6 +132,7 @@ class SQLiteIndex:
         self._folded = settings.folded
         self._text_chars = settings.text_chars
         self._postings = PostingTables(self._db, has_runs=settings.posting_runs)
+        self._term_counts = _shared_term_counts(self.path)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -507,20 +509,33 @@ class SQLiteIndex:
         temporary schema, so a read-only index can answer too).
 
         Counts are kept for the next query (a ranking asks for the same candidates' terms
-        again and again) and forgotten when this connection writes. When it holds more than
+        again and again), in one cache for all the connections of this process to the file
+        (a server's pool: each new connection would otherwise count them again; at a million
+        documents the first ranking of a connection took 4.4 s, nearly all of it counting),
+        and forgotten when a connection writes. When the cache holds more than
         :data:`TERM_COUNT_CACHE` terms, the rare ones are forgotten: FTS5 counts a term's
-        documents by reading its whole list, so at a million documents a common word costs
-        milliseconds to count again, a rare one microseconds. Another connection's writes
-        are seen after that: the counts weigh terms, and a few documents more or less do not
-        change a weight much.
+        documents by reading its whole list, so a common word costs milliseconds to count
+        again, a rare one microseconds. Another process's writes are seen after that: the
+        counts weigh terms, and a few documents more or less do not change a weight much.
         """
-        if len(self._term_counts) > TERM_COUNT_CACHE:
-            common = {t: n for t, n in self._term_counts.items() if n >= TERM_COUNT_KEEP_DF}
-            self._term_counts = common if len(common) < TERM_COUNT_CACHE // 2 else {}
-        asked = set(terms)
-        known = self._term_counts
-        # Not ``asked - known.keys()``: that builds a set of the whole cache on every call.
-        wanted = sorted(t for t in asked if t not in known)
+        cache = self._term_counts
+        if len(cache) > TERM_COUNT_CACHE:
+            common = {t: n for t, n in list(cache.items()) if n >= TERM_COUNT_KEEP_DF}
+            cache.clear()
+            if len(common) < TERM_COUNT_CACHE // 2:
+                cache.update(common)
+        # Looked up one by one into this call's own answer (another thread may trim the
+        # cache meanwhile); not ``asked - cache.keys()``, which builds a set of the whole
+        # cache on every call.
+        counts: dict[str, int] = {}
+        wanted: list[str] = []
+        for term in set(terms):
+            known = cache.get(term)
+            if known is None:
+                wanted.append(term)
+            else:
+                counts[term] = known
+        wanted.sort()
         if not self._vocab:
             self._db.execute(
                 "CREATE VIRTUAL TABLE IF NOT EXISTS temp.lexical_vocab"
@@ -535,11 +550,12 @@ class SQLiteIndex:
                     f"SELECT term, doc FROM temp.lexical_vocab WHERE term IN ({marks})", chunk
                 ).fetchall()
             )
-            self._term_counts.update((t, found.get(t, 0)) for t in chunk)
+            fresh = {t: int(found.get(t, 0)) for t in chunk}
+            counts.update(fresh)
+            cache.update(fresh)
         if self._documents < 0:
             (self._documents,) = self._db.execute("SELECT count(*) FROM lexical").fetchone()
-        counts = map(self._term_counts.__getitem__, asked)
-        return dict(zip(asked, counts, strict=True)), self._documents
+        return counts, self._documents
 
     def _ids_of(self, rowids: list[int]) -> dict[int, str]:
         out: dict[int, str] = {}
@@ -584,6 +600,20 @@ class SQLiteIndex:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# Term document counts by index file (see SQLiteIndex.term_document_counts).
+_TERM_COUNTS: dict[str, dict[str, int]] = {}
+_TERM_COUNTS_LOCK = threading.Lock()
+
+
+def _shared_term_counts(path: Path) -> dict[str, int]:
+    """The cache of the file at ``path``: by its device and inode too, so a file made anew
+    under the same name starts with none."""
+    st = path.stat()
+    key = f"{path.resolve()}:{st.st_dev}:{st.st_ino}"
+    with _TERM_COUNTS_LOCK:
+        return _TERM_COUNTS.setdefault(key, {})
 
 
 def _assign(columns: str) -> str:
