@@ -400,7 +400,10 @@ class SQLiteIndex:
         return True
 
     def _lexical(self, sql: str, rowid: int, title: str | None, text: str) -> None:
-        self._term_counts.clear()
+        # A connection that writes keeps counts of its own from now on, forgotten at each
+        # write: the shared cache stays with the readers (a server's writer would otherwise
+        # send every reader back to counting, seconds a ranking at a million documents).
+        self._term_counts = {}
         self._documents = -1
         self._db.execute(sql, (rowid, f"{title}\n{text}" if title else text))
 
@@ -511,8 +514,9 @@ class SQLiteIndex:
         Counts are kept for the next query (a ranking asks for the same candidates' terms
         again and again), in one cache for all the connections of this process to the file
         (a server's pool: each new connection would otherwise count them again; at a million
-        documents the first ranking of a connection took 4.4 s, nearly all of it counting),
-        and forgotten when a connection writes. When the cache holds more than
+        documents the first ranking of a connection took 4.4 s, nearly all of it counting).
+        A connection that writes counts anew after each write, in a cache of its own (see
+        :meth:`_lexical`). When the cache holds more than
         :data:`TERM_COUNT_CACHE` terms, the rare ones are forgotten: FTS5 counts a term's
         documents by reading its whole list, so a common word costs milliseconds to count
         again, a rare one microseconds. Another process's writes are seen after that: the
