@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_corpus.py
 	$(BIN)/python bench/bench_long.py
 	$(BIN)/python bench/bench_page.py
+	$(BIN)/python bench/bench_million.py --sizes 10000
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts research
