@@ -183,6 +183,14 @@ def test_a_full_disk_stops_indexing_with_the_index_whole_and_a_rerun_finishes(
         assert con.execute("SELECT COUNT(*) FROM progress").fetchone()[0] == 0
 
 
+def assert_says_disk_full(done: subprocess.CompletedProcess[str], db: Path) -> None:
+    """The command failed with the short disk-full message, not a traceback."""
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"error: {db}: cannot open index: the disk is full")
+    assert "free some space and run the same command again" in done.stderr
+
+
 def test_an_index_made_or_opened_on_a_full_disk_says_the_disk_is_full(
     small_disk: Path,
 ) -> None:
@@ -191,11 +199,7 @@ def test_an_index_made_or_opened_on_a_full_disk_says_the_disk_is_full(
     index = ("index", "--db", str(db), str(news), "--quiet")
 
     filler = fill(small_disk, leave=0)
-    made = run(small_disk, *index)
-    assert made.returncode == 1, made.stderr
-    assert "Traceback" not in made.stderr
-    assert made.stderr.startswith(f"error: {db}: cannot open index: the disk is full")
-    assert "free some space and run the same command again" in made.stderr
+    assert_says_disk_full(run(small_disk, *index), db)
     filler.unlink()
     assert run(small_disk, *index).returncode == 0
     assert not db.with_name(db.name + "-wal").exists()  # closed cleanly: no -wal, no -shm
@@ -203,11 +207,7 @@ def test_an_index_made_or_opened_on_a_full_disk_says_the_disk_is_full(
     # Opening an existing index makes its -shm file, even to read: a full disk says so too.
     filler = fill(small_disk, leave=0)
     for args in (index, ("info", "--db", str(db))):
-        opened = run(small_disk, *args)
-        assert opened.returncode == 1, opened.stderr
-        assert "Traceback" not in opened.stderr
-        assert opened.stderr.startswith(f"error: {db}: cannot open index: the disk is full")
-        assert "free some space and run the same command again" in opened.stderr
+        assert_says_disk_full(run(small_disk, *args), db)
     filler.unlink()
     documents = sum(1 for line in news.read_text(encoding="utf-8").splitlines() if line.strip())
     assert len(whole_documents(db)) == documents

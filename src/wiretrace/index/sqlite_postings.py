@@ -191,10 +191,3 @@ class PostingTables:
             (merged, level + 1, cur.rowcount),
         )
         return True
-
-    def count(self) -> int:
-        """How many postings the tables hold (counts every row: for reports and tests)."""
-        return sum(
-            int(self._db.execute(f"SELECT COUNT(*) FROM {_name(r)}").fetchone()[0])
-            for r in self.runs()
-        )
