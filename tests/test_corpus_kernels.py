@@ -290,3 +290,46 @@ def test_outlet_shares() -> None:
         ).undirected_chars
         == 5
     )
+
+
+def test_drift_takes_fact_edits_located_on_both_sides_and_survives_one_sided_ones() -> None:
+    # The 10,000-document bench corpus has pairs whose figure was added by one side only
+    # (an edit with a span in one document): the drift table used to fail on them.
+    from wiretrace.corpus.drift import family_drift
+
+    family = {
+        "family_id": "f1",
+        "timeline": [
+            {"document_id": "wire", "outlet": "AP", "published_at": "2024-01-01T09:00:00Z"},
+            {"document_id": "copy", "outlet": "Farm", "published_at": "2024-01-02T09:00:00Z"},
+        ],
+    }
+
+    def edit(kind: str, old: str, new: str, a: tuple[int, int] | None, b: tuple[int, int] | None):
+        return {
+            "from": old,
+            "to": new,
+            "type": kind,
+            "a_start": a[0] if a else None,
+            "a_end": a[1] if a else None,
+            "b_start": b[0] if b else None,
+            "b_end": b[1] if b else None,
+        }
+
+    passage = {
+        "a_start": 0,
+        "a_end": 200,
+        "b_start": 0,
+        "b_end": 200,
+        "edits": [
+            edit("number", "12", "15", (40, 42), (40, 42)),
+            edit("number", "", "£5.7bn", (90, 96), None),
+            edit("negation", "never", "", None, (120, 125)),
+        ],
+    }
+    pair = {"a_document_id": "copy", "b_document_id": "wire", "passages": [passage]}
+    rows = family_drift([family], lambda: [pair])  # type: ignore[list-item]
+    assert len(rows) == 1
+    (row,) = rows
+    assert row["type"] == "number"
+    assert [v["wording"] for v in row["values"]] == ["12", "15"]

@@ -126,13 +126,20 @@ class _Side:
 def _fact_edits(
     pair: Mapping[str, object], a: str, b: str, members: Mapping[str, _Member]
 ) -> Iterator[tuple[str, _Side, _Side]]:
-    """Each fact edit of a pair that has spans, as (type, the earlier document's side, the
-    later document's side)."""
+    """Each fact edit of a pair that has a span on both sides, as (type, the earlier document's
+    side, the later document's side).
+
+    A fact value one side added or dropped (an edit with a span on one side only, such as a
+    figure inserted by the later copy) has no wording to set against the other's: it stays in
+    the pair's edits and is not a row of the drift table.
+    """
     a_first = members[a].order < members[b].order
     for passage in _passages(pair):
         for edit in _edits(passage):
             kind = edit.get("type")
-            if kind not in _FACT_VALUES or edit.get("a_start") is None:
+            if kind not in _FACT_VALUES:
+                continue
+            if edit.get("a_start") is None or edit.get("b_start") is None:
                 continue
             a_side = _Side(a, _int(edit["a_start"]), _int(edit["a_end"]), str(edit["to"]))
             b_side = _Side(b, _int(edit["b_start"]), _int(edit["b_end"]), str(edit["from"]))
