@@ -88,10 +88,12 @@ class LocationSpec:
                     "(CLASSPATH=$(hadoop classpath --glob)); see docs/spark.md"
                 ) from exc
             return Location(fs, path, f"hdfs://{self.authority}", renames=True)
+        # Region and credentials come from the AWS environment variables and configuration
+        # files (from_uri would ask AWS for the bucket's region instead). Arrow does not read
+        # the endpoint variables itself: they are passed on here (S3-compatible stores).
+        endpoint = os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL")
         try:
-            # Region, endpoint and credentials come from the AWS environment variables and
-            # configuration files; from_uri would ask AWS for the bucket's region instead.
-            s3 = pafs.S3FileSystem()
+            s3 = pafs.S3FileSystem(endpoint_override=endpoint or None)
         except (OSError, pa.ArrowException) as exc:  # pragma: no cover - Arrow built without S3
             raise OutputError(f"{self.text}: cannot use S3 ({_first_line(exc)})") from exc
         return Location(s3, f"{self.authority}{self.path}".rstrip("/"), "s3a://", renames=False)

@@ -164,7 +164,13 @@ def run_reuse(
             "give a local path or file:// URI, or use --engine spark for hdfs:// and s3a://"
         )
     where = spec.open()
-    where.mkdir()
+    try:
+        where.mkdir()
+    except OSError as exc:
+        raise OutputError(
+            f"{spec.text}: cannot create the output folder ({str(exc).strip()}); check the "
+            "location and the file system's settings (docs/spark.md)"
+        ) from exc
     read_opts = read or ReadOptions()
     paths = [Path(p) for p in inputs]
     iter_records(paths, read_opts)  # raises now when a path is missing
