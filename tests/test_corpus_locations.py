@@ -59,10 +59,11 @@ def test_hdfs_and_s3a_uris_are_checked_without_connecting() -> None:
         ("gs://bucket/out", "'gs://' is not supported"),
         ("http://example.org/out", "'http://' is not supported"),
         ("s3://bucket/out", "use s3a://bucket/path"),
-        ("hdfs:///out", "names no a namenode"),
+        ("hdfs:///out", "does not name the namenode"),
         ("s3a://bucket", "a folder inside the bucket"),
         ("s3a://bucket/out?region=eu-west-1", "takes no '?' or '#' part"),
         ("file://otherhost/out", "names this machine"),
+        ("s3a://KEY:SECRET@bucket/out", "keep credentials out of the URI"),
     ],
 )
 def test_bad_output_uris_are_refused_with_what_to_give(uri: str, says: str) -> None:

@@ -129,8 +129,12 @@ def parse_location(text: str | os.PathLike[str]) -> LocationSpec:
             raise OutputError(f"{raw}: a file:// URI names this machine: file:///abs/path")
         return LocationSpec("file", "", os.path.abspath(path), raw)
     if not parts.netloc:
-        what = "a namenode (hdfs://host:port/path)" if scheme == "hdfs" else "a bucket"
-        raise OutputError(f"{raw}: the URI names no {what}")
+        what = "the namenode (hdfs://host:port/path)" if scheme == "hdfs" else "the bucket"
+        raise OutputError(f"{raw}: the URI does not name {what}")
+    if "@" in parts.netloc:
+        raise OutputError(
+            f"{raw}: keep credentials out of the URI; see docs/spark.md for where they go"
+        )
     if scheme == "s3a" and not path.strip("/"):
         raise OutputError(f"{raw}: give a folder inside the bucket (s3a://bucket/folder)")
     return LocationSpec(scheme, parts.netloc, "/" + path.strip("/"), raw)
