@@ -404,11 +404,14 @@ def test_spark_engine_agrees_with_local_and_skips_finished_stages(
     engine = SparkEngine(SparkOptions(master="local[2]", partitions=3))
     out = tmp_path / "spark"
     try:
-        first = run_reuse([corpus], out, engine)
+        # The output is given as a file:// URI: Arrow writes what the driver writes, Spark
+        # reads and writes the stages through Hadoop's file system (the same as for hdfs://).
+        first = run_reuse([corpus], out.as_uri(), engine)
         assert first.engine == "spark" and first.stages_skipped == ()
+        assert (out / "_stages" / "pairs" / "data" / "_SUCCESS").exists()  # written by Spark
         # An interrupted Spark write leaves only a temp folder: simulate one and rerun.
         (out / "_stages" / ".pairs.tmp-0000").mkdir()
-        again = run_reuse([corpus], out, engine)
+        again = run_reuse([corpus], out.as_uri(), engine)
     finally:
         engine.stop()
     assert again.stages_skipped == ("docs", "postings", "candidates", "pairs")

@@ -9,6 +9,8 @@
     │   └── SizeLimitError         a document larger than the configured limit
     ├── IndexError_                the index cannot be opened, read or written
     ├── CorpusError                an evaluation corpus is missing files or malformed
+    ├── OutputError                an output location cannot be used (unsupported URI scheme,
+    │                              a file system that cannot be reached)
     └── MissingExtraError          an optional extra is needed and not installed (also an
                                    ImportError)
 
@@ -125,6 +127,11 @@ class IndexError_(WiretraceError):
 
 class CorpusError(WiretraceError):
     """An evaluation corpus is missing files or is malformed."""
+
+
+class OutputError(WiretraceError):
+    """An output location (``--out``) cannot be used: its URI scheme is not supported, its file
+    system cannot be reached, or the engine cannot write there; the message says what to do."""
 
 
 class MissingExtraError(WiretraceError, ImportError):

@@ -78,8 +78,10 @@ def _spark_conf(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 @click.option(
     "--out",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (pairs, families, outlets, drift; stages are kept in OUT/_stages).",
+    metavar="DIR|URI",
+    help="Output folder (pairs, families, outlets, drift; stages are kept in OUT/_stages): a "
+    "local path, or file:///path, hdfs://namenode:port/path or s3a://bucket/path (the last "
+    "two with --engine spark).",
 )
 @click.option(
     "--engine",
@@ -129,7 +131,7 @@ def _spark_conf(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def reuse_cmd(
     inputs: tuple[Path, ...],
-    out: Path,
+    out: str,
     engine: str,
     spark_master: str | None,
     spark_partitions: int,
@@ -147,10 +149,17 @@ def reuse_cmd(
     form with their first publishers, and how original each outlet is."""
     from wiretrace.corpus.engines import EngineOptions, reuse_options, running_engine
     from wiretrace.corpus.local import LocalOptions
+    from wiretrace.corpus.location import parse_location
     from wiretrace.corpus.pipeline import run_reuse
     from wiretrace.corpus.spark import SparkOptions
     from wiretrace.ingest.readers import ReadOptions
 
+    try:
+        # Checked before any input is read or Spark starts (run_reuse checks it again, with
+        # what the engine can write to).
+        parse_location(out)
+    except WiretraceError as exc:
+        raise CommandError(str(exc)) from exc
     try:
         options = reuse_options(max_df=max_df, min_shared=min_shared, sentences=sentences)
         read = ReadOptions(max_bytes=max_bytes, hints=CLI_HINTS)
@@ -194,7 +203,7 @@ def reuse_cmd(
     _print_summary(summary, out)
 
 
-def _print_summary(summary: ReuseSummary, out: Path) -> None:
+def _print_summary(summary: ReuseSummary, out: str) -> None:
     """What the run found, and where, on standard error."""
     if summary.documents == 0:
         click.echo(f"No documents found in the inputs; wrote empty outputs to {out}.", err=True)
@@ -227,13 +236,14 @@ def _print_summary(summary: ReuseSummary, out: Path) -> None:
             "timestamp with another document; ties are ordered by document id."
         )
     if summary.rejected:
-        lines.append(f"{summary.rejected:,} records rejected; listed in {out / 'rejects.jsonl'}.")
+        rejects = f"{out.rstrip('/')}/rejects.jsonl"
+        lines.append(f"{summary.rejected:,} records rejected; listed in {rejects}.")
     for line in lines:
         click.echo(line, err=True)
 
 
 @corpus_group.command("report")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", metavar="FOLDER")
 @click.option(
     "--html",
     "html_out",
@@ -248,10 +258,10 @@ def _print_summary(summary: ReuseSummary, out: Path) -> None:
     show_default=True,
     help="Reuse families to show.",
 )
-def report_cmd(folder: Path, html_out: Path, top: int) -> None:
-    """Write a static HTML overview of a 'corpus reuse' output FOLDER: the largest reuse
-    families, the pairs that share the most text side by side, outlets ranked by
-    originality, and reuse over time."""
+def report_cmd(folder: str, html_out: Path, top: int) -> None:
+    """Write a static HTML overview of a 'corpus reuse' output FOLDER (a local path or a
+    file:// URI): the largest reuse families, the pairs that share the most text side by
+    side, outlets ranked by originality, and reuse over time."""
     from wiretrace.corpus.report import write_report
 
     try:

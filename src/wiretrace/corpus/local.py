@@ -14,6 +14,9 @@ Stages (each checkpointed, see :mod:`wiretrace.corpus.stages`):
   (:class:`~wiretrace.corpus.kernels.PairAligner`), reading texts from a memory-mapped Arrow
   file.
 
+The local engine reads and writes its stages as local files (worker processes, a
+memory-mapped Arrow file): the output folder must be a local path or a ``file://`` URI.
+
 Peak memory is set by the shard size, the number of partitions and the aligner cache, not by
 the corpus size (beyond one small metadata record per document in the final stage).
 """
@@ -45,6 +48,7 @@ from wiretrace.corpus.kernels import (
     merge_counts,
     unpack_keys,
 )
+from wiretrace.corpus.location import Location
 from wiretrace.corpus.pipeline import Progress, doc_part_files, open_texts
 from wiretrace.corpus.stages import StageStore
 
@@ -77,19 +81,21 @@ class LocalEngine:
     """All-pairs reuse on one machine (see the module docstring)."""
 
     name = "local"
+    local_only = True
 
     def __init__(self, options: LocalOptions | None = None) -> None:
         self.options = options or LocalOptions()
 
     def pairs(
         self, store: StageStore, n_docs: int, options: CorpusOptions, progress: Progress
-    ) -> Path:
+    ) -> Location:
         lo = self.options
         parts = lo.partitions_for(n_docs)
         if not store.done("postings"):
-            files = doc_part_files(store)
+            files = [_local(f) for f in doc_part_files(store)]
             progress.stage("fingerprinting", n_docs)
-            with store.write("postings", {"partitions": parts}) as tmp:
+            with store.write("postings", {"partitions": parts}) as where:
+                tmp = _local(where)
                 tasks = [(f, tmp, parts, options.n, options.window) for f in files]
                 for count in self._map(_postings_task, tasks):
                     progress.advance(count)
@@ -97,10 +103,12 @@ class LocalEngine:
         if not store.done("candidates"):
             progress.stage("candidate pairs", 2 * parts)
             info: dict[str, Any] = {}
-            with store.write("candidates", info) as tmp:
+            with store.write("candidates", info) as where:
+                tmp = _local(where)
                 spill = tmp / "_spill"
+                postings = _local(store.path("postings"))
                 tasks2 = [
-                    (store.path("postings") / f"p{p:04d}", spill, parts, options.max_df, n_docs)
+                    (postings / f"p{p:04d}", spill, parts, options.max_df, n_docs)
                     for p in range(parts)
                 ]
                 for _ in self._map(_pairkeys_task, tasks2):
@@ -115,10 +123,12 @@ class LocalEngine:
         if not store.done("pairs"):
             total = int(store.info("candidates")["candidates"])
             progress.stage("aligning pairs", total)
-            chunks = list(_chunks(sorted(store.path("candidates").glob("*.parquet")), lo))
+            chunks = list(_chunks(sorted(_local(store.path("candidates")).glob("*.parquet")), lo))
+            docs_dir = _local(store.path("docs"))
             info = {}
-            with store.write("pairs", info) as tmp:
-                tasks4 = [(store.path("docs"), f, start, size, tmp) for f, start, size in chunks]
+            with store.write("pairs", info) as where:
+                tmp = _local(where)
+                tasks4 = [(docs_dir, f, start, size, tmp) for f, start, size in chunks]
                 found = 0
                 for size, kept in self._map(
                     _align_task, tasks4, initializer=_init_aligner, initargs=(options, lo)
@@ -144,6 +154,10 @@ class LocalEngine:
         context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
         with context.Pool(self.options.workers, initializer, initargs) as pool:
             yield from pool.imap_unordered(fn, tasks)
+
+
+def _local(where: Location) -> Path:
+    return where.require_local("the local engine")
 
 
 def _chunks(files: Iterable[Path], lo: LocalOptions) -> Iterator[tuple[Path, int, int]]:

@@ -11,6 +11,10 @@ Stages (each checkpointed under ``OUT/_stages``, see :mod:`wiretrace.corpus.stag
    reuse and fact drift, written to ``OUT`` as ``pairs.parquet``, ``families.parquet``,
    ``outlets.parquet``, ``drift.parquet``, JSONL copies when small, and ``summary.json``.
 
+``OUT`` is a local path or a ``file://``, ``hdfs://`` or ``s3a://`` URI
+(:mod:`wiretrace.corpus.location`): what this module reads and writes goes through Arrow's
+file system layer, and engines give Spark the URI. It is checked before anything is read.
+
 Version 2 of the format renamed the output fields to one name per concept
 (``docs/corpus-outputs.md``); a run over an output folder of version 1 discards its stages
 (their pairs carry the old names) and computes them again; ``corpus report`` still reads a
@@ -47,9 +51,10 @@ from wiretrace.corpus.kernels import (
     doc_sides,
     family_record,
 )
+from wiretrace.corpus.location import Location, parse_location
 from wiretrace.corpus.stages import StageStore
 from wiretrace.dates import time_key
-from wiretrace.fileio import atomic_path, write_atomic
+from wiretrace.errors import OutputError
 from wiretrace.ingest.readers import ReadOptions, Rejected, iter_records
 from wiretrace.model import Document, Span
 
@@ -87,19 +92,21 @@ class Engine(Protocol):
     """Finds the reuse pairs of the documents of the ``docs`` stage."""
 
     name: str
+    # Whether the engine reads and writes its stages as local files (then OUT must be local).
+    local_only: bool
 
     def pairs(
         self, store: StageStore, n_docs: int, options: CorpusOptions, progress: Progress
-    ) -> Path:
+    ) -> Location:
         """Run (or skip) the engine's stages; return the folder of the pairs stage."""
         ...
 
 
 @dataclass(frozen=True, slots=True)
 class ReuseSummary:
-    """What a run found and where it wrote it."""
+    """What a run found and where it wrote it (``out``: the output location as given)."""
 
-    out: Path
+    out: str
     engine: str
     documents: int
     rejected: int
@@ -131,7 +138,7 @@ class ReuseSummary:
 
 def run_reuse(
     inputs: Sequence[Path],
-    out: Path,
+    out: Path | str,
     engine: Engine,
     options: CorpusOptions | None = None,
     *,
@@ -141,37 +148,52 @@ def run_reuse(
 ) -> ReuseSummary:
     """Find all reuse pairs, reuse families and outlet figures of the documents in ``inputs``.
 
-    Raises :class:`~wiretrace.errors.InputError` for a missing input, and for the first bad
-    record unless ``skip_bad`` (then bad records go to ``OUT/rejects.jsonl``). An input with no
-    documents gives empty outputs with their schemas.
+    ``out`` is a local path or a ``file://``, ``hdfs://`` or ``s3a://`` URI. Raises
+    :class:`~wiretrace.errors.OutputError`, before reading anything, for another scheme, for a
+    location that is not local with an engine that needs local files, or when the file system
+    cannot be reached; :class:`~wiretrace.errors.InputError` for a missing input, and for the
+    first bad record unless ``skip_bad`` (then bad records go to ``OUT/rejects.jsonl``). An
+    input with no documents gives empty outputs with their schemas.
     """
     opts = options or CorpusOptions()
     sink = progress or NoProgress()
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    spec = parse_location(out)
+    if engine.local_only and not spec.local:
+        raise OutputError(
+            f"{spec.text}: the {engine.name} engine writes its stages to local folders only; "
+            "give a local path or file:// URI, or use --engine spark for hdfs:// and s3a://"
+        )
+    where = spec.open()
+    try:
+        where.mkdir()
+    except OSError as exc:
+        raise OutputError(
+            f"{spec.text}: cannot create the output folder ({str(exc).strip()}); check the "
+            "location and the file system's settings (docs/spark.md)"
+        ) from exc
     read_opts = read or ReadOptions()
     paths = [Path(p) for p in inputs]
     iter_records(paths, read_opts)  # raises now when a path is missing
-    store = StageStore(out / "_stages", run_config(paths, opts, read_opts, skip_bad))
+    store = StageStore(where / "_stages", run_config(paths, opts, read_opts, skip_bad))
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     docs_info = docs_stage(store, paths, read_opts, skip_bad, sink)
     seconds["docs"] = round(time.perf_counter() - start, 3)
     n_docs = int(docs_info["documents"])
     if docs_info["rejected"]:
-        write_atomic(out / "rejects.jsonl", _read_rejects(store))
+        (where / "rejects.jsonl").write_text(_read_rejects(store))
     start = time.perf_counter()
     if n_docs:
-        pairs_dir: Path | None = engine.pairs(store, n_docs, opts, sink)
+        pairs_dir: Location | None = engine.pairs(store, n_docs, opts, sink)
     else:
         log.warning("no documents in the inputs: writing empty outputs")
         pairs_dir = None
     seconds["pairs"] = round(time.perf_counter() - start, 3)
     start = time.perf_counter()
-    counts = finish(store, pairs_dir, out, sink)
+    counts = finish(store, pairs_dir, where, sink)
     seconds["finish"] = round(time.perf_counter() - start, 3)
     summary = ReuseSummary(
-        out=out,
+        out=str(out),
         engine=engine.name,
         documents=n_docs,
         rejected=int(docs_info["rejected"]),
@@ -189,7 +211,7 @@ def run_reuse(
         "Documents are ordered by publication time in UTC; identical timestamps are ordered by "
         "document id, and documents without a date come last and are never a first publisher."
     )
-    write_atomic(out / "summary.json", json.dumps(report, indent=1, sort_keys=True))
+    (where / "summary.json").write_text(json.dumps(report, indent=1, sort_keys=True))
     return summary
 
 
@@ -229,7 +251,7 @@ def docs_stage(
         part: list[Document] = []
         parts = 0
         n = 0
-        with ipc.new_file(str(tmp / TEXTS_FILE), schema.DOCS) as texts:
+        with (tmp / TEXTS_FILE).output() as stream, ipc.new_file(stream, schema.DOCS) as texts:
             for record in iter_records(list(paths), read):
                 if isinstance(record, Rejected):
                     if not skip_bad:
@@ -252,9 +274,9 @@ def docs_stage(
                 _write_part(tmp, parts, n, part, texts)
                 n, parts = n + len(part), parts + 1
                 sink.advance(len(part))
-        with (tmp / "_rejects.jsonl").open("w", encoding="utf-8") as f:
-            for r in rejects:
-                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        (tmp / "_rejects.jsonl").write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rejects)
+        )
         info.update(documents=n, rejected=len(rejects), parts=parts)
     return info
 
@@ -266,7 +288,7 @@ def _duplicate(doc_id: str, reason: str) -> Exception:
 
 
 def _write_part(
-    tmp: Path, part_no: int, first: int, docs: list[Document], texts: ipc.RecordBatchFileWriter
+    tmp: Location, part_no: int, first: int, docs: list[Document], texts: ipc.RecordBatchFileWriter
 ) -> None:
     table = pa.Table.from_pylist(
         [
@@ -284,17 +306,18 @@ def _write_part(
         ],
         schema=schema.DOCS,
     )
-    pq.write_table(table, tmp / f"part-{part_no:05d}.parquet")
+    with (tmp / f"part-{part_no:05d}.parquet").output() as stream:
+        pq.write_table(table, stream)
     if len(table):
         texts.write_table(table)
 
 
 def _read_rejects(store: StageStore) -> str:
-    return (store.path("docs") / "_rejects.jsonl").read_text(encoding="utf-8")
+    return (store.path("docs") / "_rejects.jsonl").read_text()
 
 
-def doc_part_files(store: StageStore) -> list[Path]:
-    return sorted(store.path("docs").glob("part-*.parquet"))
+def doc_part_files(store: StageStore) -> list[Location]:
+    return store.path("docs").files(".parquet", prefix="part-")
 
 
 def open_texts(docs_dir: Path) -> pa.Table:
@@ -317,7 +340,7 @@ class DocsMeta:
     @staticmethod
     def load(store: StageStore) -> DocsMeta:
         cols = ["idx", "id", "source", "published_at", "length", "title"]
-        tables = [pq.read_table(p, columns=cols) for p in doc_part_files(store)]
+        tables = [p.read_table(columns=cols) for p in doc_part_files(store)]
         return DocsMeta(pa.concat_tables(tables) if tables else schema.DOCS.empty_table())
 
     def __len__(self) -> int:
@@ -337,16 +360,19 @@ class DocsMeta:
 # -- stage 3: families, outlets, outputs --------------------------------------------------------
 
 
-def iter_pair_batches(pairs_dir: Path | None, columns: list[str] | None) -> Iterator[pa.Table]:
+def iter_pair_batches(pairs_dir: Location | None, columns: list[str] | None) -> Iterator[pa.Table]:
     if pairs_dir is None:
         return
-    for path in sorted(pairs_dir.glob("*.parquet")):
-        pf = pq.ParquetFile(path)
-        for batch in pf.iter_batches(batch_size=_BATCH, columns=columns):
-            yield pa.Table.from_batches([batch])
+    for path in pairs_dir.files(".parquet"):
+        with path.open_input() as source:
+            pf = pq.ParquetFile(source)
+            for batch in pf.iter_batches(batch_size=_BATCH, columns=columns):
+                yield pa.Table.from_batches([batch])
 
 
-def finish(store: StageStore, pairs_dir: Path | None, out: Path, sink: Progress) -> dict[str, int]:
+def finish(
+    store: StageStore, pairs_dir: Location | None, out: Location, sink: Progress
+) -> dict[str, int]:
     """Write the outputs from the pairs stage; return counts."""
     docs = DocsMeta.load(store)
     n = len(docs)
@@ -358,7 +384,7 @@ def finish(store: StageStore, pairs_dir: Path | None, out: Path, sink: Progress)
         (t for t in iter_pair_batches(pairs_dir, None)),
     )
     if n_pairs <= JSONL_MAX_ROWS:
-        rows = pq.read_table(out / "pairs.parquet").to_pylist()
+        rows = (out / "pairs.parquet").read_table().to_pylist()
         rows.sort(key=lambda r: (r["a_document_id"], r["b_document_id"]))
         _write_jsonl(out / "pairs.jsonl", rows)
     # Families: connected components of every document's strongest link.
@@ -416,9 +442,9 @@ def finish(store: StageStore, pairs_dir: Path | None, out: Path, sink: Progress)
     }
 
 
-def _write_table_stream(path: Path, sch: pa.Schema, tables: Iterator[pa.Table]) -> int:
+def _write_table_stream(path: Location, sch: pa.Schema, tables: Iterator[pa.Table]) -> int:
     count = 0
-    with atomic_path(path) as tmp, pq.ParquetWriter(tmp, sch) as writer:
+    with path.output() as stream, pq.ParquetWriter(stream, sch) as writer:
         for t in tables:
             writer.write_table(t.select(sch.names).cast(sch))
             count += len(t)
@@ -427,10 +453,10 @@ def _write_table_stream(path: Path, sch: pa.Schema, tables: Iterator[pa.Table]) 
     return count
 
 
-def _write_rows(path: Path, sch: pa.Schema, rows: Sequence[Mapping[str, object]]) -> None:
-    with atomic_path(path) as tmp:
-        pq.write_table(pa.Table.from_pylist(list(rows), schema=sch), tmp)
+def _write_rows(path: Location, sch: pa.Schema, rows: Sequence[Mapping[str, object]]) -> None:
+    with path.output() as stream:
+        pq.write_table(pa.Table.from_pylist(list(rows), schema=sch), stream)
 
 
-def _write_jsonl(path: Path, rows: Sequence[Mapping[str, object]]) -> None:
-    write_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+def _write_jsonl(path: Location, rows: Sequence[Mapping[str, object]]) -> None:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from wiretrace.corpus.legacy import output_path, output_rows, upgrade_summary
+from wiretrace.corpus.location import local_folder
 from wiretrace.corpus.records import DriftRecord, FamilyRecord, OutletRecord
 from wiretrace.corpus.report_pairs import doc_label, pairs_html
 from wiretrace.corpus.report_plots import PLOTTED_FAMILIES, plots_html
@@ -227,9 +228,9 @@ def _read_families(folder: Path, n: int) -> list[FamilyRecord]:
     return rows
 
 
-def render_report(folder: Path, top: int = 20) -> str:
-    """The HTML overview of an output folder, as a string."""
-    folder = Path(folder)
+def render_report(folder: Path | str, top: int = 20) -> str:
+    """The HTML overview of an output folder (a local path or ``file://`` URI), as a string."""
+    folder = local_folder(folder, "corpus report")
     _check(folder)
     summary = upgrade_summary(json.loads((folder / "summary.json").read_text(encoding="utf-8")))
     # The rows are the records the engines wrote (schema.FAMILIES, schema.OUTLETS).
@@ -261,6 +262,6 @@ def _drift_by_family(folder: Path) -> dict[str, list[DriftRecord]]:
     return out
 
 
-def write_report(folder: Path, out: Path, top: int = 20) -> None:
+def write_report(folder: Path | str, out: Path, top: int = 20) -> None:
     """Write the HTML overview of ``folder`` to ``out``."""
     write_atomic(Path(out), render_report(folder, top))

@@ -1,7 +1,8 @@
 """The Spark engine: the same kernels as the local engine, run by PySpark (``[spark]`` extra).
 
-Stages (each written as Parquet into a temporary folder, then renamed into place; a rerun
-skips finished ones, see :mod:`wiretrace.corpus.stages`):
+Stages (each written as Parquet and committed by a marker; a rerun skips finished ones, see
+:mod:`wiretrace.corpus.stages`). Spark reads and writes them by URI (``file://``, ``hdfs://``
+or ``s3a://``, :attr:`~wiretrace.corpus.location.Location.uri`), through Hadoop's file systems:
 
 - ``postings``: ``mapInArrow`` over the ``docs`` Parquet parts with
   :func:`~wiretrace.corpus.kernels.doc_postings`;
@@ -26,7 +27,6 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -34,6 +34,7 @@ import pyarrow as pa
 
 from wiretrace.corpus import schema
 from wiretrace.corpus.kernels import CorpusOptions, DocMeta, PairAligner, doc_postings, group_pairs
+from wiretrace.corpus.location import Location
 from wiretrace.corpus.pipeline import Progress
 from wiretrace.corpus.stages import StageStore
 from wiretrace.errors import MissingExtraError
@@ -77,6 +78,7 @@ class SparkEngine:
     """All-pairs reuse with Apache Spark (see the module docstring)."""
 
     name = "spark"
+    local_only = False
 
     def __init__(self, options: SparkOptions | None = None, session: Any = None) -> None:
         self.options = options or SparkOptions()
@@ -111,7 +113,7 @@ class SparkEngine:
 
     def pairs(
         self, store: StageStore, n_docs: int, options: CorpusOptions, progress: Progress
-    ) -> Path:
+    ) -> Location:
         sql = _pyspark()
         from pyspark.sql import functions as F
         from pyspark.sql.pandas.types import from_arrow_schema
@@ -119,7 +121,7 @@ class SparkEngine:
         spark = self.session()
         parts = self.options.partitions or 2 * spark.sparkContext.defaultParallelism
         spark.conf.set("spark.sql.shuffle.partitions", str(parts))
-        docs_path = str(store.path("docs"))
+        docs_path = store.path("docs").uri
         progress.stage("spark stages", 3)
         if not store.done("postings"):
             docs = spark.read.parquet(docs_path).select("idx", "text")
@@ -127,10 +129,10 @@ class SparkEngine:
                 partial(_postings_batches, options.n, options.window), schema.SPARK_POSTINGS
             )
             with store.write("postings") as tmp:
-                postings.write.parquet(str(tmp / DATA))
+                postings.write.parquet((tmp / DATA).uri)
         progress.advance()
         if not store.done("candidates"):
-            postings = spark.read.parquet(str(store.path("postings") / DATA))
+            postings = spark.read.parquet((store.path("postings") / DATA).uri)
             groups = (
                 postings.groupBy("hash")
                 .agg(F.collect_list("doc").alias("docs"))
@@ -144,11 +146,11 @@ class SparkEngine:
             )
             info: dict[str, Any] = {}
             with store.write("candidates", info) as tmp:
-                cands.write.parquet(str(tmp / DATA))
-                info["candidates"] = spark.read.parquet(str(tmp / DATA)).count()
+                cands.write.parquet((tmp / DATA).uri)
+                info["candidates"] = spark.read.parquet((tmp / DATA).uri).count()
         progress.advance()
         if not store.done("pairs"):
-            cands = spark.read.parquet(str(store.path("candidates") / DATA))
+            cands = spark.read.parquet((store.path("candidates") / DATA).uri)
             docs = spark.read.parquet(docs_path)
             cols = ["idx", "id", "source", "published_at", "length", "text"]
 
@@ -166,8 +168,8 @@ class SparkEngine:
             )
             info = {}
             with store.write("pairs", info) as tmp:
-                aligned.write.parquet(str(tmp / DATA))
-                info["pairs"] = spark.read.parquet(str(tmp / DATA)).count()
+                aligned.write.parquet((tmp / DATA).uri)
+                info["pairs"] = spark.read.parquet((tmp / DATA).uri).count()
         progress.advance()
         return store.path("pairs") / DATA
 
