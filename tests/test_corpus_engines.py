@@ -423,3 +423,34 @@ def test_spark_engine_agrees_with_local_and_skips_finished_stages(
         ("drift", ("fact_id",)),
     ):
         assert sorted_rows(out, name, key) == sorted_rows(local_out, name, key), name
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::FutureWarning")  # PySpark's note about pandas 3
+def test_spark_engine_ships_texts_through_the_shuffle_when_executors_cannot_map_them(
+    corpus: Path, local_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On HDFS or S3 the docs stage is not a file the executors can map: the driver then joins
+    # both texts onto each candidate. Make the driver see every location as remote.
+    pytest.importorskip("pyspark", reason="needs the [spark] extra (PySpark 4; CI installs it)")
+    from wiretrace.corpus import spark as spark_engine
+    from wiretrace.corpus.location import Location
+
+    joined: list[int] = []
+    real_join = spark_engine._joined_texts
+
+    def spy(*args: object) -> object:
+        joined.append(1)
+        return real_join(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Location, "local_path", lambda self: None)
+    monkeypatch.setattr(spark_engine, "_joined_texts", spy)
+    engine = spark_engine.SparkEngine(spark_engine.SparkOptions(master="local[2]", partitions=2))
+    out = tmp_path / "spark"
+    try:
+        run_reuse([corpus], out, engine)
+    finally:
+        engine.stop()
+    assert joined == [1]
+    key = ("a_document_id", "b_document_id")
+    assert sorted_rows(out, "pairs", key) == sorted_rows(local_out, "pairs", key)

@@ -39,7 +39,6 @@ import pyarrow.parquet as pq
 from wiretrace.corpus import schema
 from wiretrace.corpus.kernels import (
     CorpusOptions,
-    DocMeta,
     PairAligner,
     bucket_of,
     count_pairs,
@@ -49,7 +48,7 @@ from wiretrace.corpus.kernels import (
     unpack_keys,
 )
 from wiretrace.corpus.location import Location
-from wiretrace.corpus.pipeline import Progress, doc_part_files, open_texts
+from wiretrace.corpus.pipeline import Progress, doc_at, doc_part_files, open_texts
 from wiretrace.corpus.stages import StageStore
 
 log = logging.getLogger(__name__)
@@ -264,19 +263,14 @@ def _align_task(task: tuple[Path, Path, int, int, Path]) -> tuple[int, int]:
         cand.column("shared").to_pylist(),
         strict=True,
     ):
-        ma, ta = _doc(docs, a)
-        mb, tb = _doc(docs, b)
+        ma, ta = doc_at(docs, a)
+        mb, tb = doc_at(docs, b)
         record = aligner.pair(ma, ta, mb, tb, shared)
         if record is not None:
             rows.append(record)
     table = pa.Table.from_pylist(rows, schema=schema.PAIRS)
     pq.write_table(table, out / f"{part.stem}-{start:09d}.parquet")
     return size, len(rows)
-
-
-def _doc(docs: pa.Table, idx: int) -> tuple[DocMeta, str]:
-    row = docs.slice(idx, 1).to_pylist()[0]
-    return DocMeta(idx, row["id"], row["source"], row["published_at"], row["length"]), row["text"]
 
 
 __all__ = ["LocalEngine", "LocalOptions"]

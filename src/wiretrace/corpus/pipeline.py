@@ -327,6 +327,12 @@ def open_texts(docs_dir: Path) -> pa.Table:
     return ipc.open_file(source).read_all()
 
 
+def doc_at(docs: pa.Table, idx: int) -> tuple[DocMeta, str]:
+    """The metadata and text of document number ``idx`` of a table from :func:`open_texts`."""
+    row = docs.slice(idx, 1).to_pylist()[0]
+    return DocMeta(idx, row["id"], row["source"], row["published_at"], row["length"]), row["text"]
+
+
 class DocsMeta:
     """Per-document metadata (no text), held as Arrow arrays, by document number."""
 

@@ -27,6 +27,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,7 +36,7 @@ import pyarrow as pa
 from wiretrace.corpus import schema
 from wiretrace.corpus.kernels import CorpusOptions, DocMeta, PairAligner, doc_postings, group_pairs
 from wiretrace.corpus.location import Location
-from wiretrace.corpus.pipeline import Progress
+from wiretrace.corpus.pipeline import TEXTS_FILE, Progress, doc_at, open_texts
 from wiretrace.corpus.stages import StageStore
 from wiretrace.errors import MissingExtraError
 
@@ -151,21 +152,19 @@ class SparkEngine:
         progress.advance()
         if not store.done("pairs"):
             cands = spark.read.parquet((store.path("candidates") / DATA).uri)
-            docs = spark.read.parquet(docs_path)
-            cols = ["idx", "id", "source", "published_at", "length", "text"]
-
-            def side(tag: str) -> Any:
-                return docs.select(*[F.col(c).alias(f"{tag}_{c}") for c in cols])
-
-            joined = (
-                cands.join(side("a"), F.col("a") == F.col("a_idx"))
-                .join(side("b"), F.col("b") == F.col("b_idx"))
-                .repartition(parts, "a")
-                .sortWithinPartitions("a", "b")
-            )
-            aligned = joined.mapInArrow(
-                partial(_align_batches, options), from_arrow_schema(schema.PAIRS)
-            )
+            texts = (store.path("docs") / TEXTS_FILE).local_path()
+            if texts is not None:
+                # The executors see this file system (local mode, or a folder mounted at the
+                # same path on every machine): each task maps the texts file and reads the
+                # two documents of a pair by number, so only numbers go through the shuffle.
+                ordered = cands.repartition(parts, "a").sortWithinPartitions("a", "b")
+                aligned = ordered.mapInArrow(
+                    partial(_align_mapped, options, str(texts)), from_arrow_schema(schema.PAIRS)
+                )
+            else:
+                aligned = _joined_texts(spark, cands, docs_path, parts).mapInArrow(
+                    partial(_align_batches, options), from_arrow_schema(schema.PAIRS)
+                )
             info = {}
             with store.write("pairs", info) as tmp:
                 aligned.write.parquet((tmp / DATA).uri)
@@ -177,6 +176,25 @@ class SparkEngine:
         if self._session is not None:
             self._session.stop()
             self._session = None
+
+
+def _joined_texts(spark: Any, cands: Any, docs_uri: str, parts: int) -> Any:
+    """The candidates with both documents' metadata and texts joined on, partitioned and
+    sorted by the first document (for a docs stage the executors cannot map, on HDFS or S3)."""
+    from pyspark.sql import functions as F
+
+    docs = spark.read.parquet(docs_uri)
+    cols = ["idx", "id", "source", "published_at", "length", "text"]
+
+    def side(tag: str) -> Any:
+        return docs.select(*[F.col(c).alias(f"{tag}_{c}") for c in cols])
+
+    return (
+        cands.join(side("a"), F.col("a") == F.col("a_idx"))
+        .join(side("b"), F.col("b") == F.col("b_idx"))
+        .repartition(parts, "a")
+        .sortWithinPartitions("a", "b")
+    )
 
 
 # -- functions run by Spark executors (module level so that they pickle) -----------------------
@@ -221,6 +239,29 @@ def _align_batches(
             a = DocMeta(r["a"], r["a_id"], r["a_source"], r["a_published_at"], r["a_length"])
             b = DocMeta(r["b"], r["b_id"], r["b_source"], r["b_published_at"], r["b_length"])
             record = aligner.pair(a, r["a_text"], b, r["b_text"], r["shared"])
+            if record is not None:
+                rows.append(record)
+        yield pa.RecordBatch.from_pylist(rows, schema=schema.PAIRS)
+
+
+def _align_mapped(
+    options: CorpusOptions, texts: str, batches: Iterator[pa.RecordBatch]
+) -> Iterator[pa.RecordBatch]:
+    """Align candidate pairs ``(a, b, shared)``, reading both texts from the memory-mapped
+    texts file of the docs stage (the local engine's way)."""
+    aligner = PairAligner(options)
+    docs = open_texts(Path(texts).parent)
+    for batch in batches:
+        rows = []
+        for a, b, shared in zip(
+            batch.column("a").to_pylist(),
+            batch.column("b").to_pylist(),
+            batch.column("shared").to_pylist(),
+            strict=True,
+        ):
+            ma, ta = doc_at(docs, a)
+            mb, tb = doc_at(docs, b)
+            record = aligner.pair(ma, ta, mb, tb, shared)
             if record is not None:
                 rows.append(record)
         yield pa.RecordBatch.from_pylist(rows, schema=schema.PAIRS)
