@@ -9,6 +9,8 @@
     │   └── SizeLimitError         a document larger than the configured limit
     ├── IndexError_                the index cannot be opened, read or written
     ├── CorpusError                an evaluation corpus is missing files or malformed
+    ├── EngineError                a corpus engine cannot run its work where it runs it (the
+    │                              Spark executors cannot import wiretrace)
     └── MissingExtraError          an optional extra is needed and not installed (also an
                                    ImportError)
 
@@ -125,6 +127,11 @@ class IndexError_(WiretraceError):
 
 class CorpusError(WiretraceError):
     """An evaluation corpus is missing files or is malformed."""
+
+
+class EngineError(WiretraceError):
+    """A corpus engine cannot run its work where it runs it, for instance Spark executors
+    whose Python cannot import wiretrace; the message says how to set them up."""
 
 
 class MissingExtraError(WiretraceError, ImportError):
