@@ -290,6 +290,9 @@ def test_a_worker_killed_mid_stage_is_survived_through_retries(
         assert code == 0, stderr[-3000:]
         assert "Lost executor" in stderr  # the driver saw the executor go and retried
         assert len(cluster.alive_workers()) == 1
+    # Stopped by the pids it recorded: no master, worker, executor or Python worker is left.
+    assert cluster.leftovers() == []
+    assert all(d.process.poll() is not None for d in cluster.daemons)
     summary = json.loads((tmp_path / "job.out").read_text())
     assert summary["stages_skipped"] == []
     assert_same_outputs(out, local_out)
