@@ -10,6 +10,8 @@ import sysconfig
 import zipfile
 from pathlib import Path
 
+import pytest
+
 import wiretrace
 
 
@@ -65,3 +67,25 @@ def test_zip_into_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     assert "error: cannot write" in done.stderr and "No such file or directory" in done.stderr
     done = submit("--zip")
     assert done.returncode == 1 and "usage:" in done.stderr
+
+
+def test_a_job_failing_on_a_missing_wiretrace_becomes_an_engine_error() -> None:
+    # The real failure (a Spark job whose executors lack wiretrace) is run in
+    # test_spark_cluster.py; here, how its text is recognised, through a cause chain too.
+    from wiretrace.corpus.spark import _executor_errors
+    from wiretrace.errors import EngineError
+
+    worker_traceback = (
+        "Job aborted due to stage failure: Task 0 in stage 0.0 failed 4 times ... "
+        "pyspark.errors.exceptions.base.PySparkRuntimeError ... "
+        "ModuleNotFoundError: No module named 'wiretrace'"
+    )
+    expected = r"stage pairs: .*--py-files.*docs/spark\.md"
+    with pytest.raises(EngineError, match=expected), _executor_errors("pairs"):
+        try:
+            raise RuntimeError(worker_traceback)
+        except RuntimeError as exc:
+            raise ValueError("An error occurred while calling o123.parquet") from exc
+    for other in ("No module named 'wiretrace_plugins'", "No module named 'numpy'", "disk full"):
+        with pytest.raises(RuntimeError, match="^" + other), _executor_errors("postings"):
+            raise RuntimeError(other)
