@@ -16,6 +16,7 @@ import typing as _typing
 from wiretrace.errors import (
     CorpusError,
     EncodingError,
+    EngineError,
     IndexError_,
     InputError,
     MissingExtraError,
@@ -98,6 +99,7 @@ __all__ = [
     "Edit",
     "EditType",
     "EncodingError",
+    "EngineError",
     "FactChange",
     "Index",
     "IndexError_",

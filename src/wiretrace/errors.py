@@ -11,6 +11,8 @@
     ├── CorpusError                an evaluation corpus is missing files or malformed
     ├── OutputError                an output location cannot be used (unsupported URI scheme,
     │                              a file system that cannot be reached)
+    ├── EngineError                a corpus engine cannot run its work where it runs it (the
+    │                              Spark executors cannot import wiretrace)
     └── MissingExtraError          an optional extra is needed and not installed (also an
                                    ImportError)
 
@@ -132,6 +134,11 @@ class CorpusError(WiretraceError):
 class OutputError(WiretraceError):
     """An output location (``--out``) cannot be used: its URI scheme is not supported, its file
     system cannot be reached, or the engine cannot write there; the message says what to do."""
+
+
+class EngineError(WiretraceError):
+    """A corpus engine cannot run its work where it runs it, for instance Spark executors
+    whose Python cannot import wiretrace; the message says how to set them up."""
 
 
 class MissingExtraError(WiretraceError, ImportError):

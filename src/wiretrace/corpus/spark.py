@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -38,12 +40,21 @@ from wiretrace.corpus.kernels import CorpusOptions, DocMeta, PairAligner, doc_po
 from wiretrace.corpus.location import Location
 from wiretrace.corpus.pipeline import TEXTS_FILE, Progress, doc_at, open_texts
 from wiretrace.corpus.stages import StageStore
-from wiretrace.errors import MissingExtraError
+from wiretrace.errors import EngineError, MissingExtraError
 
 log = logging.getLogger(__name__)
 
 INSTALL_HINT = "pip install 'wiretrace[spark]'"
 DATA = "data"
+# What a Python worker says when the executor's Python has no wiretrace (PySpark puts the
+# worker's traceback into the message of the Java exception that fails the job).
+_NOT_IMPORTABLE = re.compile(r"No module named '?wiretrace\b")
+EXECUTORS_CANNOT_IMPORT = (
+    "the Spark executors cannot import wiretrace (ModuleNotFoundError in their Python "
+    "workers): install 'wiretrace[spark]' in the executors' Python (spark.pyspark.python), "
+    'or ship it with spark-submit --py-files "$(python -m wiretrace.cli.submit --zip '
+    'wiretrace.zip)" or a packed environment with --archives; see docs/spark.md'
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +110,11 @@ class SparkEngine:
             master = "local[2]"
         if master is not None:
             builder = builder.master(master)
+        executor_python = dict(self.options.conf).get("spark.pyspark.python")
+        if executor_python:
+            # PySpark takes the executors' Python from PYSPARK_PYTHON when the context is
+            # made; spark-submit sets it from this setting, and so must a session made here.
+            os.environ["PYSPARK_PYTHON"] = executor_python
         if master is not None and master.startswith("local"):
             # Local workers must run this interpreter (the one wiretrace is installed in).
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
@@ -129,7 +145,7 @@ class SparkEngine:
             postings = docs.mapInArrow(
                 partial(_postings_batches, options.n, options.window), schema.SPARK_POSTINGS
             )
-            with store.write("postings") as tmp:
+            with _executor_errors("postings"), store.write("postings") as tmp:
                 postings.write.parquet((tmp / DATA).uri)
         progress.advance()
         if not store.done("candidates"):
@@ -146,7 +162,7 @@ class SparkEngine:
                 .where(F.col("shared") >= options.min_shared)
             )
             info: dict[str, Any] = {}
-            with store.write("candidates", info) as tmp:
+            with _executor_errors("candidates"), store.write("candidates", info) as tmp:
                 cands.write.parquet((tmp / DATA).uri)
                 info["candidates"] = spark.read.parquet((tmp / DATA).uri).count()
         progress.advance()
@@ -166,7 +182,7 @@ class SparkEngine:
                     partial(_align_batches, options), from_arrow_schema(schema.PAIRS)
                 )
             info = {}
-            with store.write("pairs", info) as tmp:
+            with _executor_errors("pairs"), store.write("pairs", info) as tmp:
                 aligned.write.parquet((tmp / DATA).uri)
                 info["pairs"] = spark.read.parquet((tmp / DATA).uri).count()
         progress.advance()
@@ -195,6 +211,27 @@ def _joined_texts(spark: Any, cands: Any, docs_uri: str, parts: int) -> Any:
         .repartition(parts, "a")
         .sortWithinPartitions("a", "b")
     )
+
+
+@contextmanager
+def _executor_errors(stage: str) -> Iterator[None]:
+    """Turn a failed Spark job whose executors could not import wiretrace into an
+    :class:`EngineError` that says how to set them up; other failures pass unchanged."""
+    try:
+        yield
+    except Exception as exc:
+        if any(_NOT_IMPORTABLE.search(text) for text in _error_texts(exc)):
+            raise EngineError(f"stage {stage}: {EXECUTORS_CANNOT_IMPORT}") from exc
+        raise
+
+
+def _error_texts(exc: BaseException | None) -> Iterator[str]:
+    """The messages of ``exc`` and its causes (for a Py4J error, the Java exception's)."""
+    seen = 0
+    while exc is not None and seen < 20:
+        seen += 1
+        yield str(exc)
+        exc = exc.__cause__ or exc.__context__
 
 
 # -- functions run by Spark executors (module level so that they pickle) -----------------------
