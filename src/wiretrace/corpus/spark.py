@@ -145,6 +145,7 @@ class SparkEngine:
             postings = docs.mapInArrow(
                 partial(_postings_batches, options.n, options.window), schema.SPARK_POSTINGS
             )
+            spark.sparkContext.setJobDescription("wiretrace postings")
             with _executor_errors("postings"), store.write("postings") as tmp:
                 postings.write.parquet((tmp / DATA).uri)
         progress.advance()
@@ -162,6 +163,7 @@ class SparkEngine:
                 .where(F.col("shared") >= options.min_shared)
             )
             info: dict[str, Any] = {}
+            spark.sparkContext.setJobDescription("wiretrace candidates")
             with _executor_errors("candidates"), store.write("candidates", info) as tmp:
                 cands.write.parquet((tmp / DATA).uri)
                 info["candidates"] = spark.read.parquet((tmp / DATA).uri).count()
@@ -182,6 +184,7 @@ class SparkEngine:
                     partial(_align_batches, options), from_arrow_schema(schema.PAIRS)
                 )
             info = {}
+            spark.sparkContext.setJobDescription("wiretrace pairs")
             with _executor_errors("pairs"), store.write("pairs", info) as tmp:
                 aligned.write.parquet((tmp / DATA).uri)
                 info["pairs"] = spark.read.parquet((tmp / DATA).uri).count()
