@@ -48,7 +48,7 @@ from wiretrace.corpus.kernels import (
     unpack_keys,
 )
 from wiretrace.corpus.location import Location
-from wiretrace.corpus.pipeline import Progress, doc_at, doc_part_files, open_texts
+from wiretrace.corpus.pipeline import Progress, align_candidates, doc_part_files, open_texts
 from wiretrace.corpus.stages import StageStore
 
 log = logging.getLogger(__name__)
@@ -256,18 +256,7 @@ def _align_task(task: tuple[Path, Path, int, int, Path]) -> tuple[int, int]:
         _STATE["docs_dir"] = docs_dir
     docs: pa.Table = _STATE["docs"]
     cand = pq.read_table(part).slice(start, size)
-    rows = []
-    for a, b, shared in zip(
-        cand.column("a").to_pylist(),
-        cand.column("b").to_pylist(),
-        cand.column("shared").to_pylist(),
-        strict=True,
-    ):
-        ma, ta = doc_at(docs, a)
-        mb, tb = doc_at(docs, b)
-        record = aligner.pair(ma, ta, mb, tb, shared)
-        if record is not None:
-            rows.append(record)
+    rows = align_candidates(aligner, docs, cand)
     table = pa.Table.from_pylist(rows, schema=schema.PAIRS)
     pq.write_table(table, out / f"{part.stem}-{start:09d}.parquet")
     return size, len(rows)

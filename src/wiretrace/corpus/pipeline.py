@@ -47,11 +47,13 @@ from wiretrace.corpus.kernels import (
     CorpusOptions,
     DocMeta,
     OutletTally,
+    PairAligner,
     doc_reuse,
     doc_sides,
     family_record,
 )
 from wiretrace.corpus.location import Location, parse_location
+from wiretrace.corpus.records import PairRecord
 from wiretrace.corpus.stages import StageStore
 from wiretrace.dates import time_key
 from wiretrace.errors import OutputError
@@ -331,6 +333,26 @@ def doc_at(docs: pa.Table, idx: int) -> tuple[DocMeta, str]:
     """The metadata and text of document number ``idx`` of a table from :func:`open_texts`."""
     row = docs.slice(idx, 1).to_pylist()[0]
     return DocMeta(idx, row["id"], row["source"], row["published_at"], row["length"]), row["text"]
+
+
+def align_candidates(
+    aligner: PairAligner, docs: pa.Table, cand: pa.Table | pa.RecordBatch
+) -> list[PairRecord]:
+    """The pair records of candidates ``(a, b, shared)``, both texts read from ``docs`` (a
+    table from :func:`open_texts`); candidates whose alignment finds no passage give none."""
+    rows = []
+    for a, b, shared in zip(
+        cand.column("a").to_pylist(),
+        cand.column("b").to_pylist(),
+        cand.column("shared").to_pylist(),
+        strict=True,
+    ):
+        ma, ta = doc_at(docs, a)
+        mb, tb = doc_at(docs, b)
+        record = aligner.pair(ma, ta, mb, tb, shared)
+        if record is not None:
+            rows.append(record)
+    return rows
 
 
 class DocsMeta:

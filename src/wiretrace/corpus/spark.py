@@ -38,7 +38,7 @@ import pyarrow as pa
 from wiretrace.corpus import schema
 from wiretrace.corpus.kernels import CorpusOptions, DocMeta, PairAligner, doc_postings, group_pairs
 from wiretrace.corpus.location import Location
-from wiretrace.corpus.pipeline import TEXTS_FILE, Progress, doc_at, open_texts
+from wiretrace.corpus.pipeline import TEXTS_FILE, Progress, align_candidates, open_texts
 from wiretrace.corpus.stages import StageStore
 from wiretrace.errors import EngineError, MissingExtraError
 
@@ -292,16 +292,5 @@ def _align_mapped(
     aligner = PairAligner(options)
     docs = open_texts(Path(texts).parent)
     for batch in batches:
-        rows = []
-        for a, b, shared in zip(
-            batch.column("a").to_pylist(),
-            batch.column("b").to_pylist(),
-            batch.column("shared").to_pylist(),
-            strict=True,
-        ):
-            ma, ta = doc_at(docs, a)
-            mb, tb = doc_at(docs, b)
-            record = aligner.pair(ma, ta, mb, tb, shared)
-            if record is not None:
-                rows.append(record)
+        rows = align_candidates(aligner, docs, batch)
         yield pa.RecordBatch.from_pylist(rows, schema=schema.PAIRS)
