@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from wiretrace.corpus import schema
@@ -104,10 +105,7 @@ def finish_on_spark(
             labels, iterations = connected_components(links, tmp / _SCRATCH)
             labels.write.parquet((tmp / DATA).uri)
             (tmp / _SCRATCH).remove()
-            info.update(
-                iterations=iterations,
-                linked_documents=read(schema.SPARK_LABELS, tmp / DATA).count(),
-            )
+            info["iterations"] = iterations
     clock.lap("components")
     sink.advance()
     labels = read(schema.SPARK_LABELS, store.path("components") / DATA)
@@ -120,18 +118,12 @@ def finish_on_spark(
             .sortWithinPartitions("label", "idx")
         )
         found = members.mapInArrow(_family_batches, from_arrow_schema(_FAMILY_ROWS))
-        info = {}
-        with store.write("families", info) as tmp:
+        with store.write("families") as tmp:
             found.write.parquet((tmp / _SCRATCH).uri)
             unsorted = read(_FAMILY_ROWS, tmp / _SCRATCH)
             unsorted.orderBy(F.desc("document_count"), F.asc("family_id")).write.parquet(
                 (tmp / DATA).uri
             )
-            got = unsorted.agg(
-                F.count(F.lit(1)).alias("families"),
-                F.sum(F.col("first_tied").cast("long")).alias("tied"),
-            ).first()
-            info.update(families=int(got["families"]), tied=int(got["tied"] or 0))
             (tmp / _SCRATCH).remove()
     clock.lap("families")
     sink.advance()
@@ -215,7 +207,7 @@ def _write_outputs(store: StageStore, pairs_dir: Location, out: Location) -> dic
         "outlets": len(outlets),
         "drifted_facts": counted["drift"],
         "undated": documents - dated,
-        "tied": int(store.info("families")["tied"]),
+        "tied": pc.sum((out / "families.parquet").read_table(["first_tied"])[0]).as_py() or 0,
     }
 
 
