@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import resource
@@ -205,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     result: dict[str, Any] = {
         "command": "python bench/bench_spark_finish.py " + " ".join(sys.argv[1:]),
         "machine": f"{platform.machine()}, {platform.system()}, Python {platform.python_version()}",
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
         **sizes,
     }
     for phase in ("local", "spark"):
@@ -225,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in OUTPUTS
     }
     result["identical_outputs"] = same
+    result["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     print("identical outputs:", same)
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"spark-finish-{args.docs}.json"
