@@ -98,7 +98,11 @@ def finish_on_spark(
     pairs = read(schema.PAIRS, pairs_dir)
     docs = read(schema.DOCS, store.path("docs")).select(*_META_COLUMNS)
 
+    def describe(stage: str) -> None:  # names the stage's Spark jobs (UI, event logs)
+        spark.sparkContext.setJobDescription(f"wiretrace {stage}")
+
     if not store.done("components"):
+        describe("components")
         links = strongest_links(pairs)
         info: dict[str, Any] = {}
         with store.write("components", info) as tmp:
@@ -111,6 +115,7 @@ def finish_on_spark(
     labels = read(schema.SPARK_LABELS, store.path("components") / DATA)
 
     if not store.done("families"):
+        describe("families")
         members = (
             labels.join(docs, labels["node"] == docs["idx"])
             .select("label", *_META_COLUMNS)
@@ -129,6 +134,7 @@ def finish_on_spark(
     sink.advance()
 
     if not store.done("outlets"):
+        describe("outlets")
         sides = pairs.select(*_SIDE_COLUMNS).mapInArrow(
             _side_batches, from_arrow_schema(schema.SIDES)
         )
@@ -143,6 +149,7 @@ def finish_on_spark(
     sink.advance()
 
     if not store.done("drift"):
+        describe("drift")
         families = read(_FAMILY_ROWS, store.path("families") / DATA)
         a_label = labels.select(F.col("node").alias("a_idx"), "label")
         b_label = labels.select(F.col("node").alias("b_idx"), F.col("label").alias("b_label"))
