@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from wiretrace.corpus import kernels, schema
 from wiretrace.corpus.local import LocalEngine, LocalOptions
 from wiretrace.corpus.pipeline import run_reuse
 from wiretrace.corpus.report import render_report
+from wiretrace.corpus.spark import SparkEngine, SparkOptions
 from wiretrace.errors import InputError, RecordError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -393,29 +395,61 @@ def test_spark_engine_names_the_extra_when_pyspark_is_missing(
         SparkEngine().session()
 
 
+@pytest.fixture(scope="module")
+def spark_engine() -> Iterator[SparkEngine]:
+    """One Spark engine (``local[2]``) for the module's Spark runs, stopped at the end.
+    Partitions are not coalesced, so that sorted outputs come in several parts."""
+    pytest.importorskip("pyspark", reason="needs the [spark] extra (PySpark 4; CI installs it)")
+    coalesce = ("spark.sql.adaptive.coalescePartitions.enabled", "false")
+    engine = SparkEngine(SparkOptions(master="local[2]", partitions=3, conf=(coalesce,)))
+    yield engine
+    engine.stop()
+
+
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::FutureWarning")  # PySpark's note about pandas 3
 def test_spark_engine_agrees_with_local_and_skips_finished_stages(
-    corpus: Path, local_out: Path, tmp_path: Path
+    corpus: Path,
+    local_out: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    spark_engine: SparkEngine,
 ) -> None:
-    pytest.importorskip("pyspark", reason="needs the [spark] extra (PySpark 4; CI installs it)")
-    from wiretrace.corpus.spark import SparkEngine, SparkOptions
+    from wiretrace.corpus import pipeline
+    from wiretrace.corpus.spark_finish import STAGES
 
-    engine = SparkEngine(SparkOptions(master="local[2]", partitions=3))
+    # Families, outlets and drift come from the executors: the driver runs neither the
+    # union-find over the strongest links nor the driver-side finish.
+    driver_calls: list[str] = []
+
+    def spy(name: str, real):  # type: ignore[no-untyped-def]
+        def called(*args, **kwargs):  # type: ignore[no-untyped-def]
+            driver_calls.append(name)
+            return real(*args, **kwargs)
+
+        return called
+
+    monkeypatch.setattr(kernels.BestLinks, "families", spy("families", kernels.BestLinks.families))
+    monkeypatch.setattr(kernels.UnionFind, "union", spy("union", kernels.UnionFind.union))
+    monkeypatch.setattr(pipeline, "finish", spy("finish", pipeline.finish))
     out = tmp_path / "spark"
-    try:
-        # The output is given as a file:// URI: Arrow writes what the driver writes, Spark
-        # reads and writes the stages through Hadoop's file system (the same as for hdfs://).
-        first = run_reuse([corpus], out.as_uri(), engine)
-        assert first.engine == "spark" and first.stages_skipped == ()
-        assert (out / "_stages" / "pairs" / "data" / "_SUCCESS").exists()  # written by Spark
-        # An interrupted Spark write leaves only a temp folder: simulate one and rerun.
-        (out / "_stages" / ".pairs.tmp-0000").mkdir()
-        again = run_reuse([corpus], out.as_uri(), engine)
-    finally:
-        engine.stop()
-    assert again.stages_skipped == ("docs", "postings", "candidates", "pairs")
+    # The output is given as a file:// URI: Arrow writes what the driver writes, Spark
+    # reads and writes the stages through Hadoop's file system (the same as for hdfs://).
+    first = run_reuse([corpus], out.as_uri(), spark_engine)
+    assert first.engine == "spark" and first.stages_skipped == ()
+    assert (out / "_stages" / "pairs" / "data" / "_SUCCESS").exists()  # written by Spark
+    assert driver_calls == []
+    assert len(list((out / "_stages" / "families" / "data").glob("part-*.parquet"))) > 1
+    # An interrupted Spark write leaves only a temp folder: simulate one and rerun.
+    (out / "_stages" / ".pairs.tmp-0000").mkdir()
+    (out / "_stages" / ".families.tmp-0000").mkdir()
+    again = run_reuse([corpus], out.as_uri(), spark_engine)
+    assert again.stages_skipped == ("docs", "postings", "candidates", "pairs", *STAGES)
     assert not (out / "_stages" / ".pairs.tmp-0000").exists()
+    assert not (out / "_stages" / ".families.tmp-0000").exists()
+    components = json.loads((out / "_stages" / "components" / "_COMPLETE").read_text())
+    largest = pq.read_table(out / "families.parquet").column("document_count")[0].as_py()
+    assert 1 <= components["iterations"] < largest  # at most the diameter
     for name, key in (
         ("pairs", ("a_document_id", "b_document_id")),
         ("families", ("family_id",)),
@@ -423,34 +457,82 @@ def test_spark_engine_agrees_with_local_and_skips_finished_stages(
         ("drift", ("fact_id",)),
     ):
         assert sorted_rows(out, name, key) == sorted_rows(local_out, name, key), name
+    # The same rows in the same order: families by size then id, outlets by originality,
+    # drift by family and place.
+    for name in ("families", "outlets", "drift"):
+        spark_rows = pq.read_table(out / f"{name}.parquet").to_pylist()
+        assert spark_rows == pq.read_table(local_out / f"{name}.parquet").to_pylist(), name
+        assert (out / f"{name}.jsonl").read_bytes() == (local_out / f"{name}.jsonl").read_bytes()
+    assert len(pq.read_table(out / "drift.parquet")) >= 1
+    ours = json.loads((out / "summary.json").read_text())
+    theirs = json.loads((local_out / "summary.json").read_text())
+    counts = ("pairs", "families", "outlets", "undated_documents", "tied_first_documents")
+    assert {k: ours[k] for k in (*counts, "drifted_facts")} == {
+        k: theirs[k] for k in (*counts, "drifted_facts")
+    }
 
 
 @pytest.mark.slow
 @pytest.mark.filterwarnings("ignore::FutureWarning")  # PySpark's note about pandas 3
 def test_spark_engine_ships_texts_through_the_shuffle_when_executors_cannot_map_them(
-    corpus: Path, local_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    corpus: Path,
+    local_out: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    spark_engine: SparkEngine,
 ) -> None:
     # On HDFS or S3 the docs stage is not a file the executors can map: the driver then joins
     # both texts onto each candidate. Make the driver see every location as remote.
-    pytest.importorskip("pyspark", reason="needs the [spark] extra (PySpark 4; CI installs it)")
-    from wiretrace.corpus import spark as spark_engine
+    from wiretrace.corpus import spark
     from wiretrace.corpus.location import Location
 
     joined: list[int] = []
-    real_join = spark_engine._joined_texts
+    real_join = spark._joined_texts
 
     def spy(*args: object) -> object:
         joined.append(1)
         return real_join(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(Location, "local_path", lambda self: None)
-    monkeypatch.setattr(spark_engine, "_joined_texts", spy)
-    engine = spark_engine.SparkEngine(spark_engine.SparkOptions(master="local[2]", partitions=2))
+    monkeypatch.setattr(spark, "_joined_texts", spy)
     out = tmp_path / "spark"
-    try:
-        run_reuse([corpus], out, engine)
-    finally:
-        engine.stop()
+    run_reuse([corpus], out, spark_engine)
     assert joined == [1]
     key = ("a_document_id", "b_document_id")
     assert sorted_rows(out, "pairs", key) == sorted_rows(local_out, "pairs", key)
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+def test_spark_engine_with_no_pairs_writes_empty_families_and_every_outlet(
+    tmp_path: Path, spark_engine: SparkEngine
+) -> None:
+    data = tmp_path / "two.jsonl"
+    rows = [
+        {
+            "id": "a",
+            "text": "The harbour reopened on Monday after a week of repairs.",
+            "source": "X",
+        },
+        {
+            "id": "b",
+            "text": "A new bakery opened in the old town square.",
+            "published_at": "2021-05-04",
+        },
+    ]
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    summary = run_reuse([data], tmp_path / "spark", spark_engine)
+    local = run_reuse([data], tmp_path / "local", LocalEngine(LocalOptions(workers=1)))
+    assert summary.pairs == summary.families == summary.drifted_facts == 0
+    assert (summary.outlets, summary.undated_documents) == (local.outlets, local.undated_documents)
+    for name, sch in (
+        ("pairs", schema.PAIRS),
+        ("families", schema.FAMILIES),
+        ("outlets", schema.OUTLETS),
+        ("drift", schema.DRIFT),
+    ):
+        table = pq.read_table(tmp_path / "spark" / f"{name}.parquet")
+        assert table.schema.equals(sch), name
+        assert (
+            table.to_pylist() == pq.read_table(tmp_path / "local" / f"{name}.parquet").to_pylist()
+        )

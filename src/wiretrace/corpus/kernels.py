@@ -35,7 +35,7 @@ import hashlib
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -504,6 +504,25 @@ def doc_reuse(sides: Iterable[tuple[str, str, list[Span]]]) -> DocReuse:
     )
 
 
+class _UpstreamSum(TypedDict):
+    outlet: str
+    chars: int
+
+
+class OutletSumsRecord(TypedDict):
+    """One outlet's running sums in an :class:`OutletTally` (:meth:`OutletTally.partials`)."""
+
+    outlet: str
+    documents: int
+    dated: int
+    chars: int
+    from_chars: int
+    by_chars: int
+    undirected_chars: int
+    docs_reusing: int
+    upstream: list[_UpstreamSum]
+
+
 @dataclass
 class _OutletSums:
     documents: int = 0
@@ -533,6 +552,38 @@ class OutletTally:
             s.undirected_chars += reuse.undirected_chars
             s.docs_reusing += reuse.from_chars > 0
             s.upstream.update(reuse.upstream)
+
+    def partials(self) -> list[OutletSumsRecord]:
+        """The running sums, one row per outlet. Every figure is a sum, so tallies of parts
+        of a corpus made apart (on Spark executors) give the whole corpus's figures when their
+        rows are merged (:meth:`merge`)."""
+        return [
+            {
+                "outlet": outlet,
+                "documents": s.documents,
+                "dated": s.dated,
+                "chars": s.chars,
+                "from_chars": s.from_chars,
+                "by_chars": s.by_chars,
+                "undirected_chars": s.undirected_chars,
+                "docs_reusing": s.docs_reusing,
+                "upstream": [{"outlet": o, "chars": c} for o, c in s.upstream.items()],
+            }
+            for outlet, s in self._sums.items()
+        ]
+
+    def merge(self, row: OutletSumsRecord) -> None:
+        """Add the sums of one outlet made by another tally (a row of :meth:`partials`)."""
+        s = self._sums.setdefault(row["outlet"], _OutletSums())
+        s.documents += row["documents"]
+        s.dated += row["dated"]
+        s.chars += row["chars"]
+        s.from_chars += row["from_chars"]
+        s.by_chars += row["by_chars"]
+        s.undirected_chars += row["undirected_chars"]
+        s.docs_reusing += row["docs_reusing"]
+        for up in row["upstream"]:
+            s.upstream[up["outlet"]] += up["chars"]
 
     def records(self) -> list[OutletRecord]:
         """One record per outlet, most original first (lowest share reused from others),

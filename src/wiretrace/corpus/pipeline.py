@@ -7,9 +7,11 @@ Stages (each checkpointed under ``OUT/_stages``, see :mod:`wiretrace.corpus.stag
    Arrow file for random access by number). Duplicate ids and unreadable records are rejected.
 2. the engine's stages (``postings``, ``candidates``, ``pairs``): the reuse pairs, Parquet
    with the :data:`~wiretrace.corpus.schema.PAIRS` schema, in any order.
-3. ``finish`` (here): reuse families (union-find over the pairs), per-document and per-outlet
-   reuse and fact drift, written to ``OUT`` as ``pairs.parquet``, ``families.parquet``,
-   ``outlets.parquet``, ``drift.parquet``, JSONL copies when small, and ``summary.json``.
+3. ``finish`` (here, or the engine's own ``finish`` when it has one: the Spark engine computes
+   these on its executors, :mod:`wiretrace.corpus.spark_finish`): reuse families (union-find
+   over the pairs), per-document and per-outlet reuse and fact drift, written to ``OUT`` as
+   ``pairs.parquet``, ``families.parquet``, ``outlets.parquet``, ``drift.parquet``, JSONL
+   copies when small, and ``summary.json``.
 
 ``OUT`` is a local path or a ``file://``, ``hdfs://`` or ``s3a://`` URI
 (:mod:`wiretrace.corpus.location`): what this module reads and writes goes through Arrow's
@@ -104,6 +106,15 @@ class Engine(Protocol):
         ...
 
 
+class Finisher(Protocol):
+    """Writes the outputs from the pairs stage and returns their counts (:func:`finish`, or
+    an engine's own ``finish`` method, which :func:`run_reuse` calls when the engine has one)."""
+
+    def __call__(
+        self, store: StageStore, pairs_dir: Location | None, out: Location, sink: Progress
+    ) -> dict[str, int]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class ReuseSummary:
     """What a run found and where it wrote it (``out``: the output location as given)."""
@@ -192,7 +203,11 @@ def run_reuse(
         pairs_dir = None
     seconds["pairs"] = round(time.perf_counter() - start, 3)
     start = time.perf_counter()
-    counts = finish(store, pairs_dir, where, sink)
+    # An engine may compute families, outlets and drift itself (Spark, on its executors).
+    engine_finish: Finisher | None = (
+        getattr(engine, "finish", None) if pairs_dir is not None else None
+    )
+    counts = (engine_finish or finish)(store, pairs_dir, where, sink)
     seconds["finish"] = round(time.perf_counter() - start, 3)
     summary = ReuseSummary(
         out=str(out),
@@ -398,6 +413,19 @@ def iter_pair_batches(pairs_dir: Location | None, columns: list[str] | None) -> 
                 yield pa.Table.from_batches([batch])
 
 
+def write_pairs(pairs_dir: Location | None, out: Location) -> int:
+    """Copy the pairs stage to ``pairs.parquet`` (streaming), and ``pairs.jsonl`` when small;
+    return the number of pairs."""
+    n_pairs = write_table_stream(
+        out / "pairs.parquet", schema.PAIRS, iter_pair_batches(pairs_dir, None)
+    )
+    if n_pairs <= JSONL_MAX_ROWS:
+        rows = (out / "pairs.parquet").read_table().to_pylist()
+        rows.sort(key=lambda r: (r["a_document_id"], r["b_document_id"]))
+        write_jsonl(out / "pairs.jsonl", rows)
+    return n_pairs
+
+
 def finish(
     store: StageStore, pairs_dir: Location | None, out: Location, sink: Progress
 ) -> dict[str, int]:
@@ -405,16 +433,7 @@ def finish(
     docs = DocsMeta.load(store)
     n = len(docs)
     sink.stage("families and outlets", None)
-    # Pairs: copied to one file, streaming.
-    n_pairs = _write_table_stream(
-        out / "pairs.parquet",
-        schema.PAIRS,
-        (t for t in iter_pair_batches(pairs_dir, None)),
-    )
-    if n_pairs <= JSONL_MAX_ROWS:
-        rows = (out / "pairs.parquet").read_table().to_pylist()
-        rows.sort(key=lambda r: (r["a_document_id"], r["b_document_id"]))
-        _write_jsonl(out / "pairs.jsonl", rows)
+    n_pairs = write_pairs(pairs_dir, out)
     # Families: connected components of every document's strongest link.
     links = BestLinks(n)
     link_columns = ["a_idx", "b_idx", "a_shared_chars", "b_shared_chars"]
@@ -428,9 +447,9 @@ def finish(
         members[int(roots[i])].append(int(i))
     families = [family_record([docs.meta(i) for i in group]) for group in members.values()]
     families.sort(key=lambda s: (-s["document_count"], s["family_id"]))
-    _write_rows(out / "families.parquet", schema.FAMILIES, families)
+    write_rows(out / "families.parquet", schema.FAMILIES, families)
     if len(families) <= JSONL_MAX_ROWS:
-        _write_jsonl(out / "families.jsonl", families)
+        write_jsonl(out / "families.jsonl", families)
     sink.advance()
     # Per-document reuse, bucket by bucket, summed per outlet.
     tally = OutletTally()
@@ -447,8 +466,8 @@ def finish(
             got = sides.get(idx)
             tally.add(docs.meta(idx), doc_reuse(got) if got else None)
     outlets = tally.records()
-    _write_rows(out / "outlets.parquet", schema.OUTLETS, outlets)
-    _write_jsonl(out / "outlets.jsonl", outlets)
+    write_rows(out / "outlets.parquet", schema.OUTLETS, outlets)
+    write_jsonl(out / "outlets.jsonl", outlets)
     # Fact drift: the facts a family's documents state differently (two passes over the pairs).
     drift = family_drift(
         families,
@@ -456,9 +475,9 @@ def finish(
             row for t in iter_pair_batches(pairs_dir, DRIFT_PAIR_COLUMNS) for row in t.to_pylist()
         ),
     )
-    _write_rows(out / "drift.parquet", schema.DRIFT, drift)
+    write_rows(out / "drift.parquet", schema.DRIFT, drift)
     if len(drift) <= JSONL_MAX_ROWS:
-        _write_jsonl(out / "drift.jsonl", drift)
+        write_jsonl(out / "drift.jsonl", drift)
     undated = sum(1 for i in range(n) if time_key(docs.dates[i], docs.ids[i])[0])
     return {
         "pairs": n_pairs,
@@ -470,7 +489,7 @@ def finish(
     }
 
 
-def _write_table_stream(path: Location, sch: pa.Schema, tables: Iterator[pa.Table]) -> int:
+def write_table_stream(path: Location, sch: pa.Schema, tables: Iterator[pa.Table]) -> int:
     count = 0
     with path.output() as stream, pq.ParquetWriter(stream, sch) as writer:
         for t in tables:
@@ -481,10 +500,10 @@ def _write_table_stream(path: Location, sch: pa.Schema, tables: Iterator[pa.Tabl
     return count
 
 
-def _write_rows(path: Location, sch: pa.Schema, rows: Sequence[Mapping[str, object]]) -> None:
+def write_rows(path: Location, sch: pa.Schema, rows: Sequence[Mapping[str, object]]) -> None:
     with path.output() as stream:
         pq.write_table(pa.Table.from_pylist(list(rows), schema=sch), stream)
 
 
-def _write_jsonl(path: Location, rows: Sequence[Mapping[str, object]]) -> None:
+def write_jsonl(path: Location, rows: Sequence[Mapping[str, object]]) -> None:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))

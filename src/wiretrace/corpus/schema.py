@@ -157,3 +157,34 @@ DRIFT = pa.schema(
 # Spark DDL of the stage data Spark writes (kept next to the Arrow schema it must match).
 SPARK_POSTINGS = "hash long, doc long"
 SPARK_PAIR_IDX = "a long, b long"
+
+# Stage data of the Spark engine's finish (:mod:`wiretrace.corpus.spark_finish`).
+# Each document's strongest link, and its family label (the smallest document number of its
+# connected component).
+SPARK_LINKS = "src long, dst long"
+SPARK_LABELS = "node long, label long"
+# What one pair says about one of its documents (:func:`wiretrace.corpus.kernels.doc_sides`):
+# its role, the other document's outlet, and the spans of this document.
+SIDES = pa.schema(
+    [
+        ("idx", pa.int64()),
+        ("role", pa.string()),
+        ("other", pa.string()),
+        ("starts", pa.list_(pa.int64())),
+        ("ends", pa.list_(pa.int64())),
+    ]
+)
+# One outlet's sums in an OutletTally (:meth:`wiretrace.corpus.kernels.OutletTally.partials`).
+OUTLET_SUMS = pa.schema(
+    [
+        ("outlet", pa.string()),
+        ("documents", pa.int64()),
+        ("dated", pa.int64()),
+        ("chars", pa.int64()),
+        ("from_chars", pa.int64()),
+        ("by_chars", pa.int64()),
+        ("undirected_chars", pa.int64()),
+        ("docs_reusing", pa.int64()),
+        ("upstream", pa.list_(pa.struct([("outlet", pa.string()), ("chars", pa.int64())]))),
+    ]
+)

@@ -12,8 +12,9 @@ or ``s3a://``, :attr:`~wiretrace.corpus.location.Location.uri`), through Hadoop'
 - ``pairs``: candidates joined to both documents' texts, partitioned and sorted by the first
   document, aligned by :class:`~wiretrace.corpus.kernels.PairAligner` in ``mapInArrow``.
 
-Stories and outlet figures are then computed from the ``pairs`` Parquet by the same driver
-code as for the local engine (:func:`wiretrace.corpus.pipeline.finish`), streaming it.
+Reuse families, outlet figures and drift are then computed on the executors too, with the
+same kernels as the local engine (:meth:`SparkEngine.finish`, see
+:mod:`wiretrace.corpus.spark_finish`).
 
 PySpark is imported only when the engine runs; without it, :class:`MissingExtraError` says
 what to install. See ``docs/spark.md`` for running on a cluster.
@@ -39,6 +40,7 @@ from wiretrace.corpus import schema
 from wiretrace.corpus.kernels import CorpusOptions, DocMeta, PairAligner, doc_postings, group_pairs
 from wiretrace.corpus.location import Location
 from wiretrace.corpus.pipeline import TEXTS_FILE, Progress, align_candidates, open_texts
+from wiretrace.corpus.spark_finish import finish_on_spark
 from wiretrace.corpus.stages import StageStore
 from wiretrace.errors import EngineError, MissingExtraError
 
@@ -190,6 +192,14 @@ class SparkEngine:
                 info["pairs"] = spark.read.parquet((tmp / DATA).uri).count()
         progress.advance()
         return store.path("pairs") / DATA
+
+    def finish(
+        self, store: StageStore, pairs_dir: Location | None, out: Location, progress: Progress
+    ) -> dict[str, int]:
+        """Families, outlet figures and drift, computed on the executors
+        (:mod:`wiretrace.corpus.spark_finish`); the outputs written to ``out``."""
+        with _executor_errors("finish"):
+            return finish_on_spark(self.session(), store, pairs_dir, out, progress)
 
     def stop(self) -> None:
         if self._session is not None:
