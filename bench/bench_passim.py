@@ -334,6 +334,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         print(f"[{n}] passim ...", flush=True)
         result["passim"] = run_passim(script, venv, passim_in, passim_out, args.driver_memory)
         print(f"[{n}] passim: {result['passim']['seconds']} s", flush=True)
+        save(result, n)  # a long run: keep what is measured if the rest fails
     print(f"[{n}] wiretrace local ...", flush=True)
     ours_out = WORK / f"local-{n}"
     result["ours"] = run_cli([str(corpus), "--engine", "local", "--workers", "2"], ours_out)
@@ -388,10 +389,10 @@ def markdown(r: dict[str, Any]) -> str:
             continue
         e = r[name]
         label = "passim 2 (Spark local[2])" if name == "passim" else "wiretrace local, 2 workers"
+        pairs = f"{e['pairs']:,}" if "pairs" in e else "–"
         lines.append(
             f"| {label} | `{e['command']}` | {e['seconds']:,} | {e['cpu_seconds']:,} | "
-            f"{e['peak_pss_total_mb']:,} | {e['peak_rss_largest_process_mb']:,} | "
-            f"{e.get('pairs', '–'):,} |"
+            f"{e['peak_pss_total_mb']:,} | {e['peak_rss_largest_process_mb']:,} | {pairs} |"
         )
     if "ratio_passim_over_ours" in r:
         q = r["ratio_passim_over_ours"]
@@ -437,11 +438,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-passim", action="store_true", help="run ours only")
     args = parser.parse_args(argv)
     result = run(args)
+    save(result, args.docs)
+    print(markdown(result))
+
+
+def save(result: dict[str, Any], n: int) -> None:
+    """Write ``bench/results/passim-<N>.json`` and ``.md``."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stem = RESULTS / f"passim-{args.docs}"
+    stem = RESULTS / f"passim-{n}"
     stem.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     stem.with_suffix(".md").write_text(markdown(result), encoding="utf-8")
-    print(markdown(result))
 
 
 if __name__ == "__main__":
