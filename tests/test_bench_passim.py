@@ -137,6 +137,15 @@ def test_overlap_counts_both_ways() -> None:
     assert empty["share_of_ours_found_by_passim"] == 0.0
 
 
+def test_connected_share_follows_chains_of_passim_pairs() -> None:
+    # passim: a-b, b-c (a chain through b), and d-e; ours: a-c (siblings), a-b, c-e, f-g.
+    peer = {("a", "b"), ("b", "c"), ("d", "e")}
+    assert bp.connected_share(peer, {("a", "c"), ("a", "b"), ("c", "e"), ("f", "g")}) == 0.5
+    assert bp.connected_share(peer, {("c", "e")}) == 0.0
+    assert bp.connected_share(set(), {("a", "b")}) == 0.0
+    assert bp.connected_share(peer, set()) is None
+
+
 def test_sample_is_seeded_and_ignores_input_order() -> None:
     pairs = [(f"d{i:03}", f"e{i:03}") for i in range(50)]
     first = bp.sample_pairs(pairs, 10, seed=17)
