@@ -225,33 +225,47 @@ def overlap(peer: Iterable[Pair], ours: Iterable[Pair]) -> dict[str, Any]:
     }
 
 
-def connected_share(peer: Iterable[Pair], ours: Iterable[Pair]) -> float | None:
-    """The share of our pairs whose two documents passim connects through a chain of its pairs.
+def _meets(x0: int, x1: int, y0: int, y1: int) -> bool:
+    return x0 < y1 and y0 < x1
 
-    passim's default mode attributes each passage of a document to one most likely source, so
-    two copies of one original are not a passim pair; its clustering step (not run here) would
-    join them through the original. Document-level connected components of passim's pairs are
-    an upper bound of that grouping (passim clusters passages, not documents). ``None`` when
-    ``ours`` is empty.
+
+def through_common_source(
+    peer: Mapping[Pair, list[Passage]], ours: Mapping[Pair, list[Passage]]
+) -> dict[Pair, str]:
+    """Our pairs that are not passim pairs but that passim links through a third document.
+
+    passim's default mode gives each passage of a document one most likely source, so two
+    copies of one original are not a passim pair; its clustering step (not run here) joins
+    them through the original. An our-only pair (a, b) counts as linked through ``c`` when one
+    of our passages has its span on a overlapping a passim passage c–a, its span on b
+    overlapping a passim passage c–b, and those two passages overlap on c. Returns each such
+    pair with the first such ``c`` (in id order).
     """
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(x, x) != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    for x, y in peer:
-        rx, ry = find(x), find(y)
-        if rx != ry:
-            parent[max(rx, ry)] = min(rx, ry)
-    o = set(ours)
-    if not o:
-        return None
-    return round(sum(1 for x, y in o if find(x) == find(y)) / len(o), 4)
+    # For each document: (other document, span on this one, span on the other).
+    by_doc: dict[str, list[tuple[str, int, int, int, int]]] = {}
+    for (x, y), passages in peer.items():
+        for q in passages:
+            by_doc.setdefault(x, []).append((y, q.a_start, q.a_end, q.b_start, q.b_end))
+            by_doc.setdefault(y, []).append((x, q.b_start, q.b_end, q.a_start, q.a_end))
+    found: dict[Pair, str] = {}
+    for (a, b), passages in sorted(ours.items()):
+        if (a, b) in peer:
+            continue
+        links: list[str] = []
+        for q in passages:
+            for c, a0, a1, ca0, ca1 in by_doc.get(a, ()):
+                if not _meets(q.a_start, q.a_end, a0, a1):
+                    continue
+                for c2, b0, b1, cb0, cb1 in by_doc.get(b, ()):
+                    if (
+                        c2 == c
+                        and _meets(q.b_start, q.b_end, b0, b1)
+                        and _meets(ca0, ca1, cb0, cb1)
+                    ):
+                        links.append(c)
+        if links:
+            found[(a, b)] = min(links)
+    return found
 
 
 def sample_pairs(pairs: Iterable[Pair], k: int, seed: int) -> list[Pair]:
@@ -390,13 +404,17 @@ def compare(
     result["passim"]["pairs"] = len(peer)
     result["passim"]["passages"] = sum(len(v) for v in peer.values())
     result["overlap"] = overlap(peer, ours)
-    result["overlap"]["share_of_ours_connected_by_passim"] = connected_share(peer, ours)
+    linked = through_common_source(peer, ours)
+    result["overlap"]["ours_only_linked_through_a_common_source"] = len(linked)
     docs = load_docs(corpus)
     result["differences"] = [
         describe_difference(pair, "passim", peer[pair], docs)
         for pair in sample_pairs(set(peer) - set(ours), SAMPLE_EACH_WAY, SAMPLE_SEED)
     ] + [
-        describe_difference(pair, "wiretrace", ours[pair], docs)
+        {
+            **describe_difference(pair, "wiretrace", ours[pair], docs),
+            "passim_links_through": linked.get(pair),
+        }
         for pair in sample_pairs(set(ours) - set(peer), SAMPLE_EACH_WAY, SAMPLE_SEED)
     ]
     return result
@@ -450,10 +468,10 @@ def markdown(r: dict[str, Any]) -> str:
             f"{o['recall_of_ours_against_passim']} | {o['share_of_ours_found_by_passim']} |",
             "",
             "passim's default mode gives each passage of a document one most likely source, so "
-            "two copies of one original are not a passim pair; its clustering (not run) joins "
-            "them through the original. Share of our pairs whose documents passim's pairs connect "
-            f"(document-level components, an upper bound): "
-            f"{o.get('share_of_ours_connected_by_passim')}.",
+            "two copies of one original are not a passim pair (its clustering, not run here, "
+            "joins them through the original). Of our pairs that passim lacks, "
+            f"{o.get('ours_only_linked_through_a_common_source', 0):,} have a passage that "
+            "passim aligns, on both sides, with overlapping text of one third document.",
             "",
             f"### {len(r['differences'])} sampled differences (seed {SAMPLE_SEED})",
             "",
@@ -465,7 +483,12 @@ def markdown(r: dict[str, Any]) -> str:
                 f"{d['a_published_at']}, {d['a_length']:,} chars) – `{d['b_id']}` "
                 f"({d['b_outlet']}, {d['b_published_at']}, {d['b_length']:,} chars); "
                 f"{d['passages']} passage(s), {d['matched_chars']:,} matched chars, longest "
-                f"{d['longest']['length']:,}{kind}",
+                f"{d['longest']['length']:,}{kind}"
+                + (
+                    f"; passim links both to `{d['passim_links_through']}`"
+                    if d.get("passim_links_through")
+                    else ""
+                ),
                 f"   - a {d['longest']['a']}: {json.dumps(d['a_excerpt'], ensure_ascii=False)}",
                 f"   - b {d['longest']['b']}: {json.dumps(d['b_excerpt'], ensure_ascii=False)}",
             ]

@@ -137,13 +137,25 @@ def test_overlap_counts_both_ways() -> None:
     assert empty["share_of_ours_found_by_passim"] == 0.0
 
 
-def test_connected_share_follows_chains_of_passim_pairs() -> None:
-    # passim: a-b, b-c (a chain through b), and d-e; ours: a-c (siblings), a-b, c-e, f-g.
-    peer = {("a", "b"), ("b", "c"), ("d", "e")}
-    assert bp.connected_share(peer, {("a", "c"), ("a", "b"), ("c", "e"), ("f", "g")}) == 0.5
-    assert bp.connected_share(peer, {("c", "e")}) == 0.0
-    assert bp.connected_share(set(), {("a", "b")}) == 0.0
-    assert bp.connected_share(peer, set()) is None
+def test_siblings_are_linked_through_the_source_passim_gives_both() -> None:
+    P = bp.Passage
+    # passim: the original o gives [100, 300) to copy a (at [0, 200)) and to copy b (at
+    # [50, 250)); elsewhere o gives [1000, 1100) to c and x gives [0, 100) to d.
+    peer = {
+        ("a", "o"): [P(0, 200, 100, 300, 200)],
+        ("b", "o"): [P(50, 250, 100, 300, 200)],
+        ("c", "o"): [P(0, 100, 1000, 1100, 100)],
+        ("d", "x"): [P(0, 100, 0, 100, 100)],
+    }
+    ours = {
+        ("a", "b"): [P(10, 150, 60, 200, 140)],  # siblings, linked through o
+        ("a", "c"): [P(0, 100, 0, 100, 100)],  # both from o, but from parts that do not meet
+        ("a", "d"): [P(0, 100, 0, 100, 100)],  # no common third document
+        ("a", "o"): [P(0, 200, 100, 300, 200)],  # a passim pair: not counted
+        ("b", "c"): [P(400, 500, 0, 100, 100)],  # our passage is not where passim's is on b
+    }
+    assert bp.through_common_source(peer, ours) == {("a", "b"): "o"}
+    assert bp.through_common_source({}, ours) == {}
 
 
 def test_sample_is_seeded_and_ignores_input_order() -> None:
