@@ -31,15 +31,23 @@ passim's clustering step needs the GraphFrames JVM package, which ``bin/seriatim
 reachable from this machine, so the run stops after the pairwise output (``--docwise`` makes
 seriatim return before clustering). Our figures include our families (clustering) stage.
 
-passim is not installed by this project: give ``--passim-script`` (its ``seriatim.py``) and
-``--passim-venv`` (a virtual environment with PySpark 3.5, ``intervaltree`` and ``graphframes``),
-or set ``WIRETRACE_PASSIM_SCRIPT`` and ``WIRETRACE_PASSIM_VENV``; the defaults are
-``bench/.cache/passim-src/passim/seriatim.py`` and ``bench/.cache/passim-venv``.
+passim's default mode gives each passage of a document one most likely source, so two copies
+of one original are not a passim pair; the comparison counts how many of our pairs passim links
+through a third document instead (``through_common_source``).
+
+passim is not installed by this project (its documented install is pip from its source
+repository, dasmiq/passim, not from a package index; the PyPI name ``passim`` is another
+project).
+Give ``--passim-script`` (its ``seriatim.py``) and ``--passim-venv`` (a virtual environment
+with PySpark 3.5, ``intervaltree`` and ``graphframes``), or set ``WIRETRACE_PASSIM_SCRIPT``
+and ``WIRETRACE_PASSIM_VENV``; the defaults are ``bench/.cache/passim-src/passim/seriatim.py``
+and ``bench/.cache/passim-venv``.
 
 Usage::
 
     python bench/bench_passim.py --docs 10000
-    python bench/bench_passim.py --docs 100000 --skip-passim   # ours only, with an estimate
+    python bench/bench_passim.py --docs 100000 --skip-passim   # ours only
+    python bench/bench_passim.py --docs 10000 --compare-only   # redo the comparison only
 
 Results go to ``bench/results/passim-<N>.json`` and ``bench/results/passim-<N>.md``.
 """
