@@ -319,7 +319,9 @@ def describe_difference(
     }
 
 
-def passim_cmd(script: Path, venv: Path, corpus: Path, out: Path, driver_memory: str) -> list[str]:
+def passim_cmd(
+    script: Path, venv: Path, corpus: Path, out: Path, driver_memory: str, all_pairs: bool = False
+) -> list[str]:
     return [
         str(venv / "bin" / "spark-submit"),
         "--master",
@@ -330,18 +332,19 @@ def passim_cmd(script: Path, venv: Path, corpus: Path, out: Path, driver_memory:
         "--pairwise",
         "--docwise",
         *PASSIM_OPTIONS,
+        *(["--all-pairs"] if all_pairs else []),
         str(corpus),
         str(out),
     ]
 
 
 def run_passim(
-    script: Path, venv: Path, corpus: Path, out: Path, driver_memory: str
+    script: Path, venv: Path, corpus: Path, out: Path, driver_memory: str, all_pairs: bool = False
 ) -> dict[str, Any]:
     """Run passim on a passim-format corpus into a fresh folder; measure it."""
     if out.exists():
         shutil.rmtree(out)
-    cmd = passim_cmd(script, venv, corpus, out, driver_memory)
+    cmd = passim_cmd(script, venv, corpus, out, driver_memory, all_pairs)
     env = {
         **os.environ,
         "PYSPARK_PYTHON": str(venv / "bin" / "python"),
@@ -361,8 +364,14 @@ def load_docs(corpus: Path) -> dict[str, dict[str, Any]]:
         return {r["id"]: r for r in map(json.loads, fh)}
 
 
+def results_name(n: int, all_pairs: bool) -> str:
+    """``passim-<N>``, or ``passim-<N>-all-pairs`` for passim's ``--all-pairs`` mode."""
+    return f"passim-{n}" + ("-all-pairs" if all_pairs else "")
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     n = args.docs
+    name = results_name(n, args.all_pairs)
     WORK.mkdir(parents=True, exist_ok=True)
     corpus = ensure_big_corpus(n)
     result: dict[str, Any] = {
@@ -372,9 +381,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "command": "python bench/bench_passim.py " + " ".join(sys.argv[1:]),
         "documents": n,
         "corpus": str(corpus.relative_to(REPO_ROOT)),
-        "passim_options": " ".join(PASSIM_OPTIONS),
+        "passim_options": " ".join([*PASSIM_OPTIONS, *(["--all-pairs"] if args.all_pairs else [])]),
     }
-    passim_out = WORK / f"passim-{n}"
+    passim_out = WORK / name
     if not args.skip_passim:
         script, venv = Path(args.passim_script), Path(args.passim_venv)
         for need in (script, venv / "bin" / "spark-submit"):
@@ -383,9 +392,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         passim_in = WORK / f"passim-input-{n}.jsonl"
         write_passim_input(corpus, passim_in)
         print(f"[{n}] passim ...", flush=True)
-        result["passim"] = run_passim(script, venv, passim_in, passim_out, args.driver_memory)
+        result["passim"] = run_passim(
+            script, venv, passim_in, passim_out, args.driver_memory, args.all_pairs
+        )
         print(f"[{n}] passim: {result['passim']['seconds']} s", flush=True)
-        save(result, n)  # a long run: keep what is measured if the rest fails
+        save(result, name)  # a long run: keep what is measured if the rest fails
     print(f"[{n}] wiretrace local ...", flush=True)
     ours_out = WORK / f"local-{n}"
     result["ours"] = run_cli([str(corpus), "--engine", "local", "--workers", "2"], ours_out)
@@ -511,30 +522,33 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--driver-memory", default="6g", help="passim's Spark driver memory")
     parser.add_argument("--skip-passim", action="store_true", help="run ours only")
     parser.add_argument(
+        "--all-pairs",
+        action="store_true",
+        help="run passim with --all-pairs (an alignment for every candidate pair, as ours); "
+        "results go to passim-<N>-all-pairs.json and .md",
+    )
+    parser.add_argument(
         "--compare-only",
         action="store_true",
         help="redo only the comparison of a finished run (its outputs in bench/.cache)",
     )
     args = parser.parse_args(argv)
+    name = results_name(args.docs, args.all_pairs)
     if args.compare_only:
-        path = (RESULTS / f"passim-{args.docs}").with_suffix(".json")
-        done = json.loads(path.read_text(encoding="utf-8"))
-        n = args.docs
-        result = compare(
-            done, WORK / f"passim-{n}", WORK / f"local-{n}", REPO_ROOT / done["corpus"]
-        )
+        done = json.loads((RESULTS / f"{name}.json").read_text(encoding="utf-8"))
+        ours = WORK / f"local-{args.docs}"
+        result = compare(done, WORK / name, ours, REPO_ROOT / done["corpus"])
     else:
         result = run(args)
-    save(result, args.docs)
+    save(result, name)
     print(markdown(result))
 
 
-def save(result: dict[str, Any], n: int) -> None:
-    """Write ``bench/results/passim-<N>.json`` and ``.md``."""
+def save(result: dict[str, Any], name: str) -> None:
+    """Write ``bench/results/<name>.json`` and ``.md``."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stem = RESULTS / f"passim-{n}"
-    stem.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    stem.with_suffix(".md").write_text(markdown(result), encoding="utf-8")
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    (RESULTS / f"{name}.md").write_text(markdown(result), encoding="utf-8")
 
 
 if __name__ == "__main__":
