@@ -108,6 +108,37 @@ def wiretrace_cmd() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "wiretrace.cli"]
 
 
+def run_measured(
+    cmd: list[str], log_out: Path, log_err: Path, env: dict[str, str] | None = None
+) -> dict[str, float]:
+    """Run a command to its end, its output to two log files; measure its process tree.
+
+    Returns wall time, CPU time (user + system of the command and every descendant) and peak
+    memory (the largest summed PSS of the tree, and the largest RSS of one process). A failed
+    command stops the benchmark with the end of its standard error.
+    """
+    with log_out.open("w") as fo, log_err.open("w") as fe:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL, env=env)
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        sampler.stop()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        stderr = log_err.read_text(errors="replace")
+        raise SystemExit(f"command failed ({code}): {' '.join(cmd)}\n{stderr[-3000:]}")
+    return {
+        "seconds": round(seconds, 1),
+        # wait4 misses what the command does not reap (the Spark JVM and its workers); the
+        # sampled sum misses the last half second of each process. The larger one is kept.
+        "cpu_seconds": round(max(usage.ru_utime + usage.ru_stime, sum(sampler.cpu.values())), 1),
+        "peak_pss_total_mb": round(sampler.peak_total / 2**20, 1),
+        "peak_rss_largest_process_mb": round(sampler.peak_single / 2**20, 1),
+    }
+
+
 def run_cli(args: list[str], out: Path) -> dict[str, Any]:
     """Run ``wiretrace corpus reuse`` into a fresh folder; time it and sample its memory.
 
@@ -118,31 +149,13 @@ def run_cli(args: list[str], out: Path) -> dict[str, Any]:
         shutil.rmtree(out)
     cmd = [*wiretrace_cmd(), "corpus", "reuse", *args, "--out", str(out), "--quiet", "--json"]
     log_out, log_err = out.with_name(out.name + ".out"), out.with_name(out.name + ".err")
-    with log_out.open("w") as fo, log_err.open("w") as fe:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=fo, stderr=fe, stdin=subprocess.DEVNULL)
-        sampler = TreeSampler(proc.pid)
-        sampler.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        sampler.stop()
-    code = os.waitstatus_to_exitcode(status)
-    stderr = log_err.read_text(errors="replace")
-    if code != 0:
-        raise SystemExit(f"command failed ({code}): {' '.join(cmd)}\n{stderr[-3000:]}")
+    measured = run_measured(cmd, log_out, log_err)
     summary = json.loads(log_out.read_text())
     log_out.unlink()
     log_err.unlink()
     return {
         "command": " ".join(["wiretrace", *cmd[len(wiretrace_cmd()) :]]),
-        "seconds": round(seconds, 1),
-        # wait4 misses what the command does not reap (the Spark JVM and its workers); the
-        # sampled sum misses the last half second of each process. The larger one is kept.
-        "cpu_seconds": round(
-            max(usage.ru_utime + usage.ru_stime, sum(sampler.cpu.values())), 1
-        ),
-        "peak_pss_total_mb": round(sampler.peak_total / 2**20, 1),
-        "peak_rss_largest_process_mb": round(sampler.peak_single / 2**20, 1),
+        **measured,
         "pairs": summary["pairs"],
         "stories": summary["families"],
         "outlets": summary["outlets"],
