@@ -126,6 +126,7 @@ def run_reuse_cli(
     if out.exists():
         shutil.rmtree(out)
     cmd = [*wiretrace_cmd(), "corpus", "reuse", *args, "--out", str(out), "--quiet", "--json"]
+    started = datetime.now(UTC).isoformat(timespec="seconds")
     log, answer = out.with_name(out.name + ".log"), out.with_name(out.name + ".json")
     with log.open("w") as err, answer.open("w") as said:
         start = time.perf_counter()
@@ -144,6 +145,7 @@ def run_reuse_cli(
     summary = json.loads(stdout)
     return {
         "command": " ".join(["wiretrace", *cmd[len(wiretrace_cmd()) :]]),
+        "started": started,
         "seconds": round(seconds, 1),
         "cpu_seconds": round(own_cpu + sum(cluster.cpu.values()), 1),
         "peak_pss_mb": round((own.peak_pss + cluster.peak_pss) / 2**20, 1),
@@ -244,6 +246,12 @@ def main() -> None:
     parser.add_argument(
         "--executor-memory", default="3g", help="per executor of the standalone cluster"
     )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the figures of bench/results/spark.json for the sizes and engines not run "
+        "now (one table from several runs; each run is listed)",
+    )
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {
@@ -252,7 +260,15 @@ def main() -> None:
         "machine": machine(),
         "command": "python bench/bench_spark.py " + " ".join(sys.argv[1:]),
         "sizes": [],
+        "earlier_runs": [],
     }
+    kept: dict[int, dict[str, Any]] = {}
+    if args.keep and (RESULTS / "spark.json").exists():
+        old = json.loads((RESULTS / "spark.json").read_text(encoding="utf-8"))
+        kept = {r["documents"]: r for r in old["sizes"]}
+        said = ("command", "started", "finished", "load_average_before", "load_average_after")
+        result["earlier_runs"] = [*old.get("earlier_runs", []), {k: old.get(k) for k in said}]
+        result["sizes"] = [kept[n] for n in sorted(kept) if n not in args.sizes]
 
     def save() -> None:
         result["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
@@ -264,10 +280,11 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     for n in sorted(args.sizes):
         corpus = str(ensure_big_corpus(n))
-        row: dict[str, Any] = {"documents": n}
+        row: dict[str, Any] = kept.get(n, {"documents": n})
         result["sizes"].append(row)
+        result["sizes"].sort(key=lambda r: r["documents"])
         local = WORK / f"local-{n}"
-        if "local" in args.engines or not local.joinpath("summary.json").exists():
+        if "local" in args.engines or "local" not in row or not (local / "summary.json").exists():
             print(f"[{n}] local engine ...", flush=True)
             row["local"] = run_reuse_cli(
                 [corpus, "--engine", "local", "--workers", "2"], local, [], env
@@ -324,6 +341,12 @@ def markdown(r: dict[str, Any]) -> str:
         f"- **Command:** `{r['command']}` (started {r['started']}, finished "
         f"{r.get('finished', '?')}); load average before {r['load_average_before']}, after "
         f"{r.get('load_average_after', '?')}",
+        *(
+            f"- **Earlier run kept:** `{e['command']}` (started {e['started']}, finished "
+            f"{e['finished']}); load average before {e['load_average_before']}, after "
+            f"{e['load_average_after']}"
+            for e in r.get("earlier_runs", [])
+        ),
         f"- **Machine:** {r['machine']}",
         "",
         "| documents | engine | wall (s) | CPU, all processes (s) | peak PSS (MiB) | pairs "
