@@ -87,15 +87,27 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SparkCluster]:
         yield c
 
 
+def running(pids: list[int]) -> list[psutil.Process]:
+    """The processes of ``pids`` that still run: gone ones and zombies (an executor that
+    exited and that its worker's JVM has not reaped) are not."""
+    found = []
+    for pid in pids:
+        with contextlib.suppress(psutil.Error):
+            p = psutil.Process(pid)
+            if p.status() != psutil.STATUS_ZOMBIE:
+                found.append(p)
+    return found
+
+
 def assert_no_executors(cluster: SparkCluster, wait: float = 300.0) -> None:
     """Within ``wait`` seconds, no application runs on the cluster and no live worker has an
-    executor process left (a Python worker of a killed executor ends when its batch is done,
-    which on a loaded 2-core machine can take a minute or two)."""
+    executor process left running (a Python worker of a killed executor ends when its batch
+    is done, which on a loaded 2-core machine can take a minute or two)."""
     deadline = time.monotonic() + wait
     while True:
         apps = cluster.active_apps()
         left = {
-            w.role: cluster.executor_pids(i)
+            w.role: running(cluster.executor_pids(i))
             for i, w in enumerate(cluster.worker_daemons)
             if w.process.poll() is None
         }
@@ -103,11 +115,10 @@ def assert_no_executors(cluster: SparkCluster, wait: float = 300.0) -> None:
             return
         if time.monotonic() >= deadline:
             shown = {}
-            for role, pids in left.items():
-                for pid in pids:
+            for role, procs in left.items():
+                for p in procs:
                     with contextlib.suppress(psutil.Error):
-                        p = psutil.Process(pid)
-                        shown[pid] = (role, p.status(), p.cmdline()[:4])
+                        shown[p.pid] = (role, p.status(), p.cmdline()[:4])
             raise AssertionError(f"still running: apps {apps}, executors {shown}")
         time.sleep(0.5)
 
