@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import islice, repeat
 from pathlib import Path
 
@@ -55,7 +57,22 @@ from wiretrace.index.sqlite_listing import list_articles
 from wiretrace.index.sqlite_postings import PostingTables
 from wiretrace.index.stored_text import pack, unpack
 from wiretrace.index.summary import TOP_OUTLETS, IndexSummary, summarise
+from wiretrace.index.term_counts import bounded_counts, fts_documents
 from wiretrace.model import Appearance, Document
+
+
+@dataclass(slots=True)
+class OptimizeReport:
+    """What :meth:`SQLiteIndex.optimize` did: the file's size before and after, the
+    postings tables it merged into one, and the seconds each step took."""
+
+    bytes_before: int
+    postings_tables: int = 1
+    postings_seconds: float = 0.0
+    lexical_seconds: float = 0.0
+    vacuum_seconds: float | None = None
+    bytes_after: int = 0
+
 
 # (input, signature, position, records, state): see SQLiteIndex.add_batch_outcomes.
 ResumePoint = tuple[str, str, int, int, str]
@@ -115,7 +132,6 @@ class SQLiteIndex:
         """
         self.path = Path(path)
         self._pending: list[tuple[int, int]] = []
-        self._vocab = False  # whether the temporary fts5vocab table exists on this connection
         # Term document counts read so far, shared by every connection of this process to the
         # same file, and the document count (-1: not read); both are forgotten when this
         # connection writes (see term_document_counts).
@@ -196,6 +212,47 @@ class SQLiteIndex:
         except sqlite3.Error as exc:
             raise index_error(self.path, "cannot write to index", exc) from exc
         return outcomes
+
+    def optimize(self, *, vacuum: bool = True) -> OptimizeReport:
+        """Compact the index after a bulk load, in three steps, each its own transaction
+        (a step stopped by a kill or a full disk is rolled back, and the index stays as it
+        was before that step):
+
+        1. merge every postings table into one (:meth:`PostingTables.merge_all`), so a
+           fingerprint look-up seeks one table;
+        2. merge FTS5's segments into one (its ``optimize`` command), so a word's list is read
+           from one place;
+        3. unless ``vacuum`` is false, ``VACUUM``: rewrite the file without the pages the merges
+           freed. It needs free disk space about the size of the index for a while.
+
+        Readers may go on meanwhile (the write-ahead log keeps their view); a writer waits.
+        Indexing more documents afterwards works as before; run this again after the next
+        bulk load."""
+        report = OptimizeReport(self.path.stat().st_size)
+        try:
+            started = time.perf_counter()
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                report.postings_tables = self._postings.merge_all()
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+            report.postings_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            self._db.execute("INSERT INTO lexical(lexical) VALUES ('optimize')")
+            report.lexical_seconds = time.perf_counter() - started
+            self._term_counts = {}
+            if vacuum:
+                started = time.perf_counter()
+                self._db.execute("VACUUM")
+                report.vacuum_seconds = time.perf_counter() - started
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as exc:
+            raise index_error(self.path, "cannot optimize index", exc) from exc
+        report.bytes_after = self.path.stat().st_size
+        return report
 
     def progress(self, input_key: str) -> ResumePoint | None:
         """The stored resume point of an input, as given to :meth:`add_batch`, or None."""
@@ -495,7 +552,9 @@ class SQLiteIndex:
     def _bounded_terms(self, terms: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """``terms`` without those that would make the search's work unbounded (see
         :meth:`lexical_candidates`); a word no document holds costs nothing and stays."""
-        counts, documents = self.term_document_counts(stem for stem, _ in terms)
+        counts, documents = self.term_document_counts(
+            (stem for stem, _ in terms), probes=dict(terms)
+        )
         cap = max(LEXICAL_MIN_DF_CAP, int(documents * LEXICAL_MAX_SHARE))
         kept: list[tuple[str, str]] = []
         work = 0
@@ -507,20 +566,21 @@ class SQLiteIndex:
             work += df
         return kept
 
-    def term_document_counts(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
-        """Read from FTS5's own term statistics (an ``fts5vocab`` table in the connection's
-        temporary schema, so a read-only index can answer too).
+    def term_document_counts(
+        self, terms: Iterable[str], probes: Mapping[str, str] | None = None
+    ) -> tuple[dict[str, int], int]:
+        """How many documents hold each term, and how many there are, from FTS5 with bounded
+        work: exact below :data:`~wiretrace.index.term_counts.PROBE` documents, estimated
+        within a few percent above (:mod:`wiretrace.index.term_counts`). ``probes`` maps a
+        stem to a word that stems to it, to match the stem by.
 
         Counts are kept for the next query (a ranking asks for the same candidates' terms
         again and again), in one cache for all the connections of this process to the file
-        (a server's pool: each new connection would otherwise count them again; at a million
-        documents the first ranking of a connection took 4.4 s, nearly all of it counting).
-        A connection that writes counts anew after each write, in a cache of its own (see
-        :meth:`_lexical`). When the cache holds more than
-        :data:`TERM_COUNT_CACHE` terms, the rare ones are forgotten: FTS5 counts a term's
-        documents by reading its whole list, so a common word costs milliseconds to count
-        again, a rare one microseconds. Another process's writes are seen after that: the
-        counts weigh terms, and a few documents more or less do not change a weight much.
+        (a server's pool). A connection that writes counts anew after each write, in a cache
+        of its own (see :meth:`_lexical`). When the cache holds more than
+        :data:`TERM_COUNT_CACHE` terms, the rare ones are forgotten. Another process's writes
+        are seen after that: the counts weigh terms, and a few documents more or less do not
+        change a weight much.
         """
         cache = self._term_counts
         if len(cache) > TERM_COUNT_CACHE:
@@ -539,26 +599,12 @@ class SQLiteIndex:
                 wanted.append(term)
             else:
                 counts[term] = known
-        wanted.sort()
-        if not self._vocab:
-            self._db.execute(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.lexical_vocab"
-                " USING fts5vocab(main, 'lexical', 'row')"
-            )
-            self._vocab = True
-        for start in range(0, len(wanted), 900):
-            chunk = wanted[start : start + 900]
-            marks = ",".join("?" * len(chunk))
-            found = dict(
-                self._db.execute(
-                    f"SELECT term, doc FROM temp.lexical_vocab WHERE term IN ({marks})", chunk
-                ).fetchall()
-            )
-            fresh = {t: int(found.get(t, 0)) for t in chunk}
+        if wanted:
+            fresh = bounded_counts(self._db, wanted, probes)
             counts.update(fresh)
             cache.update(fresh)
         if self._documents < 0:
-            (self._documents,) = self._db.execute("SELECT count(*) FROM lexical").fetchone()
+            self._documents = fts_documents(self._db)
         return counts, self._documents
 
     def _ids_of(self, rowids: list[int]) -> dict[int, str]:
