@@ -24,7 +24,9 @@ Usage::
 Each size's figures are saved in ``bench/results/million-<N>.json``; ``--plot`` draws the
 curve from those files (no measuring). ``--add 10000`` indexes 10,000 new articles into a copy
 of each size's index and into an empty index, and compares the two rates
-(``bench/results/million-add-<N>-10000.json``).
+(``bench/results/million-add-<N>-10000.json``). ``--optimize`` measures a copy of each index
+after ``wiretrace optimize`` (its time too); ``--one-shot`` adds ``wiretrace trace`` run once a
+process, with the OS page cache warm and emptied (root only).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -47,6 +50,8 @@ from bench_core import (  # noqa: E402
     machine,
     phase_trace,
     run_in_fresh_process,
+    run_timed,
+    wiretrace_cmd,
 )
 from bench_serve import index_code_digest  # noqa: E402
 from corpus import CACHE_DIR  # noqa: E402
@@ -76,6 +81,75 @@ def indexed(n_docs: int, corpus: Path, workdir: Path) -> tuple[Path, dict[str, A
     return db, result
 
 
+def optimized(db: Path, workdir: Path) -> tuple[Path, dict[str, Any]]:
+    """A copy of the cached index after ``wiretrace optimize`` (cached beside it), and the
+    command's figures: wall and CPU time, peak memory, and its own report."""
+    out = db.with_name(db.stem + "-optimized.db")
+    figures = out.with_suffix(".json")
+    if out.exists() and figures.exists():
+        return out, json.loads(figures.read_text(encoding="utf-8"))
+    for part in (out, Path(f"{out}-wal"), Path(f"{out}-shm")):
+        part.unlink(missing_ok=True)
+    shutil.copyfile(db, out)
+    res = run_timed([*wiretrace_cmd(), "optimize", "--db", str(out), "--json"], workdir)
+    if res.code != 0:
+        raise SystemExit(f"optimize failed: {res.stderr.strip()[-600:]}")
+    result = {
+        "seconds": round(res.seconds, 1),
+        "cpu_seconds": round(res.cpu_seconds, 1),
+        "peak_rss_mb": round(res.maxrss_mb, 1),
+        "report": json.loads(res.stdout),
+    }
+    figures.write_text(json.dumps(result), encoding="utf-8")
+    return out, result
+
+
+def drop_os_cache() -> bool:
+    """Empty the OS page cache (root on Linux only); whether it was done."""
+    try:
+        os.sync()
+        Path("/proc/sys/vm/drop_caches").write_text("1\n")
+    except OSError:
+        return False
+    return True
+
+
+def one_shot_traces(
+    db: Path, queries_path: Path, workdir: Path, per_kind: int = 3
+) -> dict[str, Any]:
+    """``wiretrace trace --json`` as a user runs it once, a fresh process a query: with the
+    index's pages in the OS cache (``warm``), and after emptying that cache (``cold``, when
+    this process may). ``per_kind`` queries of each kind, the same in both."""
+    from bench_core import latency_stats
+    from corpus import read_jsonl
+
+    queries = read_jsonl(queries_path)
+    picked: list[dict[str, Any]] = []
+    for kind in sorted({q["kind"] for q in queries}):
+        picked += [q for q in queries if q["kind"] == kind][:per_kind]
+    base = [*wiretrace_cmd(), "trace", "--db", str(db), "--json"]
+    result: dict[str, Any] = {"queries": len(picked)}
+    for mode in ("warm", "cold"):
+        seconds: dict[str, list[float]] = {}
+        for i, q in enumerate(picked):
+            path = workdir / f"one-shot-{i:03d}.txt"
+            path.write_text(q["text"], encoding="utf-8")
+            if mode == "cold" and not drop_os_cache():
+                result["cold"] = "not measured: cannot empty the OS page cache"
+                break
+            res = run_timed([*base, str(path)], workdir, timeout=600)
+            if res.code != 0:
+                raise SystemExit(f"trace failed: {res.stderr.strip()[-600:]}")
+            seconds.setdefault(q["kind"], []).append(res.seconds)
+        else:
+            every = [x for xs in seconds.values() for x in xs]
+            result[mode] = {
+                "all": latency_stats(every),
+                "max_s_by_kind": {k: round(max(v), 3) for k, v in sorted(seconds.items())},
+            }
+    return result
+
+
 def phase_rank(db: str, queries_path: str) -> dict[str, Any]:
     """Source ranking alone (``wiretrace.rank.rank_sources``, what a trace aligns against):
     recall@5 of the true sources by kind, and its latency (each query ranked once to warm up,
@@ -102,15 +176,23 @@ def phase_rank(db: str, queries_path: str) -> dict[str, Any]:
     return {"latency": latency_stats(latencies), "recall": recall_at_k(hits, queries)}
 
 
-def measure(n_docs: int, workdir: Path) -> dict[str, Any]:
+def measure(
+    n_docs: int, workdir: Path, *, optimize: bool = False, one_shot: bool = False
+) -> dict[str, Any]:
     files = ensure_million(n_docs, QUERIES)
     db, index = indexed(n_docs, files.corpus, workdir)
+    extra: dict[str, Any] = {}
+    if optimize:
+        db, extra["optimize"] = optimized(db, workdir)
     size = index_size(db, files.corpus)
+    if one_shot:
+        extra["one_shot"] = one_shot_traces(db, files.queries, workdir)
     trace = run_in_fresh_process(phase_trace, str(db), str(files.queries))
     rank = run_in_fresh_process(phase_rank, str(db), str(files.queries))
     docs = max(index["documents"], 1)
     return {
         "documents": index["documents"],
+        **extra,
         "index": index,
         "size": size,
         "table_bytes_per_doc": {
@@ -254,10 +336,11 @@ def main(argv: list[str] | None = None) -> None:
         workdir = Path(tmp)
         rows = []
         for n in sizes:
-            row = measure(n, workdir)
+            row = measure(n, workdir, optimize=args.optimize, one_shot=args.one_shot)
             row["machine"] = machine()
             RESULTS.mkdir(parents=True, exist_ok=True)
-            (RESULTS / f"million-{n}.json").write_text(json.dumps(row, indent=1) + "\n")
+            name = f"million-{n}-optimized.json" if args.optimize else f"million-{n}.json"
+            (RESULTS / name).write_text(json.dumps(row, indent=1) + "\n")
             rows.append(row)
         startup = cli_startup(workdir)
     result = {"machine": machine(), "cli_startup": startup, "rows": rows}

@@ -201,3 +201,43 @@ def test_a_reader_sees_whole_runs_while_a_writer_merges(tmp_path: Path) -> None:
             assert reader.candidates(target)[0].doc_id == docs[2].id
             writer.add(_docs(seed, 5))
         assert reader.candidates(target)[0].doc_id == docs[2].id
+
+
+@pytest.mark.usefixtures("small_runs")
+def test_optimize_merges_every_table_into_one_and_answers_the_same(tmp_path: Path) -> None:
+    path = tmp_path / "opt.db"
+    live: dict[str, str] = {}
+    for seed in range(8):
+        batch = _docs(seed, 5)
+        with open_index(path) as index:
+            index.add(batch)
+        live.update({d.id: d.text for d in batch})
+    with open_index(path) as index:
+        index.add(_docs(40, 2))  # some postings left in the write table
+        live.update({d.id: d.text for d in _docs(40, 2)})
+        probes = [document_hashes(live[i], DEFAULT_N, DEFAULT_WINDOW) for i in sorted(live)[::7]]
+        query = live[sorted(live)[3]]
+        before = [index.candidates(h, limit=50) for h in probes]
+        lexical = index.lexical_candidates(query, limit=10)
+        tables = len(_tables(path))
+        assert tables > 2
+        report = index.optimize()
+        assert report.postings_tables == tables
+        assert [index.candidates(h, limit=50) for h in probes] == before
+        assert index.lexical_candidates(query, limit=10) == lexical
+    tables = _tables(path)
+    assert tables["postings"] == (0, 0) and len(tables) == 2  # the empty write table, one run
+    assert _all_postings(path) == _expected(live)
+    assert report.bytes_after <= report.bytes_before
+
+    # Indexing goes on as before, and a second optimize merges again.
+    with open_index(path) as index:
+        for seed in range(50, 54):
+            index.add(_docs(seed, 5))
+            live.update({d.id: d.text for d in _docs(seed, 5)})
+        assert len(_tables(path)) > 2
+        assert index.optimize(vacuum=False).vacuum_seconds is None
+    assert len(_tables(path)) == 2
+    assert _all_postings(path) == _expected(live)
+    with open_index(path) as index:  # nothing left to merge
+        assert index.optimize().postings_tables == 1

@@ -9,6 +9,8 @@ prints their results:
 - :mod:`~wiretrace.cli.eval`: ``wiretrace eval pan | spun | mrpc | clough | sources | news |
   stories``;
 - :mod:`~wiretrace.cli.serve`: ``wiretrace serve``;
+- :mod:`~wiretrace.cli.info` and :mod:`~wiretrace.cli.optimize`: ``wiretrace info`` and
+  ``wiretrace optimize``, what an index holds and compacting it;
 - :mod:`~wiretrace.cli._shared`: the options several commands share, their defaults, and
   :class:`~wiretrace.cli._shared.CommandError`, the one way a command fails (``error: ...`` on
   standard error, exit status 1);
@@ -29,6 +31,7 @@ _COMMANDS = {
     "index": "wiretrace.cli.index:index_cmd",
     "trace": "wiretrace.cli.trace:trace_cmd",
     "info": "wiretrace.cli.info:info_cmd",
+    "optimize": "wiretrace.cli.optimize:optimize_cmd",
     "eval": "wiretrace.cli.eval:eval_group",
     "corpus": "wiretrace.cli.corpus:corpus_group",
     "serve": "wiretrace.cli.serve:serve_cmd",
