@@ -10,7 +10,7 @@ DEMO_CORPUS := demo-corpus
 # is the composites' answer key, not articles).
 DEMO_CORPUS_INPUTS := data/demo/wikinews.jsonl $(wildcard data/demo/composites/*.txt)
 
-.PHONY: demo test bench lint typecheck clean
+.PHONY: demo test bench format lint typecheck clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

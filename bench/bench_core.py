@@ -245,8 +245,11 @@ def recall_at_k(
         by_kind.setdefault(q["kind"], []).append(found / len(true))
         any_hit.setdefault(q["kind"], []).append(1.0 if found else 0.0)
     return {
-        kind: {"queries": len(vals), f"recall_at_{k}": round(float(np.mean(vals)), 3),
-               f"hit_at_{k}": round(float(np.mean(any_hit[kind])), 3)}
+        kind: {
+            "queries": len(vals),
+            f"recall_at_{k}": round(float(np.mean(vals)), 3),
+            f"hit_at_{k}": round(float(np.mean(any_hit[kind])), 3),
+        }
         for kind, vals in sorted(by_kind.items())
     }
 
@@ -260,15 +263,23 @@ def iter_documents(corpus: Path) -> Iterator[Any]:
     with corpus.open(encoding="utf-8") as f:
         for line in f:
             r = json.loads(line)
-            yield Document(r["id"], r["text"], r.get("title"), r.get("url"), r.get("source"),
-                           r.get("published_at"))
+            yield Document(
+                r["id"],
+                r["text"],
+                r.get("title"),
+                r.get("url"),
+                r.get("source"),
+                r.get("published_at"),
+            )
 
 
 def query_documents(queries: list[dict[str, Any]]) -> list[Any]:
     from wiretrace import Document
 
-    return [Document(q["id"], q["text"], q.get("title"), None, q.get("source"),
-                     q.get("published_at")) for q in queries]
+    return [
+        Document(q["id"], q["text"], q.get("title"), None, q.get("source"), q.get("published_at"))
+        for q in queries
+    ]
 
 
 def phase_index(corpus: str, db: str) -> dict[str, Any]:
@@ -353,9 +364,13 @@ def phase_trace(db: str, queries_path: str) -> dict[str, Any]:
         for doc in docs:
             start = time.perf_counter()
             hashes = ngram_hashes(text_view(doc.text).hashes, index.n)
-            cands = index.candidates((int(h) for h in hashes), max_df=opts.max_df,
-                                     limit=opts.max_candidates, min_shared=opts.min_shared,
-                                     exclude=doc.id)
+            cands = index.candidates(
+                (int(h) for h in hashes),
+                max_df=opts.max_df,
+                limit=opts.max_candidates,
+                min_shared=opts.min_shared,
+                exclude=doc.id,
+            )
             cand_latencies.append(time.perf_counter() - start)
             cand_hits[doc.id] = [c.doc_id for c in cands]
     return {
@@ -463,11 +478,15 @@ def cli_index(corpus: Path, db: Path, workdir: Path) -> dict[str, Any]:
     con = sqlite3.connect(db)
     n = int(con.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
     con.close()
-    return {"command": "wiretrace " + " ".join(cmd[-5:]),
-            "documents": n, "seconds": round(res.seconds, 3),
-            "cpu_seconds": round(res.cpu_seconds, 3),
-            "docs_per_s": round(n / res.seconds, 1), "peak_rss_mb": round(res.maxrss_mb, 1),
-            "ru_maxrss_mb": round(res.ru_maxrss_mb, 1)}
+    return {
+        "command": "wiretrace " + " ".join(cmd[-5:]),
+        "documents": n,
+        "seconds": round(res.seconds, 3),
+        "cpu_seconds": round(res.cpu_seconds, 3),
+        "docs_per_s": round(n / res.seconds, 1),
+        "peak_rss_mb": round(res.maxrss_mb, 1),
+        "ru_maxrss_mb": round(res.ru_maxrss_mb, 1),
+    }
 
 
 def cli_trace(db: Path, queries: list[dict[str, Any]], count: int, workdir: Path) -> dict[str, Any]:
@@ -510,8 +529,9 @@ def index_size(db: Path, corpus: Path) -> dict[str, Any]:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     docs = int(con.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
     postings = int(con.execute("SELECT COUNT(*) FROM postings").fetchone()[0])
-    text_bytes = int(con.execute("SELECT SUM(LENGTH(CAST(text AS BLOB))) FROM documents")
-                     .fetchone()[0] or 0)
+    text_bytes = int(
+        con.execute("SELECT SUM(LENGTH(CAST(text AS BLOB))) FROM documents").fetchone()[0] or 0
+    )
     tables: dict[str, int] = {}
     try:
         for name, size in con.execute("SELECT name, SUM(pgsize) FROM dbstat GROUP BY name"):
@@ -568,8 +588,13 @@ def src_digest() -> str:
     import importlib
 
     importlib.import_module("wiretrace.cli")
-    files = sorted({str(m.__file__) for name, m in list(sys.modules.items())
-                    if name.split(".")[0] == "wiretrace" and getattr(m, "__file__", None)})
+    files = sorted(
+        {
+            str(m.__file__)
+            for name, m in list(sys.modules.items())
+            if name.split(".")[0] == "wiretrace" and getattr(m, "__file__", None)
+        }
+    )
     h = hashlib.sha256()
     for name in files:
         path = Path(name)
@@ -596,21 +621,27 @@ def ratios(res: dict[str, Any]) -> dict[str, Any]:
     ours, peer = res["ours"], res["peer"][0]
     return {
         "index_docs_per_s": ratio(_get(ours, "index", "docs_per_s"), peer.get("docs_per_s")),
-        "index_docs_per_cpu_s": ratio(_get(ours, "index", "docs_per_cpu_s"),
-                                      peer.get("docs_per_cpu_s")),
-        "trace_cpu_p50": ratio(_get(ours, "trace", "cpu_latency", "p50_ms"),
-                               _get(peer, "cpu_latency", "p50_ms")),
-        "trace_p50": ratio(_get(ours, "trace", "latency", "p50_ms"),
-                           _get(peer, "latency", "p50_ms")),
-        "trace_p99": ratio(_get(ours, "trace", "latency", "p99_ms"),
-                           _get(peer, "latency", "p99_ms")),
-        "index_peak_rss": ratio(_get(ours, "index", "peak_rss_mb"),
-                                peer.get("build_peak_rss_mb")),
+        "index_docs_per_cpu_s": ratio(
+            _get(ours, "index", "docs_per_cpu_s"), peer.get("docs_per_cpu_s")
+        ),
+        "trace_cpu_p50": ratio(
+            _get(ours, "trace", "cpu_latency", "p50_ms"), _get(peer, "cpu_latency", "p50_ms")
+        ),
+        "trace_p50": ratio(
+            _get(ours, "trace", "latency", "p50_ms"), _get(peer, "latency", "p50_ms")
+        ),
+        "trace_p99": ratio(
+            _get(ours, "trace", "latency", "p99_ms"), _get(peer, "latency", "p99_ms")
+        ),
+        "index_peak_rss": ratio(_get(ours, "index", "peak_rss_mb"), peer.get("build_peak_rss_mb")),
         "query_peak_rss": ratio(_get(ours, "trace", "peak_rss_mb"), peer.get("peak_rss_mb")),
-        "size_per_doc": ratio(_get(ours, "size", "bytes_per_doc"),
-                              peer.get("pickled_bytes_per_doc")),
-        "recall_at_5_synthetic": ratio(_get(ours, "trace", "recall", "synthetic", "recall_at_5"),
-                                       _get(peer, "recall", "synthetic", "recall_at_5")),
+        "size_per_doc": ratio(
+            _get(ours, "size", "bytes_per_doc"), peer.get("pickled_bytes_per_doc")
+        ),
+        "recall_at_5_synthetic": ratio(
+            _get(ours, "trace", "recall", "synthetic", "recall_at_5"),
+            _get(peer, "recall", "synthetic", "recall_at_5"),
+        ),
     }
 
 
@@ -698,20 +729,35 @@ def markdown(res: dict[str, Any]) -> str:
     lines += [
         "",
         f"Goals: indexing ≥ {GOAL_DOCS_PER_S:,} docs/s: "
-        + ("n/a" if goal_rate is None else
-           ("met" if goal_rate >= GOAL_DOCS_PER_S else
-            f"**missed** ({goal_rate / GOAL_DOCS_PER_S:.0%} of the goal)"))
+        + (
+            "n/a"
+            if goal_rate is None
+            else (
+                "met"
+                if goal_rate >= GOAL_DOCS_PER_S
+                else f"**missed** ({goal_rate / GOAL_DOCS_PER_S:.0%} of the goal)"
+            )
+        )
         + f"; trace p50 < {GOAL_P50_MS:g} ms in process: "
-        + ("n/a" if goal_p50 is None else
-           ("met" if goal_p50 < GOAL_P50_MS else
-            f"**missed** ({goal_p50 / GOAL_P50_MS:.1f}× the goal)")) + ".",
+        + (
+            "n/a"
+            if goal_p50 is None
+            else (
+                "met"
+                if goal_p50 < GOAL_P50_MS
+                else f"**missed** ({goal_p50 / GOAL_P50_MS:.1f}× the goal)"
+            )
+        )
+        + ".",
         f"Index on disk: {_fmt(size.get('bytes_per_doc'))} bytes/doc, of which the stored text "
         f"is {_fmt(size.get('text_bytes_per_doc'))} bytes/doc; "
         f"{_fmt(size.get('postings_per_doc'))} postings/doc.",
     ]
-    errors = [f"- {name}: {v['error']}" for name, v in (("CLI index", cli.get("index", {})),
-                                                        ("CLI trace", cli.get("trace", {})))
-              if isinstance(v, dict) and "error" in v]
+    errors = [
+        f"- {name}: {v['error']}"
+        for name, v in (("CLI index", cli.get("index", {})), ("CLI trace", cli.get("trace", {})))
+        if isinstance(v, dict) and "error" in v
+    ]
     if "warning" in res:
         errors.append(f"- warning: {res['warning']}")
     if errors:
@@ -761,19 +807,32 @@ def _print_profile(path: Path, title: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="wiretrace core speed and memory benchmark")
     parser.add_argument("--docs", type=int, default=None, help=f"corpus size ({DEFAULT_DOCS})")
-    parser.add_argument("--queries", type=int, default=None,
-                        help=f"in-process queries ({DEFAULT_QUERIES})")
-    parser.add_argument("--cli-queries", type=int, default=None,
-                        help="queries traced through the CLI (20)")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"smoke test: {QUICK_DOCS:,} documents, {QUICK_QUERIES} queries")
+    parser.add_argument(
+        "--queries", type=int, default=None, help=f"in-process queries ({DEFAULT_QUERIES})"
+    )
+    parser.add_argument(
+        "--cli-queries", type=int, default=None, help="queries traced through the CLI (20)"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"smoke test: {QUICK_DOCS:,} documents, {QUICK_QUERIES} queries",
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--workdir", type=Path, default=None,
-                        help="where the index files go (default: a temporary folder)")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="results JSON (default: bench/results/core-<N>.json)")
-    parser.add_argument("--profile", action="store_true",
-                        help="cProfile indexing and tracing instead of benchmarking")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=None,
+        help="where the index files go (default: a temporary folder)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="results JSON (default: bench/results/core-<N>.json)"
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="cProfile indexing and tracing instead of benchmarking",
+    )
     args = parser.parse_args(argv)
     n_docs = args.docs or (QUICK_DOCS if args.quick else DEFAULT_DOCS)
     n_queries = args.queries or (QUICK_QUERIES if args.quick else DEFAULT_QUERIES)
@@ -788,7 +847,8 @@ def main(argv: list[str] | None = None) -> None:
             return
         res = run(files, workdir, n_docs, n_cli)
         res["command"] = " ".join(
-            ["python bench/bench_core.py", *(sys.argv[1:] if argv is None else argv)])
+            ["python bench/bench_core.py", *(sys.argv[1:] if argv is None else argv)]
+        )
     finally:
         tmp.cleanup()
     out = args.out or RESULTS_DIR / f"core-{n_docs}.json"
@@ -831,7 +891,8 @@ def run(files: CorpusFiles, workdir: Path, n_docs: int, n_cli: int) -> dict[str,
     n_semantic = min(len(queries), SEMANTIC_QUERIES)
     log(f"tracing {n_semantic} queries in process with [semantic]")
     res["ours"]["trace_semantic"] = run_in_fresh_process(
-        phase_trace_semantic, str(lib_db), str(files.queries), n_semantic)
+        phase_trace_semantic, str(lib_db), str(files.queries), n_semantic
+    )
 
     log("indexing through the CLI")
     res["cli"]["index"] = cli_index(files.corpus, cli_db, workdir)
@@ -843,8 +904,9 @@ def run(files: CorpusFiles, workdir: Path, n_docs: int, n_cli: int) -> dict[str,
 
     for threshold in PEER_THRESHOLDS:
         log(f"datasketch MinHashLSH, threshold {threshold}")
-        res["peer"].append(run_in_fresh_process(
-            phase_peer, str(files.corpus), str(files.queries), threshold))
+        res["peer"].append(
+            run_in_fresh_process(phase_peer, str(files.corpus), str(files.queries), threshold)
+        )
 
     res["ratios"] = ratios(res)
     res["load_average_after"] = [round(x, 2) for x in os.getloadavg()]

@@ -161,8 +161,18 @@ class RssSampler(threading.Thread):
 def start_server(
     db: Path, port: int, log: Path, trace_processes: int = 0
 ) -> subprocess.Popen[bytes]:
-    cmd = [*wiretrace_cmd(), "serve", "--db", str(db), "--port", str(port),
-           "--log-level", "warning", "--trace-processes", str(trace_processes)]
+    cmd = [
+        *wiretrace_cmd(),
+        "serve",
+        "--db",
+        str(db),
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--trace-processes",
+        str(trace_processes),
+    ]
     env = {k: v for k, v in os.environ.items() if k != "WIRETRACE_TOKEN"}
     proc = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 120
@@ -211,8 +221,9 @@ def run_round(
 
     def client() -> None:
         mine: list[float] = []
-        with httpx.Client(base_url=base, timeout=120,
-                          headers={"content-type": "application/json"}) as c:
+        with httpx.Client(
+            base_url=base, timeout=120, headers={"content-type": "application/json"}
+        ) as c:
             start_gate.wait()
             while time.perf_counter() < deadline:
                 with lock:
@@ -257,8 +268,9 @@ def run_round(
                 body = next(batches, None)
                 if body is None:
                     break
-                r = c.post("/v1/documents", content=body,
-                           headers={"content-type": "application/x-ndjson"})
+                r = c.post(
+                    "/v1/documents", content=body, headers={"content-type": "application/x-ndjson"}
+                )
                 if r.status_code == 200:
                     written["batches"] += 1
                     written["documents"] += r.json()["added"]
@@ -307,8 +319,10 @@ def in_process_round(
     less)."""
     from wiretrace import Document, open_index, trace
 
-    docs = [Document(q["id"], q["text"], q.get("title"), None, q.get("source"),
-                     q.get("published_at")) for q in queries]
+    docs = [
+        Document(q["id"], q["text"], q.get("title"), None, q.get("source"), q.get("published_at"))
+        for q in queries
+    ]
     latencies: list[float] = []
     lock = threading.Lock()
     counter = itertools.count()
@@ -333,10 +347,14 @@ def in_process_round(
     for w in workers:
         w.join()
     wall = time.perf_counter() - began
-    return {"clients": "in-process" if threads == 1 else f"in-process x{threads}",
-            "threads": threads, "seconds": round(wall, 2), "requests": len(latencies),
-            "throughput_rps": round(len(latencies) / wall, 2),
-            "latency": latency_stats(latencies)}
+    return {
+        "clients": "in-process" if threads == 1 else f"in-process x{threads}",
+        "threads": threads,
+        "seconds": round(wall, 2),
+        "requests": len(latencies),
+        "throughput_rps": round(len(latencies) / wall, 2),
+        "latency": latency_stats(latencies),
+    }
 
 
 def batches_of(rows: list[dict[str, Any]]) -> list[bytes]:
@@ -387,8 +405,10 @@ def markdown(result: dict[str, Any]) -> str:
         "errors | error rate | server RSS peak (MiB) | 503 busy, retried |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for key, label in (("in_process", "no HTTP, in process"),
-                       ("in_process_4", "no HTTP, in process, 4 threads")):
+    for key, label in (
+        ("in_process", "no HTTP, in process"),
+        ("in_process_4", "no HTTP, in process, 4 threads"),
+    ):
         base = result.get(key)
         if base is None:
             continue
@@ -434,9 +454,7 @@ def markdown(result: dict[str, Any]) -> str:
             "those of the in-process trace (the cost of HTTP, JSON and handing the trace to "
             + ("a worker process)." if procs else "a thread).")
         )
-    lines.append(
-        f"Error rate over all rounds: {result['error_rate']} (must be 0)."
-    )
+    lines.append(f"Error rate over all rounds: {result['error_rate']} (must be 0).")
     return "\n".join(lines) + "\n"
 
 
@@ -467,8 +485,7 @@ def long_bodies(rows: list[dict[str, Any]], count: int) -> list[bytes]:
     return bodies
 
 
-def health_probe(base: str, deadline: float, latencies: list[float],
-                 failures: list[str]) -> None:
+def health_probe(base: str, deadline: float, latencies: list[float], failures: list[str]) -> None:
     """GET /v1/health every 50 ms until ``deadline``."""
     with httpx.Client(base_url=base, timeout=10) as c:
         while time.perf_counter() < deadline:
@@ -484,9 +501,16 @@ def health_probe(base: str, deadline: float, latencies: list[float],
             time.sleep(0.05)
 
 
-def mixed_round(base: str, ordinary: list[bytes], long: list[bytes], writes: list[bytes],
-                seconds: float, max_requests: int, clients: int, long_clients: int
-                ) -> dict[str, Any]:
+def mixed_round(
+    base: str,
+    ordinary: list[bytes],
+    long: list[bytes],
+    writes: list[bytes],
+    seconds: float,
+    max_requests: int,
+    clients: int,
+    long_clients: int,
+) -> dict[str, Any]:
     lock = threading.Lock()
     stats: dict[str, dict[str, Any]] = {
         kind: {"latencies": [], "statuses": {}, "codes": {}, "samples": []}
@@ -512,8 +536,7 @@ def mixed_round(base: str, ordinary: list[bytes], long: list[bytes], writes: lis
                 entry["samples"].append("transport error")
 
     def client(kind: str, bodies: list[bytes], path: str, content_type: str) -> None:
-        with httpx.Client(base_url=base, timeout=120,
-                          headers={"content-type": content_type}) as c:
+        with httpx.Client(base_url=base, timeout=120, headers={"content-type": content_type}) as c:
             for _ in range(max_requests):
                 if time.perf_counter() >= deadline:
                     return
@@ -531,25 +554,40 @@ def mixed_round(base: str, ordinary: list[bytes], long: list[bytes], writes: lis
 
     health_latencies: list[float] = []
     health_failures: list[str] = []
-    threads = [threading.Thread(target=health_probe,
-                                args=(base, deadline, health_latencies, health_failures))]
-    threads += [threading.Thread(target=client, args=("ordinary", ordinary, "/v1/trace",
-                                                      "application/json"))
-               for _ in range(clients)]
-    threads += [threading.Thread(target=client, args=("long", long, "/v1/trace",
-                                                       "application/json"))
-                for _ in range(long_clients)]
-    threads.append(threading.Thread(target=client, args=("write", writes, "/v1/documents",
-                                                          "application/x-ndjson")))
+    threads = [
+        threading.Thread(
+            target=health_probe, args=(base, deadline, health_latencies, health_failures)
+        )
+    ]
+    threads += [
+        threading.Thread(
+            target=client, args=("ordinary", ordinary, "/v1/trace", "application/json")
+        )
+        for _ in range(clients)
+    ]
+    threads += [
+        threading.Thread(target=client, args=("long", long, "/v1/trace", "application/json"))
+        for _ in range(long_clients)
+    ]
+    threads.append(
+        threading.Thread(
+            target=client, args=("write", writes, "/v1/documents", "application/x-ndjson")
+        )
+    )
     began = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     wall = time.perf_counter() - began
-    out: dict[str, Any] = {"seconds": round(wall, 1), "health": {
-        "latency": latency_stats(health_latencies), "failures": len(health_failures),
-        "failure_samples": health_failures[:5]}}
+    out: dict[str, Any] = {
+        "seconds": round(wall, 1),
+        "health": {
+            "latency": latency_stats(health_latencies),
+            "failures": len(health_failures),
+            "failure_samples": health_failures[:5],
+        },
+    }
     for kind, entry in stats.items():
         ok = entry["statuses"].get(200, 0)
         out[kind] = {
@@ -560,8 +598,12 @@ def mixed_round(base: str, ordinary: list[bytes], long: list[bytes], writes: lis
             "statuses": {str(k): v for k, v in sorted(entry["statuses"].items())},
             "errors": dict(sorted(entry["codes"].items())),
         }
-    statuses = [(int(k), v) for e in out.values() if isinstance(e, dict) and "statuses" in e
-                for k, v in e["statuses"].items()]
+    statuses = [
+        (int(k), v)
+        for e in out.values()
+        if isinstance(e, dict) and "statuses" in e
+        for k, v in e["statuses"].items()
+    ]
     out["count_503"] = sum(v for k, v in statuses if k == 503)
     out["other_5xx"] = sum(v for k, v in statuses if k >= 500 and k != 503)
     out["transport_errors"] = sum(v for k, v in statuses if k == -1)
@@ -570,41 +612,48 @@ def mixed_round(base: str, ordinary: list[bytes], long: list[bytes], writes: lis
 
 def mixed_markdown(result: dict[str, Any]) -> str:
     m, r, s = result["machine"], result["round"], result["server"]
-    mode = (f"{s['trace_processes']} trace worker processes (+1 for long articles)"
-            if s["trace_processes"] else "traces in the server's threads")
+    mode = (
+        f"{s['trace_processes']} trace worker processes (+1 for long articles)"
+        if s["trace_processes"]
+        else "traces in the server's threads"
+    )
     h, o, lg, w = r["health"], r["ordinary"], r["long"], r["write"]
 
     def lat(entry: dict[str, Any], key: str) -> str:
         return str(entry["latency"].get(key, "-"))
 
-    return "\n".join([
-        f"### Mixed load, {mode}",
-        "",
-        f"Command: `{result['command']}` ({result['started']}); machine: {m['cpu']}, "
-        f"{m['nproc']} CPUs, {m['memory_gib']} GiB, Python {m['python']}; load average "
-        f"before {result['load_average_before']} (shared machine). Index: "
-        f"{result['index_documents']:,} documents: the bench corpus "
-        f"({result['corpus']['documents']:,}) and the {result['bbc']:,} BBC articles the 1 MB "
-        f"traces are made of ({result['bbc_added']:,} of them not already in the corpus). "
-        f"{result['clients']} ordinary trace clients, {result['long_clients']} "
-        "clients of 1 MB traces, 1 writer (JSONL batches of 50), health asked every 50 ms "
-        "by one more client thread.",
-        "",
-        "| | requests | answered 200 | throughput (/s) | p50 ms | p99 ms | max ms | refusals |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
-        f"| `GET /v1/health` | {h['latency'].get('n', 0) + h['failures']} | "
-        f"{h['latency'].get('n', 0)} | - | {lat(h, 'p50_ms')} | {lat(h, 'p99_ms')} | "
-        f"{lat(h, 'max_ms')} | {h['failures']} failed |",
-        *[f"| {name} | {e['requests']} | {e['ok']} | {e['throughput_rps']} | "
-          f"{lat(e, 'p50_ms')} | {lat(e, 'p99_ms')} | {lat(e, 'max_ms')} | "
-          f"{', '.join(f'{k}: {v}' for k, v in e['errors'].items()) or '-'} |"
-          for name, e in (("ordinary trace", o), ("1 MB trace", lg), ("add documents", w))],
-        "",
-        f"503s: {r['count_503']}; other 5xx: {r['other_5xx']} (must be 0); transport errors: "
-        f"{r['transport_errors']}. Server RSS (with worker processes): {s['rss_idle_mb']} MiB "
-        f"idle, peak {s['rss_peak_mb']} MiB, {s['rss_end_mb']} MiB at the end.",
-        "",
-    ])
+    return "\n".join(
+        [
+            f"### Mixed load, {mode}",
+            "",
+            f"Command: `{result['command']}` ({result['started']}); machine: {m['cpu']}, "
+            f"{m['nproc']} CPUs, {m['memory_gib']} GiB, Python {m['python']}; load average "
+            f"before {result['load_average_before']} (shared machine). Index: "
+            f"{result['index_documents']:,} documents: the bench corpus "
+            f"({result['corpus']['documents']:,}) and the {result['bbc']:,} BBC articles the 1 MB "
+            f"traces are made of ({result['bbc_added']:,} of them not already in the corpus). "
+            f"{result['clients']} ordinary trace clients, {result['long_clients']} "
+            "clients of 1 MB traces, 1 writer (JSONL batches of 50), health asked every 50 ms "
+            "by one more client thread.",
+            "",
+            "| | requests | answered 200 | throughput (/s) | p50 ms | p99 ms | max ms | refusals |",
+            "|---|---:|---:|---:|---:|---:|---:|---|",
+            f"| `GET /v1/health` | {h['latency'].get('n', 0) + h['failures']} | "
+            f"{h['latency'].get('n', 0)} | - | {lat(h, 'p50_ms')} | {lat(h, 'p99_ms')} | "
+            f"{lat(h, 'max_ms')} | {h['failures']} failed |",
+            *[
+                f"| {name} | {e['requests']} | {e['ok']} | {e['throughput_rps']} | "
+                f"{lat(e, 'p50_ms')} | {lat(e, 'p99_ms')} | {lat(e, 'max_ms')} | "
+                f"{', '.join(f'{k}: {v}' for k, v in e['errors'].items()) or '-'} |"
+                for name, e in (("ordinary trace", o), ("1 MB trace", lg), ("add documents", w))
+            ],
+            "",
+            f"503s: {r['count_503']}; other 5xx: {r['other_5xx']} (must be 0); transport errors: "
+            f"{r['transport_errors']}. Server RSS (with worker processes): {s['rss_idle_mb']} MiB "
+            f"idle, peak {s['rss_peak_mb']} MiB, {s['rss_end_mb']} MiB at the end.",
+            "",
+        ]
+    )
 
 
 def mixed_main(args: argparse.Namespace, command: str) -> None:
@@ -622,10 +671,13 @@ def mixed_main(args: argparse.Namespace, command: str) -> None:
         from wiretrace import Document, open_index
 
         with open_index(db) as index:  # the bench corpus may hold them already
-            bbc_added = index.add([
-                Document(f"bbc/{r['id']}", r["text"], r.get("title"), None, r.get("source"))
-                for r in rows if r.get("text", "").strip()
-            ]).added
+            bbc_added = index.add(
+                [
+                    Document(f"bbc/{r['id']}", r["text"], r.get("title"), None, r.get("source"))
+                    for r in rows
+                    if r.get("text", "").strip()
+                ]
+            ).added
             index_documents = len(index)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
@@ -636,9 +688,16 @@ def mixed_main(args: argparse.Namespace, command: str) -> None:
             run_round(base, request_bodies(queries), 2, args.warmup, None)
             sampler.mark()
             rss_idle = sampler.now_mb()
-            r = mixed_round(base, request_bodies(queries), long_bodies(rows, 4),
-                            writer_batches(files.corpus, 5_000), args.seconds,
-                            args.max_requests, 16, 2)
+            r = mixed_round(
+                base,
+                request_bodies(queries),
+                long_bodies(rows, 4),
+                writer_batches(files.corpus, 5_000),
+                args.seconds,
+                args.max_requests,
+                16,
+                2,
+            )
             rss_peak = sampler.mark()
             rss_end = sampler.now_mb()
         finally:
@@ -651,15 +710,25 @@ def mixed_main(args: argparse.Namespace, command: str) -> None:
                 proc.wait()
         log_tail = (Path(tmp) / "server.log").read_text(errors="replace")[-2000:]
     result = {
-        "started": started, "command": command, "machine": machine(),
+        "started": started,
+        "command": command,
+        "machine": machine(),
         "load_average_before": load_before,
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        "corpus": {"documents": args.docs, "queries": len(queries)}, "bbc": len(rows),
-        "bbc_added": bbc_added, "index_documents": index_documents,
-        "clients": 16, "long_clients": 2,
-        "server": {"trace_processes": args.trace_processes, "rss_idle_mb": rss_idle,
-                   "rss_peak_mb": rss_peak, "rss_end_mb": rss_end},
-        "round": r, "server_log_tail": log_tail,
+        "corpus": {"documents": args.docs, "queries": len(queries)},
+        "bbc": len(rows),
+        "bbc_added": bbc_added,
+        "index_documents": index_documents,
+        "clients": 16,
+        "long_clients": 2,
+        "server": {
+            "trace_processes": args.trace_processes,
+            "rss_idle_mb": rss_idle,
+            "rss_peak_mb": rss_peak,
+            "rss_end_mb": rss_end,
+        },
+        "round": r,
+        "server_log_tail": log_tail,
     }
     args.out.mkdir(parents=True, exist_ok=True)
     name = "serve-mixed" + (f"-p{args.trace_processes}" if args.trace_processes else "")
@@ -677,25 +746,41 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=15.0, help="duration of each round")
     parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--clients", default=",".join(map(str, DEFAULT_LEVELS)),
-                        help="comma-separated client counts")
+    parser.add_argument(
+        "--clients",
+        default=",".join(map(str, DEFAULT_LEVELS)),
+        help="comma-separated client counts",
+    )
     parser.add_argument("--no-write-round", action="store_true")
-    parser.add_argument("--trace-processes", type=int, default=0,
-                        help="pass --trace-processes N to the server (0: trace in threads)")
+    parser.add_argument(
+        "--trace-processes",
+        type=int,
+        default=0,
+        help="pass --trace-processes N to the server (0: trace in threads)",
+    )
     parser.add_argument("--quick", action="store_true", help="1,000 documents, 3 s rounds")
-    parser.add_argument("--mixed", action="store_true",
-                        help="the mixed load of issue 12 (ordinary + 1 MB traces + a writer)")
-    parser.add_argument("--max-requests", type=int, default=2_000,
-                        help="--mixed: most requests per client")
+    parser.add_argument(
+        "--mixed",
+        action="store_true",
+        help="the mixed load of issue 12 (ordinary + 1 MB traces + a writer)",
+    )
+    parser.add_argument(
+        "--max-requests", type=int, default=2_000, help="--mixed: most requests per client"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS_DIR)
-    parser.add_argument("--million", action="store_true",
-                        help="the news-like corpus and index of bench_million.py (issue 16)")
+    parser.add_argument(
+        "--million",
+        action="store_true",
+        help="the news-like corpus and index of bench_million.py (issue 16)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.docs, args.queries, args.seconds, args.warmup = 1_000, 40, 3.0, 1.0
     levels = [int(x) for x in args.clients.split(",") if x.strip()]
-    command = "python bench/bench_serve.py" + (" " + " ".join(argv if argv is not None
-                                                              else sys.argv[1:])).rstrip()
+    command = (
+        "python bench/bench_serve.py"
+        + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()
+    )
     if args.mixed:
         if "--seconds" not in (argv if argv is not None else sys.argv[1:]):
             args.seconds = 60.0
@@ -720,8 +805,11 @@ def main(argv: list[str] | None = None) -> None:
     in_process = in_process_round(cached_db, queries, args.seconds)
     in_process_4 = in_process_round(cached_db, queries, args.seconds, threads=4)
     for r in (in_process, in_process_4):
-        print(f"{r['clients']}: {r['throughput_rps']:7.2f} traces/s, "
-              f"p50 {r['latency'].get('p50_ms')} ms", file=sys.stderr)
+        print(
+            f"{r['clients']}: {r['throughput_rps']:7.2f} traces/s, "
+            f"p50 {r['latency'].get('p50_ms')} ms",
+            file=sys.stderr,
+        )
 
     with tempfile.TemporaryDirectory(prefix="wiretrace-serve-bench-") as tmp:
         db = Path(tmp) / "index.db"
@@ -744,9 +832,12 @@ def main(argv: list[str] | None = None) -> None:
                 r = run_round(base, bodies, clients, args.seconds, None)
                 r["server_rss_peak_mb"] = sampler.mark()
                 rounds.append(r)
-                print(f"{clients:>3} clients: {r['throughput_rps']:7.2f} req/s, "
-                      f"p50 {r['latency'].get('p50_ms')} ms, p99 {r['latency'].get('p99_ms')} "
-                      f"ms, errors {r['errors']}", file=sys.stderr)
+                print(
+                    f"{clients:>3} clients: {r['throughput_rps']:7.2f} req/s, "
+                    f"p50 {r['latency'].get('p50_ms')} ms, p99 {r['latency'].get('p99_ms')} "
+                    f"ms, errors {r['errors']}",
+                    file=sys.stderr,
+                )
             if not args.no_write_round:
                 if args.million:  # the next days' news: texts the index does not hold
                     from corpus_million import later_articles
@@ -757,9 +848,11 @@ def main(argv: list[str] | None = None) -> None:
                 r = run_round(base, bodies, 4, args.seconds, writes)
                 r["server_rss_peak_mb"] = sampler.mark()
                 rounds.append(r)
-                print(f"  4 clients + writer: {r['throughput_rps']:7.2f} req/s, "
-                      f"{r['writer']['documents']} documents added, errors {r['errors']}",
-                      file=sys.stderr)
+                print(
+                    f"  4 clients + writer: {r['throughput_rps']:7.2f} req/s, "
+                    f"{r['writer']['documents']} documents added, errors {r['errors']}",
+                    file=sys.stderr,
+                )
             rss_end = sampler.now_mb()
             hwm = vm_hwm_mb(proc.pid)
         finally:
@@ -779,12 +872,19 @@ def main(argv: list[str] | None = None) -> None:
         "machine": machine(),
         "load_average_before": load_before,
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        "corpus": {"documents": args.docs, "queries": len(queries), "seed": DEFAULT_SEED,
-                   "file": str(files.corpus.relative_to(REPO_ROOT)),
-                   "index_build_seconds": round(build_seconds, 1) if build_seconds else None},
-        "server": {"trace_processes": args.trace_processes, "rss_idle_mb": rss_idle,
-                   "rss_end_mb": rss_end,
-                   "vm_hwm_mb": round(hwm, 1) if hwm is not None else None},
+        "corpus": {
+            "documents": args.docs,
+            "queries": len(queries),
+            "seed": DEFAULT_SEED,
+            "file": str(files.corpus.relative_to(REPO_ROOT)),
+            "index_build_seconds": round(build_seconds, 1) if build_seconds else None,
+        },
+        "server": {
+            "trace_processes": args.trace_processes,
+            "rss_idle_mb": rss_idle,
+            "rss_end_mb": rss_end,
+            "vm_hwm_mb": round(hwm, 1) if hwm is not None else None,
+        },
         "in_process": in_process,
         "in_process_4": in_process_4,
         "rounds": rounds,

@@ -26,8 +26,9 @@ def texts_of(path: Path, limit: int) -> list[bytes]:
         return [json.loads(line)["text"].encode("utf-8") for line in islice(fh, limit)]
 
 
-def measure(name: str, texts: list[bytes], cctx: zstandard.ZstdCompressor,
-            dctx: zstandard.ZstdDecompressor) -> None:
+def measure(
+    name: str, texts: list[bytes], cctx: zstandard.ZstdCompressor, dctx: zstandard.ZstdDecompressor
+) -> None:
     t0 = time.process_time()
     blobs = [cctx.compress(t) for t in texts]
     t1 = time.process_time()
@@ -38,8 +39,10 @@ def measure(name: str, texts: list[bytes], cctx: zstandard.ZstdCompressor,
     n = len(texts)
     raw = sum(map(len, texts)) / n
     packed = sum(map(len, blobs)) / n
-    print(f"| {name} | {raw:,.0f} | {packed:,.0f} | {raw / packed:.2f} | "
-          f"{(t1 - t0) / n * 1e6:.0f} | {(t2 - t1) / n / 3 * 1e6:.1f} |")
+    print(
+        f"| {name} | {raw:,.0f} | {packed:,.0f} | {raw / packed:.2f} | "
+        f"{(t1 - t0) / n * 1e6:.0f} | {(t2 - t1) / n / 3 * 1e6:.1f} |"
+    )
 
 
 def main() -> None:
@@ -53,16 +56,23 @@ def main() -> None:
     print("| setting | raw bytes | stored bytes | ratio | compress µs/doc | decompress µs/doc |")
     print("|---|---|---|---|---|---|")
     for level in (1, 3, 9):
-        measure(f"level {level}, no dictionary", texts,
-                zstandard.ZstdCompressor(level=level), zstandard.ZstdDecompressor())
+        measure(
+            f"level {level}, no dictionary",
+            texts,
+            zstandard.ZstdCompressor(level=level),
+            zstandard.ZstdDecompressor(),
+        )
     for size in (16_384, 65_536, 112_640):
         t0 = time.process_time()
         d = zstandard.train_dictionary(size, texts[: args.train], level=3)
         spent = time.process_time() - t0
         d.precompute_compress(level=3)
-        measure(f"level 3, {size // 1024} KiB dictionary (trained in {spent:.1f} s)", texts,
-                zstandard.ZstdCompressor(level=3, dict_data=d),
-                zstandard.ZstdDecompressor(dict_data=d))
+        measure(
+            f"level 3, {size // 1024} KiB dictionary (trained in {spent:.1f} s)",
+            texts,
+            zstandard.ZstdCompressor(level=3, dict_data=d),
+            zstandard.ZstdDecompressor(dict_data=d),
+        )
 
 
 if __name__ == "__main__":

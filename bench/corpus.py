@@ -127,8 +127,12 @@ _SYNONYM_RE = re.compile(r"\b(" + "|".join(SYNONYMS) + r")\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(
     r"(?:(?<=[.!?])|(?<=[.!?][\"'\u201d\u2019]))\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])"
 )
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 _MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _DATE_PATTERNS = (
     re.compile(_MONTH + r" (\d{1,2})(?:st|nd|rd|th)? ,? (\d{4})", re.IGNORECASE),  # May 03 , 2013
@@ -164,10 +168,22 @@ class CorpusFiles:
 # -- reading the shared data ---------------------------------------------------------------
 
 
-def _doc(doc_id: str, text: str, title: str | None = None, url: str | None = None,
-         source: str | None = None, published_at: str | None = None) -> dict[str, Any]:
-    return {"id": doc_id, "text": text, "title": title, "url": url, "source": source,
-            "published_at": published_at}
+def _doc(
+    doc_id: str,
+    text: str,
+    title: str | None = None,
+    url: str | None = None,
+    source: str | None = None,
+    published_at: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "id": doc_id,
+        "text": text,
+        "title": title,
+        "url": url,
+        "source": source,
+        "published_at": published_at,
+    }
 
 
 def outlet_of(url: str | None) -> str | None:
@@ -247,8 +263,9 @@ def read_bbc(data: Path) -> Iterator[RealDoc]:
     with gzip.open(data / "bbc-news" / "bbc_news.jsonl.gz", "rt", encoding="utf-8") as f:
         for line in f:
             r = json.loads(line)
-            rec = _doc(f"bbc/{r['id']}", r["text"].strip(), r.get("title"), None, "BBC News",
-                       r.get("date"))
+            rec = _doc(
+                f"bbc/{r['id']}", r["text"].strip(), r.get("title"), None, "BBC News", r.get("date")
+            )
             yield RealDoc(rec, f"bbc:{r['category']}", make_units(rec["text"].split("\n\n")))
 
 
@@ -264,8 +281,9 @@ def read_ecbplus(data: Path) -> Iterator[RealDoc]:
                 lines = lines[1:]
                 title = lines[0] if lines else None
             text = "\n".join(lines)
-            rec = _doc(f"ecbplus/{r['doc_id']}", text, title, url, outlet_of(url),
-                       find_date(url, lines))
+            rec = _doc(
+                f"ecbplus/{r['doc_id']}", text, title, url, outlet_of(url), find_date(url, lines)
+            )
             yield RealDoc(rec, f"ecb:{r['topic']}", make_units(_sentence_groups(lines)))
 
 
@@ -325,14 +343,27 @@ def read_wikinews(data: Path) -> tuple[list[RealDoc], list[dict[str, Any]]]:
                 text = (s.get("maintext") or "").strip()
                 if s.get("language") != "en" or len(text) < 50:
                     continue
-                rec = _doc(f"wikinews/{i:03d}/{k}", text, s.get("title"), s.get("url"),
-                           outlet_of(s.get("url")), when)
+                rec = _doc(
+                    f"wikinews/{i:03d}/{k}",
+                    text,
+                    s.get("title"),
+                    s.get("url"),
+                    outlet_of(s.get("url")),
+                    when,
+                )
                 docs.append(RealDoc(rec, f"wikinews:{i}", make_units(text.split("\n"))))
                 source_ids.append(rec["id"])
             paragraphs = [strip_wikitext(p) for p in r["text"]]
             body = "\n\n".join(p for p in paragraphs if len(p) > 1)
-            records.append({"index": i, "title": r["title"], "text": body,
-                            "published_at": when, "sources": source_ids})
+            records.append(
+                {
+                    "index": i,
+                    "title": r["title"],
+                    "text": body,
+                    "published_at": when,
+                    "sources": source_ids,
+                }
+            )
     return docs, records
 
 
@@ -443,8 +474,14 @@ def composite(
     title = primary.record["title"] or primary.units[0][:80]
     true_sources = sorted({src_id for src_id, _ in passages})
     sources = [c for c in chosen if c.id in true_sources]
-    rec = _doc(doc_id, "\n\n".join(paragraphs), spin(title, rng), f"https://{slug}.example/{doc_id}",
-               outlet, later_date(sources, rng))
+    rec = _doc(
+        doc_id,
+        "\n\n".join(paragraphs),
+        spin(title, rng),
+        f"https://{slug}.example/{doc_id}",
+        outlet,
+        later_date(sources, rng),
+    )
     return rec, true_sources
 
 
@@ -496,28 +533,45 @@ def build_queries(
     for i in range(n_synth):
         rec, sources = composite(f"q/synthetic/{i:04d}", in_corpus, by_group, rng)
         queries.append({**rec, "kind": "synthetic", "true_sources": sources})
-    usable = [r for r in wiki_records
-              if len(r["text"]) >= 200 and any(s in ids for s in r["sources"])]
+    usable = [
+        r for r in wiki_records if len(r["text"]) >= 200 and any(s in ids for s in r["sources"])
+    ]
     rng.shuffle(usable)
     for r in usable[: (n_queries - n_synth) // 2]:
-        queries.append({
-            **_doc(f"q/wikinews/{r['index']:03d}", r["text"], r["title"], None, "Wikinews",
-                   r["published_at"]),
-            "kind": "wikinews_rewrite",
-            "true_sources": sorted(s for s in r["sources"] if s in ids),
-        })
+        queries.append(
+            {
+                **_doc(
+                    f"q/wikinews/{r['index']:03d}",
+                    r["text"],
+                    r["title"],
+                    None,
+                    "Wikinews",
+                    r["published_at"],
+                ),
+                "kind": "wikinews_rewrite",
+                "true_sources": sorted(s for s in r["sources"] if s in ids),
+            }
+        )
     long_docs = [d for d in in_corpus if len(d.units) >= 4]
     for i in range(n_queries - len(queries)):
         src = long_docs[rng.randrange(len(long_docs))]
         size = max(2, round(len(src.units) * rng.uniform(0.4, 0.7)))
         start = rng.randrange(len(src.units) - size + 1)
         text = "\n\n".join(spin(u, rng) for u in src.units[start : start + size])
-        queries.append({
-            **_doc(f"q/excerpt/{i:04d}", text, src.record["title"], None, rng.choice(FARM_OUTLETS),
-                   later_date([src], rng)),
-            "kind": "excerpt",
-            "true_sources": [src.id],
-        })
+        queries.append(
+            {
+                **_doc(
+                    f"q/excerpt/{i:04d}",
+                    text,
+                    src.record["title"],
+                    None,
+                    rng.choice(FARM_OUTLETS),
+                    later_date([src], rng),
+                ),
+                "kind": "excerpt",
+                "true_sources": [src.id],
+            }
+        )
     return queries
 
 

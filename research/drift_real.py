@@ -104,9 +104,7 @@ def mrpc(shared: Path) -> tuple[int, list[Claim]]:
                 continue
             edits = compare(s1, s2)
             aligned += _words(s2)
-            claims += [
-                Claim(f"mrpc {id1}/{id2}", e, s1, s2) for e in edits if e.type in FACT_TYPES
-            ]
+            claims += [Claim(f"mrpc {id1}/{id2}", e, s1, s2) for e in edits if e.type in FACT_TYPES]
     return aligned, claims
 
 
@@ -114,8 +112,7 @@ def report(name: str, aligned: int, claims: list[Claim]) -> None:
     by_type = Counter(c.edit.type.value for c in claims)
     rate = 1000 * len(claims) / aligned if aligned else 0.0
     print(
-        f"{name}: {aligned:,} aligned words, {len(claims)} fact claims "
-        f"({rate:.2f} per 1,000 words)"
+        f"{name}: {aligned:,} aligned words, {len(claims)} fact claims ({rate:.2f} per 1,000 words)"
     )
     print("  by type: " + ", ".join(f"{k} {v}" for k, v in sorted(by_type.items())))
 

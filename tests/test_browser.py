@@ -61,8 +61,14 @@ class Watch:
         page.on("dialog", self._dialog)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("request", lambda r: None if r.url.startswith(allowed_prefix)
-                or r.url.startswith("blob:") else self.foreign.append(r.url))
+        page.on(
+            "request",
+            lambda r: (
+                None
+                if r.url.startswith(allowed_prefix) or r.url.startswith("blob:")
+                else self.foreign.append(r.url)
+            ),
+        )
 
     def _dialog(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)
@@ -112,19 +118,25 @@ def test_paste_trace_highlight_and_compare_side_by_side(page: Page, server: Serv
     assert page.locator(".wt-legend li").count() == len(expected["sources"]) >= 4
     # The article's own text in the marks: not the source tags, nor the source's wording
     # shown beside a changed fact.
-    highlighted = "".join(marks.evaluate_all(
-        "ms => ms.map(m => Array.from(m.childNodes).filter(c => !(c.classList && "
-        "(c.classList.contains('wt-tag') || c.classList.contains('wt-was'))))"
-        ".map(c => c.textContent).join(''))"))
+    highlighted = "".join(
+        marks.evaluate_all(
+            "ms => ms.map(m => Array.from(m.childNodes).filter(c => !(c.classList && "
+            "(c.classList.contains('wt-tag') || c.classList.contains('wt-was'))))"
+            ".map(c => c.textContent).join(''))"
+        )
+    )
     assert abs(len(highlighted) - expected["coverage"] * len(text)) <= 1
-    assert page.inner_text("#wt-article").replace("\n", "") .count("Republic of Indonesia") >= 1
+    assert page.inner_text("#wt-article").replace("\n", "").count("Republic of Indonesia") >= 1
+
     # The side-by-side view of a rewritten passage marks the changed words.
     def changes(p: dict[str, Any]) -> list[tuple[str, str]]:
         return [(e["from"], e["to"]) for e in p["edits"]]
 
-    rewritten = next(i for i, p in enumerate(expected["passages"])
-                     if ("Indonesia", "Republic of Indonesia") in changes(p)
-                     and ("said", "stated") in changes(p))
+    rewritten = next(
+        i
+        for i, p in enumerate(expected["passages"])
+        if ("Indonesia", "Republic of Indonesia") in changes(p) and ("said", "stated") in changes(p)
+    )
     page.locator(f'#wt-article .wt-mark[data-passage="{rewritten}"]').first.click()
     compare = page.locator("#wt-compare")
     assert compare.is_visible()
@@ -135,10 +147,15 @@ def test_paste_trace_highlight_and_compare_side_by_side(page: Page, server: Serv
     assert any("stated" in t for t in inserted) and any("Republic of" in t for t in inserted)
     assert any("said" in t for t in deleted)
     p = expected["passages"][rewritten]
-    query_side = sides.nth(0).locator(".wt-passage").evaluate(
-        "e => Array.from(e.childNodes).map(n => n.nodeType === 3 ? n.textContent : "
-        "Array.from(n.childNodes).filter(c => !(c.classList && c.classList.contains('wt-sr')))"
-        ".map(c => c.textContent).join('')).join('')")
+    query_side = (
+        sides.nth(0)
+        .locator(".wt-passage")
+        .evaluate(
+            "e => Array.from(e.childNodes).map(n => n.nodeType === 3 ? n.textContent : "
+            "Array.from(n.childNodes).filter(c => !(c.classList && c.classList.contains('wt-sr')))"
+            ".map(c => c.textContent).join('')).join('')"
+        )
+    )
     assert query_side == text[p["query_start"] : p["query_end"]]
     edits = compare.locator(".wt-edits li").all_inner_texts()
     assert any("Indonesia" in e and "Republic of Indonesia" in e for e in edits)
@@ -171,8 +188,12 @@ def test_paste_trace_highlight_and_compare_side_by_side(page: Page, server: Serv
     bottom = compare.bounding_box()
     assert top and bottom
     scroll = page.evaluate("window.scrollY")  # boxes are relative to the viewport
-    clip = {"x": 0, "y": top["y"] + scroll - 8, "width": 1280,
-            "height": bottom["y"] + bottom["height"] - top["y"] + 16}
+    clip = {
+        "x": 0,
+        "y": top["y"] + scroll - 8,
+        "width": 1280,
+        "height": bottom["y"] + bottom["height"] - top["y"] + 16,
+    }
     page.screenshot(path=str(artifact("trace-view.png")), full_page=True, clip=clip)
     assert page.watch.errors == [] and page.watch.foreign == [] and page.watch.dialogs == []
 
@@ -214,8 +235,12 @@ def test_keyboard_only(page: Page, server: Server) -> None:
 
 
 def test_phone_width(browser: Any, server: Server) -> None:
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     try:
@@ -290,8 +315,14 @@ def test_errors_are_shown_as_text(page: Page, server: Server) -> None:
     page.goto(server.base + "/")
     page.click("#wt-submit")
     assert "Paste the article text" in page.inner_text("#wt-status")
-    page.set_input_files("#wt-file", {"name": "a.odt", "mimeType": "application/zip",
-                                      "buffer": b"PK <img src=x onerror=__hit('err')>"})
+    page.set_input_files(
+        "#wt-file",
+        {
+            "name": "a.odt",
+            "mimeType": "application/zip",
+            "buffer": b"PK <img src=x onerror=__hit('err')>",
+        },
+    )
     page.click("#wt-submit")
     # Playwright's own retrying assertion: a string predicate for wait_for_function is run
     # with eval() in the page once the first check fails, which the page's CSP forbids.
@@ -349,8 +380,9 @@ def test_xss_payloads_in_text_title_url_and_outlet_never_run(
     saved = tmp_path / "report.html"
     shutil.copy(download.value.path(), saved)
     standalone = page.context.new_page()
-    standalone.add_init_script("window.__xss = []; window.__hit = function (w) "
-                               "{ window.__xss.push(w); };")
+    standalone.add_init_script(
+        "window.__xss = []; window.__hit = function (w) { window.__xss.push(w); };"
+    )
     watch = Watch(standalone, saved.as_uri())
     standalone.goto(saved.as_uri())
     standalone.locator("#wt-article .wt-mark").first.click()
@@ -372,7 +404,8 @@ def assert_nothing_ran(page: Page) -> None:
     assert page.locator("script").count() == (3 if page.url.startswith("http") else 2)
     handlers = report.evaluate(
         "r => Array.from(r.querySelectorAll('*')).flatMap(e => Array.from(e.attributes))"
-        ".filter(a => a.name.startsWith('on')).map(a => a.name)")
+        ".filter(a => a.name.startsWith('on')).map(a => a.name)"
+    )
     assert handlers == []
     hrefs = report.evaluate("r => Array.from(r.querySelectorAll('a')).map(a => a.href)")
     assert all(h.startswith(("http:", "https:", "blob:")) for h in hrefs), hrefs
@@ -380,8 +413,9 @@ def assert_nothing_ran(page: Page) -> None:
 
 def test_standalone_report_opens_offline(browser: Any, server: Server, tmp_path: Path) -> None:
     with server.client() as c:
-        html = c.post("/v1/trace?format=html",
-                      json={"text": SHOWCASE.read_text(encoding="utf-8")}).text
+        html = c.post(
+            "/v1/trace?format=html", json={"text": SHOWCASE.read_text(encoding="utf-8")}
+        ).text
     path = tmp_path / "wiretrace-report.html"
     path.write_text(html, encoding="utf-8")
     context = browser.new_context(offline=True, viewport={"width": 1024, "height": 800})
@@ -416,8 +450,10 @@ def test_standalone_report_opens_offline(browser: Any, server: Server, tmp_path:
 
 
 def test_an_article_with_no_source(page: Page, server: Server) -> None:
-    text = ("Zebra quartz violins hum softly beneath the lighthouse while seven amber kites "
-            "drift over a sleepy harbour town.\n\nShare this article")
+    text = (
+        "Zebra quartz violins hum softly beneath the lighthouse while seven amber kites "
+        "drift over a sleepy harbour town.\n\nShare this article"
+    )
     trace_in_page(page, server, text)
     assert page.locator("#wt-article .wt-mark").count() == 0
     assert "No indexed document shares text" in page.inner_text("#wt-report")
@@ -431,8 +467,10 @@ def test_an_article_with_no_source(page: Page, server: Server) -> None:
 TIME = Path(__file__).resolve().parent / "data" / "time"
 TIME_QUERY = TIME / "query.txt"
 WEEKLY = "coastal-weekly/port-dispute-week"
-LATER_HEADING = ("Later documents — dated after this article; copies of it or of a common "
-                 "source, not its sources")
+LATER_HEADING = (
+    "Later documents — dated after this article; copies of it or of a common "
+    "source, not its sources"
+)
 
 
 @pytest.fixture(scope="module")
@@ -446,8 +484,11 @@ def time_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("time")
     db = folder / "time.db"
     with open_index(db) as index:
-        index.add(r for r in iter_records([TIME / "corpus.jsonl"], ReadOptions())
-                  if isinstance(r, Document))
+        index.add(
+            r
+            for r in iter_records([TIME / "corpus.jsonl"], ReadOptions())
+            if isinstance(r, Document)
+        )
     srv = start_server(db, folder / "server.log")
     yield srv
     srv.stop()
@@ -457,7 +498,8 @@ def marked(locator: Any) -> list[str]:
     """The words of ``ins``/``del`` marks without their screen-reader labels."""
     found: list[str] = locator.evaluate_all(
         "ms => ms.map(m => Array.from(m.childNodes).filter(c => !(c.classList && "
-        "c.classList.contains('wt-sr'))).map(c => c.textContent).join(''))")
+        "c.classList.contains('wt-sr'))).map(c => c.textContent).join(''))"
+    )
     return found
 
 
@@ -537,8 +579,9 @@ def test_later_documents_and_a_tie_on_the_page(time_page: Page, time_server: Ser
     headline = next(i for i, p in enumerate(expected["passages"]) if p["source_field"] == "title")
     page.locator(f'#wt-article .wt-mark[data-passage="{headline}"]').first.click()
     assert page.locator("#wt-compare .wt-from-title").is_visible()
-    assert page.locator("#wt-compare .wt-side h3").nth(1).inner_text().startswith(
-        "Source [1] title")
+    assert (
+        page.locator("#wt-compare .wt-side h3").nth(1).inner_text().startswith("Source [1] title")
+    )
     status = page.inner_text("#wt-status")
     assert "1 later document dated after it, not sources" in status and "tie of 2" in status
     ratios = page.evaluate(CONTRAST_JS)
@@ -552,8 +595,12 @@ def test_later_documents_and_a_tie_on_the_page(time_page: Page, time_server: Ser
     bottom = later.bounding_box()
     assert top and bottom
     scroll = page.evaluate("window.scrollY")  # boxes are relative to the viewport
-    clip = {"x": 0, "y": top["y"] + scroll - 8, "width": 1280,
-            "height": bottom["y"] + bottom["height"] - top["y"] + 16}
+    clip = {
+        "x": 0,
+        "y": top["y"] + scroll - 8,
+        "width": 1280,
+        "height": bottom["y"] + bottom["height"] - top["y"] + 16,
+    }
     page.screenshot(path=str(artifact("time-view.png")), full_page=True, clip=clip)
     if os.environ.get("WIRETRACE_DOCS_SCREENSHOT"):
         shutil.copy(artifact("time-view.png"), os.environ["WIRETRACE_DOCS_SCREENSHOT"])
@@ -567,7 +614,8 @@ def test_an_undated_article_says_direction_was_not_checked(
     sent = trace_with_details(page, time_server, None)
     assert "published_at" not in sent
     assert page.inner_text("#wt-direction").startswith(
-        "Direction not checked: the article has no date.")
+        "Direction not checked: the article has no date."
+    )
     assert page.locator("#wt-later").count() == 0
     # Undated, the weekly cannot be set apart: it is among the sources, and the page says why.
     assert WEEKLY in page.inner_text("#wt-sources")
@@ -598,14 +646,19 @@ def test_standalone_report_of_a_headline_from_a_title(browser: Any, tmp_path: Pa
         assert compare.locator(".wt-from-title").count() == 1
         source_side = compare.locator(".wt-side").nth(1)
         assert source_side.locator("h3").inner_text() == "Source [1] title (characters 0–52)"
-        assert source_side.locator(".wt-passage").evaluate(
-            "e => Array.from(e.childNodes).map(n => n.nodeType === 3 ? n.textContent : "
-            "Array.from(n.childNodes).filter(c => !(c.classList && c.classList.contains('wt-sr')))"
-            ".map(c => c.textContent).join('')).join('')"
-        ) == "Preparations underway for Kim-Putin summit in Russia"
+        assert (
+            source_side.locator(".wt-passage").evaluate(
+                "e => Array.from(e.childNodes).map(n => n.nodeType === 3 ? n.textContent : "
+                "Array.from(n.childNodes)"
+                ".filter(c => !(c.classList && c.classList.contains('wt-sr')))"
+                ".map(c => c.textContent).join('')).join('')"
+            )
+            == "Preparations underway for Kim-Putin summit in Russia"
+        )
         assert compare.locator(".wt-edits li").inner_text().startswith("RENAME")
         assert page.inner_text("#wt-hidden") == (
-            "2 passages with a confidence below 0.50 not shown.")
+            "2 passages with a confidence below 0.50 not shown."
+        )
         assert "first published" in page.inner_text("#wt-first").lower()
         assert errors == []
     finally:
@@ -615,8 +668,10 @@ def test_standalone_report_of_a_headline_from_a_title(browser: Any, tmp_path: Pa
 def test_xss_in_a_later_document_never_runs(time_page: Page, time_server: Server) -> None:
     page = time_page
     everything = " ".join(PAYLOADS.values())
-    shared = ("Harbour pilots refused overtime on the night shift, and the last tanker of the "
-              "week turned back to the open sea before dawn on Friday.")
+    shared = (
+        "Harbour pilots refused overtime on the night shift, and the last tanker of the "
+        "week turned back to the open sea before dawn on Friday."
+    )
     later = {
         "id": "later/xss<script>__hit('id')</script>",
         "text": shared + "\n\n" + everything,
@@ -643,8 +698,12 @@ def test_xss_in_a_later_document_never_runs(time_page: Page, time_server: Server
 
 
 def test_later_documents_fit_a_phone(browser: Any, time_server: Server) -> None:
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     try:

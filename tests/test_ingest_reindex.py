@@ -73,7 +73,10 @@ def test_a_thinner_export_keeps_the_stored_metadata_unless_replace(tmp_path: Pat
     after = stored(db)
     first = ARTICLES[0]
     assert after[first["id"]][:4] == (
-        first["title"].upper(), first["url"], first["source"], first["published_at"]
+        first["title"].upper(),
+        first["url"],
+        first["source"],
+        first["published_at"],
     )
 
     # A corrected text with fewer fields: a text update; the metadata stays.

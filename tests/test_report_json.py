@@ -39,15 +39,20 @@ WEEKLY = "coastal-weekly/port-dispute-week"
 
 def time_index() -> MemoryIndex:
     index = MemoryIndex()
-    index.add(r for r in iter_records([TIME / "corpus.jsonl"], ReadOptions())
-              if isinstance(r, Document))
+    index.add(
+        r for r in iter_records([TIME / "corpus.jsonl"], ReadOptions()) if isinstance(r, Document)
+    )
     return index
 
 
 def time_query(published_at: str | None = "2021-03-10") -> Document:
-    return Document("farm/port-story", (TIME / "query.txt").read_text(encoding="utf-8"),
-                    title="Dockworkers walk out at Port Alder over pay", source="Farm News",
-                    published_at=published_at)
+    return Document(
+        "farm/port-story",
+        (TIME / "query.txt").read_text(encoding="utf-8"),
+        title="Dockworkers walk out at Port Alder over pay",
+        source="Farm News",
+        published_at=published_at,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -118,15 +123,28 @@ def test_an_undated_query_says_direction_was_not_checked(index: MemoryIndex) -> 
 
 def hand_trace(**changes: Any) -> Trace:
     """A trace built by hand, for fields the tracer fills only on some inputs."""
-    wire = Document("wire", "Preparations underway for Kim-Putin summit in Russia. More text.",
-                    title="Preparations underway for Kim-Putin summit in Russia",
-                    published_at="2019-04-23T16:43Z")
-    headline = Passage(Span(0, 64), "wire", Span(0, 52), 0.93, PassageKind.REWRITTEN,
-                       (Edit("Russia", "Russian Federation", EditType.RENAME),),
-                       confidence=0.88, source_field="title")
+    wire = Document(
+        "wire",
+        "Preparations underway for Kim-Putin summit in Russia. More text.",
+        title="Preparations underway for Kim-Putin summit in Russia",
+        published_at="2019-04-23T16:43Z",
+    )
+    headline = Passage(
+        Span(0, 64),
+        "wire",
+        Span(0, 52),
+        0.93,
+        PassageKind.REWRITTEN,
+        (Edit("Russia", "Russian Federation", EditType.RENAME),),
+        confidence=0.88,
+        source_field="title",
+    )
     fields: dict[str, Any] = {
-        "query": Document("q", "Preparations underway for Kim-Putin summit in Russian "
-                          "Federation\n\nBody.", published_at="2019-04-24"),
+        "query": Document(
+            "q",
+            "Preparations underway for Kim-Putin summit in Russian Federation\n\nBody.",
+            published_at="2019-04-24",
+        ),
         "coverage": 0.8,
         "passages": (headline,),
         "sources": (SourceSummary(wire, 0.8, 1),),
@@ -156,16 +174,23 @@ def test_earliest_order_is_none_without_a_dated_source() -> None:
     assert report["earliest_order"] == "none" and report["earliest_sources"] == []
 
 
-@pytest.mark.parametrize(("value", "note"), [
-    ("2999-01-01", "in the future"),
-    ("1850-06-01T10:00Z", "before 1900"),
-    ("2019-04-24", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("value", "note"),
+    [
+        ("2999-01-01", "in the future"),
+        ("1850-06-01T10:00Z", "before 1900"),
+        ("2019-04-24", None),
+        (None, None),
+    ],
+)
 def test_implausible_dates_are_kept_and_flagged(value: str | None, note: str | None) -> None:
     wire = Document("wire", "Some text of the wire.", published_at=value)
-    report = trace_to_dict(hand_trace(query=Document("q", "x" * 70, published_at=value),
-                                      sources=(SourceSummary(wire, 0.8, 1),)))
+    report = trace_to_dict(
+        hand_trace(
+            query=Document("q", "x" * 70, published_at=value),
+            sources=(SourceSummary(wire, 0.8, 1),),
+        )
+    )
     validate(report)
     assert date_note(value) == note
     assert report["query"]["published_at"] == value
@@ -175,8 +200,7 @@ def test_implausible_dates_are_kept_and_flagged(value: str | None, note: str | N
 
 def later_trace() -> Trace:
     weekly = Document("weekly", "Later words. Preparations underway.", published_at="2019-05-01")
-    later = Passage(Span(0, 12), "weekly", Span(13, 25), 1.0, PassageKind.VERBATIM,
-                    confidence=0.7)
+    later = Passage(Span(0, 12), "weekly", Span(13, 25), 1.0, PassageKind.VERBATIM, confidence=0.7)
     return hand_trace(later=(SourceSummary(weekly, 0.2, 1),), later_passages=(later,))
 
 
@@ -222,8 +246,10 @@ def test_view_payload_has_one_diff_per_later_passage(dated: Trace) -> None:
     assert len(view["later_diffs"]) == len(payload["later_passages"]) == 1
     (diff,) = view["later_diffs"]
     later = payload["later_passages"][0]
-    assert "".join(q for _, _, q in diff) == dated.query.text[
-        later["query_start"] : later["query_end"]]
+    assert (
+        "".join(q for _, _, q in diff)
+        == dated.query.text[later["query_start"] : later["query_end"]]
+    )
     assert ["replace", "hamlets ", "villages "] in diff
 
 

@@ -231,9 +231,7 @@ def test_renamed_entity_is_rewritten_with_edits_and_a_spin_signal(
     assert (p.query.start, p.query.end) == (0, len(query))
     assert _source_text(wiki_index, art["id"], p.source) == original
     assert p.kind is PassageKind.REWRITTEN
-    assert [(e.source, e.query, e.type) for e in p.edits] == [
-        (old, new, EditType.RENAME)
-    ] * renamed
+    assert [(e.source, e.query, e.type) for e in p.edits] == [(old, new, EditType.RENAME)] * renamed
     assert all(query[e.query_span.start : e.query_span.end] == new for e in p.edits if e.query_span)
     assert _spin(result) == [expected]
 

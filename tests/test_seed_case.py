@@ -257,7 +257,8 @@ def test_min_confidence_hides_and_counts_passages(seed_index) -> None:  # type: 
 
 
 def test_cli_takes_min_confidence_and_the_article_details(
-    seed_index, tmp_path: Path  # type: ignore[no-untyped-def]
+    seed_index,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     import json
 
@@ -272,8 +273,17 @@ def test_cli_takes_min_confidence_and_the_article_details(
     article.write_text(FARM.text, encoding="utf-8")
     run = CliRunner().invoke(
         main,
-        ["trace", "--db", str(db), str(article), "--json", "--published-at", "2019-04-25",
-         "--min-confidence", "0"],
+        [
+            "trace",
+            "--db",
+            str(db),
+            str(article),
+            "--json",
+            "--published-at",
+            "2019-04-25",
+            "--min-confidence",
+            "0",
+        ],
     )
     assert run.exit_code == 0, run.output
     report = json.loads(run.output)

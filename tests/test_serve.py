@@ -95,8 +95,17 @@ def start_server(db: Path, log: Path, *args: str, token: str | None = None) -> S
     if token:
         env["WIRETRACE_TOKEN"] = token
     cmd = [
-        sys.executable, "-c", "from wiretrace.cli import main; main()",
-        "serve", "--db", str(db), "--port", str(port), "--log-level", "warning", *args,
+        sys.executable,
+        "-c",
+        "from wiretrace.cli import main; main()",
+        "serve",
+        "--db",
+        str(db),
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        *args,
     ]
     out = log.open("wb")
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
@@ -184,8 +193,11 @@ def test_trace_json_matches_the_library_and_the_schema(
     assert report["earliest_source"] in truth
     for p in report["passages"]:
         assert 0 <= p["query_start"] < p["query_end"] <= len(showcase)
-    assert any((e["from"], e["to"]) == ("Indonesia", "Republic of Indonesia")
-               for p in report["passages"] for e in p["edits"])
+    assert any(
+        (e["from"], e["to"]) == ("Indonesia", "Republic of Indonesia")
+        for p in report["passages"]
+        for e in p["edits"]
+    )
 
 
 def test_view_adds_text_and_word_diffs_that_rebuild_both_sides(
@@ -262,8 +274,12 @@ def test_no_url_is_ever_fetched(client: httpx.Client, showcase: str) -> None:
     thread.start()
     try:
         url = f"http://127.0.0.1:{canary.server_address[1]}/article"
-        doc = {"id": "canary-doc", "text": "A canary article about nothing in particular at all, "
-               "with enough words to be indexed like any other article.", "url": url}
+        doc = {
+            "id": "canary-doc",
+            "text": "A canary article about nothing in particular at all, "
+            "with enough words to be indexed like any other article.",
+            "url": url,
+        }
         assert client.post("/v1/documents", json=[doc]).status_code == 200
         assert client.post("/v1/trace", json={"text": showcase, "url": url}).status_code == 200
         page = f"<html><body><img src='{url}/img.png'><p>{showcase}</p></body></html>"
@@ -286,54 +302,168 @@ BAD_TRACE_REQUESTS: list[tuple[str, dict[str, Any], int, str, tuple[str, ...]]] 
     ("no text", {"json": {"title": "x"}}, 422, "missing_text", ("text",)),
     ("null text", {"json": {"text": None}}, 422, "missing_text", ("text",)),
     ("text not a string", {"json": {"text": 5}}, 422, "invalid_field", ("'text'", "string")),
-    ("title not a string", {"json": {"text": "a b c", "title": ["x"]}}, 422, "invalid_field",
-     ("'title'",)),
-    ("bad date", {"json": {"text": "a b", "published_at": "yesterday"}}, 422, "invalid_field",
-     ("published_at", "ISO 8601")),
+    (
+        "title not a string",
+        {"json": {"text": "a b c", "title": ["x"]}},
+        422,
+        "invalid_field",
+        ("'title'",),
+    ),
+    (
+        "bad date",
+        {"json": {"text": "a b", "published_at": "yesterday"}},
+        422,
+        "invalid_field",
+        ("published_at", "ISO 8601"),
+    ),
     ("unknown field", {"json": {"txt": "hello"}}, 422, "unknown_field", ("'txt'",)),
     ("array body", {"json": [{"text": "x"}]}, 422, "invalid_body", ("object", "array")),
-    ("invalid JSON", {"content": b'{"text": "abc"', "headers": JSON}, 422, "invalid_json",
-     ("not valid JSON", "column")),
-    ("not UTF-8", {"content": b'{"text": "\xff"}', "headers": JSON}, 422, "invalid_encoding",
-     ("UTF-8",)),
+    (
+        "invalid JSON",
+        {"content": b'{"text": "abc"', "headers": JSON},
+        422,
+        "invalid_json",
+        ("not valid JSON", "column"),
+    ),
+    (
+        "not UTF-8",
+        {"content": b'{"text": "\xff"}', "headers": JSON},
+        422,
+        "invalid_encoding",
+        ("UTF-8",),
+    ),
     ("empty body", {"content": b"", "headers": JSON}, 422, "empty_body", ("empty",)),
-    ("wrong content type", {"content": b"text=hello", "headers": {"content-type":
-     "application/x-www-form-urlencoded"}}, 415, "unsupported_media_type",
-     ("application/x-www-form-urlencoded",)),
-    ("plain text", {"content": b"hello", "headers": {"content-type": "text/plain"}}, 415,
-     "unsupported_media_type", ("text/plain",)),
+    (
+        "wrong content type",
+        {
+            "content": b"text=hello",
+            "headers": {"content-type": "application/x-www-form-urlencoded"},
+        },
+        415,
+        "unsupported_media_type",
+        ("application/x-www-form-urlencoded",),
+    ),
+    (
+        "plain text",
+        {"content": b"hello", "headers": {"content-type": "text/plain"}},
+        415,
+        "unsupported_media_type",
+        ("text/plain",),
+    ),
     ("no content type", {"content": b"hello"}, 415, "unsupported_media_type", ("none",)),
-    ("odt upload", {"files": {"file": ("article.odt", b"PK\x03\x04", "application/zip")}},
-     415, "unsupported_file_type", ("'.odt'", ".txt", ".html", ".pdf", ".docx")),
-    ("damaged pdf upload", {"files": {"file": ("article.pdf", b"%PDF-1.4", "application/pdf")}},
-     422, "unreadable_document", ("article.pdf", "damaged PDF")),
-    ("no extension", {"files": {"file": ("article", b"text", "text/plain")}}, 415,
-     "unsupported_file_type", ("no extension",)),
-    ("empty file", {"files": {"file": ("a.txt", b"  \n", "text/plain")}}, 422, "empty_text",
-     ("a.txt", "no text")),
-    ("page with no main text", {"files": {"file": ("nav.html", b"<html><body><nav><img src="
-     b"'logo.png' alt=''></nav></body></html>", "text/html")}}, 422, "unreadable_page",
-     ("nav.html", "no main text")),
-    ("binary .txt", {"files": {"file": ("a.txt", b"ab\x00cd", "text/plain")}}, 422,
-     "invalid_encoding", ("NUL",)),
-    ("latin-1 .txt", {"files": {"file": ("a.txt", b"caf\xe9 au lait", "text/plain")}}, 422,
-     "invalid_encoding", ("UTF-8", "offset 3")),
-    ("multipart without file", {"data": {"title": "x"}, "files": {"other": ("a.txt", b"x")}},
-     422, "missing_file", ("'file'",)),
-    ("file and text", {"data": {"text": "pasted"}, "files": {"file": ("a.txt", b"filed")}},
-     422, "ambiguous_input", ("both",)),
-    ("unknown form field", {"data": {"titel": "x"}, "files": {"file": ("a.txt", b"words")}},
-     422, "unknown_field", ("'titel'",)),
-    ("bad query parameter", {"json": {"text": "a"}, "params": {"format": "pdf"}}, 422,
-     "invalid_parameter", ("format",)),
-    ("exclude not a list", {"json": {"text": "a b", "exclude": "wire-1"}}, 422,
-     "invalid_field", ("'exclude'", "list")),
-    ("exclude of numbers", {"json": {"text": "a b", "exclude": [1, 2]}}, 422,
-     "invalid_field", ("'exclude'", "strings")),
-    ("exclude too long", {"json": {"text": "a b", "exclude": [f"d{i}" for i in range(101)]}},
-     422, "invalid_field", ("'exclude'", "at most 100")),
-    ("exclude a blank id", {"json": {"text": "a b", "exclude": ["  "]}}, 422,
-     "invalid_field", ("'exclude'", "empty")),
+    (
+        "odt upload",
+        {"files": {"file": ("article.odt", b"PK\x03\x04", "application/zip")}},
+        415,
+        "unsupported_file_type",
+        ("'.odt'", ".txt", ".html", ".pdf", ".docx"),
+    ),
+    (
+        "damaged pdf upload",
+        {"files": {"file": ("article.pdf", b"%PDF-1.4", "application/pdf")}},
+        422,
+        "unreadable_document",
+        ("article.pdf", "damaged PDF"),
+    ),
+    (
+        "no extension",
+        {"files": {"file": ("article", b"text", "text/plain")}},
+        415,
+        "unsupported_file_type",
+        ("no extension",),
+    ),
+    (
+        "empty file",
+        {"files": {"file": ("a.txt", b"  \n", "text/plain")}},
+        422,
+        "empty_text",
+        ("a.txt", "no text"),
+    ),
+    (
+        "page with no main text",
+        {
+            "files": {
+                "file": (
+                    "nav.html",
+                    b"<html><body><nav><img src='logo.png' alt=''></nav></body></html>",
+                    "text/html",
+                )
+            }
+        },
+        422,
+        "unreadable_page",
+        ("nav.html", "no main text"),
+    ),
+    (
+        "binary .txt",
+        {"files": {"file": ("a.txt", b"ab\x00cd", "text/plain")}},
+        422,
+        "invalid_encoding",
+        ("NUL",),
+    ),
+    (
+        "latin-1 .txt",
+        {"files": {"file": ("a.txt", b"caf\xe9 au lait", "text/plain")}},
+        422,
+        "invalid_encoding",
+        ("UTF-8", "offset 3"),
+    ),
+    (
+        "multipart without file",
+        {"data": {"title": "x"}, "files": {"other": ("a.txt", b"x")}},
+        422,
+        "missing_file",
+        ("'file'",),
+    ),
+    (
+        "file and text",
+        {"data": {"text": "pasted"}, "files": {"file": ("a.txt", b"filed")}},
+        422,
+        "ambiguous_input",
+        ("both",),
+    ),
+    (
+        "unknown form field",
+        {"data": {"titel": "x"}, "files": {"file": ("a.txt", b"words")}},
+        422,
+        "unknown_field",
+        ("'titel'",),
+    ),
+    (
+        "bad query parameter",
+        {"json": {"text": "a"}, "params": {"format": "pdf"}},
+        422,
+        "invalid_parameter",
+        ("format",),
+    ),
+    (
+        "exclude not a list",
+        {"json": {"text": "a b", "exclude": "wire-1"}},
+        422,
+        "invalid_field",
+        ("'exclude'", "list"),
+    ),
+    (
+        "exclude of numbers",
+        {"json": {"text": "a b", "exclude": [1, 2]}},
+        422,
+        "invalid_field",
+        ("'exclude'", "strings"),
+    ),
+    (
+        "exclude too long",
+        {"json": {"text": "a b", "exclude": [f"d{i}" for i in range(101)]}},
+        422,
+        "invalid_field",
+        ("'exclude'", "at most 100"),
+    ),
+    (
+        "exclude a blank id",
+        {"json": {"text": "a b", "exclude": ["  "]}},
+        422,
+        "invalid_field",
+        ("'exclude'", "empty"),
+    ),
 ]
 
 
@@ -380,13 +510,12 @@ def test_a_text_over_the_limit_gets_the_api_hint_not_the_command_line_one() -> N
 
 def test_bodies_over_the_limit_get_413(client: httpx.Client) -> None:
     big = json.dumps({"text": "x" * LIMIT}).encode()
-    assert_error(client.post("/v1/trace", content=big, headers=JSON), 413, "body_too_large",
-                 "5,242,880")
+    assert_error(
+        client.post("/v1/trace", content=big, headers=JSON), 413, "body_too_large", "5,242,880"
+    )
     files = {"file": ("big.txt", b"word " * (LIMIT // 5 + 10), "text/plain")}
     assert_error(client.post("/v1/trace", files=files), 413, "body_too_large")
-    assert_error(
-        client.post("/v1/documents", content=big, headers=JSON), 413, "body_too_large"
-    )
+    assert_error(client.post("/v1/documents", content=big, headers=JSON), 413, "body_too_large")
 
     def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams
         yield b'{"text": "'
@@ -406,11 +535,19 @@ def test_bodies_over_the_limit_get_413(client: httpx.Client) -> None:
 
 def test_add_documents_counts_and_rejects(client: httpx.Client) -> None:
     records = [
-        {"id": "api-1", "text": "The harbour authority reopened the northern pier on Monday "
-         "after three weeks of repairs to the storm-damaged breakwater.", "title": "Pier reopens",
-         "source": "Harbour Times", "published_at": "2021-03-01"},
-        {"id": "api-2", "text": "Volunteers planted four hundred oak saplings along the river "
-         "bank, the parks department said in a statement on Sunday."},
+        {
+            "id": "api-1",
+            "text": "The harbour authority reopened the northern pier on Monday "
+            "after three weeks of repairs to the storm-damaged breakwater.",
+            "title": "Pier reopens",
+            "source": "Harbour Times",
+            "published_at": "2021-03-01",
+        },
+        {
+            "id": "api-2",
+            "text": "Volunteers planted four hundred oak saplings along the river "
+            "bank, the parks department said in a statement on Sunday.",
+        },
         {"id": "api-3", "text": "   "},
         {"text": "no id here"},
         "not an object",
@@ -463,10 +600,20 @@ def test_all_or_nothing_adds_nothing_when_a_record_is_bad(client: httpx.Client) 
 BAD_DOCUMENT_POSTS: list[tuple[str, dict[str, Any], int, str, tuple[str, ...]]] = [
     ("object not array", {"json": {"id": "x", "text": "y"}}, 422, "invalid_body", ("array",)),
     ("invalid JSON", {"content": b"[{", "headers": JSON}, 422, "invalid_json", ("JSON",)),
-    ("wrong content type", {"content": b"id,text", "headers": {"content-type": "text/csv"}},
-     415, "unsupported_media_type", ("text/csv", "x-ndjson")),
-    ("empty JSONL", {"content": b"\n", "headers": {"content-type": "application/x-ndjson"}},
-     422, "empty_body", ("empty",)),
+    (
+        "wrong content type",
+        {"content": b"id,text", "headers": {"content-type": "text/csv"}},
+        415,
+        "unsupported_media_type",
+        ("text/csv", "x-ndjson"),
+    ),
+    (
+        "empty JSONL",
+        {"content": b"\n", "headers": {"content-type": "application/x-ndjson"}},
+        422,
+        "empty_body",
+        ("empty",),
+    ),
 ]
 
 
@@ -484,8 +631,9 @@ def test_bad_document_posts_get_precise_errors(
 def test_get_document_unknown_or_malformed(client: httpx.Client) -> None:
     doc = client.get("/v1/documents/wikinews/americans-contribute-to-relief-effort").json()
     assert doc["title"] == "Americans contribute to relief effort" and doc["text"]
-    assert_error(client.get("/v1/documents/no-such-document"), 404, "unknown_document",
-                 "no-such-document")
+    assert_error(
+        client.get("/v1/documents/no-such-document"), 404, "unknown_document", "no-such-document"
+    )
     assert_error(client.get("/v1/documents/" + "x" * 2000), 422, "invalid_id", "at most")
     assert_error(client.get("/v1/documents/bad%01id"), 422, "invalid_id", "U+0001")
     assert_error(client.get("/v1/documents/%20%20"), 422, "invalid_id", "empty")
@@ -532,9 +680,11 @@ def test_traces_keep_working_while_documents_are_added(
         with server.client() as c:
             for b in range(batches):
                 docs = [
-                    {"id": f"bulk/{b}/{i}",
-                     "text": f"Bulletin {b}-{i}: the council met about road number {b * 97 + i} "
-                     f"and agreed item {i} of batch {b}; residents may comment until Friday."}
+                    {
+                        "id": f"bulk/{b}/{i}",
+                        "text": f"Bulletin {b}-{i}: the council met about road number {b * 97 + i} "
+                        f"and agreed item {i} of batch {b}; residents may comment until Friday.",
+                    }
                     for i in range(per_batch)
                 ]
                 r = c.post("/v1/documents", json=docs)
@@ -551,8 +701,9 @@ def test_traces_keep_working_while_documents_are_added(
                 else:
                     results.append(r.json())
 
-    threads = [threading.Thread(target=writer)] + [threading.Thread(target=reader)
-                                                   for _ in range(3)]
+    threads = [threading.Thread(target=writer)] + [
+        threading.Thread(target=reader) for _ in range(3)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -579,8 +730,12 @@ def token_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 def test_token_is_required_on_the_api(token_server: Server, showcase: str) -> None:
     with httpx.Client(base_url=token_server.base, timeout=60) as anonymous:
-        for method, path in (("GET", "/v1/health"), ("POST", "/v1/trace"),
-                             ("POST", "/v1/documents"), ("GET", "/v1/documents/x")):
+        for method, path in (
+            ("GET", "/v1/health"),
+            ("POST", "/v1/trace"),
+            ("POST", "/v1/documents"),
+            ("GET", "/v1/documents/x"),
+        ):
             response = anonymous.request(method, path, json={"text": showcase})
             assert_error(response, 401, "unauthorized", "token")
             assert response.headers["www-authenticate"].startswith("Bearer")
@@ -611,8 +766,7 @@ def test_serve_without_the_extra_names_it() -> None:
         "sys.argv = ['wiretrace', 'serve', '--db', 'x.db']\n"
         "main()\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0
     assert "[serve]" in proc.stderr and "pip install" in proc.stderr
 
@@ -623,8 +777,7 @@ def test_help_does_not_import_fastapi() -> None:
         "try:\n    main(['serve', '--help'])\nexcept SystemExit:\n    pass\n"
         "print('fastapi' in sys.modules, 'uvicorn' in sys.modules)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.stdout.strip().endswith("False False"), proc.stdout + proc.stderr
     assert "--token" in proc.stdout and "WIRETRACE_TOKEN" in proc.stdout
 
@@ -695,12 +848,16 @@ def test_trace_processes_give_the_same_answers_and_see_new_documents(
             with open_index(db, create=False, readonly=True) as index:
                 expected = trace_to_dict(trace(index, Document("query", showcase)))
             assert c.post("/v1/trace", json={"text": showcase}).json() == expected
-            novel = ("The lighthouse keeper's union agreed on Tuesday to automate the last "
-                     "three manned towers on the northern coast by the end of next year, "
-                     "ending a tradition that began in 1791.")
+            novel = (
+                "The lighthouse keeper's union agreed on Tuesday to automate the last "
+                "three manned towers on the northern coast by the end of next year, "
+                "ending a tradition that began in 1791."
+            )
             assert c.post("/v1/trace", json={"text": novel}).json()["sources"] == []
-            added = c.post("/v1/documents", json=[{"id": "late-copy", "text": novel,
-                                                   "published_at": "2024-01-02"}]).json()
+            added = c.post(
+                "/v1/documents",
+                json=[{"id": "late-copy", "text": novel, "published_at": "2024-01-02"}],
+            ).json()
             assert added["added"] == 1
             for _ in range(4):  # every worker process sees the committed addition
                 report = c.post("/v1/trace", json={"text": novel}).json()

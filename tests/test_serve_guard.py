@@ -22,8 +22,7 @@ from test_serve import Server, assert_error, build_demo_index, free_port, start_
 
 from wiretrace.serve.options import exposure_warning  # noqa: E402
 
-SAFETY = ("x-content-type-options", "x-frame-options", "content-security-policy",
-          "referrer-policy")
+SAFETY = ("x-content-type-options", "x-frame-options", "content-security-policy", "referrer-policy")
 SHORT = "The harbour authority reopened the northern pier on Monday after repairs."
 
 
@@ -32,8 +31,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("guard")
     db = folder / "demo.db"
     build_demo_index(db)
-    srv = start_server(db, folder / "server.log", "--allowed-host", "wiretrace.test",
-                       "--header-timeout", "1", "--idle-timeout", "1")
+    srv = start_server(
+        db,
+        folder / "server.log",
+        "--allowed-host",
+        "wiretrace.test",
+        "--header-timeout",
+        "1",
+        "--idle-timeout",
+        "1",
+    )
     yield srv
     srv.stop()
 
@@ -63,8 +70,16 @@ def closed_by_server(sock: socket.socket) -> bool:
 # -- Host -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("host", ["attacker.example", "attacker.example:8000", "127.0.0.1.nip.io",
-                                  "localhost.attacker.example", ""])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "attacker.example",
+        "attacker.example:8000",
+        "127.0.0.1.nip.io",
+        "localhost.attacker.example",
+        "",
+    ],
+)
 def test_a_foreign_host_is_refused(server: Server, host: str) -> None:
     with server.client() as c:
         for path in ("/v1/health", "/", "/openapi.json"):
@@ -76,8 +91,14 @@ def test_a_foreign_host_is_refused(server: Server, host: str) -> None:
 
 def test_own_and_allowed_hosts_are_served(server: Server, port: int) -> None:
     with server.client() as c:
-        for host in (f"127.0.0.1:{port}", f"localhost:{port}", "LOCALHOST", f"[::1]:{port}",
-                     "wiretrace.test", f"wiretrace.test:{port}"):
+        for host in (
+            f"127.0.0.1:{port}",
+            f"localhost:{port}",
+            "LOCALHOST",
+            f"[::1]:{port}",
+            "wiretrace.test",
+            f"wiretrace.test:{port}",
+        ):
             assert c.get("/v1/health", headers={"host": host}).status_code == 200, host
 
 
@@ -92,30 +113,44 @@ def test_a_request_without_host_is_refused(port: int) -> None:
 
 def test_cross_site_requests_to_the_api_are_refused(server: Server) -> None:
     with server.client() as c:
-        for headers in ({"origin": "http://attacker.example"},
-                        {"origin": "null"},
-                        {"origin": server.base.replace("127.0.0.1", "localhost")},
-                        {"sec-fetch-site": "cross-site"},
-                        {"sec-fetch-site": "same-site"}):
-            assert_error(c.post("/v1/trace", json={"text": SHORT}, headers=headers), 403,
-                         "cross_site", "token")
+        for headers in (
+            {"origin": "http://attacker.example"},
+            {"origin": "null"},
+            {"origin": server.base.replace("127.0.0.1", "localhost")},
+            {"sec-fetch-site": "cross-site"},
+            {"sec-fetch-site": "same-site"},
+        ):
+            assert_error(
+                c.post("/v1/trace", json={"text": SHORT}, headers=headers),
+                403,
+                "cross_site",
+                "token",
+            )
             assert_error(c.get("/v1/health", headers=headers), 403, "cross_site")
         # A "simple" cross-site form post, which needs no preflight, is refused too.
         files = {"file": ("a.txt", SHORT.encode(), "text/plain")}
-        response = c.post("/v1/trace", files=files,
-                          headers={"origin": "http://attacker.example",
-                                   "sec-fetch-site": "cross-site"})
+        response = c.post(
+            "/v1/trace",
+            files=files,
+            headers={"origin": "http://attacker.example", "sec-fetch-site": "cross-site"},
+        )
         assert_error(response, 403, "cross_site")
         docs = [{"id": "from-attacker", "text": "planted text"}]
-        assert c.post("/v1/documents", json=docs,
-                      headers={"sec-fetch-site": "cross-site"}).status_code == 403
+        assert (
+            c.post("/v1/documents", json=docs, headers={"sec-fetch-site": "cross-site"}).status_code
+            == 403
+        )
         assert c.get("/v1/documents/from-attacker").status_code == 404
 
 
 def test_same_origin_requests_are_served(server: Server) -> None:
     with server.client() as c:
-        for headers in ({"origin": server.base}, {"sec-fetch-site": "same-origin"},
-                        {"sec-fetch-site": "none"}, {}):
+        for headers in (
+            {"origin": server.base},
+            {"sec-fetch-site": "same-origin"},
+            {"sec-fetch-site": "none"},
+            {},
+        ):
             assert c.post("/v1/trace", json={"text": SHORT}, headers=headers).status_code == 200
         # The page itself is not API: it may be opened from a link on another site.
         assert c.get("/", headers={"sec-fetch-site": "cross-site"}).status_code == 200
@@ -140,8 +175,13 @@ def test_with_a_token_a_cross_site_client_must_send_it(tmp_path: Path) -> None:
 
 def test_head_answers_get_routes_without_a_body(server: Server) -> None:
     with server.client() as c:
-        for path in ("/v1/health", "/", "/openapi.json", "/static/app.js",
-                     "/v1/documents/wikinews/americans-contribute-to-relief-effort"):
+        for path in (
+            "/v1/health",
+            "/",
+            "/openapi.json",
+            "/static/app.js",
+            "/v1/documents/wikinews/americans-contribute-to-relief-effort",
+        ):
             get, head = c.get(path), c.head(path)
             assert head.status_code == 200 == get.status_code, path
             assert head.content == b""
@@ -155,12 +195,15 @@ def test_head_answers_get_routes_without_a_body(server: Server) -> None:
         assert c.head("/v1/nothing").status_code == 404
 
 
-@pytest.mark.parametrize("request_line", [
-    b"GARBAGE\r\n\r\n",
-    b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n",
-    b"GET /\x00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
-    b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
-])
+@pytest.mark.parametrize(
+    "request_line",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n",
+        b"GET /\x00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+    ],
+)
 def test_uvicorns_own_400_carries_the_safety_headers(port: int, request_line: bytes) -> None:
     answer = raw(port, request_line)
     head = answer.split(b"\r\n\r\n", 1)[0].lower()
@@ -196,8 +239,10 @@ def test_slow_header_connections_are_dropped(server: Server, port: int) -> None:
 def test_a_stalled_body_is_dropped_and_a_vanished_client_logs_no_error(
     server: Server, port: int
 ) -> None:
-    head = (b"POST /v1/trace HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            b"Content-Length: 1000\r\n\r\n")
+    head = (
+        b"POST /v1/trace HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 1000\r\n\r\n"
+    )
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(head + b'{"text": "only the start')
         assert closed_by_server(sock)  # the idle timeout (1 s) dropped it
@@ -222,10 +267,10 @@ def serve_cli(
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
 
 
-@pytest.mark.parametrize(("arg", "value"), [("--token", ""), ("--token", "   "),
-                                            ("env", ""), ("env", " \t")])
-def test_an_empty_or_blank_token_is_a_startup_error(tmp_path: Path, arg: str,
-                                                    value: str) -> None:
+@pytest.mark.parametrize(
+    ("arg", "value"), [("--token", ""), ("--token", "   "), ("env", ""), ("env", " \t")]
+)
+def test_an_empty_or_blank_token_is_a_startup_error(tmp_path: Path, arg: str, value: str) -> None:
     env = {k: v for k, v in os.environ.items() if k != "WIRETRACE_TOKEN"}
     args = ["--db", str(tmp_path / "x.db"), "--port", str(free_port())]
     if arg == "env":
@@ -247,8 +292,9 @@ def test_binding_beyond_loopback_without_a_token_warns(tmp_path: Path) -> None:
         holder.bind(("0.0.0.0", 0))
         port = holder.getsockname()[1]
         env = {k: v for k, v in os.environ.items() if k != "WIRETRACE_TOKEN"}
-        proc = serve_cli(["--db", str(tmp_path / "x.db"), "--host", "0.0.0.0",
-                          "--port", str(port)], env)
+        proc = serve_cli(
+            ["--db", str(tmp_path / "x.db"), "--host", "0.0.0.0", "--port", str(port)], env
+        )
     assert proc.returncode != 0  # could not bind
     warning = proc.stderr
     assert "warning: listening on 0.0.0.0 without a token" in warning, warning

@@ -31,8 +31,12 @@ def bbc_db(tmp_path_factory: pytest.TempPathFactory, bbc_articles: list[dict[str
     db = tmp_path_factory.mktemp("limits") / "bbc.db"
     build_demo_index(db)
     with open_index(db) as index:
-        index.add([Document(f"bbc/{i}", a["text"], a.get("title"))
-                   for i, a in enumerate(bbc_articles[:100])])
+        index.add(
+            [
+                Document(f"bbc/{i}", a["text"], a.get("title"))
+                for i, a in enumerate(bbc_articles[:100])
+            ]
+        )
     return db
 
 
@@ -85,9 +89,18 @@ def start(tmp_path: Path, bbc_db: Path) -> Iterator[Callable[..., Server]]:
 def test_reads_answer_while_traces_fill_every_slot_and_the_queue_is_bounded(
     start: Callable[..., Server], long_text: str
 ) -> None:
-    server: Server = start("--trace-processes", "0", "--readers", "1", "--trace-queue", "0",
-                           "--trace-timeout", "2",
-                           "--long-chars", "10000000")  # the long text in the ordinary lane
+    server: Server = start(
+        "--trace-processes",
+        "0",
+        "--readers",
+        "1",
+        "--trace-queue",
+        "0",
+        "--trace-timeout",
+        "2",
+        "--long-chars",
+        "10000000",
+    )  # the long text in the ordinary lane
     results: list[httpx.Response] = []
 
     def long_trace() -> None:
@@ -119,8 +132,9 @@ def test_reads_answer_while_traces_fill_every_slot_and_the_queue_is_bounded(
 def test_a_trace_past_its_deadline_is_killed_in_its_worker_process(
     start: Callable[..., Server], long_text: str
 ) -> None:
-    server: Server = start("--trace-processes", "1", "--trace-timeout", "1",
-                           "--long-chars", "1000000")
+    server: Server = start(
+        "--trace-processes", "1", "--trace-timeout", "1", "--long-chars", "1000000"
+    )
     before = workers(server)
     assert len(before) == 2  # one ordinary worker, one for long articles
     with server.client(timeout=60) as c:
@@ -136,8 +150,9 @@ def test_a_trace_past_its_deadline_is_killed_in_its_worker_process(
 def test_a_trace_whose_client_goes_away_is_killed(
     start: Callable[..., Server], long_text: str
 ) -> None:
-    server: Server = start("--trace-processes", "1", "--trace-timeout", "120",
-                           "--long-chars", "50000")
+    server: Server = start(
+        "--trace-processes", "1", "--trace-timeout", "120", "--long-chars", "50000"
+    )
     before = workers(server)
     with server.client(timeout=1) as c, pytest.raises(httpx.ReadTimeout):
         c.post("/v1/trace", json={"text": long_text})
@@ -153,8 +168,18 @@ def test_a_trace_whose_client_goes_away_is_killed(
 def test_long_articles_have_a_lane_of_their_own(
     start: Callable[..., Server], long_text: str
 ) -> None:
-    server: Server = start("--trace-processes", "0", "--readers", "1", "--trace-queue", "0",
-                           "--long-chars", "50000", "--trace-timeout", "60")
+    server: Server = start(
+        "--trace-processes",
+        "0",
+        "--readers",
+        "1",
+        "--trace-queue",
+        "0",
+        "--long-chars",
+        "50000",
+        "--trace-timeout",
+        "60",
+    )
     done = threading.Event()
 
     def long_trace() -> None:
@@ -167,8 +192,9 @@ def test_long_articles_have_a_lane_of_their_own(
     time.sleep(1)  # let the first long article in before the second
     with server.client(timeout=30) as c:
         # While the long one runs, a second long one is refused and short ones still run.
-        assert wait_for(lambda: c.post("/v1/trace", json={"text": long_text + " x"})
-                        .status_code == 503)
+        assert wait_for(
+            lambda: c.post("/v1/trace", json={"text": long_text + " x"}).status_code == 503
+        )
         assert not done.is_set()
         for _ in range(3):
             assert c.post("/v1/trace", json={"text": SHORT}).status_code == 200
@@ -178,9 +204,20 @@ def test_long_articles_have_a_lane_of_their_own(
 def test_a_trace_that_would_wait_too_long_is_refused_at_once(
     start: Callable[..., Server], long_text: str
 ) -> None:
-    server: Server = start("--trace-processes", "0", "--readers", "1", "--trace-queue", "8",
-                           "--trace-max-wait", "0.5", "--long-chars", "1000000",
-                           "--trace-timeout", "120")
+    server: Server = start(
+        "--trace-processes",
+        "0",
+        "--readers",
+        "1",
+        "--trace-queue",
+        "8",
+        "--trace-max-wait",
+        "0.5",
+        "--long-chars",
+        "1000000",
+        "--trace-timeout",
+        "120",
+    )
     slow = long_text[:900_000]  # seconds of tracing, under --long-chars
     with server.client(timeout=120) as c:
         assert c.post("/v1/trace", json={"text": slow}).status_code == 200  # seconds: learnt

@@ -27,8 +27,12 @@ from test_serve import Server, build_demo_index, start_server  # noqa: E402
 
 pytestmark = pytest.mark.slow
 EXAMPLES = 40  # per operation and mode (valid, invalid): 4 operations, seconds each
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +55,10 @@ def operations(server: Server) -> list[Any]:
 def test_the_api_keeps_to_its_schema(live: Server) -> None:
     ops = operations(live)
     assert {f"{op.method.upper()} {op.path}" for op in ops} >= {
-        "POST /v1/trace", "POST /v1/documents", "GET /v1/documents/{doc_id}", "GET /v1/health",
+        "POST /v1/trace",
+        "POST /v1/documents",
+        "GET /v1/documents/{doc_id}",
+        "GET /v1/health",
         "GET /v1/documents",
     }
     calls: list[int] = []
@@ -62,9 +69,14 @@ def test_the_api_keeps_to_its_schema(live: Server) -> None:
             continue  # nothing to make invalid (GET /v1/health)
 
         @given(case=operation.as_strategy(mode))
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                  phases=[Phase.explicit, Phase.generate],
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         def fuzz(case: Any) -> None:
             response = case.call_and_validate(checks=CHECKS, timeout=60)
             calls.append(response.status_code)
@@ -92,10 +104,14 @@ def test_the_schema_declares_the_guard_and_busy_answers(live: Server) -> None:
             assert {"401", "403", "421"} <= set(operation["responses"])
     listing = spec["paths"]["/v1/documents"]["get"]
     assert {p["name"] for p in listing["parameters"]} == {
-        "q", "outlet", "from", "to", "page", "per_page", "sort"
+        "q",
+        "outlet",
+        "from",
+        "to",
+        "page",
+        "per_page",
+        "sort",
     }
-    assert "multipart/form-data" in spec["paths"]["/v1/documents"]["post"]["requestBody"][
-        "content"
-    ]
+    assert "multipart/form-data" in spec["paths"]["/v1/documents"]["post"]["requestBody"]["content"]
     # The log of the fuzzed server holds no traceback.
     assert "Traceback" not in live.log.read_text()

@@ -158,8 +158,7 @@ def _numbers(pages: list[int]) -> str:
 def _encrypted() -> Problem:
     return Problem(
         "record",
-        "encrypted PDF: it needs a password to open; save a copy without a password and "
-        "read that",
+        "encrypted PDF: it needs a password to open; save a copy without a password and read that",
     )
 
 
