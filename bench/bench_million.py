@@ -317,6 +317,18 @@ def main(argv: list[str] | None = None) -> None:
         help="index this many new articles into a copy of "
         "each size's index, and into an empty one (no other measuring)",
     )
+    ap.add_argument(
+        "--optimize",
+        action="store_true",
+        help="measure on a copy of the index after 'wiretrace optimize' "
+        "(results in million-<N>-optimized.json)",
+    )
+    ap.add_argument(
+        "--one-shot",
+        action="store_true",
+        help="also time 'wiretrace trace' as a one-shot command, with the OS page cache "
+        "warm and emptied",
+    )
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if args.add:
