@@ -773,6 +773,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="the news-like corpus and index of bench_million.py (issue 16)",
     )
+    parser.add_argument(
+        "--optimized",
+        action="store_true",
+        help="--million: serve the copy of the index after 'wiretrace optimize'",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.docs, args.queries, args.seconds, args.warmup = 1_000, 40, 3.0, 1.0
@@ -790,12 +795,14 @@ def main(argv: list[str] | None = None) -> None:
     load_before = [round(x, 2) for x in os.getloadavg()]
 
     if args.million:
-        from bench_million import QUERIES, indexed
+        from bench_million import QUERIES, indexed, optimized
         from corpus_million import ensure_million
 
         files = ensure_million(args.docs, QUERIES)
         with tempfile.TemporaryDirectory() as scratch:
             cached_db, built = indexed(args.docs, files.corpus, Path(scratch))
+            if args.optimized:
+                cached_db, _ = optimized(cached_db, Path(scratch))
         build_seconds = built.get("seconds")
     else:
         files = ensure_corpus(args.docs, args.queries)
@@ -895,6 +902,7 @@ def main(argv: list[str] | None = None) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     suffix = "" if args.docs == 10_000 and not args.million else f"-{args.docs}"
     suffix = f"-million{suffix}" if args.million else suffix
+    suffix += "-optimized" if args.million and args.optimized else ""
     suffix += f"-p{args.trace_processes}" if args.trace_processes else ""
     (args.out / f"serve{suffix}.json").write_text(json.dumps(result, indent=1) + "\n")
     md = markdown(result)
