@@ -103,9 +103,9 @@ class _Chain:
 
 def _seeds(query: TextView, source: TextView, opts: AlignOptions) -> list[tuple[int, int]]:
     """Pairs of positions of n-grams that occur in both texts: anchors, and repeated n-grams on
-    an anchor's run (module docstring, step 1). The query's sorted n-grams are reused; the work
-    per call is in the source's length (times the logarithm of the query's), plus at most
-    ``max_anchored_repeat`` squared pairs per distinct repeated n-gram."""
+    an anchor's run (module docstring, step 1), sorted. The query's sorted n-grams are reused;
+    the work per call is in the source's length (times the logarithm of the query's), plus at
+    most ``max_anchored_repeat`` squared pairs per distinct repeated n-gram."""
     n = opts.seed_n
     q_sorted, q_order = _sorted_grams(query, n)
     s_sorted, s_order = _sorted_grams(source, n)
@@ -115,32 +115,50 @@ def _seeds(query: TextView, source: TextView, opts: AlignOptions) -> list[tuple[
     s_counts = np.diff(np.append(s_first, len(s_sorted)))
     unique = s_sorted[s_first]
     lo = np.searchsorted(q_sorted, unique, side="left")
-    hi = np.searchsorted(q_sorted, unique, side="right")
-    q_counts = hi - lo
+    q_counts = np.searchsorted(q_sorted, unique, side="right") - lo
     most = np.maximum(q_counts, s_counts)
-    anchors: list[tuple[int, int]] = []
-    repeats: list[tuple[int, int]] = []
-    cap = max(opts.max_repeat, opts.max_anchored_repeat)
-    for u in np.flatnonzero((q_counts > 0) & (most <= cap)).tolist():
-        qs = q_order[lo[u] : hi[u]].tolist()
-        ss = s_order[s_first[u] : s_first[u] + s_counts[u]].tolist()
-        into = anchors if most[u] <= opts.max_repeat else repeats
-        into.extend((q, s) for q in qs for s in ss)
-    if repeats and anchors:
-        anchors.extend(_on_anchored_runs(anchors, repeats, opts))
-    anchors.sort()
-    return anchors
+    shared = np.flatnonzero(
+        (q_counts > 0) & (most <= max(opts.max_repeat, opts.max_anchored_repeat))
+    )
+    q, s = _position_pairs(
+        q_order, lo[shared], q_counts[shared], s_order, s_first[shared], s_counts[shared]
+    )
+    anchor = np.repeat(most[shared] <= opts.max_repeat, q_counts[shared] * s_counts[shared])
+    if not anchor.all():
+        kept = anchor | _on_anchored_runs(q, s, anchor, opts)
+        q, s = q[kept], s[kept]
+    order = np.lexsort((s, q))
+    return list(zip(q[order].tolist(), s[order].tolist(), strict=True))
+
+
+def _position_pairs(
+    q_order: npt.NDArray[np.intp],
+    q_first: npt.NDArray[np.intp],
+    q_counts: npt.NDArray[np.intp],
+    s_order: npt.NDArray[np.intp],
+    s_first: npt.NDArray[np.intp],
+    s_counts: npt.NDArray[np.intp],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Every query position paired with every source position of each n-gram ``i``, whose
+    positions are ``q_order[q_first[i] : q_first[i] + q_counts[i]]`` (and so for the source)."""
+    sizes = q_counts * s_counts
+    gram = np.repeat(np.arange(len(sizes)), sizes)
+    k = np.arange(len(gram)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    q = q_order[q_first[gram] + k // s_counts[gram]]
+    s = s_order[s_first[gram] + k % s_counts[gram]]
+    return q, s
 
 
 def _on_anchored_runs(
-    anchors: list[tuple[int, int]], repeats: list[tuple[int, int]], opts: AlignOptions
-) -> list[tuple[int, int]]:
-    """The repeated seeds that lie on an anchored run: seeds on one diagonal (equal query minus
-    source position), each n-gram at most ``chain_gap`` words after the one before, holding an
-    anchor and spanning at least ``anchored_words`` query words."""
-    pos = np.array(anchors + repeats, dtype=np.int64)
-    is_anchor = np.arange(len(pos)) < len(anchors)
-    q, diagonal = pos[:, 0], pos[:, 0] - pos[:, 1]
+    q: npt.NDArray[np.intp],
+    s: npt.NDArray[np.intp],
+    anchor: npt.NDArray[np.bool_],
+    opts: AlignOptions,
+) -> npt.NDArray[np.bool_]:
+    """Which seeds lie on an anchored run: seeds on one diagonal (equal query minus source
+    position), each n-gram at most ``chain_gap`` words after the one before, holding an anchor
+    and spanning at least ``anchored_words`` query words."""
+    diagonal = q - s
     order = np.lexsort((q, diagonal))
     q, diagonal = q[order], diagonal[order]
     starts = np.ones(len(q), dtype=bool)
@@ -148,11 +166,12 @@ def _on_anchored_runs(
     run = np.cumsum(starts) - 1
     first = np.flatnonzero(starts)
     last = np.append(first[1:], len(q)) - 1
-    kept_runs = (np.bincount(run, weights=is_anchor[order]) > 0) & (
+    kept_runs = (np.bincount(run, weights=anchor[order]) > 0) & (
         q[last] + opts.seed_n - q[first] >= opts.anchored_words
     )
-    kept = order[kept_runs[run] & ~is_anchor[order]]
-    return [(int(a), int(b)) for a, b in pos[kept].tolist()]
+    on_run = np.empty(len(q), dtype=bool)
+    on_run[order] = kept_runs[run]
+    return on_run
 
 
 def _chain(seeds: list[tuple[int, int]], n: int, gap: int) -> list[_Chain]:
