@@ -79,13 +79,15 @@ def test_false_positive_ceiling(negative: PanReport) -> None:
 # verbatim copies until pair.py required evidence of their own there ("Beside a verbatim
 # copy"). 02 is back at 0.9131, the word n-gram aligner's own figure, and the floor holds it at
 # the core issue's level (0.9135 when it was measured): one more false detection in 02 costs
-# about 0.001.
+# about 0.001. Repeated n-grams on an anchor's run (align/local.py, step 1) joined the two
+# halves of one detection split where the source repeats its text (granularity 1.0023 to
+# 1.0000): 0.9146, and the floor rose to 0.914.
 # Case recall on the full verbatim category is capped near 0.945 by truth offsets that
 # point at the wrong text (23 of 438 cases, SOURCE.md's diag_text_match_ratio below 0.5), so
 # the full-corpus floor is set below that cap. The window seeds of the sentence aligner
 # (sentences.py, step 3) lifted 03 and 04 from 0.964 and 0.955 to 0.975 and 0.971.
 FULL_FLOORS = {
-    "plagdet": 0.913,
+    "plagdet": 0.914,
     "case_recall": 0.94,
     "03-random-obfuscation": 0.97,
     "04-translation-obfuscation": 0.97,
