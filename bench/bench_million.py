@@ -324,6 +324,12 @@ def main(argv: list[str] | None = None) -> None:
         "(results in million-<N>-optimized.json)",
     )
     ap.add_argument(
+        "--one-shot-db",
+        type=Path,
+        help="only time one-shot 'wiretrace trace' runs on this index file (with the "
+        "queries of the first size), and print them; the wiretrace on PYTHONPATH runs",
+    )
+    ap.add_argument(
         "--one-shot",
         action="store_true",
         help="also time 'wiretrace trace' as a one-shot command, with the OS page cache "
@@ -331,6 +337,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.one_shot_db:
+        files = ensure_million(sizes[0], QUERIES)
+        with tempfile.TemporaryDirectory() as tmp:
+            print(json.dumps(one_shot_traces(args.one_shot_db, files.queries, Path(tmp)), indent=1))
+        return
     if args.add:
         with tempfile.TemporaryDirectory(dir=CACHE_DIR) as tmp:  # beside the cache: big copies
             added = [measure_addition(n, args.add, Path(tmp)) for n in sizes]
