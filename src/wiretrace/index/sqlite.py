@@ -56,7 +56,13 @@ from wiretrace.index.sqlite_file import index_error, open_file
 from wiretrace.index.sqlite_listing import list_articles
 from wiretrace.index.sqlite_postings import PostingTables
 from wiretrace.index.stored_text import pack, unpack
-from wiretrace.index.summary import TOP_OUTLETS, IndexSummary, summarise
+from wiretrace.index.summary import (
+    TOP_OUTLETS,
+    IndexSummary,
+    apply_summary_delta,
+    placed_articles,
+    summarise,
+)
 from wiretrace.index.term_counts import bounded_counts, fts_documents
 from wiretrace.model import Appearance, Document
 
@@ -191,12 +197,15 @@ class SQLiteIndex:
         preps = [d if isinstance(d, Prepared) else prepare(d, self.n, self.window) for d in batch]
         outcomes: list[AddOutcome] = []
         self._pending = []
+        ids = [p.document.id for p in preps]
         try:
             self._db.execute("BEGIN IMMEDIATE")
             try:
+                before = placed_articles(self._db, ids)
                 for prep in preps:
                     kept = prep if replace_meta else keep_stored(prep, self._stored_meta(prep))
                     outcomes.append(self._add_one(kept))
+                apply_summary_delta(self._db, before, placed_articles(self._db, ids))
                 self._flush_postings()
                 self._postings.settle()
                 self._db.executemany(

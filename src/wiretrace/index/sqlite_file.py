@@ -14,6 +14,8 @@ Tables::
                   postings)                      :mod:`wiretrace.index.sqlite_postings`)
     lexical (FTS5, contentless, rowid = doc)     title and text, Porter-stemmed, for BM25
     progress(input PRIMARY KEY, ...)             how far ``wiretrace index`` got in each input
+    summary_outlets(source PRIMARY KEY, ...)     articles per outlet and per day, kept by
+    summary_days(day PRIMARY KEY, ...)           triggers (:mod:`wiretrace.index.summary`)
 
 Format versions (``meta.format``):
 
@@ -26,13 +28,18 @@ Format versions (``meta.format``):
 - 4: the postings may be split over sealed runs (``postings_<run>``, listed in
   ``postings_runs``), so adding documents costs the same at any index size. A format 3
   ``postings`` table becomes run 0, the write table, as it is.
+- 5: ``summary_outlets`` and ``summary_days`` keep the counts of what the index holds, so a
+  summary (``wiretrace info``, ``GET /v1/index``, a trace that finds nothing) reads a row per
+  outlet and day, not per article. Upgrading a format 4 file reads every article once (a few
+  seconds at a million); a format 4 file opened read-only is summarised by counting.
 
 Opening an older file for writing upgrades it in place, in one transaction: from 2, by adding
 the ``text_chars`` column and from 3, by adding ``postings_runs`` (both without reading a row of
-documents, so quick at any size; the postings are counted once); from 1, by also adding the
-format-2 columns and computing each row's content digest. A read-only open of a format 2 or 3
-file works as it is; a format-1 file must be opened for writing once. A file of a newer format
-than this code knows is refused.
+documents, so quick at any size; the postings are counted once); from 4, by filling the
+summary tables (every article's outlet and date read once); from 1, by also adding the
+format-2 columns and computing each row's content digest. A read-only open of a format 2, 3 or
+4 file works as it is; a format-1 file must be opened for writing once. A file of a newer
+format than this code knows is refused.
 """
 
 from __future__ import annotations
@@ -45,10 +52,11 @@ from wiretrace.errors import IndexError_
 from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
 from wiretrace.index.base import content_digest
 from wiretrace.index.sqlite_postings import RUNS_SCHEMA, add_runs_table
+from wiretrace.index.summary import SUMMARY_TABLES, add_summary_tables
 
 __all__ = ["FORMAT_VERSION", "FileSettings", "index_error", "open_file", "sqlite_uri"]
 
-FORMAT_VERSION = "4"
+FORMAT_VERSION = "5"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -137,7 +145,7 @@ def open_file(
             # A merge of postings runs writes hundreds of MB in one transaction; the log is
             # cut back to this size once it is checkpointed, not kept at its largest.
             db.execute("PRAGMA journal_size_limit = 67108864")
-            db.executescript(SCHEMA + RUNS_SCHEMA)
+            db.executescript(SCHEMA + RUNS_SCHEMA + SUMMARY_TABLES)
         n, window, version = _read_parameters(db, path, readonly)
         if not readonly:
             db.execute(CONTENT_INDEX)
@@ -207,7 +215,7 @@ def _read_parameters(db: sqlite3.Connection, path: Path, readonly: bool) -> tupl
             f"{path}: index format 1 cannot be read as it is; open it once for writing "
             "(for example 'wiretrace index' with no new input) to upgrade it in place"
         )
-    if version not in (FORMAT_VERSION, "3", "2"):
+    if version not in (FORMAT_VERSION, "4", "3", "2"):
         raise IndexError_(
             f"{path}: index format {version!r} is not {FORMAT_VERSION!r}; "
             "rebuild it with 'wiretrace index'"
@@ -266,4 +274,11 @@ def _from_3(db: sqlite3.Connection) -> str:
     return "4"
 
 
-_UPGRADES = {"1": _from_1, "2": _from_2, "3": _from_3}
+def _from_4(db: sqlite3.Connection) -> str:
+    """Format 4 counted the summary at each question: fill the summary tables from every
+    article (they were made empty by the schema script just before)."""
+    add_summary_tables(db)
+    return "5"
+
+
+_UPGRADES = {"1": _from_1, "2": _from_2, "3": _from_3, "4": _from_4}
