@@ -778,6 +778,12 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="--million: serve the copy of the index after 'wiretrace optimize'",
     )
+    parser.add_argument(
+        "--index",
+        type=Path,
+        help="--million: serve this index file (a copy of it) instead of the cached one "
+        "(with --optimized: one made by 'wiretrace optimize'; names the results)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.docs, args.queries, args.seconds, args.warmup = 1_000, 40, 3.0, 1.0
@@ -799,10 +805,13 @@ def main(argv: list[str] | None = None) -> None:
         from corpus_million import ensure_million
 
         files = ensure_million(args.docs, QUERIES)
-        with tempfile.TemporaryDirectory() as scratch:
-            cached_db, built = indexed(args.docs, files.corpus, Path(scratch))
-            if args.optimized:
-                cached_db, _ = optimized(cached_db, Path(scratch))
+        if args.index:
+            cached_db, built = args.index, {}
+        else:
+            with tempfile.TemporaryDirectory() as scratch:
+                cached_db, built = indexed(args.docs, files.corpus, Path(scratch))
+                if args.optimized:
+                    cached_db, _ = optimized(cached_db, Path(scratch))
         build_seconds = built.get("seconds")
     else:
         files = ensure_corpus(args.docs, args.queries)
