@@ -202,16 +202,15 @@ def summarise(db: sqlite3.Connection, path: Path, top: int = TOP_OUTLETS) -> Ind
 
 def count_summary(db: sqlite3.Connection, path: Path, top: int = TOP_OUTLETS) -> IndexSummary:
     """The summary by counting every article (the answer the summary tables keep)."""
-    row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
     texts = int(db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
-    articles, undated, first, last, outlets, without = db.execute(
+    counts = db.execute(
         f"""
         SELECT COUNT(*),
+               COUNT(DISTINCT NULLIF(source, '')),
+               SUM(source IS NULL OR source = ''),
                SUM(published_at IS NULL OR published_at = ''),
                MIN(NULLIF(published_at, '')),
-               MAX(NULLIF(published_at, '')),
-               COUNT(DISTINCT NULLIF(source, '')),
-               SUM(source IS NULL OR source = '')
+               MAX(NULLIF(published_at, ''))
         FROM ({_ARTICLES})
         """
     ).fetchone()
@@ -223,29 +222,15 @@ def count_summary(db: sqlite3.Connection, path: Path, top: int = TOP_OUTLETS) ->
         """,
         (top,),
     ).fetchall()
-    return IndexSummary(
-        path=str(path),
-        format_version=str(row[0]) if row else "",
-        size_bytes=_size(path),
-        articles=int(articles or 0),
-        texts=texts,
-        outlets=int(outlets or 0),
-        top_outlets=tuple((str(s), int(n)) for s, n in top_rows),
-        without_outlet=int(without or 0),
-        first_published=first,
-        last_published=last,
-        undated=int(undated or 0),
-    )
+    return _summary(db, path, texts, counts, top_rows)
 
 
 def _from_tables(db: sqlite3.Connection, path: Path, top: int) -> IndexSummary:
-    row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-    texts = fts_documents(db)
-    articles, outlets, without = db.execute(
+    by_outlet = db.execute(
         "SELECT SUM(articles), SUM(source != '' AND articles > 0),"
         " SUM(CASE WHEN source = '' THEN articles ELSE 0 END) FROM summary_outlets"
     ).fetchone()
-    undated, first, last = db.execute(
+    by_day = db.execute(
         "SELECT SUM(CASE WHEN day = '' THEN articles ELSE 0 END),"
         " MIN(CASE WHEN day != '' AND articles > 0 THEN first END),"
         " MAX(CASE WHEN day != '' AND articles > 0 THEN last END) FROM summary_days"
@@ -255,6 +240,19 @@ def _from_tables(db: sqlite3.Connection, path: Path, top: int) -> IndexSummary:
         " ORDER BY articles DESC, source LIMIT ?",
         (top,),
     ).fetchall()
+    return _summary(db, path, fts_documents(db), (*by_outlet, *by_day), top_rows)
+
+
+def _summary(
+    db: sqlite3.Connection,
+    path: Path,
+    texts: int,
+    counts: tuple[Any, ...],
+    top_rows: list[tuple[str, int]],
+) -> IndexSummary:
+    """``counts``: articles, outlets, articles without outlet, undated, first and last date."""
+    articles, outlets, without, undated, first, last = counts
+    row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
     return IndexSummary(
         path=str(path),
         format_version=str(row[0]) if row else "",
