@@ -456,16 +456,24 @@ def growth(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def markdown(r: dict[str, Any]) -> str:
+def run_header(r: dict[str, Any]) -> list[str]:
+    """The machine and command lines of a results page (a run's ``machine``, ``command``,
+    ``started``/``finished`` and load averages)."""
     m = r["machine"]
-    lines = [
-        "## Corpus mode: all-pairs reuse (issue 6)",
-        "",
+    return [
         f"- **Machine:** {m['cpu']}, `nproc` {m['nproc']}, {m['memory_gb']} GiB, "
         f"Python {m['python']}, {' '.join(m['java'])}.",
         f"- **Command:** `{r['command'].strip()}` (started {r['started']}, finished "
         f"{r.get('finished')}); load average before {r['load_average_before']}, after "
         f"{r.get('load_average_after')} (the machine is shared).",
+    ]
+
+
+def markdown(r: dict[str, Any]) -> str:
+    lines = [
+        "## Corpus mode: all-pairs reuse (issue 6)",
+        "",
+        *run_header(r),
         *(
             [
                 f"- **Spark runs:** `{r['spark_run']['command'].strip()}`, run at the same time "

@@ -67,7 +67,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_corpus import machine, run_cli, run_measured
+from bench_corpus import machine, run_cli, run_header, run_measured
 from corpus import REPO_ROOT
 from corpus_big import ensure_big_corpus
 
@@ -440,15 +440,10 @@ def compare(
 
 
 def markdown(r: dict[str, Any]) -> str:
-    m = r["machine"]
     lines = [
         f"## passim 2 and wiretrace corpus mode, {r['documents']:,} documents (issue 17)",
         "",
-        f"- **Machine:** {m['cpu']}, `nproc` {m['nproc']}, {m['memory_gb']} GiB, "
-        f"Python {m['python']}, {' '.join(m['java'])}.",
-        f"- **Command:** `{r['command'].strip()}` (started {r['started']}, finished "
-        f"{r.get('finished')}); load average before {r['load_average_before']}, after "
-        f"{r.get('load_average_after')} (the machine is shared).",
+        *run_header(r),
         f"- **Corpus:** `{r['corpus']}`.",
         f"- **passim options:** `{r['passim_options']}` (see `bench/bench_passim.py` for the "
         "mapping to ours); passim stops after its pairwise output (`--pairwise --docwise`), as "
