@@ -29,6 +29,7 @@ import shlex
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -363,6 +364,17 @@ def check_info(ran: Ran) -> None:
     assert "Wikinews" in ran.stdout
 
 
+def check_optimize(ran: Ran) -> None:
+    assert "merged into one" in ran.stdout and "file rewritten" in ran.stdout, ran.output
+    db = ran.cwd / ran.command.option("--db")
+    con = sqlite3.connect(db)
+    try:  # one postings table holds every posting
+        held = con.execute("SELECT COUNT(*) FROM postings_runs WHERE postings > 0").fetchone()
+    finally:
+        con.close()
+    assert held == (1,)
+
+
 def check_corpus_reuse(ran: Ran) -> None:
     out = ran.cwd / ran.command.option("--out")
     written = [p for p in out.iterdir() if p.is_file()]
@@ -416,6 +428,7 @@ CHECKS: list[tuple[str, Callable[[Ran], None]]] = [
     (r"^wiretrace index\b", check_index),
     (r"\bwiretrace trace\b", check_trace),
     (r"^wiretrace info\b", check_info),
+    (r"^wiretrace optimize\b", check_optimize),
     (r"^wiretrace corpus reuse\b", check_corpus_reuse),
     (r"^wiretrace corpus report\b", check_corpus_report),
     (r"^wiretrace corpus stories\b", check_corpus_stories),
