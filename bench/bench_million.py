@@ -242,16 +242,17 @@ def n_docs_stored(db: Path) -> int:
         con.close()
 
 
-def measure_addition(n_docs: int, added: int, workdir: Path) -> dict[str, Any]:
+def measure_addition(
+    n_docs: int, added: int, workdir: Path, index: Path | None = None
+) -> dict[str, Any]:
     """``wiretrace index`` of ``added`` new articles (the next ones of the sequence) into a
-    copy of the ``n_docs`` index, and of the same articles into an empty index, in one run:
-    the ratio of the two rates says whether adding costs what the index already holds."""
-    import shutil
-
+    copy of the ``n_docs`` index (or of ``index``, an index of that corpus), and of the same
+    articles into an empty index, in one run: the ratio of the two rates says whether adding
+    costs what the index already holds."""
     from corpus_million import later_articles
 
     files = ensure_million(n_docs, QUERIES)
-    db, _ = indexed(n_docs, files.corpus, workdir)
+    db = index if index is not None else indexed(n_docs, files.corpus, workdir)[0]
     new = workdir / f"later-{n_docs}-{added}.jsonl"
     with new.open("w", encoding="utf-8") as out:
         for row in later_articles(n_docs, added):
@@ -324,6 +325,12 @@ def main(argv: list[str] | None = None) -> None:
         "(results in million-<N>-optimized.json)",
     )
     ap.add_argument(
+        "--add-to",
+        type=Path,
+        help="--add: add to a copy of this index of the first size's corpus (for example the "
+        "one 'wiretrace optimize' made); results in million-add-<N>-<added>-given.json",
+    )
+    ap.add_argument(
         "--one-shot-db",
         type=Path,
         help="only time one-shot 'wiretrace trace' runs on this index file (with the "
@@ -344,9 +351,10 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.add:
         with tempfile.TemporaryDirectory(dir=CACHE_DIR) as tmp:  # beside the cache: big copies
-            added = [measure_addition(n, args.add, Path(tmp)) for n in sizes]
+            added = [measure_addition(n, args.add, Path(tmp), args.add_to) for n in sizes]
         for row in added:
-            name = f"million-add-{row['index_documents']}-{args.add}.json"
+            given = "-given" if args.add_to else ""
+            name = f"million-add-{row['index_documents']}-{args.add}{given}.json"
             (RESULTS / name).write_text(json.dumps(row, indent=1) + "\n")
         print(json.dumps(added, indent=1))
         return
