@@ -20,6 +20,11 @@ TEXTS = [
 ]
 
 
+def days_of(summary: IndexSummary) -> tuple[str, str]:
+    """The first and last publication days of a summary."""
+    return (summary.first_published or "")[:10], (summary.last_published or "")[:10]
+
+
 def both(path: Path) -> tuple[IndexSummary, IndexSummary]:
     db = sqlite3.connect(path)
     try:
@@ -45,9 +50,7 @@ def test_kept_counts_match_counting_through_random_writes(tmp_path: Path) -> Non
                 kept, counted = both(path)
                 # Every count agrees, and the first and last days; a removed or re-dated
                 # article may leave the time of day of its day's first or last date behind.
-                days = (kept.first_published or "")[:10], (kept.last_published or "")[:10]
-                assert days == ((counted.first_published or "")[:10],
-                                (counted.last_published or "")[:10]), step  # fmt: skip
+                assert days_of(kept) == days_of(counted), step
                 assert replace(kept, first_published=None, last_published=None) == replace(
                     counted, first_published=None, last_published=None
                 ), step
