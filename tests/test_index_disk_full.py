@@ -28,7 +28,8 @@ from conftest import NEWS
 from test_ingest_cli import summary_rows
 
 from wiretrace.index.base import document_hashes
-from wiretrace.index.stored_text import unpack
+from wiretrace.index.sqlite_postings import posting_key
+from wiretrace.index.stored_text import TextCodec
 
 sys.path.insert(0, str(Path(__file__).parent / "data"))
 import make_fixtures as mf
@@ -128,7 +129,8 @@ def page(article: mf.Article) -> str:
 
 def whole_documents(db: Path) -> list[str]:
     """The ids stored in ``db``, after checking the file and that every document is whole:
-    its postings are exactly the fingerprints of its text, and it has its lexical row."""
+    its postings are exactly the fingerprints of its text (as keyed in the file), and it has
+    its lexical row."""
     with closing(sqlite3.connect(db)) as con:
         assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         con.execute("INSERT INTO lexical(lexical) VALUES ('integrity-check')")
@@ -138,8 +140,14 @@ def whole_documents(db: Path) -> list[str]:
         for h, doc in con.execute("SELECT hash, doc FROM postings"):
             postings.setdefault(doc, set()).add(h)
         lexical = [r for (r,) in con.execute("SELECT rowid FROM lexical")]
+        texts = TextCodec(con, has_table=True)
+        stored = {r: texts.unpack(text) for r, _, text in docs}
     n, window = int(meta["n"]), int(meta["window"])
-    assert postings == {r: document_hashes(unpack(text), n, window) for r, _, text in docs}
+    shift = 64 - int(meta["hash_bits"])
+    assert postings == {
+        r: {posting_key(h, shift) for h in document_hashes(text, n, window)}
+        for r, text in stored.items()
+    }
     assert sorted(lexical) == sorted(r for r, _, _ in docs)
     return [doc_id for _, doc_id, _ in docs]
 

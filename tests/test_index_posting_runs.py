@@ -100,8 +100,10 @@ def _all_postings(path: Path) -> set[tuple[int, str]]:
 
 
 def _expected(docs: dict[str, str]) -> set[tuple[int, str]]:
+    """The postings ``docs`` should leave in a new file, whose keys are the hashes' top 48
+    bits (index format 6)."""
     return {
-        (h, doc_id)
+        (runs_module.posting_key(h, runs_module.KEY_SHIFT), doc_id)
         for doc_id, text in docs.items()
         for h in document_hashes(text, DEFAULT_N, DEFAULT_WINDOW)
     }

@@ -85,7 +85,7 @@ def test_a_format_4_index_is_counted_read_only_and_upgraded_on_a_write_open(
         assert index.summary().articles == 7
         assert index.summary().format_version == "4"
     with open_index(path) as index:
-        assert index.summary().format_version == FORMAT_VERSION == "5"
+        assert index.summary().format_version == FORMAT_VERSION == "6"
         index.add([Document("late", "A new story about the river.", source="Herald")])
     kept, counted = both(path)
     assert kept == counted

@@ -55,7 +55,8 @@ from wiretrace.index.listing import DocumentPage, DocumentQuery
 from wiretrace.index.sqlite_file import index_error, open_file
 from wiretrace.index.sqlite_listing import list_articles
 from wiretrace.index.sqlite_postings import PostingTables
-from wiretrace.index.stored_text import pack, unpack
+from wiretrace.index import stored_text
+from wiretrace.index.stored_text import TextCodec
 from wiretrace.index.summary import (
     TOP_OUTLETS,
     IndexSummary,
@@ -100,11 +101,6 @@ _LEXICAL_DELETE = "INSERT INTO lexical(lexical, rowid, text) VALUES ('delete', ?
 _DOC_COLUMNS = "id, text, title, url, source, published_at, language, author, crawled_at"
 _META = "title, url, source, published_at, language, author, crawled_at"
 _APP_COLUMNS = f"id, {_META}"
-
-
-def _row_to_document(row: tuple[str, ...]) -> Document:
-    """A document from a row of :data:`_DOC_COLUMNS` (its text still stored)."""
-    return Document(row[0], unpack(row[1]), *row[2:])
 
 
 def _meta(doc: Document | Appearance) -> tuple[str | None, ...]:
@@ -153,7 +149,10 @@ class SQLiteIndex:
         self.fold_duplicates = settings.fold_duplicates
         self._folded = settings.folded
         self._text_chars = settings.text_chars
-        self._postings = PostingTables(self._db, has_runs=settings.posting_runs)
+        self._postings = PostingTables(
+            self._db, has_runs=settings.posting_runs, key_shift=settings.key_shift
+        )
+        self._texts = TextCodec(self._db, has_table=settings.dictionaries)
         self._term_counts = _shared_term_counts(self.path)
 
     # -- writing ---------------------------------------------------------------------------
@@ -201,6 +200,7 @@ class SQLiteIndex:
         try:
             self._db.execute("BEGIN IMMEDIATE")
             try:
+                self._train_dictionary(preps)
                 before = placed_articles(self._db, ids)
                 for prep in preps:
                     kept = prep if replace_meta else keep_stored(prep, self._stored_meta(prep))
@@ -217,10 +217,32 @@ class SQLiteIndex:
             except BaseException:
                 if self._db.in_transaction:  # after a full disk, SQLite has rolled back itself
                     self._db.execute("ROLLBACK")
+                self._texts.forget()
                 raise
         except sqlite3.Error as exc:
             raise index_error(self.path, "cannot write to index", exc) from exc
         return outcomes
+
+    def _train_dictionary(self, preps: Sequence[Prepared]) -> None:
+        """Train the stored texts' dictionary (:class:`~wiretrace.index.stored_text.TextCodec`)
+        when this batch brings the file to :data:`~wiretrace.index.stored_text.TRAIN_TEXTS`
+        texts and it has none: from the batch's texts, then the latest stored ones. Inside
+        the batch's transaction."""
+        if self._texts.dictionary:
+            return
+        row = self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM documents").fetchone()
+        stored = int(row[0])
+        if not self._texts.wants_training(stored, len(preps)):
+            return
+        wanted = stored_text.TRAIN_TEXTS
+        samples = [p.document.text for p in preps[:wanted]]
+        if len(samples) < wanted:
+            rows = self._db.execute(
+                "SELECT text FROM documents ORDER BY rowid DESC LIMIT ?",
+                (wanted - len(samples),),
+            )
+            samples += [self._texts.unpack(r[0]) for r in rows]
+        self._texts.train(samples)
 
     def optimize(self, *, vacuum: bool = True) -> OptimizeReport:
         """Compact the index after a bulk load, in three steps, each its own transaction
@@ -310,7 +332,7 @@ class SQLiteIndex:
             "INSERT INTO documents(id, title, url, source, published_at, language, author,"
             " crawled_at, text, text_digest, meta_digest, content_digest, text_chars)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-            (doc.id, *_meta(doc), pack(doc.text), prep.text_digest, prep.meta_digest,
+            (doc.id, *_meta(doc), self._texts.pack(doc.text), prep.text_digest, prep.meta_digest,
              prep.content_digest, len(doc.text)),
         )  # fmt: skip
         if cur.rowcount == 1:
@@ -324,7 +346,7 @@ class SQLiteIndex:
             (doc.id,),
         ).fetchone()
         rowid, stored, old_content, old_text_digest, old_meta_digest, old_title = row
-        old_text = unpack(stored)
+        old_text = self._texts.unpack(stored)
         # When folding, the stored text of a group is the first one seen; a copy that differs
         # only in what normalisation folds does not replace it (so reruns change nothing).
         same_text = (
@@ -348,7 +370,7 @@ class SQLiteIndex:
         self._db.execute(
             f"UPDATE documents SET {_assign(_META)}, text=?, text_digest=?, meta_digest=?,"
             " content_digest=?, text_chars=? WHERE rowid=?",
-            (*_meta(doc), pack(doc.text), prep.text_digest, prep.meta_digest,
+            (*_meta(doc), self._texts.pack(doc.text), prep.text_digest, prep.meta_digest,
              prep.content_digest, len(doc.text), rowid),
         )  # fmt: skip
         self._flush_postings()
@@ -413,7 +435,7 @@ class SQLiteIndex:
         row = self._db.execute(
             f"SELECT {_DOC_COLUMNS}, meta_digest FROM documents WHERE rowid = ?", (rowid,)
         ).fetchone()
-        current = _row_to_document(row[:-1])
+        current = self._row_to_document(row[:-1])
         first = min(others, key=first_key)
         if first_key(first) >= first_key(current):
             return
@@ -450,7 +472,7 @@ class SQLiteIndex:
         if row is None:
             return False
         rowid, stored, title = row
-        text = unpack(stored)
+        text = self._texts.unpack(stored)
         others = self._others(rowid) if self._folded else []
         if others:
             first = min(others, key=first_key)
@@ -481,12 +503,16 @@ class SQLiteIndex:
 
     # -- reading ---------------------------------------------------------------------------
 
+    def _row_to_document(self, row: tuple[str, ...]) -> Document:
+        """A document from a row of :data:`_DOC_COLUMNS` (its text still stored)."""
+        return Document(row[0], self._texts.unpack(row[1]), *row[2:])
+
     def get(self, doc_id: str) -> Document | None:
         row = self._db.execute(
             f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)
         ).fetchone()
         if row is not None:
-            return _row_to_document(row)
+            return self._row_to_document(row)
         if not self._folded:
             return None
         found = self._db.execute(
@@ -494,7 +520,7 @@ class SQLiteIndex:
             " FROM appearances a JOIN documents d ON d.rowid = a.doc WHERE a.id = ?",
             (doc_id,),
         ).fetchone()
-        return None if found is None else _row_to_document(found)
+        return None if found is None else self._row_to_document(found)
 
     def appearances(self, doc_id: str) -> list[Appearance]:
         row = self._db.execute("SELECT rowid FROM documents WHERE id = ?", (doc_id,)).fetchone()
@@ -506,7 +532,7 @@ class SQLiteIndex:
         owner = self._db.execute(
             f"SELECT {_DOC_COLUMNS} FROM documents WHERE rowid = ?", (rowid,)
         ).fetchone()
-        stored = _row_to_document(owner)
+        stored = self._row_to_document(owner)
         others = self._others(rowid) if self._folded else []
         return [appearance_of(stored, stored.id), *sorted(others, key=first_key)]
 
@@ -635,7 +661,7 @@ class SQLiteIndex:
     def documents(self) -> Iterator[Document]:
         """Every stored document, in id order."""
         for row in self._db.execute(f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY id"):
-            yield _row_to_document(row)
+            yield self._row_to_document(row)
 
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])

@@ -8,14 +8,17 @@ Tables::
               content_digest, text_chars)        are found by it)
     appearances(id PRIMARY KEY, doc, metadata,   the other ids that carried a stored text
                 meta_digest)
-    postings(hash, doc) WITHOUT ROWID            distinct winnowed hashes per document: the
+    postings(hash, doc) WITHOUT ROWID            distinct winnowed hashes (their top 48 bits
+                                                 since format 6) per document: the
     postings_<run>(hash, doc) WITHOUT ROWID      write table and sealed runs, listed in
     postings_runs(run PRIMARY KEY, level,        postings_runs (see
                   postings)                      :mod:`wiretrace.index.sqlite_postings`)
     lexical (FTS5, contentless, rowid = doc)     title and text, Porter-stemmed, for BM25
     progress(input PRIMARY KEY, ...)             how far ``wiretrace index`` got in each input
     summary_outlets(source PRIMARY KEY, ...)     articles per outlet and per day, kept by
-    summary_days(day PRIMARY KEY, ...)           triggers (:mod:`wiretrace.index.summary`)
+    summary_days(day PRIMARY KEY, ...)           batch (:mod:`wiretrace.index.summary`)
+    text_dictionaries(dict_id PRIMARY KEY, data) the zstandard dictionary of the stored texts
+                                                 (:mod:`wiretrace.index.stored_text`)
 
 Format versions (``meta.format``):
 
@@ -32,11 +35,17 @@ Format versions (``meta.format``):
   summary (``wiretrace info``, ``GET /v1/index``, a trace that finds nothing) reads a row per
   outlet and day, not per article. Upgrading a format 4 file reads every article once (a few
   seconds at a million); a format 4 file opened read-only is summarised by counting.
+- 6: stored texts are compressed with a dictionary trained from the file's first texts
+  (``text_dictionaries``), and a new file keys its postings by the hashes' top 48 bits
+  (``meta.hash_bits``, :func:`~wiretrace.index.sqlite_postings.posting_key`): together about
+  550 bytes less a news article. A format 5 file gets the dictionaries table (its texts so far
+  stay as they are, new ones use the dictionary once it is trained) and keeps its 64-bit keys.
 
 Opening an older file for writing upgrades it in place, in one transaction: from 2, by adding
 the ``text_chars`` column and from 3, by adding ``postings_runs`` (both without reading a row of
 documents, so quick at any size; the postings are counted once); from 4, by filling the
-summary tables (every article's outlet and date read once); from 1, by also adding the
+summary tables (every article's outlet and date read once); from 5, by adding
+``text_dictionaries``; from 1, by also adding the
 format-2 columns and computing each row's content digest. A read-only open of a format 2, 3 or
 4 file works as it is; a format-1 file must be opened for writing once. A file of a newer
 format than this code knows is refused.
@@ -51,12 +60,13 @@ from pathlib import Path
 from wiretrace.errors import IndexError_
 from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
 from wiretrace.index.base import content_digest
-from wiretrace.index.sqlite_postings import RUNS_SCHEMA, add_runs_table
+from wiretrace.index.sqlite_postings import KEY_SHIFT, RUNS_SCHEMA, add_runs_table
+from wiretrace.index.stored_text import DICTIONARIES_SCHEMA
 from wiretrace.index.summary import SUMMARY_TABLES, add_summary_tables
 
 __all__ = ["FORMAT_VERSION", "FileSettings", "index_error", "open_file", "sqlite_uri"]
 
-FORMAT_VERSION = "5"
+FORMAT_VERSION = "6"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -114,7 +124,9 @@ class FileSettings:
     ``window``, whether it folds exact duplicates from now on, and whether it holds any folded
     appearance yet; ``text_chars`` whether ``documents`` has that column (false only for a
     format-2 file open read-only); ``posting_runs`` whether the file has ``postings_runs``
-    (false only for a format 2 or 3 file open read-only)."""
+    (false only for a format 2 or 3 file open read-only); ``key_shift`` the low bits its
+    postings keys drop (16 in a file made at format 6 or later, else 0); ``dictionaries``
+    whether it has ``text_dictionaries`` (false only for an older file open read-only)."""
 
     n: int
     window: int
@@ -122,6 +134,8 @@ class FileSettings:
     folded: bool
     text_chars: bool = True
     posting_runs: bool = True
+    key_shift: int = 0
+    dictionaries: bool = True
 
 
 def open_file(
@@ -145,17 +159,25 @@ def open_file(
             # A merge of postings runs writes hundreds of MB in one transaction; the log is
             # cut back to this size once it is checkpointed, not kept at its largest.
             db.execute("PRAGMA journal_size_limit = 67108864")
-            db.executescript(SCHEMA + RUNS_SCHEMA + SUMMARY_TABLES)
+            db.executescript(SCHEMA + RUNS_SCHEMA + SUMMARY_TABLES + DICTIONARIES_SCHEMA)
         n, window, version = _read_parameters(db, path, readonly)
         if not readonly:
             db.execute(CONTENT_INDEX)
         fold = _fold_setting(db, fold_duplicates, readonly)
         folded = db.execute("SELECT EXISTS (SELECT 1 FROM appearances)").fetchone()[0] == 1
-        runs = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'postings_runs'").fetchone()
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        bits = db.execute("SELECT value FROM meta WHERE key = 'hash_bits'").fetchone()
     except sqlite3.Error as exc:
         raise index_error(path, "cannot open index", exc) from exc
     return db, FileSettings(
-        n, window, fold, folded, version not in ("1", "2"), posting_runs=runs is not None
+        n,
+        window,
+        fold,
+        folded,
+        version not in ("1", "2"),
+        posting_runs="postings_runs" in tables,
+        key_shift=64 - int(bits[0]) if bits is not None else 0,
+        dictionaries="text_dictionaries" in tables,
     )
 
 
@@ -202,7 +224,12 @@ def _read_parameters(db: sqlite3.Connection, path: Path, readonly: bool) -> tupl
     if not rows and not readonly:
         db.executemany(
             "INSERT INTO meta(key, value) VALUES (?, ?)",
-            [("format", FORMAT_VERSION), ("n", str(DEFAULT_N)), ("window", str(DEFAULT_WINDOW))],
+            [
+                ("format", FORMAT_VERSION),
+                ("n", str(DEFAULT_N)),
+                ("window", str(DEFAULT_WINDOW)),
+                ("hash_bits", str(64 - KEY_SHIFT)),
+            ],
         )
         add_runs_table(db)
         return DEFAULT_N, DEFAULT_WINDOW, FORMAT_VERSION
@@ -215,7 +242,7 @@ def _read_parameters(db: sqlite3.Connection, path: Path, readonly: bool) -> tupl
             f"{path}: index format 1 cannot be read as it is; open it once for writing "
             "(for example 'wiretrace index' with no new input) to upgrade it in place"
         )
-    if version not in (FORMAT_VERSION, "4", "3", "2"):
+    if version not in (FORMAT_VERSION, "5", "4", "3", "2"):
         raise IndexError_(
             f"{path}: index format {version!r} is not {FORMAT_VERSION!r}; "
             "rebuild it with 'wiretrace index'"
@@ -281,4 +308,12 @@ def _from_4(db: sqlite3.Connection) -> str:
     return "5"
 
 
-_UPGRADES = {"1": _from_1, "2": _from_2, "3": _from_3, "4": _from_4}
+def _from_5(db: sqlite3.Connection) -> str:
+    """Format 5 had no dictionary for the stored texts: the schema script has just made the
+    empty table, and the next batch that brings the file to :data:`~wiretrace.index.
+    stored_text.TRAIN_TEXTS` texts trains one. The postings keep their 64-bit keys (no
+    ``hash_bits`` in ``meta``): rewriting them would read the whole file."""
+    return "6"
+
+
+_UPGRADES = {"1": _from_1, "2": _from_2, "3": _from_3, "4": _from_4, "5": _from_5}

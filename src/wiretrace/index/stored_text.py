@@ -1,28 +1,53 @@
-"""How the SQLite index stores a document's text: a zstandard frame (level 3, no dictionary).
+"""How the SQLite index stores a document's text: a zstandard frame, level 3, with the file's
+trained dictionary once it has one.
 
 Index format 3 stores new texts as a BLOB holding one zstandard frame of the UTF-8 text; rows
-written by formats 1 and 2 stay TEXT until they are rewritten. :func:`unpack` tells them apart
-by type, so upgrading a file needs no pass over its rows.
+written by formats 1 and 2 stay TEXT until they are rewritten. :meth:`TextCodec.unpack` tells
+them apart by type, so upgrading a file needs no pass over its rows.
 
-Why level 3 without a trained dictionary (``bench/bench_zstd.py``, BENCHMARKS.md, issue 16):
-on news-length texts (median about 3,000 characters) level 3 halves the stored bytes for
-about 20 µs a document to compress and 5 µs to decompress; a 64 KiB dictionary saves about
-280 bytes a document more, but needs a training sample before the first batch can be stored
-and ties every row to it. A frame names its dictionary in its header, so a later format can
-add one without rewriting the rows stored now.
+Format 6 adds a dictionary (``text_dictionaries``), trained once from the first
+:data:`TRAIN_TEXTS` texts a file holds (:meth:`TextCodec.train`, called by the writer before a
+batch). News articles share much of their phrasing (datelines, attributions, the outlet's own
+formulas), and a frame of a few kilobytes cannot learn it from itself: on the benchmark's news
+(median 3,000 characters), a 128 KiB dictionary cuts level 3's 1,853 bytes a text to about
+1,560, for 0.4 s of training once and the same 25 µs to compress (BENCHMARKS.md, issue 16).
+Each frame names its dictionary in its header, so texts stored before the dictionary existed
+(a small index, or a file upgraded from format 5) stay readable as they are, and a file could
+hold more than one dictionary.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import zstandard
 
-__all__ = ["LEVEL", "pack", "unpack"]
+__all__ = [
+    "DICTIONARIES_SCHEMA",
+    "DICTIONARY_BYTES",
+    "LEVEL",
+    "TRAIN_TEXTS",
+    "TextCodec",
+    "pack",
+    "unpack",
+]
 
 LEVEL = 3
+# The size of a trained dictionary, and how many texts it is trained from (at least half of
+# them: fewer texts would train a dictionary that fits them and no one else).
+DICTIONARY_BYTES = 128 * 1024
+TRAIN_TEXTS = 2_000
+
+DICTIONARIES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS text_dictionaries (
+    dict_id INTEGER PRIMARY KEY,
+    data BLOB NOT NULL
+);
+"""
 
 # zstandard's contexts may not be shared by threads at once (a served index is used by
 # several); each thread makes its own on first use.
@@ -48,14 +73,127 @@ def _decompressor() -> zstandard.ZstdDecompressor:
 
 
 def pack(text: str) -> bytes:
-    """The stored form of ``text``: one zstandard frame of its UTF-8 bytes (its size in the
-    frame header)."""
+    """The stored form of ``text`` without a dictionary: one zstandard frame of its UTF-8
+    bytes (its size in the frame header)."""
     return _compressor().compress(text.encode("utf-8"))
 
 
 def unpack(stored: str | bytes) -> str:
-    """The text of a stored value: a BLOB is a frame made by :func:`pack`, a TEXT value a
-    row kept raw from index format 1 or 2."""
+    """The text of a stored value made without a dictionary (by :func:`pack`), or a TEXT
+    value kept raw from index format 1 or 2. Use :meth:`TextCodec.unpack` for a file's rows."""
     if isinstance(stored, str):
         return stored
     return _decompressor().decompress(stored).decode("utf-8")
+
+
+class TextCodec:
+    """Packs and unpacks the texts of one index file, with its dictionaries.
+
+    ``db`` is the file's connection; ``has_table`` is false for a file without
+    ``text_dictionaries`` (format 5 or older opened read-only), whose frames have none.
+    Each thread gets its own zstandard contexts; the dictionaries are read once and shared.
+    """
+
+    def __init__(self, db: sqlite3.Connection, *, has_table: bool) -> None:
+        self._db = db
+        self._has_table = has_table
+        self._dictionaries: dict[int, zstandard.ZstdCompressionDict] = {}
+        self._current = 0  # the dictionary new texts are packed with; 0 for none
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        if has_table:
+            row = db.execute("SELECT MAX(dict_id) FROM text_dictionaries").fetchone()
+            self._current = int(row[0] or 0)
+
+    @property
+    def dictionary(self) -> int:
+        """The zstandard id of the dictionary new texts are packed with (0: none yet)."""
+        return self._current
+
+    def wants_training(self, stored: int, incoming: int) -> bool:
+        """Whether to train a dictionary before storing ``incoming`` more texts beside the
+        ``stored`` ones: none exists yet, and together they reach :data:`TRAIN_TEXTS`."""
+        return self._has_table and self._current == 0 and stored + incoming >= TRAIN_TEXTS
+
+    def train(self, samples: Sequence[str]) -> bool:
+        """Train the file's dictionary from ``samples`` and store it, inside the caller's
+        transaction; return whether one was made. Too few or too uniform samples make none
+        (zstandard refuses them), and texts are then stored without one, as before."""
+        import zstandard
+
+        if not self._has_table or self._current or len(samples) < TRAIN_TEXTS // 2:
+            return False
+        encoded = [s.encode("utf-8") for s in samples if s]
+        try:
+            trained = zstandard.train_dictionary(DICTIONARY_BYTES, encoded, level=LEVEL)
+        except zstandard.ZstdError:
+            return False
+        dict_id = trained.dict_id()
+        self._db.execute(
+            "INSERT OR REPLACE INTO text_dictionaries(dict_id, data) VALUES (?, ?)",
+            (dict_id, trained.as_bytes()),
+        )
+        with self._lock:
+            self._dictionaries[dict_id] = trained
+        self._current = dict_id
+        self._local.__dict__.clear()
+        return True
+
+    def forget(self) -> None:
+        """Drop what was read of the dictionaries (after a rolled-back transaction that may
+        have trained one)."""
+        with self._lock:
+            self._dictionaries.clear()
+        self._local.__dict__.clear()
+        self._current = 0
+        if self._has_table:
+            row = self._db.execute("SELECT MAX(dict_id) FROM text_dictionaries").fetchone()
+            self._current = int(row[0] or 0)
+
+    def pack(self, text: str) -> bytes:
+        """The stored form of ``text``: a frame made with the current dictionary, if any."""
+        if not self._current:
+            return pack(text)
+        compressor = getattr(self._local, "compressor", None)
+        if compressor is None:
+            import zstandard
+
+            compressor = zstandard.ZstdCompressor(
+                level=LEVEL, dict_data=self._dictionary(self._current)
+            )
+            self._local.compressor = compressor
+        return bytes(compressor.compress(text.encode("utf-8")))
+
+    def unpack(self, stored: str | bytes) -> str:
+        """The text of a stored value: a frame (with the dictionary its header names, or
+        none), or a TEXT value kept raw from index format 1 or 2."""
+        if isinstance(stored, str) or not self._has_table:
+            return unpack(stored)
+        import zstandard
+
+        dict_id = zstandard.get_frame_parameters(stored).dict_id
+        if dict_id == 0:
+            return unpack(stored)
+        decompressors: dict[int, zstandard.ZstdDecompressor] = self._local.__dict__.setdefault(
+            "decompressors", {}
+        )
+        found = decompressors.get(dict_id)
+        if found is None:
+            found = decompressors[dict_id] = zstandard.ZstdDecompressor(
+                dict_data=self._dictionary(dict_id)
+            )
+        return bytes(found.decompress(stored)).decode("utf-8")
+
+    def _dictionary(self, dict_id: int) -> zstandard.ZstdCompressionDict:
+        with self._lock:
+            found = self._dictionaries.get(dict_id)
+            if found is None:
+                import zstandard
+
+                row = self._db.execute(
+                    "SELECT data FROM text_dictionaries WHERE dict_id = ?", (dict_id,)
+                ).fetchone()
+                if row is None:
+                    raise ValueError(f"stored text names dictionary {dict_id}, not in the file")
+                found = self._dictionaries[dict_id] = zstandard.ZstdCompressionDict(row[0])
+            return found
