@@ -93,6 +93,12 @@ class _Collected:
     is_flag=True,
     help="Keep exact duplicates as separate documents (for a new index).",
 )
+@click.option(
+    "--optimize",
+    is_flag=True,
+    help="After indexing, compact the index as 'wiretrace optimize' does (one postings table, "
+    "one word-index segment, no free pages): worth it after a bulk load of many documents.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def index_cmd(
     db: Path,
@@ -107,6 +113,7 @@ def index_cmd(
     workers: int,
     replace_meta: bool,
     no_fold: bool,
+    optimize: bool,
     quiet: bool,
 ) -> None:
     """Add documents to the index DB.
@@ -131,6 +138,7 @@ def index_cmd(
     try:
         summary = _run(index, inputs, options, skip_bad, replace_meta, workers, collected, quiet)
         size, folded = len(index), index.appearance_count()
+        report = index.optimize() if optimize else None
     except InputError as exc:
         raise CommandError(f"{exc}\n{SKIP_BAD_HINT} and list them in a file.") from exc
     except WiretraceError as exc:
@@ -145,6 +153,14 @@ def index_cmd(
                 f"{path}: cannot write the rejected records: {os_reason(exc)}"
             ) from exc
     _print_summary(db, size, folded, summary)
+    if report is not None:
+        seconds = report.postings_seconds + report.lexical_seconds + (report.vacuum_seconds or 0)
+        click.echo(
+            f"  optimized in {seconds:.1f} s: {report.postings_tables} postings table(s) merged "
+            f"into one, {report.bytes_before / 1_000_000:,.1f} MB -> "
+            f"{report.bytes_after / 1_000_000:,.1f} MB",
+            err=True,
+        )
     _print_warnings(collected.warnings)
     if collected.rejected:
         click.echo(f"  rejected records are listed in {terminal_safe(str(path))}", err=True)
