@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> None:
         "--optimize",
         action="store_true",
         help="measure on a copy of the index after 'wiretrace optimize' "
-        "(results in million-<N>-optimized.json)",
+        "(results in million-<N>-optimized.json; with --plot, draw those results)",
     )
     ap.add_argument(
         "--add-to",
@@ -359,7 +359,8 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(added, indent=1))
         return
     if args.plot:  # from the results of earlier runs, one file a size
-        saved = [json.loads((RESULTS / f"million-{n}.json").read_text()) for n in sizes]
+        suffix = "-optimized" if args.optimize else ""  # the runs on optimized indexes
+        saved = [json.loads((RESULTS / f"million-{n}{suffix}.json").read_text()) for n in sizes]
         plot(saved, args.plot)
         print(markdown(saved))
         return
