@@ -21,12 +21,55 @@ from wiretrace.index.sqlite_file import FORMAT_VERSION
 from wiretrace.index.stored_text import pack
 
 PLACES = ["HARBOUR CITY", "NORTHWICK", "LAKESIDE", "PORT ELLEN", "GREYFORD", "MILLBROOK"]
-WORDS = (
-    "council budget ferry strike wages minister court ruling flood river bridge school teachers "
-    "union hospital nurses police report election mayor rail tunnel airport runway storm damage "
-    "farmers drought prices market shares bank rates inflation contract workers plan vote "
-    "residents funding project delay safety inquiry officials talks agreement"
-).split()
+WORDS = [
+    "council",
+    "budget",
+    "ferry",
+    "strike",
+    "wages",
+    "minister",
+    "court",
+    "ruling",
+    "flood",
+    "river",
+    "bridge",
+    "school",
+    "teachers",
+    "union",
+    "hospital",
+    "nurses",
+    "police",
+    "report",
+    "election",
+    "mayor",
+    "rail",
+    "tunnel",
+    "airport",
+    "runway",
+    "storm",
+    "damage",
+    "farmers",
+    "drought",
+    "prices",
+    "market",
+    "shares",
+    "bank",
+    "rates",
+    "inflation",
+    "contract",
+    "workers",
+    "plan",
+    "vote",
+    "residents",
+    "funding",
+    "project",
+    "delay",
+    "safety",
+    "inquiry",
+    "officials",
+    "talks",
+    "agreement",
+]
 
 
 def _article(rng: random.Random, number: int) -> Document:

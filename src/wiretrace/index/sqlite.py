@@ -36,6 +36,7 @@ from pathlib import Path
 
 from wiretrace.errors import IndexError_
 from wiretrace.ids import check_ids
+from wiretrace.index import stored_text
 from wiretrace.index.base import (
     DEFAULT_MAX_DF,
     AddOutcome,
@@ -55,7 +56,6 @@ from wiretrace.index.listing import DocumentPage, DocumentQuery
 from wiretrace.index.sqlite_file import index_error, open_file
 from wiretrace.index.sqlite_listing import list_articles
 from wiretrace.index.sqlite_postings import PostingTables
-from wiretrace.index import stored_text
 from wiretrace.index.stored_text import TextCodec
 from wiretrace.index.summary import (
     TOP_OUTLETS,

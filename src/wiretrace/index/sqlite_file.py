@@ -38,7 +38,7 @@ Format versions (``meta.format``):
 - 6: stored texts are compressed with a dictionary trained from the file's first texts
   (``text_dictionaries``), and a new file keys its postings by the hashes' top 48 bits
   (``meta.hash_bits``, :func:`~wiretrace.index.sqlite_postings.posting_key`): together about
-  550 bytes less a news article. A format 5 file gets the dictionaries table (its texts so far
+  630 bytes less a news article at 1M. A format 5 file gets the dictionaries table (its texts so far
   stay as they are, new ones use the dictionary once it is trained) and keeps its 64-bit keys.
 
 Opening an older file for writing upgrades it in place, in one transaction: from 2, by adding
