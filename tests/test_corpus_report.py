@@ -1,24 +1,31 @@
 """The corpus overview page: titles for ids, pairs side by side, bounded size, plots from
-empty to small, format 1 folders, and the table of output names."""
+empty to small, format 1 folders, outputs read through a file system (as on HDFS or S3), and
+the table of output names."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 import pytest
 
-from wiretrace.corpus import report_pairs, schema
+from wiretrace.corpus import pipeline, report_pairs, schema
 from wiretrace.corpus.legacy import upgrade_row
 from wiretrace.corpus.local import LocalEngine, LocalOptions
-from wiretrace.corpus.pipeline import run_reuse
+from wiretrace.corpus.location import Location
+from wiretrace.corpus.pipeline import TEXTS_FILE, run_reuse
 from wiretrace.corpus.report import render_report
 from wiretrace.corpus.report_pairs import CUT, PASSAGE_CHARS, excerpt
+from wiretrace.errors import CorpusError, OutputError
 
 REPO = Path(__file__).resolve().parents[1]
 TEXT = (
@@ -137,6 +144,137 @@ def test_pairs_without_the_stages_folder_are_listed_by_offsets(two: Path, tmp_pa
             (copy / f.name).write_bytes(f.read_bytes())
     page = render_report(copy)
     assert "text not available" in page and "the _stages folder of the run is gone" in page
+
+
+# -- where the output is ------------------------------------------------------------------------
+
+
+def test_a_file_uri_is_reported_as_its_path(two: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "a b"  # the URI is percent-encoded: file:///.../a%20b
+    shutil.copytree(two, copy)
+    page = render_report(copy.as_uri())
+    assert page == render_report(two)
+    assert "<mark>" in page and "text not available" not in page
+
+
+# Three stories, each told twice; the documents go in two to a part, so each pair's texts are
+# in different record batches of the docs stage's texts file.
+_STORIES = (
+    TEXT,
+    "Heavy rain flooded the lower town overnight, and the river reached its highest level in "
+    "forty years before the water began to fall again on Tuesday, officials said.",
+    "The national orchestra will tour five northern cities this autumn, its first tour since "
+    "the concert hall closed for repairs, with tickets on sale from next week.",
+)
+
+
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    order = [(0, 0), (1, 0), (2, 0), (1, 1), (2, 1), (0, 1)]  # (story, telling)
+    rows: list[dict[str, object]] = [
+        {
+            "id": f"doc/{i}",
+            "text": _STORIES[story] + (" Reporting by staff." if telling else ""),
+            "title": f"Story {story}, telling {telling}",
+            "source": f"Outlet {i}",
+            "published_at": f"2021-05-0{i + 1}",
+        }
+        for i, (story, telling) in enumerate(order)
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "DOCS_PER_PART", 2)
+        return _run(tmp_path_factory.mktemp("parts"), rows)
+
+
+def test_a_report_read_as_remote_is_the_local_report(
+    parts: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with ipc.open_file(str(parts / "_stages" / "docs" / TEXTS_FILE)) as texts:
+        assert texts.num_record_batches == 3
+    local = render_report(parts)
+    assert local.count('<details class="pair"') == 3 and local.count("<mark>") == 6
+    for story in range(3):
+        assert f"Story {story}, telling 0" in local and f"Story {story}, telling 1" in local
+
+    def no_mapping(docs_dir: Path) -> pa.Table:
+        raise AssertionError("a remote texts file cannot be memory-mapped")
+
+    # Every location is taken as remote, as on HDFS or S3: all is read through Arrow's file
+    # system, and the texts record batch by record batch.
+    monkeypatch.setattr(Location, "local_path", lambda self: None)
+    monkeypatch.setattr(pipeline, "open_texts", no_mapping)
+    assert render_report(parts) == local
+
+
+def test_a_missing_or_foreign_folder_is_named_the_same_local_or_remote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing, foreign = tmp_path / "missing", tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "summary.json").write_text("{}")
+    messages = {}
+    for remote in (False, True):
+        if remote:
+            monkeypatch.setattr(Location, "local_path", lambda self: None)
+        for folder in (missing, foreign):
+            with pytest.raises(CorpusError) as caught:
+                render_report(folder)
+            messages[remote, folder.name] = str(caught.value)
+    assert messages[False, "missing"] == (
+        f"{missing}: not a 'wiretrace corpus reuse' output (missing summary.json, "
+        f"pairs.parquet, families.parquet, outlets.parquet); run 'wiretrace corpus reuse "
+        f"INPUT... --out {missing}' first"
+    )
+    assert (
+        "(missing pairs.parquet, families.parquet, outlets.parquet)" in messages[False, "foreign"]
+    )
+    assert messages[True, "missing"] == messages[False, "missing"]
+    assert messages[True, "foreign"] == messages[False, "foreign"]
+
+
+def test_an_unreachable_s3a_output_is_a_one_line_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report reads s3a:// through Arrow's S3 client, at the endpoint of the AWS
+    environment variables; here one that refuses connections on this machine, so nothing
+    leaves it."""
+    pytest.importorskip("pyarrow._s3fs", reason="needs a pyarrow built with S3 (PyPI wheels are)")
+    with socket.socket() as probe:  # a port with no server behind it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    for name, value in {
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+    uri = "s3a://bucket/runs/one"
+    start = time.monotonic()
+    with pytest.raises(OutputError) as caught:
+        render_report(uri)
+    assert time.monotonic() - start < 30
+    message = str(caught.value)
+    assert message.startswith(f"{uri}: cannot read the output folder (")
+    assert f"127.0.0.1:{port}" in message and "\n" not in message
+    # The command line says it in one line, without a traceback, and writes no page.
+    page = tmp_path / "overview.html"
+    script = str(Path(sys.executable).with_name("wiretrace"))
+    done = subprocess.run(
+        [script, "corpus", "report", uri, "--html", str(page)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {uri}: cannot read the output")
+    assert not page.exists()
 
 
 def _format1_folder(folder: Path) -> None:

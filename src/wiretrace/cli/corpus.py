@@ -259,9 +259,16 @@ def _print_summary(summary: ReuseSummary, out: str) -> None:
     help="Reuse families to show.",
 )
 def report_cmd(folder: str, html_out: Path, top: int) -> None:
-    """Write a static HTML overview of a 'corpus reuse' output FOLDER (a local path or a
-    file:// URI): the largest reuse families, the pairs that share the most text side by
-    side, outlets ranked by originality, and reuse over time."""
+    """Write a static HTML overview of a 'corpus reuse' output FOLDER: the largest reuse
+    families, the pairs that share the most text side by side, outlets ranked by originality,
+    and reuse over time.
+
+    FOLDER is where the run wrote its output: a local path, or a file://, hdfs:// or s3a://
+    URI. HDFS and S3 are read directly through Arrow, with the same settings as the driver of
+    a Spark run: for HDFS JAVA_HOME, libhdfs (in HADOOP_HOME/lib/native or ARROW_LIBHDFS_DIR)
+    and the Hadoop jars in CLASSPATH; for S3 the AWS environment variables (credentials,
+    AWS_DEFAULT_REGION, and AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL for an S3-compatible
+    store). See docs/spark.md."""
     from wiretrace.corpus.report import write_report
 
     try:

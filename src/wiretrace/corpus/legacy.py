@@ -11,10 +11,11 @@ configuration) and computes them again.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
+
+from wiretrace.corpus.location import Location
 
 __all__ = ["OLD_FILES", "output_path", "output_rows", "upgrade_row", "upgrade_summary"]
 
@@ -99,7 +100,7 @@ def upgrade_summary(summary: Mapping[str, Any]) -> dict[str, Any]:
     return _rename(summary, _SUMMARY)
 
 
-def output_path(folder: Path, output: str) -> Path | None:
+def output_path(folder: Location, output: str) -> Location | None:
     """The Parquet file of ``output`` in ``folder`` (the format 1 name when only it is
     there), or None when neither is."""
     for name in (output, OLD_FILES.get(output)):
@@ -109,9 +110,10 @@ def output_path(folder: Path, output: str) -> Path | None:
 
 
 def output_rows(
-    folder: Path, output: str, columns: list[str] | None = None, batch_size: int = 4096
+    folder: Location, output: str, columns: list[str] | None = None, batch_size: int = 4096
 ) -> Iterator[dict[str, Any]]:
-    """The rows of ``output`` in ``folder`` under the format 2 names, streamed.
+    """The rows of ``output`` in ``folder`` under the format 2 names, streamed (one batch of
+    rows in memory at a time, on any file system).
 
     ``columns`` (format 2 names) limits what is read when the file has the new names; a
     format 1 file is read whole. Nothing is yielded when the output is missing.
@@ -119,9 +121,10 @@ def output_rows(
     path = output_path(folder, output)
     if path is None:
         return
-    pf = pq.ParquetFile(path)
-    names = set(pf.schema_arrow.names)
-    wanted = columns if columns and names.issuperset(columns) else None
-    for batch in pf.iter_batches(batch_size=batch_size, columns=wanted):
-        for row in batch.to_pylist():
-            yield upgrade_row(output, row)
+    with path.open_input() as source:
+        pf = pq.ParquetFile(source)
+        names = set(pf.schema_arrow.names)
+        wanted = columns if columns and names.issuperset(columns) else None
+        for batch in pf.iter_batches(batch_size=batch_size, columns=wanted):
+            for row in batch.to_pylist():
+                yield upgrade_row(output, row)

@@ -82,7 +82,7 @@ class LocationSpec:
                 fs, path = pafs.FileSystem.from_uri(f"hdfs://{self.authority}{self.path}")
             except (OSError, pa.ArrowException) as exc:
                 raise OutputError(
-                    f"{self.text}: cannot connect to HDFS ({_first_line(exc)}); the driver "
+                    f"{self.text}: cannot connect to HDFS ({first_line(exc)}); the driver "
                     "reaches HDFS through Arrow's libhdfs, which needs JAVA_HOME, HADOOP_HOME "
                     "(or ARROW_LIBHDFS_DIR) and the Hadoop jars in CLASSPATH "
                     "(CLASSPATH=$(hadoop classpath --glob)); see docs/spark.md"
@@ -95,7 +95,7 @@ class LocationSpec:
         try:
             s3 = pafs.S3FileSystem(endpoint_override=endpoint or None)
         except (OSError, pa.ArrowException) as exc:  # pragma: no cover - Arrow built without S3
-            raise OutputError(f"{self.text}: cannot use S3 ({_first_line(exc)})") from exc
+            raise OutputError(f"{self.text}: cannot use S3 ({first_line(exc)})") from exc
         return Location(s3, f"{self.authority}{self.path}".rstrip("/"), "s3a://", renames=False)
 
 
@@ -147,20 +147,9 @@ def open_location(where: str | os.PathLike[str] | Location) -> Location:
     return parse_location(where).open()
 
 
-def local_folder(where: str | os.PathLike[str], who: str) -> Path:
-    """A local path or ``file://`` URI as a path; :class:`OutputError` for any other place
-    (``who`` reads local folders only)."""
-    spec = parse_location(where)
-    if not spec.local:
-        raise OutputError(
-            f"{spec.text}: {who} reads local folders only; copy the folder here first "
-            f"(hdfs dfs -get {spec.uri} DIR, or aws s3 cp --recursive s3://... DIR) and give "
-            "that"
-        )
-    return Path(spec.path)
-
-
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (a file system's error can go on for many),
+    or the exception's class name when it has none."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
 

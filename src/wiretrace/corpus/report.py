@@ -6,6 +6,11 @@ facts), the pairs that share the most text with their passages side by side
 (:mod:`wiretrace.corpus.report_plots`). A person reads titles and outlets; ids stay in tooltips
 and in the data files. Every text taken from the data is HTML-escaped. An output folder of
 format 1 (``clusters.parquet``, old field names) is read through :mod:`wiretrace.corpus.legacy`.
+
+The folder is read where corpus mode wrote it, through :mod:`wiretrace.corpus.location`: a local
+path or ``file://`` URI, or an ``hdfs://`` or ``s3a://`` URI, with the driver's settings for
+that file system. The outputs are streamed; of the run's ``_stages/docs``, only the texts of
+the pairs shown are read (:class:`wiretrace.corpus.report_pairs.DocTexts`).
 """
 
 from __future__ import annotations
@@ -16,11 +21,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from wiretrace.corpus.legacy import output_path, output_rows, upgrade_summary
-from wiretrace.corpus.location import local_folder
+from wiretrace.corpus.location import Location, first_line, parse_location
 from wiretrace.corpus.records import DriftRecord, FamilyRecord, OutletRecord
 from wiretrace.corpus.report_pairs import doc_label, pairs_html
 from wiretrace.corpus.report_plots import PLOTTED_FAMILIES, plots_html
-from wiretrace.errors import CorpusError
+from wiretrace.errors import CorpusError, OutputError
 from wiretrace.fileio import write_atomic
 
 REQUIRED = ("pairs", "families", "outlets")
@@ -63,14 +68,14 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n:,} {one if n == 1 else many}"
 
 
-def _check(folder: Path) -> None:
+def _check(folder: Location, shown: str) -> None:
     missing = [f"{name}.parquet" for name in REQUIRED if output_path(folder, name) is None]
     if not (folder / "summary.json").exists():
         missing.insert(0, "summary.json")
     if missing:
         raise CorpusError(
-            f"{folder}: not a 'wiretrace corpus reuse' output (missing {', '.join(missing)}); "
-            f"run 'wiretrace corpus reuse INPUT... --out {folder}' first"
+            f"{shown}: not a 'wiretrace corpus reuse' output (missing {', '.join(missing)}); "
+            f"run 'wiretrace corpus reuse INPUT... --out {shown}' first"
         )
 
 
@@ -204,7 +209,7 @@ def _stats(summary: dict[str, Any]) -> str:
     )
 
 
-def _families_html(families: list[FamilyRecord], folder: Path, top: int) -> str:
+def _families_html(families: list[FamilyRecord], folder: Location, top: int) -> str:
     drift = _drift_by_family(folder)
     intro = (
         "<p>A reuse family is a group of documents linked by reused passages: each document "
@@ -219,7 +224,7 @@ def _families_html(families: list[FamilyRecord], folder: Path, top: int) -> str:
     return intro + (shown or "<p>No family: no two documents share passages.</p>")
 
 
-def _read_families(folder: Path, n: int) -> list[FamilyRecord]:
+def _read_families(folder: Location, n: int) -> list[FamilyRecord]:
     rows: list[FamilyRecord] = []
     for row in output_rows(folder, "families"):
         rows.append(cast(FamilyRecord, row))
@@ -229,10 +234,26 @@ def _read_families(folder: Path, n: int) -> list[FamilyRecord]:
 
 
 def render_report(folder: Path | str, top: int = 20) -> str:
-    """The HTML overview of an output folder (a local path or ``file://`` URI), as a string."""
-    folder = local_folder(folder, "corpus report")
-    _check(folder)
-    summary = upgrade_summary(json.loads((folder / "summary.json").read_text(encoding="utf-8")))
+    """The HTML overview of an output folder, as a string: a local path, or a ``file://``,
+    ``hdfs://`` or ``s3a://`` URI (see :mod:`wiretrace.corpus.location`).
+
+    Raises :class:`CorpusError` when the folder is missing or is not a corpus output, and
+    :class:`OutputError` naming the folder when its file system cannot be reached or read.
+    """
+    spec = parse_location(folder)
+    where = spec.open()
+    try:
+        return _render(where, spec.path if spec.local else spec.uri, top)
+    except OSError as exc:
+        raise OutputError(
+            f"{spec.text}: cannot read the output folder ({first_line(exc)}); check the "
+            "location and the file system's settings (docs/spark.md)"
+        ) from exc
+
+
+def _render(folder: Location, shown: str, top: int) -> str:
+    _check(folder, shown)
+    summary = upgrade_summary(json.loads((folder / "summary.json").read_text()))
     # The rows are the records the engines wrote (schema.FAMILIES, schema.OUTLETS).
     families = _read_families(folder, max(top, PLOTTED_FAMILIES))
     outlets = cast(list[OutletRecord], list(output_rows(folder, "outlets")))
@@ -254,7 +275,7 @@ def render_report(folder: Path | str, top: int = 20) -> str:
     )
 
 
-def _drift_by_family(folder: Path) -> dict[str, list[DriftRecord]]:
+def _drift_by_family(folder: Location) -> dict[str, list[DriftRecord]]:
     """The drift table by family (empty for an output folder written before it existed)."""
     out: dict[str, list[DriftRecord]] = {}
     for row in output_rows(folder, "drift"):

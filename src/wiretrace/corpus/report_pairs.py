@@ -4,8 +4,9 @@ side by side (source left, copy right, the shared text marked).
 The page stays bounded on any corpus: only the :data:`PAIRS_SHOWN` pairs that share the most
 text are listed, each with at most :data:`PASSAGES_SHOWN` passages, and each passage is cut to
 :data:`PASSAGE_CHARS` characters (its middle is left out, and the page says so). Texts are read
-by document number from the run's ``docs`` stage (``OUT/_stages/docs``), memory-mapped; when
-that folder is gone the pairs are listed without their text.
+by document number from the run's ``docs`` stage (``OUT/_stages/docs``): memory-mapped when it
+is on this machine, else through the file system one record batch at a time (:class:`DocTexts`);
+when that folder is gone the pairs are listed without their text.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ import heapq
 import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+import pyarrow.ipc as ipc
+
 from wiretrace.corpus.legacy import output_rows
+from wiretrace.corpus.location import Location
 
 __all__ = ["PAIRS_SHOWN", "PASSAGES_SHOWN", "PASSAGE_CHARS", "DocTexts", "excerpt", "pairs_html"]
 
@@ -59,29 +62,62 @@ def excerpt(text: str, start: int, end: int, limit: int = PASSAGE_CHARS) -> Exce
 
 
 class DocTexts:
-    """Document texts and titles by document number, from a run's ``docs`` stage."""
+    """Document texts and titles by document number, from a run's ``docs`` stage (its Arrow
+    file of all documents, one record batch per part of the stage).
 
-    def __init__(self, folder: Path) -> None:
-        docs_dir = Path(folder) / "_stages" / "docs"
+    On this machine the file is memory-mapped: a text is paged in when it is read. Elsewhere
+    (HDFS, S3) it cannot be mapped, and :meth:`read` goes through its record batches in order:
+    it reads the ``idx`` column of each batch to count its rows, and the texts and titles of
+    only the batches that hold a wanted document, one batch (one part, at most
+    ``DOCS_PER_PART`` documents) at a time, keeping only the wanted rows.
+    """
+
+    def __init__(self, folder: Location) -> None:
+        from wiretrace.corpus.pipeline import TEXTS_FILE, open_texts
+
+        self._file = folder / "_stages" / "docs" / TEXTS_FILE
         self._table: Any = None
-        if (docs_dir / "_texts.arrow").exists():
-            from wiretrace.corpus.pipeline import open_texts
+        self.available = self._file.exists()
+        local = self._file.local_path() if self.available else None
+        if local is not None:
+            self._table = open_texts(local.parent)
 
-            self._table = open_texts(docs_dir)
+    def read(self, indices: Iterable[int]) -> dict[int, tuple[str | None, str | None]]:
+        """``(text, title)`` of each of the documents ``indices`` that the stage holds."""
+        wanted = sorted(set(indices))
+        if not self.available or not wanted:
+            return {}
+        if self._table is not None:
+            rows = self._table.num_rows
+            return {i: self._row(self._table, i) for i in wanted if 0 <= i < rows}
+        found: dict[int, tuple[str | None, str | None]] = {}
+        with self._file.open_input() as source:
+            names = ipc.open_file(source).schema.names
+            # Two readers of the same file: one reads only the (small) idx column of a
+            # batch, the other only its texts and titles.
+            only = ipc.IpcReadOptions(included_fields=[names.index("idx")])
+            counts = ipc.open_file(source, options=only)
+            only = ipc.IpcReadOptions(included_fields=[names.index(n) for n in ("text", "title")])
+            texts = ipc.open_file(source, options=only)
+            start = 0
+            for b in range(counts.num_record_batches):
+                end = start + counts.get_batch(b).num_rows
+                here = [i for i in wanted if start <= i < end]
+                if here:
+                    batch = texts.get_batch(b)
+                    found.update((i, self._row(batch, i - start)) for i in here)
+                if end > wanted[-1]:
+                    break
+                start = end
+        return found
 
-    @property
-    def available(self) -> bool:
-        return self._table is not None
-
-    def get(self, idx: int) -> tuple[str | None, str | None]:
-        """``(text, title)`` of document ``idx``, or Nones when unknown."""
-        if self._table is None or not 0 <= idx < self._table.num_rows:
-            return None, None
-        row = self._table.slice(idx, 1).select(["text", "title"]).to_pylist()[0]
+    @staticmethod
+    def _row(rows: Any, at: int) -> tuple[str | None, str | None]:
+        row = rows.slice(at, 1).select(["text", "title"]).to_pylist()[0]
         return row["text"], row["title"]
 
 
-def top_pairs(folder: Path, n: int | None = None) -> list[dict[str, Any]]:
+def top_pairs(folder: Location, n: int | None = None) -> list[dict[str, Any]]:
     """The ``n`` (default :data:`PAIRS_SHOWN`) pairs sharing the most characters (both sides),
     largest first; two streaming reads of ``pairs.parquet``, holding ``n`` rows."""
     ranked = heapq.nsmallest(
@@ -133,9 +169,11 @@ def _edits_html(passage: Mapping[str, Any]) -> str:
     return f'<p class="edits">edits (source → copy): {shown}{more}</p>'
 
 
-def _pair_html(rank: int, pair: Mapping[str, Any], texts: DocTexts) -> str:
-    a_text, a_title = texts.get(pair["a_idx"])
-    b_text, b_title = texts.get(pair["b_idx"])
+def _pair_html(
+    rank: int, pair: Mapping[str, Any], texts: Mapping[int, tuple[str | None, str | None]]
+) -> str:
+    a_text, a_title = texts.get(pair["a_idx"], (None, None))
+    b_text, b_title = texts.get(pair["b_idx"], (None, None))
     flipped = pair["direction"] == "b_to_a"
     left, right = ("b", "a") if flipped else ("a", "b")
     titles = {"a": a_title, "b": b_title}
@@ -184,10 +222,13 @@ def _count(n: int, one: str, many: str) -> str:
     return f"{n:,} {one if n == 1 else many}"
 
 
-def pairs_html(folder: Path, total: int, pairs: Iterable[Mapping[str, Any]] | None = None) -> str:
+def pairs_html(
+    folder: Location, total: int, pairs: Iterable[Mapping[str, Any]] | None = None
+) -> str:
     """The pairs section: the top pairs with their passages, and a note on what is left out."""
-    texts = DocTexts(folder)
+    docs = DocTexts(folder)
     chosen = list(pairs) if pairs is not None else top_pairs(folder)
+    texts = docs.read(i for p in chosen for i in (p["a_idx"], p["b_idx"]))
     if not chosen:
         return "<p>No pair: no two documents share passages.</p>"
     notes = [
@@ -197,7 +238,7 @@ def pairs_html(folder: Path, total: int, pairs: Iterable[Mapping[str, Any]] | No
         f"each cut to about {PASSAGE_CHARS:,} characters; every pair and passage is in "
         "pairs.parquet."
     ]
-    if not texts.available:
+    if not docs.available:
         notes.append(
             "The texts are not here (the _stages folder of the run is gone): passages are "
             "given as character offsets."

@@ -14,10 +14,10 @@ import io
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from wiretrace.corpus.legacy import output_rows
+from wiretrace.corpus.location import Location
 from wiretrace.corpus.records import FamilyRecord, OutletRecord
 from wiretrace.dates import parse_date
 
@@ -66,7 +66,7 @@ def _figure(fig: Any, caption: str) -> str:
     )
 
 
-def _copies_over_time(folder: Path) -> Iterator[tuple[datetime, str]]:
+def _copies_over_time(folder: Location) -> Iterator[tuple[datetime, str]]:
     """The date of the copying document and the kind, for every directed pair."""
     cols = ["direction", "a_published_at", "b_published_at", "kind"]
     for row in output_rows(folder, "pairs", cols):
@@ -87,7 +87,7 @@ def _integer_axis(axis: Any) -> None:
     axis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
 
 
-def reuse_over_time(folder: Path) -> str:
+def reuse_over_time(folder: Location) -> str:
     """Reuse pairs by month of the copying document, stacked by kind."""
     from matplotlib.figure import Figure
 
@@ -198,7 +198,7 @@ def outlet_originality(outlets: Sequence[OutletRecord]) -> str:
 
 
 def plots_html(
-    folder: Path, families: Sequence[FamilyRecord], outlets: Sequence[OutletRecord]
+    folder: Location, families: Sequence[FamilyRecord], outlets: Sequence[OutletRecord]
 ) -> str:
     """The three plots as HTML (a "not enough data" line for each that cannot be drawn)."""
     return "\n".join(
