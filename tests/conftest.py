@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import socket
 import sqlite3
 from pathlib import Path
 
@@ -20,6 +21,70 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SHARED_DATA = SHARED / "data"
 NEWS = Path(__file__).resolve().parent / "data" / "news"
+
+# Words of local news, for generated texts in the index tests.
+NEWS_WORDS = [
+    "harbour",
+    "council",
+    "vote",
+    "budget",
+    "ferry",
+    "strike",
+    "wages",
+    "minister",
+    "court",
+    "ruling",
+    "flood",
+    "river",
+    "bridge",
+    "school",
+    "teachers",
+    "union",
+    "hospital",
+    "nurses",
+    "police",
+    "report",
+    "election",
+    "mayor",
+    "rail",
+    "line",
+    "tunnel",
+    "airport",
+    "runway",
+    "storm",
+    "damage",
+    "farmers",
+    "drought",
+    "prices",
+    "market",
+    "shares",
+    "bank",
+    "rates",
+    "inflation",
+]
+
+
+@pytest.fixture
+def unreachable_s3(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Point Arrow's S3 client (through the AWS environment variables) at a port on this
+    machine with no server behind it, so nothing leaves it; return the port. Skips where
+    pyarrow was built without S3 (PyPI's wheels have it, so CI runs these tests)."""
+    pytest.importorskip("pyarrow._s3fs", reason="needs a pyarrow built with S3 (PyPI wheels are)")
+    with socket.socket() as probe:  # a port with no server behind it
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    for name, value in {
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+    return port
 
 
 def require_shared(*parts: str) -> Path:

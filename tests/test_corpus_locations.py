@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -255,28 +254,14 @@ def test_cli_refuses_an_unsupported_scheme_and_reads_a_file_uri(tmp_path: Path) 
 
 
 def test_s3a_goes_to_the_configured_endpoint_and_an_unreachable_one_is_a_clear_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, unreachable_s3: int
 ) -> None:
     """The driver writes s3a:// outputs through Arrow's S3 client, at the endpoint of the AWS
     environment variables (an S3-compatible store); here one that refuses connections on
     this machine, so nothing leaves it."""
-    pytest.importorskip("pyarrow._s3fs", reason="needs a pyarrow built with S3 (PyPI wheels are)")
     from wiretrace.corpus.spark import SparkEngine
 
-    with socket.socket() as probe:  # a port with no server behind it
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    for name, value in {
-        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_CONFIG_FILE": str(tmp_path / "none"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+    port = unreachable_s3
     where = parse_location("s3a://bucket/runs/one").open()
     assert (where.fs.type_name, where.path, where.uri) == (
         "s3",

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -233,26 +232,12 @@ def test_a_missing_or_foreign_folder_is_named_the_same_local_or_remote(
 
 
 def test_an_unreachable_s3a_output_is_a_one_line_error_naming_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, unreachable_s3: int
 ) -> None:
     """The report reads s3a:// through Arrow's S3 client, at the endpoint of the AWS
     environment variables; here one that refuses connections on this machine, so nothing
     leaves it."""
-    pytest.importorskip("pyarrow._s3fs", reason="needs a pyarrow built with S3 (PyPI wheels are)")
-    with socket.socket() as probe:  # a port with no server behind it
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    for name, value in {
-        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_CONFIG_FILE": str(tmp_path / "none"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+    port = unreachable_s3
     uri = "s3a://bucket/runs/one"
     start = time.monotonic()
     with pytest.raises(OutputError) as caught:

@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import NEWS_WORDS
 
 import wiretrace.index.sqlite_postings as runs_module
 from wiretrace import Document, open_index
@@ -16,45 +17,7 @@ from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
 from wiretrace.index.base import document_hashes
 from wiretrace.index.sqlite_file import FORMAT_VERSION
 
-WORDS = (
-    "harbour",
-    "council",
-    "vote",
-    "budget",
-    "ferry",
-    "strike",
-    "wages",
-    "minister",
-    "court",
-    "ruling",
-    "flood",
-    "river",
-    "bridge",
-    "school",
-    "teachers",
-    "union",
-    "hospital",
-    "nurses",
-    "police",
-    "report",
-    "election",
-    "mayor",
-    "rail",
-    "line",
-    "tunnel",
-    "airport",
-    "runway",
-    "storm",
-    "damage",
-    "farmers",
-    "drought",
-    "prices",
-    "market",
-    "shares",
-    "bank",
-    "rates",
-    "inflation",
-)
+WORDS = NEWS_WORDS
 
 
 def _text(rng: random.Random, n_words: int) -> str:

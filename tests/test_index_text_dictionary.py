@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import zstandard
+from conftest import NEWS_WORDS
 
 import wiretrace.index.sqlite as sqlite_module
 import wiretrace.index.stored_text as stored_text
@@ -21,55 +22,7 @@ from wiretrace.index.sqlite_file import FORMAT_VERSION
 from wiretrace.index.stored_text import pack
 
 PLACES = ["HARBOUR CITY", "NORTHWICK", "LAKESIDE", "PORT ELLEN", "GREYFORD", "MILLBROOK"]
-WORDS = [
-    "council",
-    "budget",
-    "ferry",
-    "strike",
-    "wages",
-    "minister",
-    "court",
-    "ruling",
-    "flood",
-    "river",
-    "bridge",
-    "school",
-    "teachers",
-    "union",
-    "hospital",
-    "nurses",
-    "police",
-    "report",
-    "election",
-    "mayor",
-    "rail",
-    "tunnel",
-    "airport",
-    "runway",
-    "storm",
-    "damage",
-    "farmers",
-    "drought",
-    "prices",
-    "market",
-    "shares",
-    "bank",
-    "rates",
-    "inflation",
-    "contract",
-    "workers",
-    "plan",
-    "vote",
-    "residents",
-    "funding",
-    "project",
-    "delay",
-    "safety",
-    "inquiry",
-    "officials",
-    "talks",
-    "agreement",
-]
+WORDS = [*NEWS_WORDS, "contract", "workers", "plan", "residents", "funding", "inquiry"]
 
 
 def _article(rng: random.Random, number: int) -> Document:
