@@ -123,7 +123,9 @@ class TextCodec:
 
         if not self._has_table or self._current or len(samples) < TRAIN_TEXTS // 2:
             return False
-        encoded = [s.encode("utf-8") for s in samples if s]
+        encoded: list[bytes | bytearray | memoryview[int]] = [
+            s.encode("utf-8") for s in samples if s
+        ]
         try:
             trained = zstandard.train_dictionary(DICTIONARY_BYTES, encoded, level=LEVEL)
         except zstandard.ZstdError:
