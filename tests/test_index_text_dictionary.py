@@ -222,3 +222,32 @@ def test_a_format_5_file_keeps_its_keys_and_gains_a_dictionary(
     assert all(frames[d.id][0] == 0 for d in old)
     assert all(frames[d.id][0] != 0 for d in new)
     _reads_back(path, old + new)
+
+
+def test_training_reads_a_bounded_sample_however_long_the_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of long texts trains from at most TRAIN_TEXTS samples of SAMPLE_BYTES each;
+    the stored texts it fills up with are read only as far as needed."""
+    monkeypatch.setattr(stored_text, "TRAIN_TEXTS", 60)
+    monkeypatch.setattr(stored_text, "DICTIONARY_BYTES", 4096)
+    seen: list[list[int]] = []
+    real = zstandard.train_dictionary
+
+    def spy(size: int, samples: list[bytes], **kwargs: object) -> zstandard.ZstdCompressionDict:
+        seen.append([len(s) for s in samples])
+        return real(size, samples, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(zstandard, "train_dictionary", spy)
+    path = tmp_path / "idx.db"
+    long_docs = [
+        Document(d.id, " ".join([d.text] * 40), title=d.title) for d in _articles(100, seed=8)
+    ]
+    assert min(len(d.text) for d in long_docs) > 4 * stored_text.SAMPLE_BYTES
+    with open_index(path) as index:
+        index.add(long_docs[:40])  # 40 stored: not yet
+        index.add(long_docs[40:])  # 60 more: trained from 60 samples of this batch alone
+    assert len(seen) == 1
+    assert len(seen[0]) == 60 and max(seen[0]) == stored_text.SAMPLE_BYTES
+    assert len(_dictionaries(path)) == 1
+    _reads_back(path, long_docs)

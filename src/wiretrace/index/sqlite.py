@@ -31,7 +31,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice, repeat
+from itertools import chain, islice, repeat
 from pathlib import Path
 
 from wiretrace.errors import IndexError_
@@ -197,10 +197,11 @@ class SQLiteIndex:
         outcomes: list[AddOutcome] = []
         self._pending = []
         ids = [p.document.id for p in preps]
+        trained = False
         try:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._train_dictionary(preps)
+                trained = self._train_dictionary(preps)
                 before = placed_articles(self._db, ids)
                 for prep in preps:
                     kept = prep if replace_meta else keep_stored(prep, self._stored_meta(prep))
@@ -217,32 +218,31 @@ class SQLiteIndex:
             except BaseException:
                 if self._db.in_transaction:  # after a full disk, SQLite has rolled back itself
                     self._db.execute("ROLLBACK")
-                self._texts.forget()
+                if trained:
+                    self._texts.forget()
                 raise
         except sqlite3.Error as exc:
             raise index_error(self.path, "cannot write to index", exc) from exc
         return outcomes
 
-    def _train_dictionary(self, preps: Sequence[Prepared]) -> None:
+    def _train_dictionary(self, preps: Sequence[Prepared]) -> bool:
         """Train the stored texts' dictionary (:class:`~wiretrace.index.stored_text.TextCodec`)
         when this batch brings the file to :data:`~wiretrace.index.stored_text.TRAIN_TEXTS`
-        texts and it has none: from the batch's texts, then the latest stored ones. Inside
-        the batch's transaction."""
+        texts and it has none: from the batch's texts, then the latest stored ones, read one
+        at a time. Inside the batch's transaction; return whether one was trained."""
         if self._texts.dictionary:
-            return
+            return False
         row = self._db.execute("SELECT COALESCE(MAX(rowid), 0) FROM documents").fetchone()
-        stored = int(row[0])
-        if not self._texts.wants_training(stored, len(preps)):
-            return
-        wanted = stored_text.TRAIN_TEXTS
-        samples = [p.document.text for p in preps[:wanted]]
-        if len(samples) < wanted:
-            rows = self._db.execute(
-                "SELECT text FROM documents ORDER BY rowid DESC LIMIT ?",
-                (wanted - len(samples),),
-            )
-            samples += [self._texts.unpack(r[0]) for r in rows]
-        self._texts.train(samples)
+        if not self._texts.wants_training(int(row[0]), len(preps)):
+            return False
+        stored = self._db.execute(
+            "SELECT text FROM documents ORDER BY rowid DESC LIMIT ?", (stored_text.TRAIN_TEXTS,)
+        )
+        batch = (p.document.text for p in preps)
+        try:
+            return self._texts.train(chain(batch, (self._texts.unpack(r[0]) for r in stored)))
+        finally:
+            stored.close()  # read only as far as the batch fell short
 
     def optimize(self, *, vacuum: bool = True) -> OptimizeReport:
         """Compact the index after a bulk load, in three steps, each its own transaction

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable
+from itertools import islice
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ __all__ = [
     "DICTIONARIES_SCHEMA",
     "DICTIONARY_BYTES",
     "LEVEL",
+    "SAMPLE_BYTES",
     "TRAIN_TEXTS",
     "TextCodec",
     "pack",
@@ -41,6 +43,10 @@ LEVEL = 3
 # them: fewer texts would train a dictionary that fits them and no one else).
 DICTIONARY_BYTES = 128 * 1024
 TRAIN_TEXTS = 2_000
+# What training reads of a text: its first 8 KiB of UTF-8 (news is about 3 KB; a long text
+# adds nothing a dictionary would keep). Training reads at most TRAIN_TEXTS of them (16 MiB),
+# however long the texts are.
+SAMPLE_BYTES = 8 * 1024
 
 DICTIONARIES_SCHEMA = """
 CREATE TABLE IF NOT EXISTS text_dictionaries (
@@ -115,17 +121,21 @@ class TextCodec:
         ``stored`` ones: none exists yet, and together they reach :data:`TRAIN_TEXTS`."""
         return self._has_table and self._current == 0 and stored + incoming >= TRAIN_TEXTS
 
-    def train(self, samples: Sequence[str]) -> bool:
-        """Train the file's dictionary from ``samples`` and store it, inside the caller's
-        transaction; return whether one was made. Too few or too uniform samples make none
-        (zstandard refuses them), and texts are then stored without one, as before."""
+    def train(self, samples: Iterable[str]) -> bool:
+        """Train the file's dictionary from the first :data:`TRAIN_TEXTS` of ``samples`` (the
+        first :data:`SAMPLE_BYTES` of each) and store it, inside the caller's transaction;
+        return whether one was made. Too few or too uniform samples make none (zstandard
+        refuses them), and texts are then stored without one, as before. After a rollback of
+        that transaction, call :meth:`forget`."""
         import zstandard
 
-        if not self._has_table or self._current or len(samples) < TRAIN_TEXTS // 2:
+        if not self._has_table or self._current:
             return False
         encoded: list[bytes | bytearray | memoryview[int]] = [
-            s.encode("utf-8") for s in samples if s
+            s.encode("utf-8")[:SAMPLE_BYTES] for s in islice(samples, TRAIN_TEXTS) if s
         ]
+        if len(encoded) < TRAIN_TEXTS // 2:
+            return False
         try:
             trained = zstandard.train_dictionary(DICTIONARY_BYTES, encoded, level=LEVEL)
         except zstandard.ZstdError:
@@ -142,15 +152,12 @@ class TextCodec:
         return True
 
     def forget(self) -> None:
-        """Drop what was read of the dictionaries (after a rolled-back transaction that may
-        have trained one)."""
+        """Forget the dictionary :meth:`train` made, after its transaction was rolled back
+        (the file had none before: :meth:`train` makes one only then)."""
         with self._lock:
-            self._dictionaries.clear()
+            self._dictionaries.pop(self._current, None)
         self._local.__dict__.clear()
         self._current = 0
-        if self._has_table:
-            row = self._db.execute("SELECT MAX(dict_id) FROM text_dictionaries").fetchone()
-            self._current = int(row[0] or 0)
 
     def pack(self, text: str) -> bytes:
         """The stored form of ``text``: a frame made with the current dictionary, if any."""
