@@ -50,7 +50,7 @@ from wiretrace.corpus.records import (
     PassageRecord,
 )
 from wiretrace.dates import parse_date, time_key
-from wiretrace.drift import typed_edits
+from wiretrace.evidence import typed
 from wiretrace.fingerprint import DEFAULT_N, DEFAULT_WINDOW
 from wiretrace.index.base import document_hashes
 from wiretrace.model import Alignment, Edit, PassageKind, Span
@@ -244,12 +244,18 @@ class PairAligner:
             self._cache.popitem(last=False)
         return got
 
+    def forget(self, idx: int) -> None:
+        """Drop the view of document ``idx`` (no later pair needs it)."""
+        self._cache.pop(idx, None)
+
     def passages(self, a: int, a_text: str, b: int, b_text: str) -> list[PassageRecord]:
         """The passages of document ``a`` (query side) shared with ``b`` (source side)."""
         pa, pb = self._prepared(a, a_text), self._prepared(b, b_text)
         found = align_pair(pa.view, pb.view, self.options.align)
         return [
-            passage_row(x, a_text, b_text) for x in found if not _in_chrome(x, pa.chrome, pb.chrome)
+            passage_row(x, pa.view, pb.view)
+            for x in found
+            if not _in_chrome(x, pa.chrome, pb.chrome)
         ]
 
     def pair(
@@ -269,9 +275,10 @@ def _in_chrome(a: Alignment, chrome_a: list[Span], chrome_b: list[Span]) -> bool
     )
 
 
-def passage_row(a: Alignment, a_text: str, b_text: str) -> PassageRecord:
+def passage_row(a: Alignment, a_view: AlignView, b_view: AlignView) -> PassageRecord:
     """One aligned passage as a record: ``a`` is the query side, ``b`` the source side; its
-    edits typed (:func:`wiretrace.drift.typed_edits`) in the two texts."""
+    edits typed (:func:`wiretrace.evidence.typed`) in the two texts, whose values are read
+    once while their views are cached, not once per passage."""
     return {
         "a_start": a.query.start,
         "a_end": a.query.end,
@@ -279,7 +286,7 @@ def passage_row(a: Alignment, a_text: str, b_text: str) -> PassageRecord:
         "b_end": a.source.end,
         "score": round(max(a.score, a.cosine or 0.0), 4),
         "kind": str(classify(a)),
-        "edits": [edit_row(e) for e in typed_edits(b_text, a_text, a.edits)],
+        "edits": [edit_row(e) for e in typed(a_view, b_view, a.edits)],
     }
 
 

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
@@ -351,10 +352,16 @@ def doc_at(docs: pa.Table, idx: int) -> tuple[DocMeta, str]:
 
 
 def align_candidates(
-    aligner: PairAligner, docs: pa.Table, cand: pa.Table | pa.RecordBatch
+    aligner: PairAligner,
+    docs: pa.Table,
+    cand: pa.Table | pa.RecordBatch,
+    uses: npt.NDArray[np.int32] | None = None,
 ) -> list[PairRecord]:
     """The pair records of candidates ``(a, b, shared)``, both texts read from ``docs`` (a
-    table from :func:`open_texts`); candidates whose alignment finds no passage give none."""
+    table from :func:`open_texts`); candidates whose alignment finds no passage give none.
+
+    ``uses``, when given, counts the pairs still to align that each document is in: it is
+    counted down here, and a document's view leaves the aligner's cache at zero."""
     rows = []
     for a, b, shared in zip(
         cand.column("a").to_pylist(),
@@ -367,6 +374,11 @@ def align_candidates(
         record = aligner.pair(ma, ta, mb, tb, shared)
         if record is not None:
             rows.append(record)
+        if uses is not None:
+            for idx in (a, b):
+                uses[idx] -= 1
+                if uses[idx] <= 0:
+                    aligner.forget(idx)
     return rows
 
 
