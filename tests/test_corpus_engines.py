@@ -365,6 +365,25 @@ def test_cli_reuse_and_report(corpus: Path, local_out: Path, tmp_path: Path) -> 
     assert "Outlets ranked by originality" in html.read_text()
 
 
+def test_cli_window_keeps_denser_fingerprints_and_finds_every_default_pair(
+    corpus: Path, local_out: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "dense"
+    done = wiretrace(
+        "corpus", "reuse", str(corpus), "--out", str(out), "--window", "4", "--quiet", "--json"
+    )
+    assert done.returncode == 0, done.stderr
+    config = json.loads((out / "_stages" / "config.json").read_text())
+    assert config["options"]["window"] == 4
+    key = ("a_document_id", "b_document_id")
+    dense = {tuple(r[k] for k in key) for r in sorted_rows(out, "pairs", key)}
+    default = {tuple(r[k] for k in key) for r in sorted_rows(local_out, "pairs", key)}
+    # A window of 4 keeps the minimum of every window of 8 too: no pair is lost.
+    assert default <= dense
+    bad = wiretrace("corpus", "reuse", str(corpus), "--out", str(tmp_path / "x"), "--window", "0")
+    assert bad.returncode != 0 and "--window" in bad.stderr
+
+
 def test_cli_empty_and_bad_input_messages(tmp_path: Path) -> None:
     empty = tmp_path / "empty.jsonl"
     empty.write_text("")

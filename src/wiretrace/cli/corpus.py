@@ -121,6 +121,13 @@ def _spark_conf(items: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     help="Fingerprints two documents must share to be aligned (default 2).",
 )
 @click.option(
+    "--window",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Winnowing window of the fingerprints (default 8). 4 keeps about twice as many and "
+    "finds more heavily edited reuse, for about a fifth more candidate pairs.",
+)
+@click.option(
     "--sentences",
     is_flag=True,
     help="Also run the sentence aligner of 'trace' on every pair (finds spun sentences; slower).",
@@ -139,6 +146,7 @@ def reuse_cmd(
     workers: int,
     max_df: int | None,
     min_shared: int | None,
+    window: int | None,
     sentences: bool,
     skip_bad: bool,
     max_bytes: int,
@@ -161,7 +169,9 @@ def reuse_cmd(
     except WiretraceError as exc:
         raise CommandError(str(exc)) from exc
     try:
-        options = reuse_options(max_df=max_df, min_shared=min_shared, sentences=sentences)
+        options = reuse_options(
+            max_df=max_df, min_shared=min_shared, window=window, sentences=sentences
+        )
         read = ReadOptions(max_bytes=max_bytes, hints=CLI_HINTS)
     except ValueError as exc:
         raise CommandError(str(exc)) from exc

@@ -31,10 +31,16 @@ class EngineOptions:
 
 
 def reuse_options(
-    *, max_df: int | None = None, min_shared: int | None = None, sentences: bool = False
+    *,
+    max_df: int | None = None,
+    min_shared: int | None = None,
+    window: int | None = None,
+    sentences: bool = False,
 ) -> CorpusOptions:
     """The corpus options with the given values, the defaults for those left None;
-    ``sentences`` also runs the sentence aligner of ``trace`` on every pair.
+    ``window`` is the winnowing window of the fingerprints (smaller: denser fingerprints, more
+    heavily edited reuse found, more candidate pairs); ``sentences`` also runs the sentence
+    aligner of ``trace`` on every pair.
 
     Raises ValueError for a value out of range.
     """
@@ -43,6 +49,8 @@ def reuse_options(
         options = replace(options, max_df=max_df)
     if min_shared is not None:
         options = replace(options, min_shared=min_shared)
+    if window is not None:
+        options = replace(options, window=window)
     return options
 
 
