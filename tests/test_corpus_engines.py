@@ -378,7 +378,8 @@ def test_cli_window_keeps_denser_fingerprints_and_finds_every_default_pair(
     key = ("a_document_id", "b_document_id")
     dense = {tuple(r[k] for k in key) for r in sorted_rows(out, "pairs", key)}
     default = {tuple(r[k] for k in key) for r in sorted_rows(local_out, "pairs", key)}
-    # A window of 4 keeps the minimum of every window of 8 too: no pair is lost.
+    # A window of 4 keeps the minimum of every window of 8 too, and no fingerprint of this
+    # corpus comes near --max-df: no pair is lost.
     assert default <= dense
     bad = wiretrace("corpus", "reuse", str(corpus), "--out", str(tmp_path / "x"), "--window", "0")
     assert bad.returncode != 0 and "--window" in bad.stderr
