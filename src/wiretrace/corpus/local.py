@@ -147,7 +147,7 @@ class LocalEngine:
         if self.options.workers <= 1 or len(tasks) <= 1:
             _init_aligner(*initargs, None)
             return sum(_align_lane(t, progress.advance) for t in tasks)
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        context = _context()
         done = context.SimpleQueue()
         with context.Pool(len(tasks), _init_aligner, (*initargs, done)) as pool:
             running = [pool.apply_async(_align_lane, (t,)) for t in tasks]
@@ -160,22 +160,19 @@ class LocalEngine:
                 pending[0].wait(0.2)
             return sum(r.get() for r in running)
 
-    def _map(
-        self,
-        fn: Callable[[T], R],
-        tasks: list[T],
-        initializer: Callable[..., None] | None = None,
-        initargs: tuple[Any, ...] = (),
-    ) -> Iterator[R]:
+    def _map(self, fn: Callable[[T], R], tasks: list[T]) -> Iterator[R]:
         """Results of ``fn`` over ``tasks`` as they finish (in this process with one worker)."""
         if self.options.workers <= 1 or len(tasks) <= 1:
-            if initializer is not None:
-                initializer(*initargs)
             yield from map(fn, tasks)
             return
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-        with context.Pool(self.options.workers, initializer, initargs) as pool:
+        with _context().Pool(self.options.workers) as pool:
             yield from pool.imap_unordered(fn, tasks)
+
+
+def _context() -> Any:
+    """Worker processes are forked on Linux (they share the parent's imports), spawned
+    elsewhere."""
+    return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
 
 
 def _local(where: Location) -> Path:
